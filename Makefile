@@ -1,0 +1,51 @@
+# ganseg — the two commands of the README are `make book` and `make test`.
+# Each creates (or reuses) a virtual environment in .venv and installs what it needs.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# The CPU wheel of PyTorch. On a machine whose PyPI torch would be a CUDA build, use e.g.
+#   make test TORCH_SPEC="torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu"
+TORCH_SPEC ?= torch==2.13.0
+STAMP := $(VENV)/.ganseg-installed
+PROFILE ?=
+DATA ?=
+
+# Hermetic runs: every tool's configuration and cache lives inside the project.
+export MPLCONFIGDIR := $(CURDIR)/.cache/matplotlib
+export IPYTHONDIR := $(CURDIR)/.cache/ipython
+export JUPYTER_CONFIG_DIR := $(CURDIR)/.cache/jupyter/config
+export JUPYTER_DATA_DIR := $(CURDIR)/.cache/jupyter/data
+export JUPYTER_RUNTIME_DIR := $(CURDIR)/.cache/jupyter/runtime
+export GANSEG_CACHE_DIR ?= $(CURDIR)/.cache/ganseg
+export MPLBACKEND := Agg
+export PYTHONHASHSEED := 0
+# DRIVE, when it lies beside the project (otherwise set GANSEG_DRIVE_DIR, or the phantom is used).
+ifneq ($(wildcard ../shared/data/DRIVE/training),)
+export GANSEG_DRIVE_DIR ?= $(abspath ../shared/data/DRIVE)
+endif
+
+.PHONY: book test lint env clean
+.DELETE_ON_ERROR:
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet $(TORCH_SPEC)
+	$(BIN)/python -m pip install --quiet -e '.[book,test]'
+	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 --display-name "Python 3 (ganseg)" >/dev/null
+	touch $@
+
+env: $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/ganseg book $(if $(PROFILE),--profile $(PROFILE)) $(if $(DATA),--data $(DATA))
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf book/_build book/chapters .cache/ganseg

@@ -1,0 +1,47 @@
+"""Shared fixtures. DRIVE tests run when DRIVE is found and skip with a reason otherwise."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ganseg_lib.records import FundusRecord
+
+ROOT = Path(__file__).resolve().parents[1]
+_DEFAULT_DRIVE = ROOT.parent / "shared" / "data" / "DRIVE"
+
+
+def drive_dir() -> Path | None:
+    env = os.environ.get("GANSEG_DRIVE_DIR")
+    path = Path(env) if env else _DEFAULT_DRIVE
+    return path if (path / "training" / "images").is_dir() else None
+
+
+@pytest.fixture(scope="session")
+def drive_path() -> Path:
+    path = drive_dir()
+    if path is None:
+        pytest.skip("DRIVE not found: set GANSEG_DRIVE_DIR to run the DRIVE tests")
+    return path
+
+
+@pytest.fixture(scope="session")
+def drive_training(drive_path):
+    from ganseg_lib.drive import load_drive
+
+    return load_drive(drive_path, "training")
+
+
+def toy_record(h: int = 96, w: int = 80, seed: int = 0, split: str = "training") -> FundusRecord:
+    """A small record with a cross of vessels and a disc FOV (for fast tests)."""
+    rng = np.random.default_rng(seed)
+    rr, cc = np.mgrid[:h, :w]
+    fov = (rr - h / 2) ** 2 + (cc - w / 2) ** 2 < (0.48 * min(h, w)) ** 2
+    vessels = (np.abs(rr - h // 2) <= 2) | (np.abs(cc - w // 3) <= 1)
+    rgb = rng.integers(60, 200, size=(h, w, 3), dtype=np.uint8)
+    rgb[vessels, 1] //= 2
+    rgb[~fov] = 0
+    return FundusRecord(f"toy-{seed}", split, rgb, vessels & fov, fov)
