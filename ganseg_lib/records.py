@@ -18,6 +18,10 @@ class DataError(ValueError):
     """A data file or folder is missing or malformed; the message names it and the problem."""
 
 
+class ConfigError(ValueError):
+    """A parameter or configuration value is invalid; the message names the parameter."""
+
+
 @dataclass(frozen=True, eq=False)
 class FundusRecord:
     """One fundus image: ``rgb`` uint8 H×W×3, ``vessels`` bool H×W, ``fov`` bool H×W.

@@ -45,3 +45,15 @@ def toy_record(h: int = 96, w: int = 80, seed: int = 0, split: str = "training")
     rgb[vessels, 1] //= 2
     rgb[~fov] = 0
     return FundusRecord(f"toy-{seed}", split, rgb, vessels & fov, fov)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_cache(tmp_path_factory):
+    """Patch caches of the tests go to a temporary folder, never to the user's cache."""
+    old = os.environ.get("GANSEG_CACHE_DIR")
+    os.environ["GANSEG_CACHE_DIR"] = str(tmp_path_factory.mktemp("ganseg-cache"))
+    yield
+    if old is None:
+        os.environ.pop("GANSEG_CACHE_DIR", None)
+    else:
+        os.environ["GANSEG_CACHE_DIR"] = old
