@@ -6,15 +6,12 @@ Errors in data or configuration print one line, ``ganseg: error: <what and where
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
 
-from ganseg_lib.records import DataError
-
-
-class ConfigError(ValueError):
-    """A command-line or configuration value is invalid; the message names the parameter."""
+from ganseg_lib.records import ConfigError, DataError
 
 
 def _add_data_args(p: argparse.ArgumentParser, default: str = "auto") -> None:
@@ -95,12 +92,118 @@ def build_parser() -> argparse.ArgumentParser:
     )
     patches.set_defaults(func=cmd_patches)
 
-    for register in _EXTRA_COMMANDS:
-        register(sub)
+    train = sub.add_parser("train", help="train the GAN-CNN or the CNN baseline")
+    _add_data_args(train, default="auto")
+    train.add_argument("--method", required=True, help="gan or cnn")
+    train.add_argument("--n-patches", type=int, required=True, help="labelled training patches")
+    train.add_argument("--seed", type=int, default=0)
+    budget = train.add_mutually_exclusive_group(required=True)
+    budget.add_argument("--iterations", type=int)
+    budget.add_argument("--epochs", type=float)
+    train.add_argument("--width", type=int, default=32, help="DC net width")
+    train.add_argument("--g-width", type=int, default=32, help="generator width")
+    train.add_argument("--norm", default="final", help="DC net normalisation: final or instance")
+    train.add_argument("--eval-every", type=int, default=100, help="iterations between records")
+    train.add_argument("--device", default="auto")
+    train.add_argument("--bf16", action="store_true", help="bfloat16 autocast")
+    train.add_argument("--resume", action="store_true", help="continue the run in --out")
+    train.add_argument("--out", type=Path, required=True, help="run folder")
+    train.set_defaults(func=cmd_train)
+
+    evaluate = sub.add_parser("evaluate", help="evaluate trained runs on the test images")
+    evaluate.add_argument("run_dirs", nargs="+", type=Path, help="run folders")
+    _add_data_args(evaluate)
+    evaluate.add_argument("--results", type=Path, default=Path("results"), help="records folder")
+    evaluate.add_argument("--profile", default="custom", help="profile name of the records")
+    evaluate.add_argument("--device", default="cpu")
+    evaluate.add_argument(
+        "--save-maps",
+        type=Path,
+        default=None,
+        help="write each test image's probability map as <id>.npy here",
+    )
+    evaluate.set_defaults(func=cmd_evaluate)
+
+    predict = sub.add_parser("predict", help="vessel probability map of your own fundus image")
+    predict.add_argument("image", type=Path)
+    predict.add_argument("--checkpoint", type=Path, required=True, help="checkpoint or run folder")
+    predict.add_argument("--mask", type=Path, default=None, help="FOV mask (default: derived)")
+    predict.add_argument("--out", type=Path, required=True, help="output PNG (or .npy)")
+    predict.add_argument("--device", default="cpu")
+    predict.set_defaults(func=cmd_predict)
     return parser
 
 
-_EXTRA_COMMANDS: list = []
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from ganseg_lib.datasets import resolve_data
+    from ganseg_lib.results import EvalData, evaluate_run
+    from ganseg_lib.training import TrainConfig
+
+    loaded: dict[str, EvalData] = {}
+    for run_dir in args.run_dirs:
+        config_path = run_dir / "config.json"
+        if not config_path.is_file():
+            raise ConfigError(f"{run_dir}: no config.json (not a run folder)")
+        config = TrainConfig.from_json(json.loads(config_path.read_text()))
+        data = config.data if args.data == "auto" else resolve_data(args.data, args.drive_dir)
+        if data not in loaded:
+            loaded[data] = EvalData.load(data, args.drive_dir)
+        save = (
+            args.save_maps / run_dir.name
+            if args.save_maps and len(args.run_dirs) > 1
+            else args.save_maps
+        )
+        evaluate_run(run_dir, loaded[data], args.results, args.profile, args.device, save)
+    return 0
+
+
+def cmd_predict(args: argparse.Namespace) -> int:
+    import numpy as np
+    from PIL import Image
+
+    from ganseg_lib.results import predict_map
+    from ganseg_lib.training import load_dcnet
+    from ganseg_lib.user_image import user_record
+
+    record = user_record(args.image, args.mask)
+    dcnet = load_dcnet(args.checkpoint, args.device)
+    t0 = time.perf_counter()
+    prob = predict_map(dcnet, record, args.device)
+    prob[~record.fov] = 0.0
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    if args.out.suffix == ".npy":
+        np.save(args.out, prob.astype(np.float32))
+    else:
+        Image.fromarray(np.round(prob * 255).astype(np.uint8)).save(args.out)
+    print(
+        f"{args.image} ({prob.shape[1]}×{prob.shape[0]}, FOV {record.fov.mean():.0%}) → "
+        f"{args.out} in {time.perf_counter() - t0:.1f} s"
+    )
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from ganseg_lib.datasets import load_split, resolve_data, split_validation
+    from ganseg_lib.training import TrainConfig, prepare_data, train
+
+    data = resolve_data(args.data, args.drive_dir)
+    config = TrainConfig(
+        method=args.method,
+        data=data,
+        n_patches=args.n_patches,
+        seed=args.seed,
+        iterations=args.iterations,
+        epochs=args.epochs,
+        width=args.width,
+        g_width=args.g_width,
+        norm=args.norm,
+        eval_every=args.eval_every,
+        bf16=args.bf16,
+    )
+    train_records, val_records = split_validation(load_split(data, "training", args.drive_dir))
+    run_data = prepare_data(config, train_records, val_records)
+    train(config, args.out, run_data, device=args.device, resume=args.resume)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -252,4 +252,3 @@ def cached_patch_set(
     patch_set = make_patch_set(records, params, data_name)
     patch_set.save(path)
     return patch_set
-

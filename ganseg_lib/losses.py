@@ -1,0 +1,71 @@
+"""The three losses of the semi-supervised GAN — seed slide "Semi-Supervised Learning with GAN".
+
+> The DC net is optimized to minimize both classification loss and adversarial loss.
+
+All losses take the DC net's logits over [vessel, background, fake] (``networks.VESSEL``,
+``BACKGROUND``, ``FAKE``) and use ``log_softmax`` / ``logsumexp``, never the log of a probability,
+so they stay finite for logits of any size. Expectations are batch means.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+
+from ganseg_lib.networks import FAKE, K
+
+
+def _check(logits: Tensor, n_outputs: tuple[int, ...]) -> None:
+    if logits.ndim != 2 or logits.shape[1] not in n_outputs:
+        raise ValueError(
+            f"logits must have shape (B, n) with n in {n_outputs}, got {tuple(logits.shape)}"
+        )
+
+
+def loss_classification(logits: Tensor, labels: Tensor) -> Tensor:
+    """L_c = −E_{(x,y)~p_data(x,y)} log p_DC(y | x; y < K+1).
+
+    The cross-entropy of the softmax over the K real-class logits only (``logits[:, :K]``): the
+    condition y < K+1 renormalises p_DC over [vessel, background], so the fake logit does not enter.
+    ``labels`` are class indices, 0 = vessel, 1 = background. Works for the K+1-output DC net and
+    the K-output CNN baseline alike.
+    """
+    _check(logits, (K, K + 1))
+    if labels.shape != logits.shape[:1]:
+        raise ValueError(f"labels must have shape ({logits.shape[0]},), got {tuple(labels.shape)}")
+    return F.cross_entropy(logits[:, :K], labels.long())
+
+
+def loss_adversarial(fake_logits: Tensor) -> Tensor:
+    """L_adv = −E_{x~G} log p_DC(y = K+1 | x): the DC net's loss on generated patches."""
+    _check(fake_logits, (K + 1,))
+    return -F.log_softmax(fake_logits, dim=1)[:, FAKE].mean()
+
+
+def loss_generator(fake_logits: Tensor) -> Tensor:
+    """L_G = −E_{x~G} log{1 − p_DC(y = K+1 | x)}, the non-saturating form G minimises.
+
+    > Thus, we instead minimize, L_G = −E_{x~G} log{1 − p_DC(y = K+1 | x)}
+
+    1 − p(fake) = Σ_{k≤K} exp(l_k) / Σ_k exp(l_k), so log{1 − p(fake)} =
+    logsumexp(l_{1..K}) − logsumexp(l_{1..K+1}), exact and stable where p(fake) → 1.
+    """
+    _check(fake_logits, (K + 1,))
+    log_not_fake = torch.logsumexp(fake_logits[:, :K], dim=1) - torch.logsumexp(fake_logits, dim=1)
+    return -log_not_fake.mean()
+
+
+def loss_generator_saturating(fake_logits: Tensor) -> Tensor:
+    """E_{x~G} log p_DC(y = K+1 | x) = −L_adv: the slide's first, saturating objective for G.
+
+    > for training the generator, we need to maximize, L_G = −E_{x~G} log p_DC(y = K+1 | x)
+    > [...] practically not advisable because in the early phase of training, magnitudes of
+    > gradients propagated to generator are small.
+
+    Returned as the quantity G would minimise. Its gradient with respect to the logits is
+    (onehot(fake) − p) / B, which vanishes when the DC net confidently rejects the fakes; kept
+    for the book's demonstration of that effect, not for training.
+    """
+    _check(fake_logits, (K + 1,))
+    return F.log_softmax(fake_logits, dim=1)[:, FAKE].mean()
