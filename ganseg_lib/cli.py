@@ -124,6 +124,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.set_defaults(func=cmd_evaluate)
 
+    grid = sub.add_parser("grid", help="train and evaluate methods × sizes × seeds (resumable)")
+    grid.add_argument("--profile", default="cpu", help="smoke, cpu or paper")
+    _add_data_args(grid, default=None)
+    grid.add_argument("--sizes", type=int, nargs="+", default=None, help="labelled patch counts")
+    grid.add_argument("--seeds", type=int, nargs="+", default=None)
+    grid.add_argument("--methods", nargs="+", default=["gan", "cnn"])
+    grid.add_argument("--runs", type=Path, default=Path("runs"), help="run folders go here")
+    grid.add_argument("--results", type=Path, default=Path("results"), help="records go here")
+    grid.add_argument("--device", default="auto")
+    grid.add_argument("--threads", type=int, default=None, help="CPU threads for torch")
+    grid.set_defaults(func=cmd_grid)
+
     predict = sub.add_parser("predict", help="vessel probability map of your own fundus image")
     predict.add_argument("image", type=Path)
     predict.add_argument("--checkpoint", type=Path, required=True, help="checkpoint or run folder")
@@ -154,6 +166,28 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             else args.save_maps
         )
         evaluate_run(run_dir, loaded[data], args.results, args.profile, args.device, save)
+    return 0
+
+
+def cmd_grid(args: argparse.Namespace) -> int:
+    import torch
+
+    from ganseg_lib.grid import run_grid
+    from ganseg_lib.profiles import get_profile
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    run_grid(
+        get_profile(args.profile),
+        args.data,
+        args.drive_dir,
+        args.sizes,
+        args.seeds,
+        args.methods,
+        args.runs,
+        args.results,
+        args.device,
+    )
     return 0
 
 

@@ -117,6 +117,10 @@ class TrainConfig:
         return cls(**d)
 
 
+class Diverged(RuntimeError):
+    """Training produced a NaN or Inf loss; the run is marked failed, never averaged."""
+
+
 def resolve_device(device: str = "auto") -> torch.device:
     """'auto' is CUDA when available, else CPU."""
     if device == "auto":
@@ -488,6 +492,9 @@ def train(
             metrics = train_step(state, config, to_input(patches[idx]), labels[idx])
             seconds = time.perf_counter() - t0
             state.elapsed += seconds
+            bad = [k for k, v in metrics.items() if not math.isfinite(float(v))]
+            if bad:
+                raise Diverged(f"non-finite {', '.join(bad)} at iteration {state.iteration}")
             interval.add(metrics, config.batch_size, seconds)
             bar.update(1)
             if (

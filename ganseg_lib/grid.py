@@ -1,0 +1,146 @@
+"""The experiment grid: methods × labelled-patch counts × seeds, resumable across sessions.
+
+Each cell is one run folder ``runs/<profile>/<data>/<method>-n<N>-s<seed>/`` and one record
+``results/<profile>/<data>/<method>-n<N>-s<seed>.json``. A cell whose record exists (with the same
+configuration) is skipped; a cell with a checkpoint resumes from it; a run whose losses become
+NaN/Inf is recorded as failed (``status: "failed"``) and never averaged. A lock file keeps two
+grid runners from working on the same results folder at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from ganseg_lib.datasets import load_split, resolve_data, split_validation
+from ganseg_lib.profiles import METHODS, Profile
+from ganseg_lib.records import ConfigError
+from ganseg_lib.results import EvalData, evaluate_run, read_record, record_path, write_record
+from ganseg_lib.training import (
+    CHECKPOINT,
+    Diverged,
+    TrainConfig,
+    prepare_data,
+    resolve_device,
+    train,
+)
+
+
+@contextlib.contextmanager
+def grid_lock(results_dir: Path, profile: str) -> Iterator[None]:
+    """An exclusive lock per results folder and profile; a second runner fails at once."""
+    results_dir.mkdir(parents=True, exist_ok=True)
+    path = results_dir / f".{profile}.lock"
+    with open(path, "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as err:
+            raise ConfigError(
+                f"{path}: another grid runner is working on profile "
+                f"{profile!r}; wait for it to finish"
+            ) from err
+        fh.write(str(os.getpid()))
+        fh.flush()
+        yield
+
+
+def cells(
+    profile: Profile, sizes: Sequence[int], seeds: Sequence[int], methods: Sequence[str]
+) -> list[tuple[int, int, str]]:
+    """Seed-major order, so that an interrupted grid has every cell at the first seeds."""
+    return [(seed, n, m) for seed in seeds for n in sizes for m in methods]
+
+
+def record_is_current(path: Path, config: TrainConfig) -> bool:
+    if not path.is_file():
+        return False
+    return TrainConfig.from_json(read_record(path)["config"]) == config
+
+
+def run_grid(
+    profile: Profile,
+    data: str | None = None,
+    drive_dir: str | os.PathLike | None = None,
+    sizes: Sequence[int] | None = None,
+    seeds: Sequence[int] | None = None,
+    methods: Sequence[str] = METHODS,
+    runs_dir: str | os.PathLike = "runs",
+    results_dir: str | os.PathLike = "results",
+    device: str = "auto",
+    log=print,
+) -> list[Path]:
+    """Train and evaluate every missing cell; return the record paths of all cells."""
+    data = resolve_data(data or profile.data or "auto", drive_dir)
+    sizes = tuple(sizes or profile.sizes)
+    seeds = tuple(profile.seeds if seeds is None else seeds)
+    for m in methods:
+        if m not in METHODS:
+            raise ConfigError(f"method must be one of {METHODS}, got {m!r}")
+    results_dir, runs_dir = Path(results_dir), Path(runs_dir)
+    todo = cells(profile, sizes, seeds, methods)
+    paths = []
+    with grid_lock(results_dir, profile.name):
+        train_records = val_records = eval_data = None
+        for i, (seed, n, method) in enumerate(todo, start=1):
+            config = profile.config(method, n, seed, data)
+            path = record_path(results_dir, profile.name, config)
+            paths.append(path)
+            if record_is_current(path, config):
+                log(f"[{i}/{len(todo)}] {path.name}: recorded, skipped")
+                continue
+            if train_records is None:
+                train_records, val_records = split_validation(
+                    load_split(data, "training", drive_dir)
+                )
+                test = load_split(data, "test", drive_dir)[: profile.n_test_images]
+                eval_data = EvalData(test, val_records[: profile.n_validation_images])
+            run_dir = runs_dir / profile.name / data / path.stem
+            resume = (run_dir / CHECKPOINT).exists()
+            log(f"[{i}/{len(todo)}] {path.stem}: {'resuming' if resume else 'training'}")
+            t0 = time.perf_counter()
+            try:
+                train(
+                    config,
+                    run_dir,
+                    prepare_data(config, train_records, val_records),
+                    device=device,
+                    resume=resume,
+                    log=log,
+                )
+            except Diverged as err:
+                write_record(path, failed_record(profile.name, config, run_dir, str(err)))
+                log(f"[{i}/{len(todo)}] {path.stem}: FAILED ({err})")
+                continue
+            evaluate_run(
+                run_dir,
+                eval_data,
+                results_dir,
+                profile.name,
+                device=str(resolve_device(device)),
+                log=log,
+            )
+            log(f"[{i}/{len(todo)}] {path.stem}: {time.perf_counter() - t0:.0f} s")
+    return paths
+
+
+def failed_record(profile: str, config: TrainConfig, run_dir: Path, reason: str) -> dict:
+    import torch
+
+    from ganseg_lib.results import RECORD_FORMAT, history_summary, provenance
+
+    return {
+        "format": RECORD_FORMAT,
+        "profile": profile,
+        "status": "failed",
+        "failure": reason,
+        "config": config.to_json(),
+        "run_dir": str(run_dir),
+        "evaluation": None,
+        "training": history_summary(run_dir),
+        "timing": {"train_seconds": None},
+        "provenance": provenance(torch.device("cpu")),
+    }
