@@ -136,6 +136,18 @@ def build_parser() -> argparse.ArgumentParser:
     grid.add_argument("--threads", type=int, default=None, help="CPU threads for torch")
     grid.set_defaults(func=cmd_grid)
 
+    book = sub.add_parser("book", help="execute the chapters and build the book")
+    book.add_argument("--profile", default="smoke", help="smoke, cpu or paper")
+    _add_data_args(book)
+    book.add_argument("--results", type=Path, default=None, help="records folder")
+    book.add_argument("--runs", type=Path, default=None, help="run folders")
+    book.add_argument("--no-html", action="store_true", help="execute the chapters only")
+    book.set_defaults(func=cmd_book)
+
+    notebooks = sub.add_parser("notebooks", help="Colab copies of the chapters")
+    notebooks.add_argument("action", choices=["sync", "check"])
+    notebooks.set_defaults(func=cmd_notebooks)
+
     predict = sub.add_parser("predict", help="vessel probability map of your own fundus image")
     predict.add_argument("image", type=Path)
     predict.add_argument("--checkpoint", type=Path, required=True, help="checkpoint or run folder")
@@ -189,6 +201,27 @@ def cmd_grid(args: argparse.Namespace) -> int:
         args.device,
     )
     return 0
+
+
+def cmd_book(args: argparse.Namespace) -> int:
+    from ganseg_lib import book
+
+    kwargs = {}
+    if args.results:
+        kwargs["results_dir"] = args.results
+    if args.runs:
+        kwargs["runs_dir"] = args.runs
+    book.build(args.profile, args.data, args.drive_dir, html=not args.no_html, **kwargs)
+    return 0
+
+
+def cmd_notebooks(args: argparse.Namespace) -> int:
+    from ganseg_lib.book import sync_colab
+
+    stale = sync_colab(check=args.action == "check")
+    verb = "differ from their sources" if args.action == "check" else "written"
+    print(f"{len(stale)} Colab notebooks {verb}" + (f": {', '.join(stale)}" if stale else ""))
+    return 1 if stale and args.action == "check" else 0
 
 
 def cmd_predict(args: argparse.Namespace) -> int:

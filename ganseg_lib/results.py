@@ -8,6 +8,7 @@ atomically. ``load_results`` turns such a folder into a pandas DataFrame, one ro
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import platform
@@ -26,7 +27,14 @@ from ganseg_lib.evaluation import choose_threshold, evaluate_maps, fov_pixels
 from ganseg_lib.networks import DCNet
 from ganseg_lib.preprocessing import preprocess
 from ganseg_lib.records import ConfigError, DataError, FundusRecord
-from ganseg_lib.training import CHECKPOINT, TrainConfig, load_dcnet, read_checkpoint, read_history
+from ganseg_lib.training import (
+    CHECKPOINT,
+    TrainConfig,
+    detect_collapse,
+    load_dcnet,
+    read_checkpoint,
+    read_history,
+)
 
 RECORD_FORMAT = 1
 PACKAGES = ("torch", "numpy", "scipy", "scikit-image", "scikit-learn", "ganseg")
@@ -162,10 +170,12 @@ def evaluate_run(
         [r.image_id for r in data.test],
         threshold,
     )
+    collapse = detect_collapse(read_history(run_dir))
     record = {
         "format": RECORD_FORMAT,
         "profile": profile,
-        "status": "ok",
+        "status": "failed" if collapse else "ok",
+        "failure": collapse,
         "config": config.to_json(),
         "run_dir": str(run_dir),
         "evaluation": ev.to_json(),
@@ -187,20 +197,31 @@ def evaluate_run(
     return path
 
 
+def record_checksum(record: dict) -> str:
+    """SHA-256 of the record's canonical JSON, without its own ``sha256`` field."""
+    body = {k: v for k, v in record.items() if k != "sha256"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
 def write_record(path: Path, record: dict) -> None:
+    """Write atomically (temporary file, then rename), with a SHA-256 of the content."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    record = {**record, "sha256": record_checksum(record)}
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
     os.replace(tmp, path)
 
 
 def read_record(path: str | os.PathLike) -> dict:
+    """Read a record; a damaged or edited one (checksum mismatch) is an error, never used."""
     try:
         record = json.loads(Path(path).read_text())
     except (OSError, json.JSONDecodeError) as err:
         raise DataError(f"{path}: not a readable run record ({err})") from err
-    if record.get("format") != RECORD_FORMAT:
-        raise DataError(f"{path}: unknown record format {record.get('format')!r}")
+    if not isinstance(record, dict) or record.get("format") != RECORD_FORMAT:
+        raise DataError(f"{path}: unknown record format")
+    if "sha256" in record and record["sha256"] != record_checksum(record):
+        raise DataError(f"{path}: record checksum mismatch (damaged or edited); not used")
     return record
 
 

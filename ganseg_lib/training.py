@@ -121,6 +121,33 @@ class Diverged(RuntimeError):
     """Training produced a NaN or Inf loss; the run is marked failed, never averaged."""
 
 
+COLLAPSE_WINDOW = 4  # history intervals
+COLLAPSE_FAKE_DETECT = 0.99
+COLLAPSE_ACC_DROP = 0.05
+
+
+def detect_collapse(history: list[dict], window: int = COLLAPSE_WINDOW) -> str | None:
+    """A GAN collapse: for ``window`` consecutive intervals the DC net caught ≥ 99% of the fakes
+    while its real-class accuracy fell by ≥ 0.05. Returns the reason, or None.
+
+    The generator then no longer produces anything the DC net mistakes for real patches, so the
+    adversarial signal is gone and the classifier is being pushed off the real data.
+    """
+    for end in range(window, len(history) + 1):
+        stretch = history[end - window : end]
+        if any(h.get("fake_detect") is None for h in stretch):
+            continue
+        caught = all(h["fake_detect"] >= COLLAPSE_FAKE_DETECT for h in stretch)
+        drop = stretch[0]["real_acc"] - stretch[-1]["real_acc"]
+        if caught and drop >= COLLAPSE_ACC_DROP:
+            return (
+                f"GAN collapse at iterations {stretch[0]['iteration']}–{stretch[-1]['iteration']}: "
+                f"fake detection ≥ {COLLAPSE_FAKE_DETECT} while real-class accuracy fell by "
+                f"{drop:.3f}"
+            )
+    return None
+
+
 def resolve_device(device: str = "auto") -> torch.device:
     """'auto' is CUDA when available, else CPU."""
     if device == "auto":
@@ -516,6 +543,9 @@ def train(
                 with open(history_path, "a") as fh:
                     fh.write(json.dumps(line) + "\n")
                 save_checkpoint(ckpt_path, state, config)
+                collapse = detect_collapse(read_history(run_dir)[-COLLAPSE_WINDOW:])
+                if collapse:
+                    raise Diverged(collapse)
                 bar.set_postfix(
                     {
                         k: f"{v:.3f}"

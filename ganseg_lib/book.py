@@ -1,0 +1,216 @@
+"""Building the book: jupytext → papermill (per chapter, the training chapter once per dataset
+size) → ``jupyter-book build -W``.
+
+The chapters' only source is ``notebooks/NN_name.py`` (jupytext percent format). Executed copies
+go to ``book/chapters/``; Colab copies (output-free ``.ipynb``) to ``notebooks/colab/``, kept in
+sync by :func:`sync_colab` and a test. A chapter whose executed copy is newer than its source and
+was run with the same parameters is not run again, so an interrupted build continues where it
+stopped; training runs are reused through their records in any case (:mod:`ganseg_lib.grid`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ganseg_lib.records import ConfigError
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+CHAPTERS = ROOT / "book" / "chapters"
+COLAB = NOTEBOOKS / "colab"
+KERNEL = "python3"
+TRAINING_CHAPTER = "04_training"
+CELL_TIMEOUT_S = 4 * 3600  # the training chapter of the cpu profile trains for hours
+
+
+@dataclass(frozen=True)
+class ChapterRun:
+    """One papermill execution: a source chapter, its output name and its parameters."""
+
+    source: Path
+    output: Path
+    parameters: dict = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        blob = json.dumps({"p": self.parameters, "src": self.source.read_text()}, sort_keys=True)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def chapter_sources() -> list[Path]:
+    return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.py"))
+
+
+def plan(
+    profile: str,
+    data: str,
+    drive_dir: str,
+    results_dir: Path,
+    runs_dir: Path,
+    sizes: tuple[int, ...],
+) -> list[ChapterRun]:
+    """Every execution of a book build, in order (training before results)."""
+    common = {
+        "profile": profile,
+        "data": data,
+        "drive_dir": drive_dir,
+        "results_dir": str(results_dir),
+        "runs_dir": str(runs_dir),
+    }
+    runs = []
+    for src in chapter_sources():
+        if src.stem == TRAINING_CHAPTER:
+            for n in sizes:
+                runs.append(
+                    ChapterRun(src, CHAPTERS / f"{src.stem}_n{n}.ipynb", common | {"n_patches": n})
+                )
+        else:
+            runs.append(ChapterRun(src, CHAPTERS / f"{src.stem}.ipynb", dict(common)))
+    return runs
+
+
+def to_ipynb(source: Path, target: Path) -> Path:
+    """jupytext percent ``.py`` → ``.ipynb`` (no outputs), keeping the kernelspec."""
+    import jupytext
+
+    nb = jupytext.read(source)
+    if nb.metadata.get("kernelspec", {}).get("name") != KERNEL:
+        raise ConfigError(f"{source}: the jupytext header must declare kernelspec name {KERNEL!r}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    jupytext.write(nb, target, fmt="ipynb")
+    return target
+
+
+def check_parameters(notebook: Path, parameters: dict) -> None:
+    """Unknown parameter names are an error (papermill itself only warns)."""
+    import papermill
+
+    known = set(papermill.inspect_notebook(str(notebook)))
+    if not known:
+        raise ConfigError(f"{notebook}: no cell tagged 'parameters'")
+    unknown = sorted(set(parameters) - known)
+    if unknown:
+        raise ConfigError(
+            f"{notebook.name}: unknown parameter(s) {unknown}; it takes {sorted(known)}"
+        )
+
+
+def execute(run: ChapterRun, work: Path, log=print) -> bool:
+    """Run one chapter with papermill unless an up-to-date executed copy exists; True if run."""
+    import papermill
+
+    stamp = run.output.with_suffix(".key")
+    if run.output.exists() and stamp.exists() and stamp.read_text() == run.key:
+        log(f"  {run.output.name}: up to date")
+        return False
+    src_nb = to_ipynb(run.source, work / f"{run.source.stem}.ipynb")
+    check_parameters(src_nb, run.parameters)
+    run.output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = run.output.with_name(run.output.stem + ".partial.ipynb")
+    t0 = time.perf_counter()
+    log(f"  {run.output.name}: running {run.parameters}")
+    papermill.execute_notebook(
+        str(src_nb),
+        str(tmp),
+        parameters=run.parameters,
+        kernel_name=KERNEL,
+        cwd=str(ROOT),
+        progress_bar=sys.stderr.isatty(),
+        log_output=False,
+        execution_timeout=CELL_TIMEOUT_S,
+    )
+    os.replace(tmp, run.output)
+    stamp.write_text(run.key)
+    log(f"  {run.output.name}: {time.perf_counter() - t0:.0f} s")
+    return True
+
+
+def build(
+    profile: str = "smoke",
+    data: str = "auto",
+    drive_dir: str | None = None,
+    results_dir: Path = ROOT / "results",
+    runs_dir: Path = ROOT / "runs",
+    html: bool = True,
+    log=print,
+) -> Path:
+    """Execute every chapter and build the HTML; return the path of ``index.html``."""
+    from ganseg_lib.datasets import resolve_data
+    from ganseg_lib.profiles import get_profile
+
+    prof = get_profile(profile)
+    if data == "auto" and prof.data is not None:
+        data = prof.data
+    data = resolve_data(data, drive_dir)
+    os.environ["GANSEG_PROGRESS"] = "0"  # progress goes to this terminal, not into the pages
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    log(f"ganseg book: profile {profile}, data {data}")
+    runs = plan(
+        profile,
+        data,
+        drive_dir or "",
+        Path(results_dir).resolve(),
+        Path(runs_dir).resolve(),
+        prof.sizes,
+    )
+    work = ROOT / ".cache" / "book-src"
+    for i, run in enumerate(runs, start=1):
+        log(f"[{i}/{len(runs)}] {run.source.name}")
+        execute(run, work, log)
+    if not html:
+        return CHAPTERS
+    log("jupyter-book build (warnings are errors)")
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyter_book",
+        "build",
+        str(ROOT),
+        "--warningiserror",
+        "--keep-going",
+        "--builder",
+        "html",
+        "--path-output",
+        str(ROOT / "book"),
+    ]
+    proc = subprocess.run(cmd, cwd=ROOT)
+    if proc.returncode != 0:
+        raise ConfigError(f"jupyter-book build failed (exit {proc.returncode}); see above")
+    index = ROOT / "book" / "_build" / "html" / "index.html"
+    log(f"book: {index}")
+    return index
+
+
+# --- Colab copies ------------------------------------------------------------------------------
+
+
+def colab_notebook(source: Path) -> str:
+    """The output-free ``.ipynb`` text of a chapter, as committed in ``notebooks/colab/``."""
+    import jupytext
+
+    nb = jupytext.read(source)
+    nb.metadata.pop("jupytext", None)
+    nb.metadata["accelerator"] = "GPU"
+    nb.metadata["colab"] = {"provenance": [], "gpuType": "T4"}
+    return jupytext.writes(nb, fmt="ipynb")
+
+
+def sync_colab(check: bool = False) -> list[str]:
+    """Write (or, with ``check``, compare) the Colab copies; return the names that differ."""
+    COLAB.mkdir(parents=True, exist_ok=True)
+    stale = []
+    for src in chapter_sources():
+        target = COLAB / f"{src.stem}.ipynb"
+        text = colab_notebook(src)
+        if not target.exists() or target.read_text() != text:
+            stale.append(target.name)
+            if not check:
+                target.write_text(text)
+    return stale
