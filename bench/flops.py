@@ -1,0 +1,200 @@
+"""FLOP accounting of the benchmarks: every FLOP/s figure of the suite is a count from here
+divided by a measured time. A FLOP is one multiply or one add: a multiply-add counts 2.
+
+Only convolutions, transposed convolutions and matrix products are counted. Biases,
+normalisations, activations, losses and the Adam updates count 0 — they are memory-bound and
+small next to the convolutions (so the achieved rates below slightly understate the work done).
+
+Training (:func:`training_flops`). ``F_D`` and ``F_G`` are ``networks.flops_per_patch`` of the
+DC net and of the generator: the forward FLOPs of one sample. A backward pass costs two forward
+passes — one for the gradient with respect to a layer's input, one for the gradient with respect
+to its weights — so forward + backward = 3 F. With mini-batch ``B`` one iteration counts:
+
+* CNN: the classifier forward + backward on B labelled patches: ``3 B F_D``.
+* GAN-CNN (``training.train_step``):
+
+  - DC step: G forward on B noise vectors to make the fakes (under ``no_grad``): ``B F_G``;
+    DC net forward + backward on B real + B fake patches: ``2 B · 3 F_D``;
+  - G step: G forward + backward on B fresh noise vectors: ``3 B F_G``; the DC net forward and
+    backward-to-its-input only (its weights are frozen in that step): ``2 B F_D``;
+
+  in all ``B (4 F_G + 8 F_D)``.
+
+This is the *nominal* count, the convention of the benchmark's goals. Autograd skips two pieces
+of it, which :func:`training_flops` also reports as ``executed``: the input gradient of the DC
+net's first convolution in the DC step (its inputs, real patches and detached fakes, need none)
+and that of the generator's first deconvolution in the G step (the noise needs none). So
+``executed = nominal − B (F_G,first + 2 F_D,first)``, about 2 % less at width 16; a test checks
+this against PyTorch's own ``FlopCounterMode``.
+
+Dense inference (:func:`dense_image_flops`). ``dense.predict_dense`` runs the DC net fully
+convolutionally on the reflect-padded image, tile by tile. A tile of T output rows of an image W
+wide reads T + 61 rows of W + 61 columns, and each layer shrinks the map by its span
+(dilation · (kernel − 1)):
+
+* conv1, 1 → c1 = width channels, 4×4, dilation 1 → (T + 58) × (W + 58) positions;
+* conv2, c1 → c2 = 2·width, 4×4, dilation 2 → (T + 52) × (W + 52);
+* conv3, c2 → c3 = 4·width, 4×4, dilation 4 → (T + 40) × (W + 40);
+* the head's grouped convolution: c3·n output maps (n logits per channel), one input channel
+  each, 6×6, dilation 8 → T × W.
+
+Each position of a layer costs ``2 · (c_in / groups) · k² · c_out``. The halo rows of every tile
+are counted (they are computed), so ``dense_image_flops`` is the work actually done; the head's
+window statistics (box sums) and its small matrix product are not counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from ganseg_lib.dense import CONV3_HALO, RECEPTIVE_FIELD
+from ganseg_lib.networks import DCNet, Generator, K, flops_per_patch, layer_table
+
+KERNEL = 4  # the DC net's convolutions
+HEAD_KERNEL = 6  # the classifier: a 6×6 convolution over the last 6×6 map
+HEAD_DILATION = 8  # product of the three strides
+
+
+def conv2d_flops(
+    n: int,
+    c_in: int,
+    c_out: int,
+    kernel: tuple[int, int] | int,
+    out_hw: tuple[int, int],
+    groups: int = 1,
+) -> int:
+    """FLOPs of one 2-D convolution: 2 · N · (c_in / groups) · kh · kw · c_out · out_h · out_w."""
+    kh, kw = (kernel, kernel) if isinstance(kernel, int) else kernel
+    if c_in % groups or c_out % groups:
+        raise ValueError(f"groups={groups} must divide c_in={c_in} and c_out={c_out}")
+    return 2 * n * (c_in // groups) * kh * kw * c_out * out_hw[0] * out_hw[1]
+
+
+def matmul_flops(m: int, k: int, n: int) -> int:
+    """FLOPs of an (m × k) @ (k × n) product: 2 m k n."""
+    return 2 * m * k * n
+
+
+def gan_iteration_flops(f_d: int, f_g: int, batch: int) -> int:
+    """Nominal FLOPs of one GAN-CNN iteration: B (4 F_G + 8 F_D) — see the module docstring."""
+    d_step = batch * f_g + 2 * batch * 3 * f_d  # G forward for the fakes; D fwd+bwd, real + fake
+    g_step = batch * 3 * f_g + batch * 2 * f_d  # G fwd+bwd; D forward + backward-to-input
+    return d_step + g_step
+
+
+def cnn_iteration_flops(f_d: int, batch: int) -> int:
+    """Nominal FLOPs of one CNN iteration: 3 B F_D (forward + backward on B patches)."""
+    return 3 * batch * f_d
+
+
+def gan_iteration_flops_executed(
+    f_d: int, f_g: int, f_d_first: int, f_g_first: int, batch: int
+) -> int:
+    """What autograd runs of the nominal count: minus the first layers' unneeded input
+    gradients (DC net's conv1 on 2B patches in the DC step, G's deconv0 on B in the G step)."""
+    return gan_iteration_flops(f_d, f_g, batch) - batch * (f_g_first + 2 * f_d_first)
+
+
+def cnn_iteration_flops_executed(f_d: int, f_d_first: int, batch: int) -> int:
+    """What autograd runs of :func:`cnn_iteration_flops`: minus conv1's input gradient."""
+    return cnn_iteration_flops(f_d, batch) - batch * f_d_first
+
+
+@dataclass(frozen=True)
+class TrainingFlops:
+    """FLOPs of one training iteration and the per-sample counts they come from."""
+
+    method: str
+    width: int
+    g_width: int | None
+    batch: int
+    f_d: int  # DC net forward, one patch
+    f_g: int | None  # generator forward, one sample
+    nominal: int  # the goal convention (forward + backward = 3 × forward)
+    executed: int  # nominal minus the input gradients autograd skips
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def _first_layer_flops(module) -> int:
+    return next(row["flops"] for row in layer_table(module) if row["flops"])
+
+
+def training_flops(method: str, width: int, g_width: int, batch: int = 64) -> TrainingFlops:
+    """Counts for ``training.train_step`` with the given method ("gan" or "cnn") and widths."""
+    if method not in ("gan", "cnn"):
+        raise ValueError(f"method must be 'gan' or 'cnn', got {method!r}")
+    dcnet = DCNet(K + 1 if method == "gan" else K, width=width)
+    f_d, f_d1 = flops_per_patch(dcnet), _first_layer_flops(dcnet)
+    if method == "cnn":
+        return TrainingFlops(
+            method,
+            width,
+            None,
+            batch,
+            f_d,
+            None,
+            cnn_iteration_flops(f_d, batch),
+            cnn_iteration_flops_executed(f_d, f_d1, batch),
+        )
+    generator = Generator(g_width)
+    f_g, f_g1 = flops_per_patch(generator), _first_layer_flops(generator)
+    return TrainingFlops(
+        method,
+        width,
+        g_width,
+        batch,
+        f_d,
+        f_g,
+        gan_iteration_flops(f_d, f_g, batch),
+        gan_iteration_flops_executed(f_d, f_g, f_d1, f_g1, batch),
+    )
+
+
+def dense_layer_flops_per_position(width: int, n_outputs: int) -> dict[str, int]:
+    """FLOPs per output position of each layer of the dense path (see the module docstring)."""
+    c1, c2, c3 = width, 2 * width, 4 * width
+    k2 = KERNEL * KERNEL
+    return {
+        "conv1": 2 * 1 * k2 * c1,
+        "conv2": 2 * c1 * k2 * c2,
+        "conv3": 2 * c2 * k2 * c3,
+        "head": 2 * 1 * HEAD_KERNEL * HEAD_KERNEL * c3 * n_outputs,  # grouped: 1 input each
+    }
+
+
+def dense_tile_layer_flops(width: int, n_outputs: int, rows: int, image_width: int) -> dict:
+    """FLOPs per layer of one dense tile: ``rows`` output rows of an image ``image_width`` wide."""
+    per = dense_layer_flops_per_position(width, n_outputs)
+    halo_in = RECEPTIVE_FIELD - 1  # 61 extra input rows and columns
+    spans = {  # how much each layer's output map is larger than the tile, rows and columns
+        "conv1": halo_in - (KERNEL - 1) * 1,  # 58
+        "conv2": halo_in - (KERNEL - 1) * (1 + 2),  # 52
+        "conv3": halo_in - (KERNEL - 1) * (1 + 2 + 4),  # 40
+        "head": 0,
+    }
+    assert spans["conv3"] == CONV3_HALO
+    return {
+        name: per[name] * (rows + extra) * (image_width + extra) for name, extra in spans.items()
+    }
+
+
+def dense_image_flops(
+    width: int, n_outputs: int, height: int, image_width: int, tile: int | None = None
+) -> int:
+    """FLOPs the dense path runs on a ``height`` × ``image_width`` image in tiles of ``tile``
+    output rows (default: one tile), halos included."""
+    tile = height if tile is None else tile
+    if tile < 1:
+        raise ValueError(f"tile must be >= 1, got {tile}")
+    total = 0
+    for r0 in range(0, height, tile):
+        rows = min(tile, height - r0)
+        total += sum(dense_tile_layer_flops(width, n_outputs, rows, image_width).values())
+    return total
+
+
+def dense_nominal_flops_per_pixel(width: int, n_outputs: int) -> int:
+    """Dense FLOPs per pixel without halos (the limit of a large image)."""
+    return sum(dense_layer_flops_per_position(width, n_outputs).values())
