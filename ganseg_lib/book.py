@@ -196,6 +196,8 @@ def colab_notebook(source: Path) -> str:
     import jupytext
 
     nb = jupytext.read(source)
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"{source.stem}-{i:02d}"  # stable ids, so that a regenerated copy is identical
     nb.metadata.pop("jupytext", None)
     nb.metadata["accelerator"] = "GPU"
     nb.metadata["colab"] = {"provenance": [], "gpuType": "T4"}

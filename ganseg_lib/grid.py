@@ -19,7 +19,14 @@ from pathlib import Path
 from ganseg_lib.datasets import load_split, resolve_data, split_validation
 from ganseg_lib.profiles import METHODS, Profile
 from ganseg_lib.records import ConfigError
-from ganseg_lib.results import EvalData, evaluate_run, read_record, record_path, write_record
+from ganseg_lib.results import (
+    EvalData,
+    cell_name,
+    evaluate_run,
+    read_record,
+    record_path,
+    write_record,
+)
 from ganseg_lib.training import (
     CHECKPOINT,
     Diverged,
@@ -53,6 +60,16 @@ def cells(
 ) -> list[tuple[int, int, str]]:
     """Seed-major order, so that an interrupted grid has every cell at the first seeds."""
     return [(seed, n, m) for seed in seeds for n in sizes for m in methods]
+
+
+def run_dir_for(runs_dir: str | os.PathLike, profile: str, config: TrainConfig) -> Path:
+    """``runs_dir/<profile>/<data>/<method>-n<N>-s<seed>``: where a cell's run folder lives."""
+    return (
+        Path(runs_dir)
+        / profile
+        / config.data
+        / cell_name(config.method, config.n_patches, config.seed)
+    )
 
 
 def record_is_current(path: Path, config: TrainConfig) -> bool:
@@ -98,7 +115,7 @@ def run_grid(
                 )
                 test = load_split(data, "test", drive_dir)[: profile.n_test_images]
                 eval_data = EvalData(test, val_records[: profile.n_validation_images])
-            run_dir = runs_dir / profile.name / data / path.stem
+            run_dir = run_dir_for(runs_dir, profile.name, config)
             resume = (run_dir / CHECKPOINT).exists()
             log(f"[{i}/{len(todo)}] {path.stem}: {'resuming' if resume else 'training'}")
             t0 = time.perf_counter()

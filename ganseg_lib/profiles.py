@@ -56,7 +56,7 @@ class Profile:
 PROFILES = {
     "smoke": Profile(
         "smoke",
-        data="phantom",
+        data=None,
         seeds=(0, 1),
         iterations=60,
         width=8,

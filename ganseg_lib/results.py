@@ -50,8 +50,13 @@ def predict_map(
     return predict_patchwise(dcnet, image)
 
 
+def cell_name(method: str, n_patches: int, seed: int) -> str:
+    """The name of a grid cell, shared by its run folder and its record: ``gan-n15000-s0``."""
+    return f"{method}-n{n_patches}-s{seed}"
+
+
 def record_name(config: TrainConfig) -> str:
-    return f"{config.method}-n{config.n_patches}-s{config.seed}.json"
+    return f"{cell_name(config.method, config.n_patches, config.seed)}.json"
 
 
 def record_path(results_dir: str | os.PathLike, profile: str, config: TrainConfig) -> Path:

@@ -358,6 +358,7 @@ class Interval:
 
     def __init__(self) -> None:
         self.sums = {k: 0.0 for k in self.KEYS}
+        self.counts = {k: 0 for k in self.KEYS}
         self.n = 0
         self.patches = 0
         self.seconds = 0.0
@@ -365,12 +366,14 @@ class Interval:
     def add(self, metrics: dict[str, torch.Tensor], patches: int, seconds: float) -> None:
         for k, v in metrics.items():
             self.sums[k] += float(v)
+            self.counts[k] += 1
         self.n += 1
         self.patches += patches
         self.seconds += seconds
 
     def means(self) -> dict[str, float | None]:
-        return {k: (self.sums[k] / self.n if self.n else None) for k in self.KEYS}
+        # a metric the method does not have (L_adv of the CNN) is None, not 0
+        return {k: (self.sums[k] / self.counts[k] if self.counts[k] else None) for k in self.KEYS}
 
 
 def train_step(
@@ -416,7 +419,7 @@ def train_step(
 
 
 def _progress(total: int, initial: int, desc: str):
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     disable = os.environ.get("GANSEG_PROGRESS", "1") == "0"
     return tqdm(

@@ -1,0 +1,464 @@
+"""The book's figures, with one set of colours and labels for the two methods.
+
+Every function takes data (arrays, histories, run records), never paths, and returns a
+:class:`matplotlib.figure.Figure` without showing it; the chapters display what they get back.
+GAN-CNN is drawn in red, the CNN baseline in blue, everywhere.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from ganseg_lib.preprocessing import ClaheParams, clahe, green_channel
+from ganseg_lib.records import FundusRecord
+
+METHOD_LABELS = {"gan": "GAN-CNN", "cnn": "CNN"}
+METHOD_COLORS = {"gan": "#c0392b", "cnn": "#2e6fb7"}
+METHOD_ORDER = ("gan", "cnn")
+PAPER_MARKER = "*"
+# The quantities a training history holds (ganseg_lib.training.Interval) and how to name them.
+HISTORY_METRICS = {
+    "L_c": "classification loss $L_c$",
+    "L_adv": "adversarial loss $L_{adv}$",
+    "L_G": "generator loss $L_G$",
+    "real_acc": "accuracy on real patches",
+    "fake_detect": "fake detection rate",
+    "val_auc": "validation AUC",
+}
+GAN_ONLY_METRICS = ("L_adv", "L_G", "fake_detect")
+
+
+def show(fig: Figure, dpi: int = 100) -> None:
+    """Display a figure in a notebook as a PNG, whatever the matplotlib backend (e.g. Agg).
+
+    The figures here are not registered with pyplot, so nothing else would display them when a
+    notebook runs under ``MPLBACKEND=Agg`` (as ``make book`` does).
+    """
+    import io
+
+    from IPython.display import Image, display
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    display(Image(data=buf.getvalue()))
+
+
+def _methods(keys) -> list[str]:
+    """The methods present, GAN-CNN first, then any other key in its given order."""
+    keys = list(keys)
+    return [m for m in METHOD_ORDER if m in keys] + [k for k in keys if k not in METHOD_ORDER]
+
+
+def _label(method: str) -> str:
+    return METHOD_LABELS.get(method, method)
+
+
+def _color(method: str) -> str:
+    return METHOD_COLORS.get(method, "0.3")
+
+
+def size_label(n: int) -> str:
+    """15000 → '15K' (the slides' way of naming the dataset sizes)."""
+    return f"{n // 1000}K" if n % 1000 == 0 else str(n)
+
+
+def _image_axes(fig: Figure, nrows: int, ncols: int):
+    axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
+    for ax in axes:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    return axes
+
+
+# --- data and patches ---------------------------------------------------------------------------
+
+
+def plot_preprocessing(record: FundusRecord, params: ClaheParams = ClaheParams()) -> Figure:
+    """The preprocessing steps of one image: RGB, green channel, CLAHE of the green, FOV mask."""
+    green = green_channel(record.rgb)
+    fig = Figure(figsize=(13, 3.8), layout="constrained")
+    axes = _image_axes(fig, 1, 4)
+    panels = [
+        (record.rgb, None, "RGB fundus image"),
+        (green, "gray", "green channel"),
+        (
+            clahe(green, params),
+            "gray",
+            f"CLAHE (clip {params.clip_limit}, {params.kernel_size} px)",
+        ),
+        (record.fov, "gray", "field of view (FOV)"),
+    ]
+    for ax, (img, cmap, title) in zip(axes, panels):
+        ax.imshow(img, cmap=cmap, interpolation="nearest")
+        ax.set_title(title)
+    fig.suptitle(f"image {record.image_id}")
+    return fig
+
+
+def plot_patch_centres(
+    image: np.ndarray,
+    vessel_centres: np.ndarray,
+    background_centres: np.ndarray,
+    zoom: tuple[slice, slice] | None = None,
+    title: str = "",
+) -> Figure:
+    """Where patches are centred: the skeleton I_gr^S = 1 (vessel patches, red) and the region
+    outside the dilated ground truth, I_gr^d = 0 (background patches, green tint), over the image.
+
+    Two panels: the whole image and ``zoom`` (row and column slices; default the central quarter).
+    """
+    h, w = image.shape[:2]
+    if zoom is None:
+        zoom = (slice(3 * h // 8, 5 * h // 8), slice(3 * w // 8, 5 * w // 8))
+    overlay = np.zeros((h, w, 4))
+    overlay[background_centres] = (0.1, 0.8, 0.3, 0.35)
+    overlay[vessel_centres] = (1.0, 0.1, 0.1, 1.0)
+    fig = Figure(figsize=(12, 6), layout="constrained")
+    axes = _image_axes(fig, 1, 2)
+    for ax, (rows, cols), name in zip(axes, [(slice(None), slice(None)), zoom], ["image", "zoom"]):
+        ax.imshow(image[rows, cols], cmap="gray", interpolation="nearest")
+        ax.imshow(overlay[rows, cols], interpolation="nearest")
+        ax.set_title(
+            name
+            if name == "image"
+            else f"zoom: rows {rows.start}–{rows.stop}, columns {cols.start}–{cols.stop}"
+        )
+    r0, r1, c0, c1 = zoom[0].start, zoom[0].stop, zoom[1].start, zoom[1].stop
+    axes[0].plot([c0, c1, c1, c0, c0], [r0, r0, r1, r1, r0], color="yellow", lw=1)
+    handles = [
+        Line2D(
+            [], [], color=(1.0, 0.1, 0.1), marker="s", ls="", label="vessel centres ($I^S_{gr}=1$)"
+        ),
+        Line2D(
+            [],
+            [],
+            color=(0.1, 0.8, 0.3),
+            marker="s",
+            ls="",
+            alpha=0.6,
+            label="background centres ($I^d_{gr}=0$)",
+        ),
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncols=2)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def montage(patches: np.ndarray, ncols: int = 8, gap: int = 2, fill: int = 255) -> np.ndarray:
+    """Tile (N, h, w) patches into one image, ``ncols`` per row, separated by ``gap`` pixels."""
+    patches = np.asarray(patches)
+    if patches.ndim != 3 or len(patches) == 0:
+        raise ValueError(f"patches must be a non-empty (N, h, w) array, got {patches.shape}")
+    n, ph, pw = patches.shape
+    ncols = max(1, min(ncols, n))
+    nrows = math.ceil(n / ncols)
+    out = np.full((nrows * (ph + gap) - gap, ncols * (pw + gap) - gap), fill, patches.dtype)
+    for i, p in enumerate(patches):
+        r, c = divmod(i, ncols)
+        out[r * (ph + gap) : r * (ph + gap) + ph, c * (pw + gap) : c * (pw + gap) + pw] = p
+    return out
+
+
+def plot_patch_gallery(
+    patches: np.ndarray, labels: np.ndarray, n_per_class: int = 8, title: str = ""
+) -> Figure:
+    """Two rows of uint8 patches: vessel patches (label 1) on top, background (label 0) below."""
+    patches, labels = np.asarray(patches), np.asarray(labels)
+    fig = Figure(figsize=(1.4 * n_per_class, 3.4), layout="constrained")
+    axes = fig.subplots(2, n_per_class, squeeze=False)
+    for row, (label, name) in enumerate([(1, "vessel"), (0, "background")]):
+        chosen = patches[labels == label][:n_per_class]
+        for col in range(n_per_class):
+            ax = axes[row, col]
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if col < len(chosen):
+                ax.imshow(chosen[col], cmap="gray", vmin=0, vmax=255, interpolation="nearest")
+                ax.plot(32, 32, "+", color="red" if label == 1 else "lime", ms=6)
+            else:
+                ax.set_axis_off()
+        axes[row, 0].set_ylabel(name)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+# --- training -----------------------------------------------------------------------------------
+
+
+def plot_training_curves(
+    histories: Mapping[str, Sequence[Sequence[Mapping]]],
+    metrics: Sequence[str] = tuple(HISTORY_METRICS),
+    title: str = "",
+) -> Figure:
+    """One panel per metric of the training histories, one line per run, coloured by method.
+
+    ``histories`` maps a method ("gan", "cnn") to its runs' histories (the lists of dicts of
+    :func:`ganseg_lib.training.read_history`, e.g. one per seed). The generator's quantities
+    (L_adv, L_G, fake detection) exist only for the GAN-CNN, so the CNN is not drawn there.
+    """
+    methods = _methods(histories)
+    ncols = min(3, len(metrics))
+    nrows = math.ceil(len(metrics) / ncols)
+    fig = Figure(figsize=(4.6 * ncols, 3.2 * nrows), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
+    for ax, metric in zip(axes, metrics):
+        for method in methods:
+            if method != "gan" and metric in GAN_ONLY_METRICS:
+                continue
+            for i, hist in enumerate(histories[method]):
+                pts = [(h["iteration"], h[metric]) for h in hist if h.get(metric) is not None]
+                if not pts:
+                    continue
+                x, y = zip(*pts)
+                ax.plot(
+                    x,
+                    y,
+                    color=_color(method),
+                    lw=1.3,
+                    alpha=0.85,
+                    label=_label(method) if i == 0 else None,
+                )
+        ax.set_title(HISTORY_METRICS.get(metric, metric))
+        ax.set_xlabel("iteration")
+        ax.grid(alpha=0.3)
+    for ax in axes[len(metrics) :]:
+        ax.set_axis_off()
+    handles = [Line2D([], [], color=_color(m), label=_label(m)) for m in methods]
+    fig.legend(handles=handles, loc="outside lower center", ncols=len(methods))
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_validation_auc(
+    curves: Mapping[str, Sequence[Sequence[Sequence[float]]]], title: str = "validation AUC"
+) -> Figure:
+    """Validation AUC against iteration, one line per run, coloured by method.
+
+    ``curves`` maps a method to its runs' curves, each a list of (iteration, AUC) pairs (as the
+    records' ``training.val_auc_curve``).
+    """
+    fig = Figure(figsize=(6.5, 4), layout="constrained")
+    ax = fig.subplots()
+    for method in _methods(curves):
+        for i, curve in enumerate(curves[method]):
+            pts = [(it, auc) for it, auc in curve if auc is not None]
+            if not pts:
+                continue
+            x, y = zip(*pts)
+            ax.plot(
+                x,
+                y,
+                color=_color(method),
+                lw=1.3,
+                marker=".",
+                label=_label(method) if i == 0 else None,
+            )
+    ax.set_xlabel("iteration")
+    ax.set_ylabel("AUC on validation pixels")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    if ax.lines:
+        ax.legend()
+    return fig
+
+
+def plot_samples(grids: Mapping[str, np.ndarray], ncols: int = 4, title: str = "") -> Figure:
+    """Patch grids side by side, one panel per entry of ``grids`` (title → uint8 (N, 64, 64)).
+
+    E.g. the generator's samples at a few iterations next to real patches, as the slide
+    "Samples generated during training on 15K dataset".
+    """
+    if not grids:
+        raise ValueError("no sample grids to plot")
+    fig = Figure(figsize=(3.2 * len(grids), 3.6), layout="constrained")
+    axes = _image_axes(fig, 1, len(grids))
+    for ax, (name, patches) in zip(axes, grids.items()):
+        ax.imshow(montage(np.asarray(patches), ncols), cmap="gray", vmin=0, vmax=255)
+        ax.set_title(name)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_sample_grid(samples: np.ndarray, ncols: int = 4, title: str = "") -> Figure:
+    """One grid of uint8 (N, 64, 64) patches (e.g. generator samples at one iteration)."""
+    return plot_samples({title or f"{len(samples)} samples": samples}, ncols)
+
+
+# --- results ------------------------------------------------------------------------------------
+
+
+def _ok(records: Sequence[Mapping]) -> list[Mapping]:
+    return [r for r in records if r.get("status") == "ok" and r.get("evaluation")]
+
+
+def mean_roc(curves: Sequence[tuple[Sequence[float], Sequence[float]]], n: int = 201):
+    """Vertical average of ROC curves (Fawcett 2006): mean TPR on a common FPR grid."""
+    grid = np.linspace(0.0, 1.0, n)
+    tprs = [np.interp(grid, np.asarray(f), np.asarray(t)) for f, t in curves]
+    return grid, np.mean(tprs, axis=0)
+
+
+def plot_roc_curves(records: Sequence[Mapping], title: str = "") -> Figure:
+    """Pooled ROC curves of both methods, one panel per dataset size.
+
+    Each run (seed) is a thin line; the bold line is their vertical average. Failed runs are left
+    out. The legend gives the mean pooled AUC over the drawn runs.
+    """
+    recs = _ok(records)
+    sizes = sorted({r["config"]["n_patches"] for r in recs})
+    if not sizes:
+        raise ValueError("no successful run records to plot")
+    fig = Figure(figsize=(4.6 * len(sizes), 4.6), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, len(sizes), squeeze=False)).ravel()
+    for ax, n in zip(axes, sizes):
+        by_method: dict[str, list[Mapping]] = {}
+        for r in recs:
+            if r["config"]["n_patches"] == n:
+                by_method.setdefault(r["config"]["method"], []).append(r)
+        for method in _methods(by_method):
+            runs = sorted(by_method[method], key=lambda r: r["config"]["seed"])
+            curves = [(r["evaluation"]["roc_fpr"], r["evaluation"]["roc_tpr"]) for r in runs]
+            for f, t in curves:
+                ax.plot(f, t, color=_color(method), lw=0.7, alpha=0.45)
+            pooled = np.mean([r["evaluation"]["pooled_auc"] for r in runs])
+            x, y = mean_roc(curves)
+            ax.plot(
+                x,
+                y,
+                color=_color(method),
+                lw=2.4,
+                label=f"{_label(method)} (AUC {pooled:.3f}, {len(runs)} run"
+                f"{'s' if len(runs) > 1 else ''})",
+            )
+        ax.plot([0, 1], [0, 1], color="0.6", lw=0.8, ls=":")
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.set_aspect("equal")
+        ax.set_xlabel("false positive rate")
+        ax.set_ylabel("true positive rate")
+        ax.set_title(f"{size_label(n)} labelled patches")
+        ax.grid(alpha=0.3)
+        ax.legend(loc="lower right", fontsize="small")
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_probability_maps(
+    image: np.ndarray,
+    truth: np.ndarray | None,
+    maps: Mapping[str, np.ndarray],
+    fov: np.ndarray | None = None,
+    title: str = "",
+) -> Figure:
+    """Side by side: the image, its ground truth, then each vessel probability map.
+
+    ``maps`` maps a method ("cnn", "gan") or any panel title to an H×W map in [0, 1]; the CNN
+    comes before the GAN-CNN, as in the slides. Pixels outside ``fov`` are shown as 0.
+    """
+    keys = list(maps)
+    if "cnn" in keys and "gan" in keys:
+        keys = ["cnn", "gan"] + [k for k in keys if k not in ("cnn", "gan")]
+    panels = [(image, "gray" if np.ndim(image) == 2 else None, "image")]
+    if truth is not None:
+        panels.append((truth, "gray", "ground truth"))
+    for k in keys:
+        m = np.asarray(maps[k], dtype=float)
+        if fov is not None:
+            m = np.where(fov, m, 0.0)
+        panels.append((m, "magma", _label(k)))
+    fig = Figure(figsize=(3.6 * len(panels), 4.0), layout="constrained")
+    axes = _image_axes(fig, 1, len(panels))
+    for i, (ax, (img, cmap, name)) in enumerate(zip(axes, panels)):
+        kw = {"vmin": 0.0, "vmax": 1.0} if i >= len(panels) - len(keys) else {}
+        ax.imshow(img, cmap=cmap, interpolation="nearest", **kw)
+        ax.set_title(name)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_auc_summary(
+    summary,
+    paper: Mapping[int, Mapping[str, float]] | None = None,
+    title: str = "mean test AUC per dataset size",
+) -> Figure:
+    """Mean AUC ± sd over seeds per dataset size and method, the paper's values as stars.
+
+    ``summary`` is a DataFrame with columns ``n_patches``, ``method``, ``mean_auc``, ``sd_auc``
+    (as :func:`ganseg_lib.report.aggregate` returns); ``paper`` maps a size to {"gan": AUC,
+    "cnn": AUC} (default: :data:`ganseg_lib.report.PAPER_RESULTS`).
+    """
+    if paper is None:
+        from ganseg_lib.report import PAPER_RESULTS
+
+        paper = PAPER_RESULTS
+    sizes = sorted(set(summary["n_patches"]) | set(paper))
+    xpos = {n: i for i, n in enumerate(sizes)}
+    offset = {"gan": -0.12, "cnn": 0.12}
+    fig = Figure(figsize=(6.5, 4.2), layout="constrained")
+    ax = fig.subplots()
+    for method in METHOD_ORDER:
+        rows = summary[summary["method"] == method].sort_values("n_patches")
+        if len(rows):
+            x = [xpos[n] + offset[method] for n in rows["n_patches"]]
+            sd = np.nan_to_num(rows["sd_auc"].to_numpy(dtype=float))
+            ax.errorbar(
+                x,
+                rows["mean_auc"],
+                yerr=sd,
+                color=_color(method),
+                marker="o",
+                ls="",
+                capsize=4,
+                label=f"{_label(method)} (ours, mean ± sd over seeds)",
+            )
+        pts = [(xpos[n] + offset[method], v[method]) for n, v in paper.items() if method in v]
+        if pts:
+            px, py = zip(*pts)
+            ax.plot(
+                px,
+                py,
+                ls="",
+                marker=PAPER_MARKER,
+                ms=13,
+                mfc="none",
+                mec=_color(method),
+                label=f"{_label(method)} (paper)",
+            )
+    ax.set_xticks(range(len(sizes)), [size_label(n) for n in sizes])
+    ax.set_xlim(-0.5, len(sizes) - 0.5)
+    ax.set_xlabel("labelled training patches")
+    ax.set_ylabel("mean AUC over test images")
+    ax.set_title(title)
+    ax.grid(alpha=0.3, axis="y")
+    ax.legend(fontsize="small")
+    return fig
+
+
+def plot_generator_gradients(
+    p_fake: np.ndarray, gradients: Mapping[str, np.ndarray], title: str = ""
+) -> Figure:
+    """|∂loss/∂(fake logit)| against p_DC(fake | G(z)), one line per generator objective, log y."""
+    fig = Figure(figsize=(6.5, 4.2), layout="constrained")
+    ax = fig.subplots()
+    styles = ["-", "--", ":", "-."]
+    for i, (name, g) in enumerate(gradients.items()):
+        ax.plot(p_fake, np.abs(g), ls=styles[i % len(styles)], lw=2, label=name)
+    ax.set_yscale("log")
+    ax.set_xlabel("$p_{DC}(y = K+1 \\mid G(z))$, the DC net's belief that the sample is fake")
+    ax.set_ylabel("|gradient w.r.t. the fake logit|")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend()
+    if title:
+        ax.set_title(title)
+    return fig

@@ -1,0 +1,247 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Data and preprocessing
+#
+# This chapter follows the paper's data pipeline step by step: the DRIVE images, the
+# green-channel CLAHE preprocessing, and the two rules that decide where the labelled 64×64
+# training patches are centred. Every step is a function of `ganseg_lib`; the chapter only calls
+# and shows them.
+
+# %%
+# Bootstrap: outside the repository (e.g. on Colab) install ganseg_lib first.
+import importlib.util
+import subprocess
+import sys
+
+if importlib.util.find_spec("ganseg_lib") is None:
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "ganseg @ git+https://github.com/ganseg/ganseg",
+        ],
+        check=True,
+    )
+
+# %% tags=["parameters"]
+profile: str = "smoke"  # run profile: smoke, cpu or paper
+data: str = "auto"  # data source: auto (DRIVE when found, else the phantom), drive or phantom
+drive_dir: str = ""  # DRIVE folder; empty: $GANSEG_DRIVE_DIR
+results_dir: str = "results"  # run records (not used in this chapter)
+runs_dir: str = "runs"  # run folders (not used in this chapter)
+image_index: int = 0  # which training image the figures show
+n_gallery: int = 64  # labelled patches drawn for the gallery
+
+# %%
+import pandas as pd
+from IPython.display import Markdown, display
+
+from ganseg_lib import plots
+from ganseg_lib.datasets import load_split, resolve_data, split_validation
+from ganseg_lib.patches import (
+    DILATION_RADIUS,
+    PATCH_SIZE,
+    PatchParams,
+    background_centres,
+    make_patch_set,
+    vessel_centres,
+)
+from ganseg_lib.preprocessing import ClaheParams, preprocess
+from ganseg_lib.profiles import PAPER_SIZES
+from ganseg_lib.report import banner
+
+drive_dir_opt = drive_dir or None  # papermill passes "" for "not given"
+data_name = resolve_data(data, drive_dir_opt)
+display(Markdown(banner(profile, data_name, data)))
+
+# %% [markdown]
+# ## The DRIVE database
+#
+# > **DRIVE: Digital Retinal Images for Vessel Extraction**
+# >
+# > - The dataset contains 20 images for training and 20 for testing.
+# > - Blood vessel in each image is manually marked by human observers trained by an experienced
+# >   ophthalmologist.
+# >
+# > Reference: J.J. Staal, M.D. Abramoff, M. Niemeijer, M.A. Viergever, B. van Ginneken,
+# > "Ridge-based vessel segmentation in color images of the retina", IEEE Transactions on
+# > Medical Imaging, 2004 Apr.
+#
+# — seed slide "DATASET"
+#
+# DRIVE may not be redistributed, so `ganseg_lib.drive` reads it from a folder
+# (`$GANSEG_DRIVE_DIR`). Without it, the same code runs on the project's synthetic fundus
+# phantom (`ganseg_lib.phantom`): procedurally drawn fundus images with exact vessel ground
+# truth. The banner above says which of the two produced this page.
+
+# %%
+records = load_split(data_name, "training", drive_dir_opt)
+train, validation = split_validation(records)
+print(f"{len(records)} training images: {len(train)} to train on, {len(validation)} for validation")
+print("train on:  ", ", ".join(r.image_id for r in train))
+print("validation:", ", ".join(r.image_id for r in validation))
+
+# %% [markdown]
+# **Deviation — validation split.** The slides train on the 20 training images and say nothing
+# about a validation set. We hold out the last 4 training images (`N_VALIDATION`; DRIVE 37–40)
+# and never train on them: they monitor training (validation AUC) and choose the decision
+# threshold, so that no decision ever looks at a test image. The patches are therefore drawn from
+# 16 images, not 20.
+
+# %%
+summary = pd.DataFrame(
+    [
+        {
+            "image": r.image_id,
+            "role": "train" if i < len(train) else "validation",
+            "size (rows × cols)": f"{r.shape[0]} × {r.shape[1]}",
+            "FOV pixels": int(r.fov.sum()),
+            "vessel pixels in FOV": int((r.vessels & r.fov).sum()),
+            "vessel fraction in FOV": round(float((r.vessels & r.fov).sum() / r.fov.sum()), 3),
+        }
+        for i, r in enumerate(records)
+    ]
+)
+display(summary)
+
+# %% [markdown]
+# ## Preprocessing
+#
+# > - Vascular structures manifest best contrast in **green channel**.
+# > - **Contrast Limited Adaptive Histogram Equalization (CLAHE)** is used for compensating
+# >   irregular illuminations.
+#
+# — seed slide "Preprocessing & Patch Creation"
+#
+# The slides give no CLAHE parameters. `ganseg_lib.preprocessing` uses scikit-image's
+# `equalize_adapthist` with the parameters printed below (a deviation only in the sense that we
+# had to choose them), quantises the result to 8 bits and scales it to [-1, 1] for the networks.
+# The field-of-view (FOV) mask travels with the image: patch centres and the evaluation use only
+# pixels inside it.
+
+# %%
+print(ClaheParams())
+record = train[image_index]
+plots.show(plots.plot_preprocessing(record))
+
+# %% [markdown]
+# ## Where the patches are centred
+#
+# > **64X64 dimensional patches** were extracted and label of central pixel is assigned as the
+# > class label of the entire patch.
+# >
+# > Vessel Patches from green channel image at pixels where $I_{gr}^S = 1$ [skeletonization of
+# > the ground truth binary image $I_{gr}$]
+# >
+# > Background Patches from green channel image at pixels where $I_{gr}^d = 0$ [morphological
+# > dilation of $I_{gr}$]
+#
+# — seed slides "Preprocessing & Patch Creation"
+#
+# Vessel patches are centred on the skeleton of the manual annotation, so every vessel — thin
+# or wide — contributes centres along its length, and each centre lies on a vessel's axis.
+# Background patches are centred outside the dilated annotation, away from the vessel edges,
+# where the manual annotation is least certain. The slides give no dilation radius; we use a
+# disk of the radius printed below. Both kinds of centre lie inside the FOV. Pixels between
+# the skeleton and the dilated border (the vessel flanks and edges) are never patch centres in
+# training, although the test metric scores every FOV pixel.
+
+# %%
+print(f"patch size {PATCH_SIZE}×{PATCH_SIZE}; dilation radius {DILATION_RADIUS} px")
+pre = preprocess(record)
+vc = vessel_centres(record.vessels, record.fov)
+bc = background_centres(record.vessels, record.fov)
+plots.show(
+    plots.plot_patch_centres(
+        pre.image_u8, vc, bc, title=f"image {record.image_id}: CLAHE green channel"
+    )
+)
+
+# %% [markdown]
+# How many centres of each kind every training image offers, and so how many balanced patches
+# (half vessel, half background) the training images can supply without drawing a centre twice:
+
+# %%
+counts = pd.DataFrame(
+    [
+        {
+            "image": r.image_id,
+            "vessel pixels": int((r.vessels & r.fov).sum()),
+            "vessel centres (skeleton)": int(vessel_centres(r.vessels, r.fov).sum()),
+            "background centres": int(background_centres(r.vessels, r.fov).sum()),
+        }
+        for r in train
+    ]
+)
+totals = counts.drop(columns="image").sum()
+display(pd.concat([counts, pd.DataFrame([{"image": "total", **totals}])], ignore_index=True))
+most = 2 * int(min(totals["vessel centres (skeleton)"], totals["background centres"]))
+for n in PAPER_SIZES:
+    need = n - n // 2
+    print(
+        f"{n:>7,} patches need {need:,} vessel centres: "
+        f"{'available' if need <= totals['vessel centres (skeleton)'] else 'NOT available'}"
+    )
+print(f"at most about {most:,} balanced patches can be drawn without repeating a centre")
+
+# %% [markdown]
+# Vessel centres are the scarce class: the skeleton is one pixel wide, while the background
+# covers most of the FOV. `ganseg_lib.patches.sample_patch_centers` draws exactly N centres,
+# half of each class, without replacement and spread as evenly over the images as their centres
+# allow; the seed of a run fixes the draw, so the GAN-CNN and the CNN of the same seed see the
+# same labelled patches.
+#
+# ## The labelled patches
+#
+# A small draw from the same sampler the training uses (`make_patch_set`); the cross marks the
+# centre pixel whose label the whole patch carries. Patches near the FOV border contain the dark
+# outside of the aperture, and reflect padding supplies the pixels beyond the image border.
+
+# %%
+gallery = make_patch_set(train, PatchParams(n_patches=n_gallery, seed=0), data_name)
+print(
+    f"{len(gallery)} patches: {int((gallery.labels == 1).sum())} vessel, "
+    f"{int((gallery.labels == 0).sum())} background, dtype {gallery.patches.dtype}, "
+    f"shape {gallery.patches.shape}"
+)
+plots.show(plots.plot_patch_gallery(gallery.patches, gallery.labels, n_per_class=8))
+
+# %% [markdown]
+# Vessels absorb green light more than the retina around them, so vessel centres are expected to
+# be darker than background centres; the mean intensities of this small draw (CLAHE output,
+# 0–255) show how far that holds here.
+
+# %%
+centre = gallery.patches[:, PATCH_SIZE // 2, PATCH_SIZE // 2].astype(float)
+intensities = pd.DataFrame(
+    {
+        "class": ["vessel", "background"],
+        "patches": [int((gallery.labels == k).sum()) for k in (1, 0)],
+        "mean centre pixel": [round(centre[gallery.labels == k].mean(), 1) for k in (1, 0)],
+        "mean patch": [
+            round(float(gallery.patches[gallery.labels == k].mean()), 1) for k in (1, 0)
+        ],
+    }
+)
+display(intensities)
+
+# %% [markdown]
+# Everything above is in `ganseg_lib`: `datasets.load_split` and `split_validation`,
+# `preprocessing.preprocess`, `patches.vessel_centres`, `background_centres` and
+# `make_patch_set`. From the command line, `ganseg patches --data drive --n-patches 15000 --seed 0
+# --out patches.npz` writes the same labelled patches the training chapter uses.
