@@ -35,12 +35,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 --display-name "Python 3 (ganseg)" >/dev/null
 	touch $@
 
+$(IPYTHONDIR) $(JUPYTER_CONFIG_DIR) $(JUPYTER_DATA_DIR) $(JUPYTER_RUNTIME_DIR) $(MPLCONFIGDIR):
+	mkdir -p $@
+
+DIRS := $(IPYTHONDIR) $(JUPYTER_CONFIG_DIR) $(JUPYTER_DATA_DIR) $(JUPYTER_RUNTIME_DIR) $(MPLCONFIGDIR)
+
 env: $(STAMP)
 
-book: $(STAMP)
+book: $(STAMP) | $(DIRS)
 	$(BIN)/ganseg book $(if $(PROFILE),--profile $(PROFILE)) $(if $(DATA),--data $(DATA))
 
-lint: $(STAMP)
+lint: $(STAMP) | $(DIRS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
