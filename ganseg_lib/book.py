@@ -126,10 +126,23 @@ def execute(run: ChapterRun, work: Path, log=print) -> bool:
         log_output=False,
         execution_timeout=CELL_TIMEOUT_S,
     )
+    _hide_injected_parameters(tmp)
     os.replace(tmp, run.output)
     stamp.write_text(run.key)
     log(f"  {run.output.name}: {time.perf_counter() - t0:.0f} s")
     return True
+
+
+def _hide_injected_parameters(path: Path) -> None:
+    """The page states its parameters in its banner; papermill's injected cell is not shown."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        tags = cell.metadata.get("tags", [])
+        if "injected-parameters" in tags and "remove-cell" not in tags:
+            cell.metadata["tags"] = [*tags, "remove-cell"]
+    nbformat.write(nb, path)
 
 
 def build(

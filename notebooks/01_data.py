@@ -19,7 +19,7 @@
 # training patches are centred. Every step is a function of `ganseg_lib`; the chapter only calls
 # and shows them.
 
-# %%
+# %% tags=["remove-cell"]
 # Bootstrap: outside the repository (e.g. on Colab) install ganseg_lib first.
 import importlib.util
 import subprocess

@@ -19,7 +19,7 @@
 # `ganseg_lib.losses` that the training chapter uses; here they are checked against the slide
 # equations and their gradients are compared with torch's autograd.
 
-# %%
+# %% tags=["remove-cell"]
 # Bootstrap: outside the repository (e.g. on Colab) install ganseg_lib first.
 import importlib.util
 import subprocess

@@ -18,7 +18,7 @@
 # layer; the one deliberate change to the DC net and why we made it; and the exact whole-image
 # ("dense") evaluation that the change allows, checked against the patch-by-patch definition.
 
-# %%
+# %% tags=["remove-cell"]
 # Bootstrap: outside the repository (e.g. on Colab) install ganseg_lib first.
 import importlib.util
 import subprocess

@@ -19,7 +19,7 @@
 # dataset size (15K, 30K, 150K in the book). Runs that already have a record are not trained
 # again: the chapter then only reads their run folders and records.
 
-# %%
+# %% tags=["remove-cell"]
 # Bootstrap: outside the repository (e.g. on Colab) install ganseg_lib first.
 import importlib.util
 import subprocess

@@ -19,7 +19,7 @@
 # the training chapter (`results_dir/<profile>/<data>/<method>-n<N>-s<seed>.json`); the tables
 # are built by `ganseg_lib.report`.
 
-# %%
+# %% tags=["remove-cell"]
 # Bootstrap: outside the repository (e.g. on Colab) install ganseg_lib first.
 import importlib.util
 import subprocess

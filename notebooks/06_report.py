@@ -19,7 +19,7 @@
 # with its reason, and the compute used. The verdicts are computed from the run records by
 # fixed rules (`ganseg_lib.report`), stated below before any number is shown.
 
-# %%
+# %% tags=["remove-cell"]
 # Bootstrap: outside the repository (e.g. on Colab) install ganseg_lib first.
 import importlib.util
 import subprocess
