@@ -113,7 +113,7 @@ def execute(run: ChapterRun, work: Path, log=print) -> bool:
     src_nb = to_ipynb(run.source, work / f"{run.source.stem}.ipynb")
     check_parameters(src_nb, run.parameters)
     run.output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = run.output.with_name(run.output.stem + ".partial.ipynb")
+    tmp = run.output.with_name(f"{run.output.stem}.{os.getpid()}.partial.ipynb")  # per build
     t0 = time.perf_counter()
     log(f"  {run.output.name}: running {run.parameters}")
     papermill.execute_notebook(
