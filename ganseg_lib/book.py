@@ -180,10 +180,9 @@ def build(
     if not html:
         return CHAPTERS
     log("jupyter-book build (warnings are errors)")
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")  # the CLI of this environment
     cmd = [
-        sys.executable,
-        "-m",
-        "jupyter_book",
+        str(jupyter_book),
         "build",
         str(ROOT),
         "--warningiserror",
