@@ -126,19 +126,24 @@ def execute(run: ChapterRun, work: Path, log=print) -> bool:
         log_output=False,
         execution_timeout=CELL_TIMEOUT_S,
     )
-    _hide_injected_parameters(tmp)
+    _finish_page(tmp, run.parameters.get("n_patches"))
     os.replace(tmp, run.output)
     stamp.write_text(run.key)
     log(f"  {run.output.name}: {time.perf_counter() - t0:.0f} s")
     return True
 
 
-def _hide_injected_parameters(path: Path) -> None:
-    """The page states its parameters in its banner; papermill's injected cell is not shown."""
+def _finish_page(path: Path, n_patches: int | None) -> None:
+    """Hide papermill's injected cell (the page's banner states the parameters) and, on the
+    training pages, put the dataset size into the title so that the three pages differ."""
     import nbformat
 
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
+        if n_patches and cell.cell_type == "markdown" and cell.source.startswith("# "):
+            title, _, rest = cell.source.partition("\n")
+            cell.source = f"{title}: {n_patches // 1000}K labelled patches\n{rest}"
+            n_patches = None  # only the first title
         tags = cell.metadata.get("tags", [])
         if "injected-parameters" in tags and "remove-cell" not in tags:
             cell.metadata["tags"] = [*tags, "remove-cell"]
