@@ -41,6 +41,7 @@ import torch
 import torch.nn.functional as F
 from numpy.lib.stride_tricks import sliding_window_view
 
+from ganseg_lib import patches
 from ganseg_lib.networks import PATCH_SIZE, DCNet, vessel_probability
 from ganseg_lib.patches import HALF as PAD_BEFORE  # 32: the pixel sits at index 32 of its patch
 from ganseg_lib.patches import pad_reflect
@@ -65,9 +66,9 @@ def extract_patch_at(padded: np.ndarray, r: int, c: int) -> np.ndarray:
 
 def extract_patches(image: np.ndarray, pixels: np.ndarray) -> np.ndarray:
     """(M, 64, 64) float32 patches centred at ``pixels`` (M, 2) = (row, col) of an H×W image."""
+    _check_image(image)
     pixels = _check_pixels(pixels, image.shape)
-    windows = sliding_window_view(reflect_pad(image), (PATCH_SIZE, PATCH_SIZE))  # (H, W, 64, 64)
-    return windows[pixels[:, 0], pixels[:, 1]]
+    return patches.extract_patches(np.asarray(image, dtype=np.float32), pixels)
 
 
 def predict_patchwise_logits(
