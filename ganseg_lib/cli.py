@@ -136,6 +136,16 @@ def build_parser() -> argparse.ArgumentParser:
     grid.add_argument("--threads", type=int, default=None, help="CPU threads for torch")
     grid.set_defaults(func=cmd_grid)
 
+    rep = sub.add_parser("report", help="the headline table of the recorded runs")
+    rep.add_argument("--profile", default="cpu", help="smoke, cpu or paper")
+    rep.add_argument("--data", default="drive", help="drive or phantom")
+    rep.add_argument("--results", type=Path, default=Path("results"), help="records folder")
+    rep.add_argument("--readme", type=Path, default=None, help="update this README's headline")
+    rep.add_argument(
+        "--check", action="store_true", help="with --readme: exit 1 when it is out of date"
+    )
+    rep.set_defaults(func=cmd_report)
+
     book = sub.add_parser("book", help="execute the chapters and build the book")
     book.add_argument("--profile", default="smoke", help="smoke, cpu or paper")
     _add_data_args(book)
@@ -199,6 +209,32 @@ def cmd_grid(args: argparse.Namespace) -> int:
         args.runs,
         args.results,
         args.device,
+    )
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from ganseg_lib import report
+    from ganseg_lib.results import load_results
+
+    df = load_results(args.results, profile=args.profile, data=args.data)
+    if args.readme is None:
+        print(report.headline_markdown(df, args.profile, args.data))
+        return 0
+    if not args.readme.is_file():
+        raise ConfigError(f"--readme {args.readme}: no such file")
+    if args.check:
+        stale = report.readme_headline(args.readme) != report.headline_markdown(
+            df, args.profile, args.data
+        )
+        print(f"{args.readme}: headline {'out of date' if stale else 'up to date'}")
+        return 1 if stale else 0
+    try:
+        changed = report.update_readme(args.readme, df, args.profile, args.data)
+    except ValueError as err:
+        raise ConfigError(str(err)) from None
+    print(
+        f"{args.readme}: headline {'updated' if changed else 'already up to date'} ({len(df)} runs)"
     )
     return 0
 

@@ -67,6 +67,11 @@ def size_label(n: int) -> str:
     return f"{n // 1000}K" if n % 1000 == 0 else str(n)
 
 
+def _count(k: int, noun: str) -> str:
+    """3, 'seed' → '3 seeds'; 1, 'seed' → '1 seed'."""
+    return f"{k} {noun}{'' if k == 1 else 's'}"
+
+
 def _image_axes(fig: Figure, nrows: int, ncols: int):
     axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
     for ax in axes:
@@ -391,12 +396,15 @@ def plot_auc_summary(
     summary,
     paper: Mapping[int, Mapping[str, float]] | None = None,
     title: str = "mean test AUC per dataset size",
+    runs=None,
 ) -> Figure:
     """Mean AUC ± sd over seeds per dataset size and method, the paper's values as stars.
 
     ``summary`` is a DataFrame with columns ``n_patches``, ``method``, ``mean_auc``, ``sd_auc``
     (as :func:`ganseg_lib.report.aggregate` returns); ``paper`` maps a size to {"gan": AUC,
-    "cnn": AUC} (default: :data:`ganseg_lib.report.PAPER_RESULTS`).
+    "cnn": AUC} (default: :data:`ganseg_lib.report.PAPER_RESULTS`). ``runs`` (optional, with
+    columns ``n_patches``, ``method``, ``mean_auc``) adds each run as a small dot beside the
+    mean, so that every seed is seen.
     """
     if paper is None:
         from ganseg_lib.report import PAPER_RESULTS
@@ -405,7 +413,7 @@ def plot_auc_summary(
     sizes = sorted(set(summary["n_patches"]) | set(paper))
     xpos = {n: i for i, n in enumerate(sizes)}
     offset = {"gan": -0.12, "cnn": 0.12}
-    fig = Figure(figsize=(6.5, 4.2), layout="constrained")
+    fig = Figure(figsize=(8.8, 4.2), layout="constrained")
     ax = fig.subplots()
     for method in METHOD_ORDER:
         rows = summary[summary["method"] == method].sort_values("n_patches")
@@ -421,6 +429,18 @@ def plot_auc_summary(
                 ls="",
                 capsize=4,
                 label=f"{_label(method)} (ours, mean ± sd over seeds)",
+            )
+        if runs is not None:
+            mine = runs[runs["method"] == method]
+            ax.plot(
+                [xpos[n] + 2 * offset[method] for n in mine["n_patches"]],
+                mine["mean_auc"],
+                ls="",
+                marker=".",
+                ms=6,
+                alpha=0.6,
+                color=_color(method),
+                label=f"{_label(method)} (ours, each seed)",
             )
         pts = [(xpos[n] + offset[method], v[method]) for n, v in paper.items() if method in v]
         if pts:
@@ -441,7 +461,41 @@ def plot_auc_summary(
     ax.set_ylabel("mean AUC over test images")
     ax.set_title(title)
     ax.grid(alpha=0.3, axis="y")
-    ax.legend(fontsize="small")
+    ax.legend(fontsize="small", loc="center left", bbox_to_anchor=(1.02, 0.5))
+    return fig
+
+
+def plot_image_differences(comparison, title: str = "") -> Figure:
+    """GAN-CNN AUC minus CNN AUC per test image, one panel per dataset size, sorted.
+
+    ``comparison`` is :func:`ganseg_lib.report.image_comparison`'s DataFrame (each image's AUC
+    averaged over seeds). A bar above zero is an image on which the GAN-CNN ranks pixels better;
+    the dashed line is the mean difference, the quantity of the paired test.
+    """
+    sizes = sorted(set(comparison["n_patches"]))
+    if not sizes:
+        raise ValueError("no per-image comparison to plot")
+    fig = Figure(figsize=(4.2 * len(sizes), 3.8), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, len(sizes), squeeze=False, sharey=True)).ravel()
+    for ax, n in zip(axes, sizes):
+        rows = comparison[comparison["n_patches"] == n].sort_values("difference")
+        d = rows["difference"].to_numpy(dtype=float)
+        colors = [_color("gan") if v > 0 else _color("cnn") for v in d]
+        ax.bar(range(len(d)), d, color=colors)
+        ax.axhline(0.0, color="0.3", lw=0.8)
+        ax.axhline(d.mean(), color="0.1", lw=1.2, ls="--", label=f"mean {d.mean():+.4f}")
+        ax.set_xticks(range(len(d)), list(rows["image_id"]), rotation=90, fontsize="x-small")
+        ax.set_xlabel("test image")
+        ax.set_title(
+            f"{size_label(n)}: GAN-CNN better on {int((d > 0).sum())} of {len(d)} images\n"
+            f"(AUCs averaged over {_count(int(rows['seeds'].iloc[0]), 'seed')})",
+            fontsize="medium",
+        )
+        ax.grid(alpha=0.3, axis="y")
+        ax.legend(fontsize="small", loc="upper left")
+    axes[0].set_ylabel("AUC(GAN-CNN) − AUC(CNN)")
+    if title:
+        fig.suptitle(title)
     return fig
 
 

@@ -10,8 +10,8 @@ Statistics (all from :mod:`ganseg_lib.evaluation` or scipy):
   size and method we report the mean ± sd (ddof=1) of these scores over seeds, and compare the
   methods with Welch's t-test across them (the test the slides name; the slides do not say over
   what units their p-values were computed);
-* extras: Welch's test and the paired t-test across the per-image AUCs of one seed (the lowest
-  seed that both methods have), closer to a 20-image comparison the paper may have made;
+* extras: Welch's test and the paired t-test across the test images, each image's AUC averaged
+  over the seeds both methods have — closer to a 20-image comparison the paper may have made;
 * claim 5 (the CNN degrades faster) is a difference of differences across two sizes, tested with a
   Welch–Satterthwaite t-test of the linear contrast of four independent groups.
 
@@ -67,6 +67,7 @@ SMALL_DIFFERENCE = 0.01  # claim 3: a "small" GAN-CNN − CNN difference
 LITERATURE_MARGIN = 0.02  # claim 6: "partly" when this close below the literature
 LITERATURE_DATA_FACTOR = 2  # claim 6 compares with methods trained on ≥ 2× more patches
 METHODS = ("gan", "cnn")
+DATA_LABELS = {"drive": "DRIVE", "phantom": "the synthetic phantom"}
 METHOD_LABELS = {"gan": "GAN-CNN", "cnn": "CNN"}
 REPLICATED, PARTLY, NOT_REPLICATED, NOT_TESTED = (
     "replicated",
@@ -190,9 +191,14 @@ class SizeComparison:
     gan_scores: tuple[float, ...]
     cnn_scores: tuple[float, ...]
     seeds: Comparison | None  # Welch across per-seed mean AUCs
-    image_seed: int | None  # the seed whose per-image AUCs the two tests below use
-    images: Comparison | None  # Welch across per-image AUCs of that seed
+    image_seeds: tuple[int, ...]  # the seeds both methods have (the per-image tests use them all)
+    images: Comparison | None  # Welch across per-image AUCs, each averaged over image_seeds
     images_paired: Comparison | None  # paired t-test on the same images
+
+    @property
+    def image_seed(self) -> int | None:
+        """The lowest seed both methods have (the one whose segmentation maps are shown)."""
+        return self.image_seeds[0] if self.image_seeds else None
 
     @property
     def difference(self) -> float:
@@ -202,28 +208,67 @@ class SizeComparison:
         return float(np.mean(self.gan_scores) - np.mean(self.cnn_scores))
 
 
+def per_image_scores(df, n_patches: int, method: str, seeds: Sequence[int]):
+    """Each test image's AUC averaged over the runs of ``seeds``: (image ids, AUCs).
+
+    Raises ValueError when the runs were evaluated on different images.
+    """
+    ok = ok_runs(df)
+    sel = ok[(ok["n_patches"] == n_patches) & (ok["method"] == method) & ok["seed"].isin(seeds)]
+    evs = [r["evaluation"] for r in sel.sort_values("seed")["record"]]
+    ids = evs[0]["image_ids"]
+    if any(ev["image_ids"] != ids for ev in evs):
+        raise ValueError(f"{method} runs at {n_patches} patches were evaluated on different images")
+    return list(ids), np.mean([ev["per_image_auc"] for ev in evs], axis=0)
+
+
 def compare_size(df, n_patches: int) -> SizeComparison:
-    """Welch's test across seeds, and Welch's and the paired test across one seed's images."""
+    """Welch's t-test (Welch 1947) across seeds, and Welch's and the paired t-test
+    across the test images, each image's AUC averaged over the seeds both methods have."""
     gan, cnn = per_seed_scores(df, n_patches, "gan"), per_seed_scores(df, n_patches, "cnn")
     seeds = welch_test(gan, cnn) if len(gan) >= 2 and len(cnn) >= 2 else None
     ok = ok_runs(df)
     at = ok[ok["n_patches"] == n_patches]
     common = sorted(set(at[at["method"] == "gan"]["seed"]) & set(at[at["method"] == "cnn"]["seed"]))
-    image_seed = images = paired = None
+    images = paired = None
     if common:
-        image_seed = int(common[0])
-
-        def evaluation(method: str) -> dict:
-            row = at[(at["method"] == method) & (at["seed"] == image_seed)].iloc[0]
-            return row["record"]["evaluation"]
-
-        ev_g, ev_c = evaluation("gan"), evaluation("cnn")
-        a, b = ev_g["per_image_auc"], ev_c["per_image_auc"]
+        ids_g, a = per_image_scores(df, n_patches, "gan", common)
+        ids_c, b = per_image_scores(df, n_patches, "cnn", common)
         if len(a) >= 2 and len(b) >= 2:
             images = welch_test(a, b)
-            if ev_g["image_ids"] == ev_c["image_ids"]:
+            if ids_g == ids_c:
                 paired = paired_test(a, b)
-    return SizeComparison(int(n_patches), tuple(gan), tuple(cnn), seeds, image_seed, images, paired)
+    return SizeComparison(
+        int(n_patches), tuple(gan), tuple(cnn), seeds, tuple(int(s) for s in common), images, paired
+    )
+
+
+def image_comparison(df):
+    """Per size and test image: GAN-CNN and CNN AUC, each averaged over the seeds both methods
+    have, and their difference — the data of the per-image tests (one row per image and size)."""
+    import pandas as pd
+
+    rows = []
+    for n in sorted(set(ok_runs(df)["n_patches"])):
+        cmp = compare_size(df, n)
+        if not cmp.image_seeds:
+            continue
+        ids, gan = per_image_scores(df, n, "gan", cmp.image_seeds)
+        _, cnn = per_image_scores(df, n, "cnn", cmp.image_seeds)
+        for image_id, a, b in zip(ids, gan, cnn):
+            rows.append(
+                {
+                    "n_patches": int(n),
+                    "image_id": image_id,
+                    "seeds": len(cmp.image_seeds),
+                    "gan": float(a),
+                    "cnn": float(b),
+                    "difference": float(a - b),
+                }
+            )
+    return pd.DataFrame(
+        rows, columns=["n_patches", "image_id", "seeds", "gan", "cnn", "difference"]
+    )
 
 
 def _fmt(x: float | None, digits: int = 3) -> str:
@@ -243,8 +288,8 @@ def results_table(df, sizes: Sequence[int] | None = None):
 
     Columns: the paper's GAN-CNN and CNN AUC and p-value; ours: seeds per method, mean ± sd over
     seeds of the per-run mean AUC, mean pooled AUC, the difference GAN−CNN with its 95% CI and
-    Welch p across seeds, and (seed ``image_seed``) Welch's and the paired test's p across the
-    per-image AUCs.
+    Welch p across seeds, and Welch's and the paired test's p across the test images (each
+    image's AUC averaged over the ``image_seeds`` seeds both methods have).
     """
     import pandas as pd
 
@@ -273,7 +318,7 @@ def results_table(df, sizes: Sequence[int] | None = None):
         row["ci_low"] = cmp.seeds.ci_low if cmp.seeds else math.nan
         row["ci_high"] = cmp.seeds.ci_high if cmp.seeds else math.nan
         row["p_seeds"] = cmp.seeds.p_value if cmp.seeds else math.nan
-        row["image_seed"] = cmp.image_seed
+        row["image_seeds"] = len(cmp.image_seeds)
         row["n_images"] = cmp.images.n_a if cmp.images else 0
         row["p_images"] = cmp.images.p_value if cmp.images else math.nan
         row["p_images_paired"] = cmp.images_paired.p_value if cmp.images_paired else math.nan
@@ -296,7 +341,6 @@ def format_results_table(table):
 
         ci = f" [{r['ci_low']:+.3f}, {r['ci_high']:+.3f}]" if not math.isnan(r["ci_low"]) else ""
         diff = "–" if math.isnan(r["difference"]) else f"{r['difference']:+.3f}{ci}"
-        seed = "–" if r["image_seed"] is None or pd.isna(r["image_seed"]) else int(r["image_seed"])
         pooled = f"{_fmt(r['gan_pooled'])} / {_fmt(r['cnn_pooled'])}"
         out.append(
             {
@@ -310,7 +354,7 @@ def format_results_table(table):
                 "seeds GAN-CNN / CNN": f"{r['gan_seeds']} / {r['cnn_seeds']}",
                 "GAN−CNN [95% CI]": diff,
                 "Welch p, seeds": _fmt_p(r["p_seeds"]),
-                "seed of the per-image tests": seed,
+                "seeds averaged per image": int(r["image_seeds"]),
                 "Welch p, per-image": _fmt_p(r["p_images"]),
                 "paired p, per-image": _fmt_p(r["p_images_paired"]),
             }
@@ -344,6 +388,130 @@ def literature_table(df=None, label: str = "this replication"):
                 }
             )
     return pd.DataFrame(rows)
+
+
+def run_table(df):
+    """Every run, failed ones included, one row each: the per-run numbers behind the aggregates.
+
+    Sorted by size, method (GAN-CNN first) and seed. Thresholded metrics are at the threshold
+    chosen on the validation images.
+    """
+    import pandas as pd
+
+    rows = []
+    order = {m: i for i, m in enumerate(METHODS)}
+    frame = df.assign(_m=df["method"].map(order)).sort_values(["n_patches", "_m", "seed"])
+    for _, r in frame.iterrows():
+        rec = r["record"]
+        ev = rec.get("evaluation") or {}
+        th = ev.get("thresholded") or {}
+        tr = rec.get("training") or {}
+        final = tr.get("final") or {}
+        train_s = rec["timing"].get("train_seconds")
+        rows.append(
+            {
+                "size": size_label(int(r["n_patches"])),
+                "method": METHOD_LABELS[r["method"]],
+                "seed": int(r["seed"]),
+                "status": r["status"]
+                if r["status"] == "ok"
+                else f"{r['status']}: {rec.get('failure', '')}",
+                "mean AUC ± sd over images": (
+                    f"{ev['mean_auc']:.4f} ± {ev['sd_auc']:.4f}" if ev else "–"
+                ),
+                "pooled AUC": _fmt(ev.get("pooled_auc"), 4),
+                "PR-AUC": _fmt(ev.get("pooled_pr_auc")),
+                "accuracy": _fmt(th.get("accuracy")),
+                "F1": _fmt(th.get("f1")),
+                "best val. AUC": _fmt(tr.get("best_val_auc")),
+                "fake detection (end)": _fmt(final.get("fake_detect"), 2)
+                if r["method"] == "gan"
+                else "",
+                "train min": _fmt(train_s / 60 if train_s else None, 1),
+                "device": rec.get("provenance", {}).get("device", "?"),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# --- the headline (README) ----------------------------------------------------------------------
+
+HEADLINE_BEGIN = "<!-- headline: begin (written by `ganseg report --readme README.md`) -->"
+HEADLINE_END = "<!-- headline: end -->"
+
+
+def headline_markdown(df, profile: str = "cpu", data: str = "drive") -> str:
+    """The README's headline: the paper's table with ours beside it, the verdicts of the
+    comparison claims and the compute used — a Markdown block computed from the records."""
+    ok = ok_runs(df)
+    if not len(ok):
+        return f"No successful run records of profile `{profile}` on {data} yet."
+    table = results_table(df)
+    claims = {c.id: c for c in evaluate_claims(df)}
+    claim_of = {15_000: "1", 30_000: "2", 150_000: "3"}
+    lines = [
+        "| labelled patches | paper GAN-CNN / CNN (p) | ours GAN-CNN | ours CNN | "
+        "GAN−CNN [95% CI] | Welch p: seeds / images | verdict |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for _, r in table.iterrows():
+        n = int(r["n_patches"])
+
+        def ours(m: str, r=r) -> str:
+            if not r[f"{m}_seeds"]:
+                return "no runs"
+            sd = "" if math.isnan(r[f"{m}_sd"]) else f" ± {r[f'{m}_sd']:.4f}"
+            return f"{r[f'{m}_mean']:.4f}{sd} ({r[f'{m}_seeds']})"
+
+        ci = f" [{r['ci_low']:+.4f}, {r['ci_high']:+.4f}]" if not math.isnan(r["ci_low"]) else ""
+        diff = "–" if math.isnan(r["difference"]) else f"{r['difference']:+.4f}{ci}"
+        claim = claims.get(claim_of.get(n, ""))
+        verdict = f"claim {claim.id}: {claim.verdict}" if claim else ""
+        lines.append(
+            f"| {r['size']} | {_fmt(r['paper_gan'])} / {_fmt(r['paper_cnn'])} "
+            f"({_fmt_p(r['paper_p'])}) | {ours('gan')} | {ours('cnn')} | {diff} | "
+            f"{_fmt_p(r['p_seeds'])} / {_fmt_p(r['p_images'])} | {verdict} |"
+        )
+    compute = compute_used(df)
+    hours = float(compute["total hours"].sum())
+    n_images = len(ok["record"].iloc[0]["evaluation"]["image_ids"])
+    n_failed = int((df["status"] != "ok").sum())
+    counts = verdict_counts(list(claims.values()))
+    lines += [
+        "",
+        f"Mean AUC over the {n_images} test images, mean ± sd over seeds (number of seeds in brackets); "
+        f"profile `{profile}`, {DATA_LABELS.get(data, data)}; {len(df)} run records, "
+        f"{n_failed} failed; "
+        f"{hours:.1f} h of training and evaluation "
+        f"({'; '.join(sorted(set(compute['devices'])))}). All {len(claims)} claims: "
+        + ", ".join(f"{k} {v}" for k, v in counts.items() if v)
+        + f". Welch p over seeds compares the per-seed mean AUCs; over images, the {n_images} "
+        "per-image AUCs averaged over seeds.",
+    ]
+    return "\n".join(lines)
+
+
+def update_readme(path: str | os.PathLike, df, profile: str = "cpu", data: str = "drive") -> bool:
+    """Replace the headline block of the README at ``path``; True when its text changed.
+
+    Raises ValueError when the README has no block (the two marker lines).
+    """
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    if HEADLINE_BEGIN not in text or HEADLINE_END not in text:
+        raise ValueError(f"{path}: no headline block (lines {HEADLINE_BEGIN!r} … {HEADLINE_END!r})")
+    head, rest = text.split(HEADLINE_BEGIN, 1)
+    _, tail = rest.split(HEADLINE_END, 1)
+    new = f"{head}{HEADLINE_BEGIN}\n{headline_markdown(df, profile, data)}\n{HEADLINE_END}{tail}"
+    if new != text:
+        path.write_text(new, encoding="utf-8")
+    return new != text
+
+
+def readme_headline(path: str | os.PathLike) -> str:
+    """The text between the README's headline markers."""
+    text = Path(path).read_text(encoding="utf-8")
+    return text.split(HEADLINE_BEGIN, 1)[1].split(HEADLINE_END, 1)[0].strip("\n")
 
 
 # --- claims -------------------------------------------------------------------------------------
@@ -704,7 +872,8 @@ def deviations(profile):
         (
             "p-value unit",
             "Welch's t-test, unit not stated",
-            "Welch across per-seed mean AUCs; extras across one seed's per-image AUCs",
+            "Welch across per-seed mean AUCs; extras across the test images (per-image AUCs "
+            "averaged over seeds)",
             "the seed is what varies between repetitions of the experiment",
         ),
     ]

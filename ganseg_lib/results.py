@@ -88,7 +88,8 @@ def provenance(device: torch.device) -> dict:
     if device.type == "cuda":
         dev += f" ({torch.cuda.get_device_name(device)})"
     else:
-        dev += f" ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)"
+        k = torch.get_num_threads()
+        dev += f" ({platform.processor() or platform.machine()}, {k} thread{'s' if k > 1 else ''})"
     return {
         "git_commit": commit,
         "versions": versions,

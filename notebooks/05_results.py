@@ -77,13 +77,25 @@ def show_results(frame, label: str) -> None:
     table = report.results_table(frame)
     display(report.format_results_table(table))
     agg = report.aggregate(frame)
-    if len(report.ok_runs(frame)):
-        plots.show(plots.plot_auc_summary(agg, title=f"mean test AUC per dataset size — {label}"))
+    ok_frame = report.ok_runs(frame)
+    if len(ok_frame):
+        plots.show(
+            plots.plot_auc_summary(
+                agg, title=f"mean test AUC per dataset size — {label}", runs=ok_frame
+            )
+        )
         plots.show(
             plots.plot_roc_curves(
                 list(report.ok_runs(frame)["record"]), title=f"pooled ROC curves — {label}"
             )
         )
+        plots.show(
+            plots.plot_image_differences(
+                report.image_comparison(frame), title=f"per-image differences — {label}"
+            )
+        )
+    display(Markdown(f"**Every run ({len(frame)}), {label}:**"))
+    display(report.run_table(frame))
 
 
 # %% [markdown]
@@ -112,9 +124,9 @@ def show_results(frame, label: str) -> None:
 # * **over seeds** (our primary test): each run's score is its mean AUC over the test images;
 #   the table gives the mean ± sd of these scores over seeds, and Welch's test compares the two
 #   methods' per-seed scores. The 95% CI is that of the difference of the means (Welch);
-# * **over images** (extras): Welch's test and the paired t-test across the per-image AUCs of
-#   one seed (the lowest seed both methods have); with a single training run per method these
-#   tests ignore the variation between trainings, so they are easier to pass.
+# * **over images** (extras): Welch's test and the paired t-test across the 20 test images,
+#   each image's AUC averaged over the seeds both methods have; these tests see the variation
+#   between images but not between trainings, so they are easier to pass.
 #
 # The pooled AUC pools all FOV pixels of the test images into one ROC curve, as the slides' ROC
 # figure does. Failed runs are listed below the table and never averaged.
@@ -140,9 +152,12 @@ else:
     )
 
 # %% [markdown]
-# The chart shows our mean AUC ± sd over seeds (dots) and the paper's values (stars) per
-# dataset size; a size without our dot has no successful run. In the ROC panels each thin line
-# is one seed's pooled ROC curve and the bold line their vertical average.
+# The chart shows our mean AUC ± sd over seeds (large dots with bars), each seed's run (small
+# dots beside them) and the paper's values (stars) per dataset size; a size without our dot has
+# no successful run. In the ROC panels each thin line is one seed's pooled ROC curve and the
+# bold line their vertical average. The bar chart shows, per test image, how much higher the
+# GAN-CNN's AUC is than the CNN's (each averaged over seeds): the data of the per-image tests.
+# The table under them lists every run, failed ones included.
 #
 # > ROC curves of proposed GAN-CNN and simple CNN on the combined 20 test images of DRIVE retina
 # > dataset. Curves of **GAN-CNN** always tends to be **higher** on the ROC plots compared to

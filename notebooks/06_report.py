@@ -213,6 +213,17 @@ else:
 # %% [markdown]
 # ## Summary
 #
+# At a glance (the table of the README, computed from the same records): the published `cpu`
+# records on DRIVE, and this page's own records when it was built with another profile.
+
+# %%
+display(Markdown(report.headline_markdown(published, "cpu", "drive")))
+if use_published and len(df):
+    display(Markdown(f"**This page's records (profile `{profile}`, {data_name}):**"))
+    display(Markdown(report.headline_markdown(df, profile, data_name)))
+
+# %% [markdown]
+#
 # The verdicts above are computed from the records; this page adds no judgement of its own. When
 # reading them, keep in mind which profile produced them (banner at the top): the `smoke`
 # profile trains tiny networks for a few dozen iterations to check the pipeline, so its verdicts

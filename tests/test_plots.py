@@ -180,6 +180,12 @@ def test_auc_summary_marks_ours_and_the_papers_numbers():
     stars = [line for line in ax.lines if line.get_marker() == plots.PAPER_MARKER]
     gan_star = next(line for line in stars if to_hex(line.get_markeredgecolor()) == GAN)
     assert sorted(gan_star.get_ydata()) == sorted(v["gan"] for v in PAPER_RESULTS.values())
+    runs = pd.DataFrame(
+        {"n_patches": [15_000] * 3, "method": ["gan"] * 3, "mean_auc": [0.89, 0.9, 0.91]}
+    )
+    with_runs = plots.plot_auc_summary(summary, runs=runs).axes[0]
+    dots = [line for line in with_runs.lines if line.get_label() == "GAN-CNN (ours, each seed)"]
+    assert len(dots) == 1 and list(dots[0].get_ydata()) == [0.89, 0.9, 0.91]
 
 
 def test_generator_gradient_plot_is_log_scaled_with_one_line_per_objective():
@@ -188,3 +194,25 @@ def test_generator_gradient_plot_is_log_scaled_with_one_line_per_objective():
     ax = fig.axes[0]
     assert ax.get_yscale() == "log" and len(ax.lines) == 2
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["saturating", "non-saturating"]
+
+
+def test_image_differences_panel_per_size_sorted_and_coloured():
+    comp = pd.DataFrame(
+        {
+            "n_patches": [15_000] * 3 + [150_000] * 2,
+            "image_id": ["01", "02", "03", "01", "02"],
+            "seeds": [2] * 5,
+            "gan": [0.9, 0.8, 0.95, 0.9, 0.9],
+            "cnn": [0.85, 0.82, 0.9, 0.9, 0.89],
+            "difference": [0.05, -0.02, 0.05, 0.0, 0.01],
+        }
+    )
+    fig = plots.plot_image_differences(comp)
+    ax15 = fig.axes[0]
+    heights = [b.get_height() for b in ax15.patches]
+    assert heights == sorted(heights) == pytest.approx([-0.02, 0.05, 0.05])
+    assert to_hex(ax15.patches[0].get_facecolor()) == CNN
+    assert to_hex(ax15.patches[-1].get_facecolor()) == GAN
+    assert "better on 2 of 3" in ax15.get_title()
+    with pytest.raises(ValueError, match="no per-image"):
+        plots.plot_image_differences(comp.iloc[0:0])

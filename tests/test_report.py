@@ -105,10 +105,31 @@ def test_comparisons_equal_scipy(grid_df):
             (grid_df["n_patches"] == 15_000) & (grid_df["status"] == "ok")
         ].iterrows()
     }
-    assert cmp.image_seed == 0
-    a, b = rec[("gan", 0)], rec[("cnn", 0)]
+    assert cmp.image_seeds == (0, 1, 2, 3) and cmp.image_seed == 0
+    a = np.mean([rec[("gan", s)] for s in range(4)], axis=0)
+    b = np.mean([rec[("cnn", s)] for s in range(4)], axis=0)
     assert cmp.images.p_value == pytest.approx(stats.ttest_ind(a, b, equal_var=False).pvalue)
     assert cmp.images_paired.p_value == pytest.approx(stats.ttest_rel(a, b).pvalue)
+
+
+def test_per_image_tests_use_only_the_seeds_both_methods_have(tmp_path):
+    recs = [
+        _record("gan", 15_000, 0, [0.90, 0.92, 0.94]),
+        _record("gan", 15_000, 1, [0.80, 0.82, 0.84]),
+        _record("cnn", 15_000, 1, [0.85, 0.80, 0.83]),
+    ]
+    cmp = report.compare_size(_write(tmp_path, recs), 15_000)
+    assert cmp.image_seeds == (1,)
+    a, b = [0.80, 0.82, 0.84], [0.85, 0.80, 0.83]
+    assert cmp.images_paired.p_value == pytest.approx(stats.ttest_rel(a, b).pvalue)
+    assert cmp.seeds is None  # one CNN seed: no test across seeds
+
+
+def test_per_image_scores_refuse_runs_on_different_images(tmp_path):
+    r0, r1 = _record("gan", 15_000, 0, [0.9, 0.9]), _record("gan", 15_000, 1, [0.9, 0.9])
+    r1["evaluation"]["image_ids"] = ["01", "03"]
+    with pytest.raises(ValueError, match="different images"):
+        report.per_image_scores(_write(tmp_path, [r0, r1]), 15_000, "gan", [0, 1])
 
 
 def test_results_table_has_the_papers_numbers_beside_ours(grid_df):
@@ -237,3 +258,67 @@ def test_compute_deviations_banner_and_run_folders(grid_df, tmp_path):
     samples = report.read_samples(folder)
     assert list(samples) == [20, 40] and samples[40][0, 0, 0] == 40
     assert report.pick_iterations(range(10, 110, 10), 4) == [10, 40, 70, 100]
+
+
+def test_run_table_lists_every_run_including_failed_ones(grid_df):
+    table = report.run_table(grid_df)
+    assert len(table) == len(grid_df)
+    failed = table[table["status"] != "ok"]
+    assert len(failed) == 1 and "non-finite" in failed.iloc[0]["status"]
+    assert list(table["size"].iloc[:9]) == ["15K"] * 9  # sorted by size, GAN-CNN first
+    assert list(table["method"].iloc[:4]) == ["GAN-CNN"] * 4
+
+
+def test_headline_block_round_trips_and_names_the_verdicts(grid_df, tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# x\n\n{report.HEADLINE_BEGIN}\nold\n{report.HEADLINE_END}\n\nafter\n")
+    assert report.update_readme(readme, grid_df, "smoke", "phantom")
+    assert not report.update_readme(readme, grid_df, "smoke", "phantom")  # idempotent
+    block = report.readme_headline(readme)
+    assert block == report.headline_markdown(grid_df, "smoke", "phantom")
+    assert readme.read_text().endswith("\n\nafter\n")
+    assert "claim 1: replicated" in block  # 15K: GAN-CNN 0.935 vs CNN 0.90 over 4 seeds
+    assert "1 failed" in block
+    readme.write_text("no markers\n")
+    with pytest.raises(ValueError, match="no headline block"):
+        report.update_readme(readme, grid_df)
+
+
+def test_readme_headline_is_computed_from_the_committed_records():
+    """The README's table must be what `ganseg report --readme README.md` writes now."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    df = load_results(root / "results", profile="cpu", data="drive")
+    assert report.readme_headline(root / "README.md") == report.headline_markdown(df), (
+        "README headline is stale: run `ganseg report --readme README.md`"
+    )
+
+
+def test_report_cli_checks_and_updates_a_readme(grid_df, tmp_path, capsys):
+    from ganseg_lib.cli import main
+
+    readme = tmp_path / "README.md"
+    readme.write_text(f"{report.HEADLINE_BEGIN}\n{report.HEADLINE_END}\n")
+    results = tmp_path  # grid_df's records live under tmp_path/smoke/phantom
+    args = ["report", "--profile", "smoke", "--data", "phantom", "--results", str(results)]
+    assert main([*args, "--readme", str(readme), "--check"]) == 1
+    assert main([*args, "--readme", str(readme)]) == 0
+    assert main([*args, "--readme", str(readme), "--check"]) == 0
+    assert main([*args, "--readme", str(tmp_path / "missing.md")]) == 2
+    assert "missing.md" in capsys.readouterr().err
+
+
+def test_image_comparison_averages_each_image_over_seeds(grid_df):
+    comp = report.image_comparison(grid_df)
+    at = comp[comp["n_patches"] == 15_000]
+    assert len(at) == 5 and set(at["seeds"]) == {4}
+    ok = grid_df[(grid_df["status"] == "ok") & (grid_df["n_patches"] == 15_000)]
+    gan = np.mean(
+        [r["evaluation"]["per_image_auc"] for r in ok[ok["method"] == "gan"]["record"]], 0
+    )
+    assert at["gan"].to_numpy() == pytest.approx(gan)
+    assert at["difference"].to_numpy() == pytest.approx(at["gan"] - at["cnn"])
+    cmp = report.compare_size(grid_df, 15_000)
+    ref = stats.ttest_rel(at["gan"], at["cnn"])
+    assert cmp.images_paired.p_value == pytest.approx(ref.pvalue)
