@@ -3,8 +3,9 @@
 Each cell is one run folder ``runs/<profile>/<data>/<method>-n<N>-s<seed>/`` and one record
 ``results/<profile>/<data>/<method>-n<N>-s<seed>.json``. A cell whose record exists (with the same
 configuration) is skipped; a cell with a checkpoint resumes from it; a run whose losses become
-NaN/Inf is recorded as failed (``status: "failed"``) and never averaged. A lock file keeps two
-grid runners from working on the same results folder at once.
+NaN/Inf is recorded as failed (``status: "failed"``) and never averaged. A lock per cell lets
+several grid runners share one results folder (e.g. one per core): each takes the next cell that
+is neither recorded nor being run by another.
 """
 
 from __future__ import annotations
@@ -38,21 +39,27 @@ from ganseg_lib.training import (
 
 
 @contextlib.contextmanager
-def grid_lock(results_dir: Path, profile: str) -> Iterator[None]:
-    """An exclusive lock per results folder and profile; a second runner fails at once."""
+def cell_lock(results_dir: Path, profile: str, data: str, cell: str) -> Iterator[bool]:
+    """An exclusive, non-blocking lock on one grid cell; yields False when another process
+    holds it.
+
+    Grid runners on the same results folder (e.g. one per core, each with ``--threads 1``) thus
+    share the work: each takes the next cell that is neither recorded nor locked. The lock is an
+    ``fcntl.flock`` on ``results_dir/.<profile>.<data>.<cell>.lock``; the kernel releases it when
+    its process ends, however it ends.
+    """
     results_dir.mkdir(parents=True, exist_ok=True)
-    path = results_dir / f".{profile}.lock"
-    with open(path, "w") as fh:
+    path = results_dir / f".{profile}.{data}.{cell}.lock"
+    with open(path, "a") as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as err:
-            raise ConfigError(
-                f"{path}: another grid runner is working on profile "
-                f"{profile!r}; wait for it to finish"
-            ) from err
+        except BlockingIOError:
+            yield False
+            return
+        fh.truncate(0)
         fh.write(str(os.getpid()))
         fh.flush()
-        yield
+        yield True
 
 
 def cells(
@@ -100,48 +107,71 @@ def run_grid(
     results_dir, runs_dir = Path(results_dir), Path(runs_dir)
     todo = cells(profile, sizes, seeds, methods)
     paths = []
-    with grid_lock(results_dir, profile.name):
-        train_records = val_records = eval_data = None
-        for i, (seed, n, method) in enumerate(todo, start=1):
-            config = profile.config(method, n, seed, data)
-            path = record_path(results_dir, profile.name, config)
-            paths.append(path)
-            if record_is_current(path, config):
-                log(f"[{i}/{len(todo)}] {path.name}: recorded, skipped")
+    loaded = None  # (train, validation, evaluation data), read at the first cell to run
+    busy = []  # cells another runner was working on
+    for i, (seed, n, method) in enumerate(todo, start=1):
+        config = profile.config(method, n, seed, data)
+        path = record_path(results_dir, profile.name, config)
+        paths.append(path)
+        tag = f"[{i}/{len(todo)}] {path.stem}"
+        if record_is_current(path, config):
+            log(f"{tag}: recorded, skipped")
+            continue
+        with cell_lock(results_dir, profile.name, data, path.stem) as mine:
+            if not mine:
+                log(f"{tag}: another grid runner is working on it, skipped")
+                busy.append(path.stem)
                 continue
-            if train_records is None:
+            if record_is_current(path, config):  # finished by another runner meanwhile
+                log(f"{tag}: recorded, skipped")
+                continue
+            if loaded is None:
                 train_records, val_records = split_validation(
                     load_split(data, "training", drive_dir)
                 )
                 test = load_split(data, "test", drive_dir)[: profile.n_test_images]
                 eval_data = EvalData(test, val_records[: profile.n_validation_images])
-            run_dir = run_dir_for(runs_dir, profile.name, config)
-            resume = (run_dir / CHECKPOINT).exists()
-            log(f"[{i}/{len(todo)}] {path.stem}: {'resuming' if resume else 'training'}")
-            t0 = time.perf_counter()
-            try:
-                train(
-                    config,
-                    run_dir,
-                    prepare_data(config, train_records, val_records),
-                    device=device,
-                    resume=resume,
-                    log=log,
-                )
-            except Diverged as err:
-                write_record(path, failed_record(profile.name, config, run_dir, str(err)))
-                log(f"[{i}/{len(todo)}] {path.stem}: FAILED ({err})")
-                continue
-            evaluate_run(
-                run_dir,
-                eval_data,
-                results_dir,
-                profile.name,
-                device=str(resolve_device(device)),
-                log=log,
-            )
-            log(f"[{i}/{len(todo)}] {path.stem}: {time.perf_counter() - t0:.0f} s")
+                loaded = (train_records, val_records, eval_data)
+            run_cell(profile, config, path, runs_dir, results_dir, loaded, device, tag, log)
+    if busy:
+        log(f"{len(busy)} cells were left to other grid runners: {', '.join(busy)}")
     return paths
+
+
+def run_cell(
+    profile: Profile,
+    config: TrainConfig,
+    path: Path,
+    runs_dir: Path,
+    results_dir: Path,
+    loaded: tuple,
+    device: str,
+    tag: str,
+    log=print,
+) -> None:
+    """Train (or resume) one cell and write its record: evaluated, or failed when it diverged."""
+    train_records, val_records, eval_data = loaded
+    run_dir = run_dir_for(runs_dir, profile.name, config)
+    resume = (run_dir / CHECKPOINT).exists()
+    log(f"{tag}: {'resuming' if resume else 'training'}")
+    t0 = time.perf_counter()
+    try:
+        train(
+            config,
+            run_dir,
+            prepare_data(config, train_records, val_records),
+            device=device,
+            resume=resume,
+            log=log,
+        )
+    except Diverged as err:
+        write_record(path, failed_record(profile.name, config, run_dir, str(err)))
+        log(f"{tag}: FAILED ({err})")
+        return
+    evaluate_run(
+        run_dir, eval_data, results_dir, profile.name, device=str(resolve_device(device)), log=log
+    )
+    log(f"{tag}: {time.perf_counter() - t0:.0f} s")
 
 
 def failed_record(profile: str, config: TrainConfig, run_dir: Path, reason: str) -> dict:

@@ -479,7 +479,8 @@ def headline_markdown(df, profile: str = "cpu", data: str = "drive") -> str:
     counts = verdict_counts(list(claims.values()))
     lines += [
         "",
-        f"Mean AUC over the {n_images} test images, mean ± sd over seeds (number of seeds in brackets); "
+        f"Mean AUC over the {n_images} test images, mean ± sd over seeds (number of seeds in "
+        "brackets); "
         f"profile `{profile}`, {DATA_LABELS.get(data, data)}; {len(df)} run records, "
         f"{n_failed} failed; "
         f"{hours:.1f} h of training and evaluation "

@@ -18,9 +18,9 @@ from PIL import Image
 
 from ganseg_lib import training
 from ganseg_lib.drive import read_drive_image
-from ganseg_lib.grid import grid_lock
+from ganseg_lib.grid import cell_lock, run_grid
 from ganseg_lib.patches import sample_patch_centers
-from ganseg_lib.records import ConfigError, DataError
+from ganseg_lib.records import DataError
 from ganseg_lib.results import read_record, write_record
 from ganseg_lib.training import Diverged, detect_collapse, read_checkpoint
 from ganseg_lib.user_image import read_user_image
@@ -83,13 +83,42 @@ def test_truncated_checkpoint_is_reported(tmp_path):
         training.train(tiny("cnn"), tmp_path / "r", data, resume=True, log=lambda *a: None)
 
 
-def test_second_grid_runner_is_refused(tmp_path):
-    with grid_lock(tmp_path, "smoke"):
-        with pytest.raises(ConfigError, match="another grid runner"):
-            with grid_lock(tmp_path, "smoke"):
-                pass
-    with grid_lock(tmp_path, "smoke"):  # released after the first runner ends
-        pass
+def test_a_cell_lock_is_exclusive_and_released(tmp_path):
+    with cell_lock(tmp_path, "smoke", "phantom", "gan-n200-s0") as first:
+        assert first
+        with cell_lock(tmp_path, "smoke", "phantom", "gan-n200-s0") as second:
+            assert not second
+        with cell_lock(tmp_path, "smoke", "phantom", "cnn-n200-s0") as other_cell:
+            assert other_cell
+    with cell_lock(tmp_path, "smoke", "phantom", "gan-n200-s0") as again:
+        assert again  # released when the first runner left the cell
+
+
+@pytest.mark.slow
+def test_grid_runners_share_cells_and_skip_recorded_ones(tmp_path):
+    """A cell locked by another runner is left to it; a later runner finds it recorded."""
+    from ganseg_lib.profiles import get_profile
+
+    profile = get_profile("smoke")
+    kw = dict(
+        data="phantom",
+        sizes=[200],
+        seeds=[0],
+        runs_dir=tmp_path / "runs",
+        results_dir=tmp_path / "results",
+        device="cpu",
+    )
+    lines = []
+    with cell_lock(tmp_path / "results", "smoke", "phantom", "gan-n200-s0") as held:
+        assert held  # as if another runner were training the GAN-CNN cell
+        paths = run_grid(profile, log=lines.append, **kw)
+    assert [p.name for p in paths] == ["gan-n200-s0.json", "cnn-n200-s0.json"]
+    assert any("gan-n200-s0: another grid runner is working on it" in x for x in lines)
+    assert not paths[0].exists() and read_record(paths[1])["status"] == "ok"
+    lines.clear()
+    run_grid(profile, log=lines.append, **kw)  # the other runner "died": this one takes over
+    assert read_record(paths[0])["status"] == "ok"
+    assert any("cnn-n200-s0: recorded, skipped" in x for x in lines)
 
 
 FUZZ = settings(
