@@ -899,7 +899,13 @@ def compute_used(df):
     for (profile, data), group in df.groupby(["profile", "data"], sort=True):
         train_s = sum(float(r["timing"].get("train_seconds") or 0.0) for r in group["record"])
         eval_s = sum(float(r["timing"].get("eval_seconds") or 0.0) for r in group["record"])
-        devices = sorted({r.get("provenance", {}).get("device", "?") for r in group["record"]})
+        devices = sorted(
+            {
+                # early records say "1 threads"
+                r.get("provenance", {}).get("device", "?").replace(" 1 threads)", " 1 thread)")
+                for r in group["record"]
+            }
+        )
         rows.append(
             {
                 "profile": profile,
