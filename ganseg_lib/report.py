@@ -326,21 +326,33 @@ def results_table(df, sizes: Sequence[int] | None = None):
     return pd.DataFrame(rows)
 
 
+def _ours_cell(row, method: str, digits: int, with_seeds: bool = False) -> str:
+    """A results-table row's "mean ± sd" of one method (and its number of seeds)."""
+    if not row[f"{method}_seeds"]:
+        return "no runs"
+    sd = "" if math.isnan(row[f"{method}_sd"]) else f" ± {row[f'{method}_sd']:.{digits}f}"
+    seeds = f" ({row[f'{method}_seeds']})" if with_seeds else ""
+    return f"{row[f'{method}_mean']:.{digits}f}{sd}{seeds}"
+
+
+def _difference_cell(row, digits: int) -> str:
+    """A results-table row's GAN−CNN difference with its 95% CI."""
+    if math.isnan(row["difference"]):
+        return "–"
+    ci = ""
+    if not math.isnan(row["ci_low"]):
+        ci = f" [{row['ci_low']:+.{digits}f}, {row['ci_high']:+.{digits}f}]"
+    return f"{row['difference']:+.{digits}f}{ci}"
+
+
 def format_results_table(table):
     """:func:`results_table` as strings, with readable column names, for display."""
     import pandas as pd
 
     out = []
     for _, r in table.iterrows():
-
-        def ours(m: str, r=r) -> str:
-            if not r[f"{m}_seeds"]:
-                return "no runs"
-            sd = "" if math.isnan(r[f"{m}_sd"]) else f" ± {r[f'{m}_sd']:.3f}"
-            return f"{r[f'{m}_mean']:.3f}{sd}"
-
-        ci = f" [{r['ci_low']:+.3f}, {r['ci_high']:+.3f}]" if not math.isnan(r["ci_low"]) else ""
-        diff = "–" if math.isnan(r["difference"]) else f"{r['difference']:+.3f}{ci}"
+        ours = {m: _ours_cell(r, m, 3) for m in METHODS}
+        diff = _difference_cell(r, 3)
         pooled = f"{_fmt(r['gan_pooled'])} / {_fmt(r['cnn_pooled'])}"
         out.append(
             {
@@ -348,8 +360,8 @@ def format_results_table(table):
                 "paper GAN-CNN": _fmt(r["paper_gan"]),
                 "paper CNN": _fmt(r["paper_cnn"]),
                 "paper p (Welch)": _fmt_p(r["paper_p"]),
-                "ours GAN-CNN (mean ± sd over seeds)": ours("gan"),
-                "ours CNN (mean ± sd over seeds)": ours("cnn"),
+                "ours GAN-CNN (mean ± sd over seeds)": ours["gan"],
+                "ours CNN (mean ± sd over seeds)": ours["cnn"],
                 "ours pooled AUC GAN-CNN / CNN": pooled,
                 "seeds GAN-CNN / CNN": f"{r['gan_seeds']} / {r['cnn_seeds']}",
                 "GAN−CNN [95% CI]": diff,
@@ -456,20 +468,13 @@ def headline_markdown(df, profile: str = "cpu", data: str = "drive") -> str:
     ]
     for _, r in table.iterrows():
         n = int(r["n_patches"])
-
-        def ours(m: str, r=r) -> str:
-            if not r[f"{m}_seeds"]:
-                return "no runs"
-            sd = "" if math.isnan(r[f"{m}_sd"]) else f" ± {r[f'{m}_sd']:.4f}"
-            return f"{r[f'{m}_mean']:.4f}{sd} ({r[f'{m}_seeds']})"
-
-        ci = f" [{r['ci_low']:+.4f}, {r['ci_high']:+.4f}]" if not math.isnan(r["ci_low"]) else ""
-        diff = "–" if math.isnan(r["difference"]) else f"{r['difference']:+.4f}{ci}"
+        ours = {m: _ours_cell(r, m, 4, with_seeds=True) for m in METHODS}
+        diff = _difference_cell(r, 4)
         claim = claims.get(claim_of.get(n, ""))
         verdict = f"claim {claim.id}: {claim.verdict}" if claim else ""
         lines.append(
             f"| {r['size']} | {_fmt(r['paper_gan'])} / {_fmt(r['paper_cnn'])} "
-            f"({_fmt_p(r['paper_p'])}) | {ours('gan')} | {ours('cnn')} | {diff} | "
+            f"({_fmt_p(r['paper_p'])}) | {ours['gan']} | {ours['cnn']} | {diff} | "
             f"{_fmt_p(r['p_seeds'])} / {_fmt_p(r['p_images'])} | {verdict} |"
         )
     compute = compute_used(df)
