@@ -500,7 +500,7 @@ def train(
     log(
         f"training {config.method.upper()} on {config.data}: {config.n_patches} patches, "
         f"{config.total_iterations} iterations, device {dev}"
-        + (f" ({n_threads} threads)" if n_threads else "")
+        + (f" ({n_threads} thread{'s' if n_threads > 1 else ''})" if n_threads else "")
         + (", bf16" if config.bf16 else "")
     )
 

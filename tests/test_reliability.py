@@ -276,3 +276,24 @@ def test_mask_saved_as_rgb_png_still_loads_or_fails_clearly(tmp_path):
     Image.fromarray(np.full((584, 565, 3), 255, np.uint8)).save(path, format="GIF")
     rec = read_drive_image(root, "training", "21")
     assert rec.fov.all()
+
+
+def test_a_closed_stdout_pipe_ends_the_cli_quietly():
+    """``ganseg report | head -1``: the reader leaves early; no traceback, exit status 1."""
+    script = (
+        "import sys\n"
+        "from ganseg_lib import cli\n"
+        "def flood(args):\n"
+        "    for i in range(200_000):\n"
+        "        print('| row', i, '|')\n"
+        "cli.cmd_report = flood\n"
+        "sys.exit(cli.main(['report']))\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert proc.stdout.readline().startswith(b"| row 0")
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 1
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr, stderr
