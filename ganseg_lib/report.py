@@ -440,7 +440,7 @@ def run_table(df):
                 if r["method"] == "gan"
                 else "",
                 "train min": _fmt(train_s / 60 if train_s else None, 1),
-                "device": rec.get("provenance", {}).get("device", "?"),
+                "device": r["device"],
             }
         )
     return pd.DataFrame(rows)
@@ -484,8 +484,8 @@ def headline_markdown(df, profile: str = "cpu", data: str = "drive") -> str:
     counts = verdict_counts(list(claims.values()))
     lines += [
         "",
-        f"Mean AUC over the {n_images} test images, mean ± sd over seeds (number of seeds in "
-        "brackets); "
+        f"Mean AUC over the {n_images} test images, mean ± sd over seeds "
+        "(number of seeds in brackets); "
         f"profile `{profile}`, {DATA_LABELS.get(data, data)}; {len(df)} run records, "
         f"{n_failed} failed; "
         f"{hours:.1f} h of training and evaluation "
@@ -904,13 +904,7 @@ def compute_used(df):
     for (profile, data), group in df.groupby(["profile", "data"], sort=True):
         train_s = sum(float(r["timing"].get("train_seconds") or 0.0) for r in group["record"])
         eval_s = sum(float(r["timing"].get("eval_seconds") or 0.0) for r in group["record"])
-        devices = sorted(
-            {
-                # early records say "1 threads"
-                r.get("provenance", {}).get("device", "?").replace(" 1 threads)", " 1 thread)")
-                for r in group["record"]
-            }
-        )
+        devices = sorted(set(group["device"]))
         rows.append(
             {
                 "profile": profile,

@@ -34,6 +34,7 @@ from ganseg_lib.training import (
     load_dcnet,
     read_checkpoint,
     read_history,
+    threads_label,
 )
 
 RECORD_FORMAT = 1
@@ -88,8 +89,8 @@ def provenance(device: torch.device) -> dict:
     if device.type == "cuda":
         dev += f" ({torch.cuda.get_device_name(device)})"
     else:
-        k = torch.get_num_threads()
-        dev += f" ({platform.processor() or platform.machine()}, {k} thread{'s' if k > 1 else ''})"
+        machine = platform.processor() or platform.machine()
+        dev += f" ({machine}, {threads_label(torch.get_num_threads())})"
     return {
         "git_commit": commit,
         "versions": versions,
@@ -231,6 +232,13 @@ def read_record(path: str | os.PathLike) -> dict:
     return record
 
 
+def device_label(record: dict) -> str:
+    """The device a record names in its provenance; records made before
+    :func:`~ganseg_lib.training.threads_label` existed say "1 threads", read as "1 thread"."""
+    device = record.get("provenance", {}).get("device", "?")
+    return device.replace(" 1 threads)", f" {threads_label(1)})")
+
+
 def load_results(
     results_dir: str | os.PathLike, profile: str | None = None, data: str | None = None
 ):
@@ -258,6 +266,7 @@ def load_results(
                 "pr_auc": ev.get("pooled_pr_auc"),
                 "iterations": cfg["iterations"],
                 "train_seconds": rec["timing"]["train_seconds"],
+                "device": device_label(rec),
                 "path": str(path),
                 "record": rec,
             }
@@ -275,6 +284,7 @@ def load_results(
         "pr_auc",
         "iterations",
         "train_seconds",
+        "device",
         "path",
         "record",
     ]

@@ -452,6 +452,11 @@ def prepare_data(
     return RunData(patches, validation)
 
 
+def threads_label(k: int) -> str:
+    """``"1 thread"``, ``"2 threads"``: how logs and records name the CPU threads of a run."""
+    return f"{k} thread{'s' if k != 1 else ''}"
+
+
 def train(
     config: TrainConfig,
     run_dir: str | os.PathLike,
@@ -500,7 +505,7 @@ def train(
     log(
         f"training {config.method.upper()} on {config.data}: {config.n_patches} patches, "
         f"{config.total_iterations} iterations, device {dev}"
-        + (f" ({n_threads} thread{'s' if n_threads > 1 else ''})" if n_threads else "")
+        + (f" ({threads_label(n_threads)})" if n_threads else "")
         + (", bf16" if config.bf16 else "")
     )
 

@@ -60,7 +60,7 @@ from ganseg_lib.grid import run_grid
 from ganseg_lib.patches import PatchParams, make_patch_set
 from ganseg_lib.profiles import get_profile
 from ganseg_lib.report import banner, pick_iterations, read_samples, run_folder, size_label
-from ganseg_lib.results import read_record
+from ganseg_lib.results import device_label, read_record
 from ganseg_lib.training import read_history, resolve_device
 
 drive_dir_opt = drive_dir or None  # papermill passes "" for "not given"
@@ -146,7 +146,7 @@ for rec in records:
             "best val AUC": tr.get("best_val_auc"),
             "test mean AUC": ev.get("mean_auc"),
             "test pooled AUC": ev.get("pooled_auc"),
-            "device": rec.get("provenance", {}).get("device"),
+            "device": device_label(rec),
         }
     )
 display(pd.DataFrame(rows))

@@ -328,6 +328,8 @@ def test_compute_used_names_one_thread_in_the_singular(tmp_path):
     recs = [_record("gan", 15_000, s, [0.9, 0.91]) for s in (0, 1)]
     recs[0]["provenance"]["device"] = "cpu (x86_64, 1 threads)"  # as early records say
     recs[1]["provenance"]["device"] = "cpu (x86_64, 1 thread)"
-    compute = report.compute_used(_write(tmp_path, recs))
+    df = _write(tmp_path, recs)
+    compute = report.compute_used(df)
     assert compute.loc[0, "devices"] == "cpu (x86_64, 1 thread)"
+    assert set(report.run_table(df)["device"]) == {"cpu (x86_64, 1 thread)"}
     assert compute.loc[0, "train hours"] == pytest.approx(200 / 3600)

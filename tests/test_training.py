@@ -19,6 +19,7 @@ from ganseg_lib.training import (
     load_dcnet,
     read_checkpoint,
     read_history,
+    threads_label,
     train,
 )
 from tests.conftest import toy_record
@@ -202,3 +203,7 @@ def test_short_training_on_the_phantom_beats_chance(tmp_path, method):
     data = prepare_data(config, records[:5], records[5:])
     train(config, tmp_path / "r", data, log=lambda *a: None)
     assert read_history(tmp_path / "r")[-1]["val_auc"] >= 0.9
+
+
+def test_threads_label_names_one_thread_in_the_singular():
+    assert [threads_label(k) for k in (1, 2, 16)] == ["1 thread", "2 threads", "16 threads"]
