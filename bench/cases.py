@@ -304,7 +304,7 @@ def train_case(
     """patches/s of ``training.train_step`` at the given widths (G and DC net both ``width``),
     mini-batch 64, drawn like ``training.train`` does from a pool of random uint8 patches
     (throughput does not depend on the pixel values)."""
-    from ganseg_lib.training import TrainConfig, build_state, next_batch, to_input, train_step
+    from ganseg_lib.train.training import TrainConfig, build_state, next_batch, to_input, train_step
 
     if variant not in TRAIN_VARIANTS:
         raise ValueError(f"variant must be one of {TRAIN_VARIANTS}, got {variant!r}")
@@ -509,8 +509,8 @@ def current_rss_bytes() -> int:
 def dense_memory_probe(width: int, image_path: str, device: torch.device) -> dict:
     """Peak memory of one ``predict_dense`` call in this (fresh) process: the peak resident set
     (and on a GPU the peak allocated GPU memory), and its growth over the resident set before."""
-    from ganseg_lib.dense import predict_dense
-    from ganseg_lib.networks import DCNet
+    from ganseg_lib.model.dense import predict_dense
+    from ganseg_lib.model.networks import DCNet
 
     image = np.load(image_path)
     torch.manual_seed(0)
@@ -543,14 +543,14 @@ def dense_memory_probe(width: int, image_path: str, device: torch.device) -> dic
 def inference_image(s: Settings) -> tuple[np.ndarray, str]:
     """The preprocessed ([-1, 1]) green channel of DRIVE test image 01, else of a test phantom;
     cropped to ``s.image_rows`` central rows in quick runs."""
-    from ganseg_lib.preprocessing import preprocess
+    from ganseg_lib.data.preprocessing import preprocess
 
     if s.data == "drive":
-        from ganseg_lib.drive import read_drive_image
+        from ganseg_lib.data.drive import read_drive_image
 
         record, source = read_drive_image(s.drive_dir, "test", "01"), "DRIVE test 01"
     else:
-        from ganseg_lib.phantom import make_phantom
+        from ganseg_lib.data.phantom import make_phantom
 
         record, source = make_phantom(0, "test", 0), "phantom test 000"
     image = preprocess(record).image
@@ -564,8 +564,8 @@ def inference_image(s: Settings) -> tuple[np.ndarray, str]:
 def dense_case(s: Settings, width: int, image: np.ndarray, source: str) -> dict:
     """Seconds per whole image of ``dense.predict_dense`` (random weights: the work does not
     depend on them) and its rate from :func:`bench.flops.dense_image_flops`."""
-    from ganseg_lib.dense import dense_tile_rows, predict_dense
-    from ganseg_lib.networks import DCNet
+    from ganseg_lib.model.dense import dense_tile_rows, predict_dense
+    from ganseg_lib.model.networks import DCNet
 
     h, w = image.shape
     torch.manual_seed(0)
@@ -597,8 +597,8 @@ def dense_case(s: Settings, width: int, image: np.ndarray, source: str) -> dict:
 
 def patchwise_case(s: Settings, width: int, image: np.ndarray, source: str) -> dict:
     """``dense.predict_patchwise`` (batches of 1024) on random pixels, extrapolated to the image."""
-    from ganseg_lib.dense import predict_patchwise
-    from ganseg_lib.networks import DCNet, flops_per_patch
+    from ganseg_lib.model.dense import predict_patchwise
+    from ganseg_lib.model.networks import DCNet, flops_per_patch
 
     h, w = image.shape
     torch.manual_seed(0)
@@ -697,20 +697,20 @@ def bench_inference(s: Settings, log) -> list[dict]:
 def training_records(s: Settings):
     """The images patches are cut from: the first ``patch_images`` of the 16 training images
     (DRIVE 21–36, or phantoms), as ``split_validation`` leaves them."""
-    from ganseg_lib.datasets import N_VALIDATION
+    from ganseg_lib.data.source import N_VALIDATION
 
     n = min(s.patch_images, 20 - N_VALIDATION)
     if s.data == "drive":
-        from ganseg_lib.drive import DRIVE_IDS, read_drive_image
+        from ganseg_lib.data.drive import DRIVE_IDS, read_drive_image
 
         return [read_drive_image(s.drive_dir, "training", i) for i in DRIVE_IDS["training"][:n]]
-    from ganseg_lib.phantom import make_phantom
+    from ganseg_lib.data.phantom import make_phantom
 
     return [make_phantom(0, "training", i) for i in range(n)]
 
 
 def bench_patches(s: Settings, log) -> dict:
-    from ganseg_lib.patches import (
+    from ganseg_lib.data.patches import (
         PatchParams,
         background_centres,
         extract_patches,
@@ -718,7 +718,7 @@ def bench_patches(s: Settings, log) -> dict:
         sample_patch_centers,
         vessel_centres,
     )
-    from ganseg_lib.preprocessing import preprocess
+    from ganseg_lib.data.preprocessing import preprocess
 
     t0 = time.perf_counter()
     records = training_records(s)
@@ -765,7 +765,7 @@ def bench_patches(s: Settings, log) -> dict:
 
 
 def bench_phantom(s: Settings, log) -> dict:
-    from ganseg_lib.phantom import make_phantom
+    from ganseg_lib.data.phantom import make_phantom
 
     counter = iter(range(10**6))
     t = measure(lambda: make_phantom(0, "training", next(counter)), s.slow)
@@ -795,10 +795,10 @@ def bench_data(s: Settings, log) -> list[dict]:
 def bench_auc(s: Settings, log) -> list[dict]:
     """Train the GAN-CNN in fp32 and in bf16 for ``auc_iterations`` iterations on the phantom
     (same seeds, so the same initial weights and data order) and compare validation AUCs."""
-    from ganseg_lib.datasets import split_validation
-    from ganseg_lib.patches import PatchParams, make_patch_set
-    from ganseg_lib.phantom import load_phantom
-    from ganseg_lib.training import RunData, TrainConfig, ValidationSet, read_history, train
+    from ganseg_lib.data.patches import PatchParams, make_patch_set
+    from ganseg_lib.data.phantom import load_phantom
+    from ganseg_lib.data.source import split_validation
+    from ganseg_lib.train.training import RunData, TrainConfig, ValidationSet, read_history, train
 
     os.environ["GANSEG_PROGRESS"] = "0"
     n_it = s.auc_iterations

@@ -115,7 +115,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def resolve_data(args) -> tuple[str, Path | None]:
-    from ganseg_lib.drive import ENV_VAR, find_drive_dir
+    from ganseg_lib.data.drive import ENV_VAR, find_drive_dir
 
     candidate = args.drive_dir or os.environ.get(ENV_VAR) or ROOT.parent / "shared/data/DRIVE"
     drive = find_drive_dir(candidate, required=args.data == "drive")
@@ -167,8 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.threads is not None:
         torch.set_num_threads(args.threads)
-    from ganseg_lib.records import ConfigError, DataError
-    from ganseg_lib.training import resolve_device
+    from ganseg_lib.errors import ConfigError, DataError
+    from ganseg_lib.train.training import resolve_device
 
     try:
         device = resolve_device(args.device)

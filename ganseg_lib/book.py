@@ -5,7 +5,7 @@ The chapters' only source is ``notebooks/NN_name.py`` (jupytext percent format).
 go to ``book/chapters/``; Colab copies (output-free ``.ipynb``) to ``notebooks/colab/``, kept in
 sync by :func:`sync_colab` and a test. A chapter whose executed copy is newer than its source and
 was run with the same parameters is not run again, so an interrupted build continues where it
-stopped; training runs are reused through their records in any case (:mod:`ganseg_lib.grid`).
+stopped; training runs are reused through their records in any case (:mod:`ganseg_lib.experiment.grid`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ganseg_lib.records import ConfigError
+from ganseg_lib.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -160,8 +160,8 @@ def build(
     log=print,
 ) -> Path:
     """Execute every chapter and build the HTML; return the path of ``index.html``."""
-    from ganseg_lib.datasets import resolve_data
-    from ganseg_lib.profiles import get_profile
+    from ganseg_lib.data.source import resolve_data
+    from ganseg_lib.train.profiles import get_profile
 
     prof = get_profile(profile)
     if data == "auto" and prof.data is not None:

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from ganseg_lib.records import ConfigError, DataError
+from ganseg_lib.errors import ConfigError, DataError
 
 
 def _add_data_args(p: argparse.ArgumentParser, default: str = "auto") -> None:
@@ -21,7 +21,7 @@ def _add_data_args(p: argparse.ArgumentParser, default: str = "auto") -> None:
 
 
 def cmd_data_fetch(args: argparse.Namespace) -> int:
-    from ganseg_lib.drive import fetch_drive, verify_drive
+    from ganseg_lib.data.drive import fetch_drive, verify_drive
 
     dest = fetch_drive(args.dest, progress=not args.quiet)
     problems = verify_drive(dest)
@@ -32,7 +32,7 @@ def cmd_data_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_data_verify(args: argparse.Namespace) -> int:
-    from ganseg_lib.drive import find_drive_dir, read_manifest, verify_drive
+    from ganseg_lib.data.drive import find_drive_dir, read_manifest, verify_drive
 
     root = find_drive_dir(args.drive_dir)
     manifest = read_manifest(args.manifest) if args.manifest else None
@@ -45,8 +45,8 @@ def cmd_data_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_patches(args: argparse.Namespace) -> int:
-    from ganseg_lib.datasets import load_split, resolve_data, split_validation
-    from ganseg_lib.patches import PatchParams, make_patch_set
+    from ganseg_lib.data.patches import PatchParams, make_patch_set
+    from ganseg_lib.data.source import load_split, resolve_data, split_validation
 
     params = PatchParams(n_patches=args.n_patches, seed=args.seed)
     data = resolve_data(args.data, args.drive_dir)
@@ -170,9 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from ganseg_lib.datasets import resolve_data
-    from ganseg_lib.results import EvalData, evaluate_run
-    from ganseg_lib.training import TrainConfig
+    from ganseg_lib.data.source import resolve_data
+    from ganseg_lib.evaluate.results import EvalData, evaluate_run
+    from ganseg_lib.train.training import TrainConfig
 
     loaded: dict[str, EvalData] = {}
     for run_dir in args.run_dirs:
@@ -195,8 +195,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 def cmd_grid(args: argparse.Namespace) -> int:
     import torch
 
-    from ganseg_lib.grid import run_grid
-    from ganseg_lib.profiles import get_profile
+    from ganseg_lib.experiment.grid import run_grid
+    from ganseg_lib.train.profiles import get_profile
 
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -215,8 +215,8 @@ def cmd_grid(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from ganseg_lib import report
-    from ganseg_lib.results import load_results
+    from ganseg_lib.analysis import report
+    from ganseg_lib.evaluate.results import load_results
 
     df = load_results(args.results, profile=args.profile, data=args.data)
     if args.readme is None:
@@ -265,9 +265,9 @@ def cmd_predict(args: argparse.Namespace) -> int:
     import numpy as np
     from PIL import Image
 
-    from ganseg_lib.results import predict_map
-    from ganseg_lib.training import load_dcnet
-    from ganseg_lib.user_image import user_record
+    from ganseg_lib.data.user_image import user_record
+    from ganseg_lib.evaluate.results import predict_map
+    from ganseg_lib.train.training import load_dcnet
 
     record = user_record(args.image, args.mask)
     dcnet = load_dcnet(args.checkpoint, args.device)
@@ -287,8 +287,8 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from ganseg_lib.datasets import load_split, resolve_data, split_validation
-    from ganseg_lib.training import TrainConfig, prepare_data, train
+    from ganseg_lib.data.source import load_split, resolve_data, split_validation
+    from ganseg_lib.train.training import TrainConfig, prepare_data, train
 
     data = resolve_data(args.data, args.drive_dir)
     config = TrainConfig(

@@ -51,9 +51,9 @@ n_gallery: int = 64  # labelled patches drawn for the gallery
 import pandas as pd
 from IPython.display import Markdown, display
 
-from ganseg_lib import plots
-from ganseg_lib.datasets import load_split, resolve_data, split_validation
-from ganseg_lib.patches import (
+from ganseg_lib.analysis import plots
+from ganseg_lib.analysis.report import banner
+from ganseg_lib.data.patches import (
     DILATION_RADIUS,
     PATCH_SIZE,
     PatchParams,
@@ -61,9 +61,9 @@ from ganseg_lib.patches import (
     make_patch_set,
     vessel_centres,
 )
-from ganseg_lib.preprocessing import ClaheParams, preprocess
-from ganseg_lib.profiles import PAPER_SIZES
-from ganseg_lib.report import banner
+from ganseg_lib.data.preprocessing import ClaheParams, preprocess
+from ganseg_lib.data.source import load_split, resolve_data, split_validation
+from ganseg_lib.train.profiles import PAPER_SIZES
 
 drive_dir_opt = drive_dir or None  # papermill passes "" for "not given"
 data_name = resolve_data(data, drive_dir_opt)
@@ -84,9 +84,9 @@ display(Markdown(banner(profile, data_name, data)))
 #
 # — seed slide "DATASET"
 #
-# DRIVE may not be redistributed, so `ganseg_lib.drive` reads it from a folder
+# DRIVE may not be redistributed, so `ganseg_lib.data.drive` reads it from a folder
 # (`$GANSEG_DRIVE_DIR`). Without it, the same code runs on the project's synthetic fundus
-# phantom (`ganseg_lib.phantom`): procedurally drawn fundus images with exact vessel ground
+# phantom (`ganseg_lib.data.phantom`): procedurally drawn fundus images with exact vessel ground
 # truth. The banner above says which of the two produced this page.
 
 # %%
@@ -128,7 +128,7 @@ display(summary)
 #
 # — seed slide "Preprocessing & Patch Creation"
 #
-# The slides give no CLAHE parameters. `ganseg_lib.preprocessing` uses scikit-image's
+# The slides give no CLAHE parameters. `ganseg_lib.data.preprocessing` uses scikit-image's
 # `equalize_adapthist` with the parameters printed below (a deviation only in the sense that we
 # had to choose them), quantises the result to 8 bits and scales it to [-1, 1] for the networks.
 # The field-of-view (FOV) mask travels with the image: patch centres and the evaluation use only
@@ -201,7 +201,7 @@ print(f"at most about {most:,} balanced patches can be drawn without repeating a
 
 # %% [markdown]
 # Vessel centres are the scarce class: the skeleton is one pixel wide, while the background
-# covers most of the FOV. `ganseg_lib.patches.sample_patch_centers` draws exactly N centres,
+# covers most of the FOV. `ganseg_lib.data.patches.sample_patch_centers` draws exactly N centres,
 # half of each class, without replacement and spread as evenly over the images as their centres
 # allow; the seed of a run fixes the draw, so the GAN-CNN and the CNN of the same seed see the
 # same labelled patches.

@@ -16,7 +16,7 @@
 #
 # The paper's method in equations: the GAN game, the K+1-way discriminator-classifier (DC net)
 # of the semi-supervised GAN, and its three losses. The losses are the functions of
-# `ganseg_lib.losses` that the training chapter uses; here they are checked against the slide
+# `ganseg_lib.model.losses` that the training chapter uses; here they are checked against the slide
 # equations and their gradients are compared with torch's autograd.
 
 # %% tags=["remove-cell"]
@@ -54,10 +54,11 @@ import pandas as pd
 import torch
 from IPython.display import Markdown, display
 
-from ganseg_lib import losses, plots
-from ganseg_lib.datasets import resolve_data
-from ganseg_lib.networks import BACKGROUND, CLASS_NAMES, FAKE, VESSEL, K
-from ganseg_lib.report import banner
+from ganseg_lib.analysis import plots
+from ganseg_lib.analysis.report import banner
+from ganseg_lib.data.source import resolve_data
+from ganseg_lib.model import losses
+from ganseg_lib.model.networks import BACKGROUND, CLASS_NAMES, FAKE, VESSEL, K
 
 drive_dir_opt = drive_dir or None  # papermill passes "" for "not given"
 data_name = resolve_data(data, drive_dir_opt)
@@ -129,7 +130,7 @@ print(f"K = {K} real classes; the fake class has index K = {FAKE} (zero-based)")
 # $L_c$ conditions on $y < K+1$: the softmax is renormalised over the $K$ real classes, so the
 # fake logit does not enter the classification loss. The CNN baseline minimises $L_c$ alone
 # with a $K$-output network; the GAN-CNN's DC net minimises $L_c + L_{adv}$ while the generator
-# minimises the second (non-saturating) $L_G$. `ganseg_lib.losses` computes all of them from
+# minimises the second (non-saturating) $L_G$. `ganseg_lib.model.losses` computes all of them from
 # logits with `log_softmax` / `logsumexp`, which stay finite where a probability rounds to 0 or 1:
 
 # %%
@@ -163,7 +164,7 @@ display(
     pd.DataFrame(
         {
             "slide formula": {k: float(v) for k, v in naive.items()},
-            "ganseg_lib.losses": {k: float(v) for k, v in library.items()},
+            "ganseg_lib.model.losses": {k: float(v) for k, v in library.items()},
             "|difference|": {k: abs(float(naive[k] - library[k])) for k in naive},
         }
     )
@@ -235,7 +236,7 @@ display(pd.DataFrame(rows))
 # hard they push when the DC net is winning. As $p_{fake} \to 1$ the gradient of the saturating
 # form shrinks in proportion to $1 - p_{fake}$, while the non-saturating one approaches 1: this
 # is the slide's reason for minimising the second $L_G$, and it is the form
-# `ganseg_lib.training` uses (`loss_generator`). The saturating form exists in the library only
+# `ganseg_lib.train.training` uses (`loss_generator`). The saturating form exists in the library only
 # for this demonstration.
 #
 # The gradients with respect to the two *real-class* logits sum to minus the gradient with

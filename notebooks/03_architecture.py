@@ -14,7 +14,7 @@
 # %% [markdown]
 # # Architecture
 #
-# The generator, the DC net and the CNN baseline as `ganseg_lib.networks` builds them, layer by
+# The generator, the DC net and the CNN baseline as `ganseg_lib.model.networks` builds them, layer by
 # layer; the one deliberate change to the DC net and why we made it; and the exact whole-image
 # ("dense") evaluation that the change allows, checked against the patch-by-patch definition.
 
@@ -54,14 +54,14 @@ import pandas as pd
 import torch
 from IPython.display import Markdown, display
 
-from ganseg_lib import plots
-from ganseg_lib.datasets import load_split, resolve_data
-from ganseg_lib.dense import predict_dense, predict_patchwise
-from ganseg_lib.networks import NOISE_DIM, DCNet, Generator, K, count_parameters
-from ganseg_lib.preprocessing import preprocess
-from ganseg_lib.profiles import get_profile
-from ganseg_lib.report import banner, layer_frame, run_folder
-from ganseg_lib.training import load_dcnet
+from ganseg_lib.analysis import plots
+from ganseg_lib.analysis.report import banner, layer_frame, run_folder
+from ganseg_lib.data.preprocessing import preprocess
+from ganseg_lib.data.source import load_split, resolve_data
+from ganseg_lib.model.dense import predict_dense, predict_patchwise
+from ganseg_lib.model.networks import NOISE_DIM, DCNet, Generator, K, count_parameters
+from ganseg_lib.train.profiles import get_profile
+from ganseg_lib.train.training import load_dcnet
 
 drive_dir_opt = drive_dir or None  # papermill passes "" for "not given"
 data_name = resolve_data(data, drive_dir_opt)
@@ -165,7 +165,7 @@ display(pd.DataFrame(summary))
 #
 # ## Dense evaluation vs patch-wise evaluation
 #
-# `ganseg_lib.dense.predict_patchwise` is the definition: cut the patch of each pixel and run
+# `ganseg_lib.model.dense.predict_patchwise` is the definition: cut the patch of each pixel and run
 # the DC net on it. `predict_dense` computes the same numbers for the whole image at once
 # (strides become dilations; the final normalisation is applied per pixel window). Below both
 # run on one preprocessed test image: the dense path on every pixel, the patch-wise path on a

@@ -54,14 +54,14 @@ import pandas as pd
 import torch
 from IPython.display import Markdown, display
 
-from ganseg_lib import plots
-from ganseg_lib.datasets import load_split, resolve_data, split_validation
-from ganseg_lib.grid import run_grid
-from ganseg_lib.patches import PatchParams, make_patch_set
-from ganseg_lib.profiles import get_profile
-from ganseg_lib.report import banner, pick_iterations, read_samples, run_folder, size_label
-from ganseg_lib.results import device_label, read_record
-from ganseg_lib.training import read_history, resolve_device
+from ganseg_lib.analysis import plots
+from ganseg_lib.analysis.report import banner, pick_iterations, read_samples, run_folder, size_label
+from ganseg_lib.data.patches import PatchParams, make_patch_set
+from ganseg_lib.data.source import load_split, resolve_data, split_validation
+from ganseg_lib.evaluate.results import device_label, read_record
+from ganseg_lib.experiment.grid import run_grid
+from ganseg_lib.train.profiles import get_profile
+from ganseg_lib.train.training import read_history, resolve_device
 
 drive_dir_opt = drive_dir or None  # papermill passes "" for "not given"
 data_name = resolve_data(data, drive_dir_opt)
@@ -111,7 +111,7 @@ print(
 #
 # ## Runs
 #
-# `ganseg_lib.grid.run_grid` trains and evaluates every (method, seed) of this size that has no
+# `ganseg_lib.experiment.grid.run_grid` trains and evaluates every (method, seed) of this size that has no
 # record yet, resumes interrupted runs from their checkpoints, and skips recorded ones. Failed
 # runs (a NaN or Inf loss) are recorded as failed and never averaged.
 

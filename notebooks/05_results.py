@@ -17,7 +17,7 @@
 # The paper's results table, ROC curves, segmentation maps and literature comparison, each with
 # our numbers beside the paper's. Every number here is computed from the run records written by
 # the training chapter (`results_dir/<profile>/<data>/<method>-n<N>-s<seed>.json`); the tables
-# are built by `ganseg_lib.report`.
+# are built by `ganseg_lib.analysis.report`.
 
 # %% tags=["remove-cell"]
 # Bootstrap: outside the repository (e.g. on Colab) install ganseg_lib first.
@@ -54,11 +54,11 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import Markdown, display
 
-from ganseg_lib import plots, report
-from ganseg_lib.datasets import load_split, resolve_data
-from ganseg_lib.evaluation import image_auc
-from ganseg_lib.results import load_results, predict_map
-from ganseg_lib.training import load_dcnet
+from ganseg_lib.analysis import plots, report
+from ganseg_lib.data.source import load_split, resolve_data
+from ganseg_lib.evaluate.metrics import image_auc
+from ganseg_lib.evaluate.results import load_results, predict_map
+from ganseg_lib.train.training import load_dcnet
 
 pd.set_option("display.max_colwidth", None)  # show table cells in full
 drive_dir_opt = drive_dir or None  # papermill passes "" for "not given"

@@ -17,7 +17,7 @@
 # A summary in the manner of a ReScience or ML Reproducibility Challenge report: each claim of
 # the paper with the paper's number, ours, and a verdict; then every deviation from the paper
 # with its reason, and the compute used. The verdicts are computed from the run records by
-# fixed rules (`ganseg_lib.report`), stated below before any number is shown.
+# fixed rules (`ganseg_lib.analysis.report`), stated below before any number is shown.
 
 # %% tags=["remove-cell"]
 # Bootstrap: outside the repository (e.g. on Colab) install ganseg_lib first.
@@ -51,10 +51,10 @@ published_results_dir: str = "results"  # the committed records (results/cpu/dri
 import pandas as pd
 from IPython.display import Markdown, display
 
-from ganseg_lib import report
-from ganseg_lib.datasets import resolve_data
-from ganseg_lib.profiles import get_profile
-from ganseg_lib.results import load_results
+from ganseg_lib.analysis import report
+from ganseg_lib.data.source import resolve_data
+from ganseg_lib.evaluate.results import load_results
+from ganseg_lib.train.profiles import get_profile
 
 pd.set_option("display.max_colwidth", None)  # show claims and rules in full
 drive_dir_opt = drive_dir or None  # papermill passes "" for "not given"
@@ -95,7 +95,7 @@ print(f"{len(published)} recorded runs of profile cpu on DRIVE under {published_
 #
 # ## Verdict rules
 #
-# Stated here before any number, and applied by `ganseg_lib.report.evaluate_claims`:
+# Stated here before any number, and applied by `ganseg_lib.analysis.report.evaluate_claims`:
 #
 # * **relative claims** (GAN-CNN beats CNN at 15K / 30K; the CNN degrades faster): *replicated*
 #   when our difference has the paper's sign and p < 0.05 (Welch's test across per-seed mean

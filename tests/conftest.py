@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ganseg_lib.records import FundusRecord
+from ganseg_lib.data.record import FundusRecord
 
 ROOT = Path(__file__).resolve().parents[1]
 _DEFAULT_DRIVE = ROOT.parent / "shared" / "data" / "DRIVE"
@@ -30,7 +30,7 @@ def drive_path() -> Path:
 
 @pytest.fixture(scope="session")
 def drive_training(drive_path):
-    from ganseg_lib.drive import load_drive
+    from ganseg_lib.data.drive import load_drive
 
     return load_drive(drive_path, "training")
 

@@ -26,9 +26,9 @@ from bench.report import (
 )
 from bench.run import make_settings, parse_args
 from bench.timing import Plan, Timing, measure
-from ganseg_lib.dense import predict_dense_logits
-from ganseg_lib.networks import DCNet, Generator, flops_per_patch
-from ganseg_lib.training import TrainConfig, build_state, train_step
+from ganseg_lib.model.dense import predict_dense_logits
+from ganseg_lib.model.networks import DCNet, Generator, flops_per_patch
+from ganseg_lib.train.training import TrainConfig, build_state, train_step
 
 # --- FLOP accounting ---------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ import jupytext
 import pytest
 
 from ganseg_lib import book
-from ganseg_lib.records import ConfigError
+from ganseg_lib.errors import ConfigError
 
 SOURCES = book.chapter_sources()
 EXPECTED = ["01_data", "02_gan_theory", "03_architecture", "04_training", "05_results", "06_report"]

@@ -12,7 +12,7 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ganseg_lib.dense import (
+from ganseg_lib.model.dense import (
     dense_tile_rows,
     extract_patch_at,
     extract_patches,
@@ -22,7 +22,7 @@ from ganseg_lib.dense import (
     predict_patchwise_logits,
     reflect_pad,
 )
-from ganseg_lib.networks import DCNet, vessel_probability
+from ganseg_lib.model.networks import DCNet, vessel_probability
 
 TOL = 1e-4
 
@@ -70,7 +70,7 @@ def test_patch_convention_centres_the_pixel_at_32():
 
 
 def test_patch_convention_is_the_patch_samplers():
-    from ganseg_lib.patches import pad_reflect
+    from ganseg_lib.data.patches import pad_reflect
 
     image = random_image(45, 61, 1)
     np.testing.assert_array_equal(reflect_pad(image), pad_reflect(image))

@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ganseg_lib import drive
 from ganseg_lib.cli import main
-from ganseg_lib.records import DataError
+from ganseg_lib.data import drive
+from ganseg_lib.errors import DataError
 
 
 def write_fake_drive(root: Path, ids=None, shape=drive.DRIVE_SHAPE) -> Path:

@@ -12,7 +12,8 @@ from PIL import Image
 from scipy import stats
 
 from ganseg_lib.cli import main
-from ganseg_lib.evaluation import (
+from ganseg_lib.errors import DataError
+from ganseg_lib.evaluate.metrics import (
     choose_threshold,
     downsample_curve,
     evaluate_maps,
@@ -21,7 +22,6 @@ from ganseg_lib.evaluation import (
     threshold_metrics,
     welch_test,
 )
-from ganseg_lib.records import DataError
 
 
 @settings(max_examples=25, deadline=None)
@@ -113,9 +113,9 @@ def test_evaluate_maps_pools_and_downsamples():
 
 @pytest.fixture(scope="module")
 def trained_run(tmp_path_factory):
-    from ganseg_lib.patches import PatchParams, make_patch_set
-    from ganseg_lib.phantom import PhantomConfig, load_phantom
-    from ganseg_lib.training import RunData, TrainConfig, ValidationSet, train
+    from ganseg_lib.data.patches import PatchParams, make_patch_set
+    from ganseg_lib.data.phantom import PhantomConfig, load_phantom
+    from ganseg_lib.train.training import RunData, TrainConfig, ValidationSet, train
 
     small = PhantomConfig(height=96, width=104)
     recs = load_phantom("training", n_images=3, seed=0, config=small)
@@ -140,7 +140,7 @@ def trained_run(tmp_path_factory):
 
 
 def test_record_schema_round_trips(tmp_path, trained_run):
-    from ganseg_lib.results import EvalData, evaluate_run, load_results, read_record
+    from ganseg_lib.evaluate.results import EvalData, evaluate_run, load_results, read_record
 
     run_dir, val, test = trained_run
     path = evaluate_run(
@@ -207,8 +207,8 @@ def test_predict_refuses_bad_user_images(tmp_path, trained_run, capsys, kind, me
 
 
 def test_derived_fov_finds_the_aperture():
-    from ganseg_lib.phantom import make_phantom
-    from ganseg_lib.user_image import derive_fov
+    from ganseg_lib.data.phantom import make_phantom
+    from ganseg_lib.data.user_image import derive_fov
 
     rec = make_phantom(0)
     fov = derive_fov(rec.rgb)

@@ -7,7 +7,7 @@ import math
 import pytest
 import torch
 
-from ganseg_lib.losses import (
+from ganseg_lib.model.losses import (
     loss_adversarial,
     loss_classification,
     loss_generator,

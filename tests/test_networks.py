@@ -9,7 +9,7 @@ import torch
 from scipy.special import softmax
 from torch import nn
 
-from ganseg_lib.networks import (
+from ganseg_lib.model.networks import (
     BACKGROUND,
     FAKE,
     NOISE_DIM,

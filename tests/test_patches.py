@@ -10,7 +10,7 @@ from scipy import ndimage
 from skimage.morphology import disk, skeletonize
 
 from ganseg_lib.cli import main
-from ganseg_lib.patches import (
+from ganseg_lib.data.patches import (
     PatchParams,
     PatchSet,
     allocate,
@@ -18,8 +18,8 @@ from ganseg_lib.patches import (
     extract_patches,
     make_patch_set,
 )
-from ganseg_lib.preprocessing import preprocess
-from ganseg_lib.records import DataError
+from ganseg_lib.data.preprocessing import preprocess
+from ganseg_lib.errors import DataError
 from tests.conftest import toy_record
 
 RECORDS = [toy_record(96, 80, seed=s) for s in range(3)]
@@ -131,7 +131,7 @@ def test_cli_writes_npz(tmp_path, monkeypatch):
 
 @pytest.mark.drive
 def test_drive_skeleton_counts(drive_training):
-    from ganseg_lib.patches import vessel_centres
+    from ganseg_lib.data.patches import vessel_centres
 
     counts = [int(vessel_centres(r.vessels, r.fov).sum()) for r in drive_training]
     assert sum(counts) == 170_690 and min(counts) == 5_538 and max(counts) == 10_795

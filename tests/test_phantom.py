@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from scipy import ndimage
 from skimage.morphology import skeletonize
 
-from ganseg_lib.phantom import PhantomConfig, load_phantom, make_phantom
-from ganseg_lib.records import FundusRecord
+from ganseg_lib.data.phantom import PhantomConfig, load_phantom, make_phantom
+from ganseg_lib.data.record import FundusRecord
 
 # A few DRIVE-sized phantoms from both splits, shared by the statistics tests (about 1 s).
 N_DRIVE_SIZED = 6

@@ -12,8 +12,8 @@ import pytest
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
-from ganseg_lib import plots
-from ganseg_lib.report import PAPER_RESULTS
+from ganseg_lib.analysis import plots
+from ganseg_lib.analysis.report import PAPER_RESULTS
 from tests.conftest import toy_record
 
 GAN, CNN = plots.METHOD_COLORS["gan"], plots.METHOD_COLORS["cnn"]

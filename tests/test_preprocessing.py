@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 from skimage import exposure
 
-from ganseg_lib.preprocessing import ClaheParams, clahe, green_channel, preprocess, to_unit_range
+from ganseg_lib.data.preprocessing import (
+    ClaheParams,
+    clahe,
+    green_channel,
+    preprocess,
+    to_unit_range,
+)
 from tests.conftest import toy_record
 
 

@@ -16,14 +16,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from ganseg_lib import training
-from ganseg_lib.drive import read_drive_image
-from ganseg_lib.grid import cell_lock, run_grid
-from ganseg_lib.patches import sample_patch_centers
-from ganseg_lib.records import DataError
-from ganseg_lib.results import read_record, write_record
-from ganseg_lib.training import Diverged, detect_collapse, read_checkpoint
-from ganseg_lib.user_image import read_user_image
+from ganseg_lib.data.drive import read_drive_image
+from ganseg_lib.data.patches import sample_patch_centers
+from ganseg_lib.data.user_image import read_user_image
+from ganseg_lib.errors import DataError
+from ganseg_lib.evaluate.results import read_record, write_record
+from ganseg_lib.experiment.grid import cell_lock, run_grid
+from ganseg_lib.train import training
+from ganseg_lib.train.training import Diverged, detect_collapse, read_checkpoint
 from tests.test_drive import write_fake_drive
 
 
@@ -42,7 +42,7 @@ def test_collapse_is_detected_only_when_both_conditions_hold():
 
 
 def test_nan_loss_stops_the_run_as_failed(tmp_path, monkeypatch):
-    from ganseg_lib.patches import PatchParams, make_patch_set
+    from ganseg_lib.data.patches import PatchParams, make_patch_set
     from tests.test_training import TRAIN, VAL, tiny
 
     data = training.RunData(
@@ -68,7 +68,7 @@ def test_record_checksum_detects_edits(tmp_path):
 
 
 def test_truncated_checkpoint_is_reported(tmp_path):
-    from ganseg_lib.patches import PatchParams, make_patch_set
+    from ganseg_lib.data.patches import PatchParams, make_patch_set
     from tests.test_training import TRAIN, VAL, tiny
 
     data = training.RunData(
@@ -97,7 +97,7 @@ def test_a_cell_lock_is_exclusive_and_released(tmp_path):
 @pytest.mark.slow
 def test_grid_runners_share_cells_and_skip_recorded_ones(tmp_path):
     """A cell locked by another runner is left to it; a later runner finds it recorded."""
-    from ganseg_lib.profiles import get_profile
+    from ganseg_lib.train.profiles import get_profile
 
     profile = get_profile("smoke")
     kw = dict(
@@ -234,7 +234,7 @@ def test_fuzzed_patch_sampler_is_exact_or_refuses(masks, n, seed):
 
 
 def test_nan_in_a_probability_map_is_refused():
-    from ganseg_lib.evaluation import evaluate_maps
+    from ganseg_lib.evaluate.metrics import evaluate_maps
 
     m = np.full((10, 10), 0.5)
     m[3, 3] = np.inf
@@ -245,8 +245,8 @@ def test_nan_in_a_probability_map_is_refused():
 
 
 def test_same_seed_same_record_numbers(tmp_path):
-    from ganseg_lib.patches import PatchParams, make_patch_set
-    from ganseg_lib.results import EvalData, evaluate_run
+    from ganseg_lib.data.patches import PatchParams, make_patch_set
+    from ganseg_lib.evaluate.results import EvalData, evaluate_run
     from tests.conftest import toy_record
     from tests.test_training import TRAIN, VAL, tiny
 

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from ganseg_lib import report
-from ganseg_lib.profiles import get_profile
-from ganseg_lib.results import load_results, write_record
+from ganseg_lib.analysis import report
+from ganseg_lib.evaluate.results import load_results, write_record
+from ganseg_lib.train.profiles import get_profile
 
 
 def _record(method, n, seed, per_image, status="ok", profile="smoke", data="phantom"):

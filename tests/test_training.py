@@ -10,9 +10,9 @@ import pytest
 import torch
 
 from ganseg_lib.cli import main
-from ganseg_lib.patches import PatchParams, make_patch_set
-from ganseg_lib.records import ConfigError, DataError
-from ganseg_lib.training import (
+from ganseg_lib.data.patches import PatchParams, make_patch_set
+from ganseg_lib.errors import ConfigError, DataError
+from ganseg_lib.train.training import (
     RunData,
     TrainConfig,
     ValidationSet,
@@ -185,8 +185,8 @@ def test_output_that_is_a_file(tmp_path, toy_data):
 
 @pytest.mark.parametrize("method", ["cnn", "gan"])
 def test_short_training_on_the_phantom_beats_chance(tmp_path, method):
-    from ganseg_lib.phantom import load_phantom
-    from ganseg_lib.training import prepare_data
+    from ganseg_lib.data.phantom import load_phantom
+    from ganseg_lib.train.training import prepare_data
 
     records = load_phantom("training", n_images=6, seed=0)
     config = TrainConfig(

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ganseg_lib.records import ConfigError
-from ganseg_lib.training import TrainConfig
+from ganseg_lib.errors import ConfigError
+from ganseg_lib.train.training import TrainConfig
 
 PAPER_SIZES = (15_000, 30_000, 150_000)
 METHODS = ("gan", "cnn")

@@ -25,7 +25,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from ganseg_lib.records import SPLITS, DataError, FundusRecord
+from ganseg_lib.data.record import SPLITS, FundusRecord
+from ganseg_lib.errors import DataError
 
 DRIVE_SHAPE = (584, 565)  # rows, cols
 DRIVE_IDS = {
@@ -163,7 +164,7 @@ def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
 def read_manifest(path: Path | None = None) -> dict[str, str]:
     """The shipped manifest: relative path → SHA-256 of every DRIVE file (hashes, not data)."""
     if path is None:
-        text = resources.files("ganseg_lib").joinpath("manifests/drive.sha256").read_text()
+        text = resources.files("ganseg_lib.data").joinpath("manifests/drive.sha256").read_text()
     else:
         text = Path(path).read_text()
     manifest = {}

@@ -41,10 +41,12 @@ import torch
 import torch.nn.functional as F
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ganseg_lib import patches
-from ganseg_lib.networks import PATCH_SIZE, DCNet, vessel_probability
-from ganseg_lib.patches import HALF as PAD_BEFORE  # 32: the pixel sits at index 32 of its patch
-from ganseg_lib.patches import pad_reflect
+from ganseg_lib.data import patches
+from ganseg_lib.data.patches import (
+    HALF as PAD_BEFORE,  # 32: the pixel sits at index 32 of its patch
+)
+from ganseg_lib.data.patches import pad_reflect
+from ganseg_lib.model.networks import PATCH_SIZE, DCNet, vessel_probability
 
 # The DC net's receptive field: conv3 output 5 uses conv1 outputs up to 29, i.e. input pixels up
 # to 2·29 + 3 = 61; patch pixels 62 and 63 never influence the score.

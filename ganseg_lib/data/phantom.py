@@ -42,7 +42,8 @@ from dataclasses import dataclass, fields
 import numpy as np
 from scipy import ndimage
 
-from ganseg_lib.records import SPLITS, ConfigError, FundusRecord
+from ganseg_lib.data.record import SPLITS, FundusRecord
+from ganseg_lib.errors import ConfigError
 
 # FOV radius of a default 584 x 565 phantom: the scale at which the pixel lengths below are given.
 _DRIVE_FOV_RADIUS = 0.48 * 565

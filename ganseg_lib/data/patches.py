@@ -5,7 +5,7 @@
 > [skeleton of the ground truth]; background patches at pixels where I_gr^d = 0 [outside its
 > morphological dilation].
 
-Conventions (shared with ``ganseg_lib.dense``):
+Conventions (shared with ``ganseg_lib.model.dense``):
 
 * the patch of pixel (r, c) is rows r−32 … r+31 and columns c−32 … c+31 of the preprocessed image,
   reflect-padded at the borders (:func:`pad_reflect`), so the centre sits at index (32, 32);
@@ -32,8 +32,9 @@ from numpy.lib.stride_tricks import sliding_window_view
 from scipy import ndimage
 from skimage.morphology import disk, skeletonize
 
-from ganseg_lib.preprocessing import ClaheParams, preprocess, to_unit_range
-from ganseg_lib.records import DataError, FundusRecord
+from ganseg_lib.data.preprocessing import ClaheParams, preprocess, to_unit_range
+from ganseg_lib.data.record import FundusRecord
+from ganseg_lib.errors import DataError
 
 PATCH_SIZE = 64
 HALF = PATCH_SIZE // 2

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from skimage.exposure import equalize_adapthist
 
-from ganseg_lib.records import FundusRecord
+from ganseg_lib.data.record import FundusRecord
 
 
 @dataclass(frozen=True)

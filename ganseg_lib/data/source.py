@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import os
 
-from ganseg_lib.drive import find_drive_dir, load_drive
-from ganseg_lib.records import DataError, FundusRecord
+from ganseg_lib.data.drive import find_drive_dir, load_drive
+from ganseg_lib.data.record import FundusRecord
+from ganseg_lib.errors import DataError
 
 DATA_SOURCES = ("drive", "phantom")
 N_VALIDATION = 4
@@ -35,7 +36,7 @@ def load_split(
     data = resolve_data(data, drive_dir)
     if data == "drive":
         return load_drive(drive_dir, split)
-    from ganseg_lib.phantom import load_phantom
+    from ganseg_lib.data.phantom import load_phantom
 
     return load_phantom(split, n_images=20, seed=seed)
 

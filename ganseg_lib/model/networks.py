@@ -109,7 +109,7 @@ class DCNet(nn.Module):
       non-linearity make every pixel's patch a different function of the shared feature maps, so a
       whole-image dense evaluation could not share work between overlapping patches. Statistics
       followed only by a linear map can be applied after a shared dense computation, which keeps
-      the fast whole-image prediction of :mod:`ganseg_lib.dense` exact.
+      the fast whole-image prediction of :mod:`ganseg_lib.model.dense` exact.
 
     Convolutions followed by a normalisation have no bias (it would be removed); the others do.
     """

@@ -17,7 +17,8 @@ from scipy import ndimage
 from skimage.filters import gaussian, threshold_otsu
 from skimage.morphology import disk
 
-from ganseg_lib.records import DataError, FundusRecord
+from ganseg_lib.data.record import FundusRecord
+from ganseg_lib.errors import DataError
 
 MIN_SIDE = 64
 

@@ -1,10 +1,10 @@
 """The replication's tables: our numbers beside the paper's, the claims with their verdicts, the
 deviations and the compute used — chapters "Results" and "Replication report".
 
-Everything here works on the DataFrame of :func:`ganseg_lib.results.load_results` (one row per
+Everything here works on the DataFrame of :func:`ganseg_lib.evaluate.results.load_results` (one row per
 run record). Failed runs (``status == "failed"``) are listed apart and never averaged.
 
-Statistics (all from :mod:`ganseg_lib.evaluation` or scipy):
+Statistics (all from :mod:`ganseg_lib.evaluate.metrics` or scipy):
 
 * the **unit of replication is the seed**: a run's score is its mean AUC over the test images; per
   size and method we report the mean ± sd (ddof=1) of these scores over seeds, and compare the
@@ -43,7 +43,7 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
-from ganseg_lib.evaluation import Comparison, paired_test, welch_test
+from ganseg_lib.evaluate.metrics import Comparison, paired_test, welch_test
 
 # Seed slide "Results": mean AUC of GAN-CNN and CNN and the Welch p-value, per dataset size.
 PAPER_RESULTS: dict[int, dict[str, float]] = {
@@ -90,13 +90,13 @@ def banner(
 ) -> str:
     """A Markdown paragraph naming the data source and profile that produced the numbers and
     figures of ``scope`` (a chapter, or a section of one)."""
-    from ganseg_lib.profiles import get_profile
+    from ganseg_lib.train.profiles import get_profile
 
     p = get_profile(profile_name)
     if data_name == "drive":
         source = "DRIVE (the 20 training and 20 test images of Staal et al. 2004)"
     else:
-        source = "the synthetic fundus phantom (`ganseg_lib.phantom`), not DRIVE"
+        source = "the synthetic fundus phantom (`ganseg_lib.data.phantom`), not DRIVE"
         if data_requested == "auto":
             source += " — DRIVE was not found (set `GANSEG_DRIVE_DIR` to use it)"
     budget = f"{p.iterations:,} iterations" if p.iterations else f"{p.epochs:g} epochs"
@@ -774,10 +774,10 @@ def deviations(profile):
     """Every deviation from (or addition to) the paper, with its reason; values from the library."""
     import pandas as pd
 
-    from ganseg_lib.datasets import N_VALIDATION
-    from ganseg_lib.drive import DRIVE_IDS
-    from ganseg_lib.patches import DILATION_RADIUS
-    from ganseg_lib.preprocessing import ClaheParams
+    from ganseg_lib.data.drive import DRIVE_IDS
+    from ganseg_lib.data.patches import DILATION_RADIUS
+    from ganseg_lib.data.preprocessing import ClaheParams
+    from ganseg_lib.data.source import N_VALIDATION
 
     cfg = profile.config("gan", 15_000, profile.seeds[0], profile.data or "phantom")
     clahe = ClaheParams()
@@ -936,10 +936,10 @@ def compute_used(df):
 
 
 def layer_frame(module, example_input=None):
-    """:func:`ganseg_lib.networks.layer_table` as a DataFrame with a total row (one sample)."""
+    """:func:`ganseg_lib.model.networks.layer_table` as a DataFrame with a total row (one sample)."""
     import pandas as pd
 
-    from ganseg_lib.networks import layer_table
+    from ganseg_lib.model.networks import layer_table
 
     frame = pd.DataFrame(layer_table(module, example_input))
     frame["output_shape"] = ["×".join(map(str, s)) for s in frame["output_shape"]]
@@ -959,8 +959,8 @@ def layer_frame(module, example_input=None):
 def run_folder(
     runs_dir: str | os.PathLike, profile: str, data: str, method: str, n_patches: int, seed: int
 ) -> Path:
-    """``runs_dir/<profile>/<data>/<method>-n<N>-s<seed>`` (the layout of ``ganseg_lib.grid``)."""
-    from ganseg_lib.results import cell_name
+    """``runs_dir/<profile>/<data>/<method>-n<N>-s<seed>`` (the layout of ``ganseg_lib.experiment.grid``)."""
+    from ganseg_lib.evaluate.results import cell_name
 
     return Path(runs_dir) / profile / data / cell_name(method, n_patches, seed)
 

@@ -2,7 +2,7 @@
 
 ``evaluate_run`` predicts every test image of a run's data source with the exact dense path,
 chooses the decision threshold on the validation images, computes the metrics of
-:mod:`ganseg_lib.evaluation` and writes ``results/<profile>/<data>/<method>-n<N>-s<seed>.json``
+:mod:`ganseg_lib.evaluate.metrics` and writes ``results/<profile>/<data>/<method>-n<N>-s<seed>.json``
 atomically. ``load_results`` turns such a folder into a pandas DataFrame, one row per run.
 """
 
@@ -21,13 +21,14 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ganseg_lib.datasets import load_split, split_validation
-from ganseg_lib.dense import predict_dense, predict_patchwise
-from ganseg_lib.evaluation import choose_threshold, evaluate_maps, fov_pixels
-from ganseg_lib.networks import DCNet
-from ganseg_lib.preprocessing import preprocess
-from ganseg_lib.records import ConfigError, DataError, FundusRecord
-from ganseg_lib.training import (
+from ganseg_lib.data.preprocessing import preprocess
+from ganseg_lib.data.record import FundusRecord
+from ganseg_lib.data.source import load_split, split_validation
+from ganseg_lib.errors import ConfigError, DataError
+from ganseg_lib.evaluate.metrics import choose_threshold, evaluate_maps, fov_pixels
+from ganseg_lib.model.dense import predict_dense, predict_patchwise
+from ganseg_lib.model.networks import DCNet
+from ganseg_lib.train.training import (
     CHECKPOINT,
     TrainConfig,
     detect_collapse,
@@ -234,7 +235,7 @@ def read_record(path: str | os.PathLike) -> dict:
 
 def device_label(record: dict) -> str:
     """The device a record names in its provenance; records made before
-    :func:`~ganseg_lib.training.threads_label` existed say "1 threads", read as "1 thread"."""
+    :func:`~ganseg_lib.train.training.threads_label` existed say "1 threads", read as "1 thread"."""
     device = record.get("provenance", {}).get("device", "?")
     return device.replace(" 1 threads)", f" {threads_label(1)})")
 

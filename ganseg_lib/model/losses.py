@@ -13,7 +13,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from ganseg_lib.networks import FAKE, K
+from ganseg_lib.model.networks import FAKE, K
 
 
 def _check(logits: Tensor, n_outputs: tuple[int, ...]) -> None:

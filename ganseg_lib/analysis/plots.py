@@ -14,14 +14,14 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from ganseg_lib.preprocessing import ClaheParams, clahe, green_channel
-from ganseg_lib.records import FundusRecord
+from ganseg_lib.data.preprocessing import ClaheParams, clahe, green_channel
+from ganseg_lib.data.record import FundusRecord
 
 METHOD_LABELS = {"gan": "GAN-CNN", "cnn": "CNN"}
 METHOD_COLORS = {"gan": "#c0392b", "cnn": "#2e6fb7"}
 METHOD_ORDER = ("gan", "cnn")
 PAPER_MARKER = "*"
-# The quantities a training history holds (ganseg_lib.training.Interval) and how to name them.
+# The quantities a training history holds (ganseg_lib.train.training.Interval) and how to name them.
 HISTORY_METRICS = {
     "L_c": "classification loss $L_c$",
     "L_adv": "adversarial loss $L_{adv}$",
@@ -205,7 +205,7 @@ def plot_training_curves(
     """One panel per metric of the training histories, one line per run, coloured by method.
 
     ``histories`` maps a method ("gan", "cnn") to its runs' histories (the lists of dicts of
-    :func:`ganseg_lib.training.read_history`, e.g. one per seed). The generator's quantities
+    :func:`ganseg_lib.train.training.read_history`, e.g. one per seed). The generator's quantities
     (L_adv, L_G, fake detection) exist only for the GAN-CNN, so the CNN is not drawn there.
     """
     methods = _methods(histories)
@@ -401,13 +401,13 @@ def plot_auc_summary(
     """Mean AUC ± sd over seeds per dataset size and method, the paper's values as stars.
 
     ``summary`` is a DataFrame with columns ``n_patches``, ``method``, ``mean_auc``, ``sd_auc``
-    (as :func:`ganseg_lib.report.aggregate` returns); ``paper`` maps a size to {"gan": AUC,
-    "cnn": AUC} (default: :data:`ganseg_lib.report.PAPER_RESULTS`). ``runs`` (optional, with
+    (as :func:`ganseg_lib.analysis.report.aggregate` returns); ``paper`` maps a size to {"gan": AUC,
+    "cnn": AUC} (default: :data:`ganseg_lib.analysis.report.PAPER_RESULTS`). ``runs`` (optional, with
     columns ``n_patches``, ``method``, ``mean_auc``) adds each run as a small dot beside the
     mean, so that every seed is seen.
     """
     if paper is None:
-        from ganseg_lib.report import PAPER_RESULTS
+        from ganseg_lib.analysis.report import PAPER_RESULTS
 
         paper = PAPER_RESULTS
     sizes = sorted(set(summary["n_patches"]) | set(paper))
@@ -468,7 +468,7 @@ def plot_auc_summary(
 def plot_image_differences(comparison, title: str = "") -> Figure:
     """GAN-CNN AUC minus CNN AUC per test image, one panel per dataset size, sorted.
 
-    ``comparison`` is :func:`ganseg_lib.report.image_comparison`'s DataFrame (each image's AUC
+    ``comparison`` is :func:`ganseg_lib.analysis.report.image_comparison`'s DataFrame (each image's AUC
     averaged over seeds). A bar above zero is an image on which the GAN-CNN ranks pixels better;
     the dashed line is the mean difference, the quantity of the paired test.
     """

@@ -17,10 +17,9 @@ import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from ganseg_lib.datasets import load_split, resolve_data, split_validation
-from ganseg_lib.profiles import METHODS, Profile
-from ganseg_lib.records import ConfigError
-from ganseg_lib.results import (
+from ganseg_lib.data.source import load_split, resolve_data, split_validation
+from ganseg_lib.errors import ConfigError
+from ganseg_lib.evaluate.results import (
     EvalData,
     cell_name,
     evaluate_run,
@@ -28,7 +27,8 @@ from ganseg_lib.results import (
     record_path,
     write_record,
 )
-from ganseg_lib.training import (
+from ganseg_lib.train.profiles import METHODS, Profile
+from ganseg_lib.train.training import (
     CHECKPOINT,
     Diverged,
     TrainConfig,
@@ -177,7 +177,7 @@ def run_cell(
 def failed_record(profile: str, config: TrainConfig, run_dir: Path, reason: str) -> dict:
     import torch
 
-    from ganseg_lib.results import RECORD_FORMAT, history_summary, provenance
+    from ganseg_lib.evaluate.results import RECORD_FORMAT, history_summary, provenance
 
     return {
         "format": RECORD_FORMAT,

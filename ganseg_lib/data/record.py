@@ -1,6 +1,6 @@
 """The record every data source returns: one fundus image with its ground truth and field of view.
 
-DRIVE (``ganseg_lib.drive``) and the synthetic phantom (``ganseg_lib.phantom``) both produce
+DRIVE (``ganseg_lib.data.drive``) and the synthetic phantom (``ganseg_lib.data.phantom``) both produce
 :class:`FundusRecord`, so every later step (preprocessing, patch sampling, evaluation) is written
 once for both.
 """
@@ -11,15 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ganseg_lib.errors import DataError
+
 SPLITS = ("training", "test")
-
-
-class DataError(ValueError):
-    """A data file or folder is missing or malformed; the message names it and the problem."""
-
-
-class ConfigError(ValueError):
-    """A parameter or configuration value is invalid; the message names the parameter."""
 
 
 @dataclass(frozen=True, eq=False)

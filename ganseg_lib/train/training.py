@@ -39,11 +39,20 @@ import numpy as np
 import torch
 from sklearn.metrics import roc_auc_score
 
-from ganseg_lib.losses import loss_adversarial, loss_classification, loss_generator
-from ganseg_lib.networks import FAKE, NOISE_DIM, NORMS, DCNet, Generator, K, vessel_probability
-from ganseg_lib.patches import PatchParams, PatchSet, cached_patch_set, extract_patches
-from ganseg_lib.preprocessing import preprocess
-from ganseg_lib.records import ConfigError, DataError, FundusRecord
+from ganseg_lib.data.patches import PatchParams, PatchSet, cached_patch_set, extract_patches
+from ganseg_lib.data.preprocessing import preprocess
+from ganseg_lib.data.record import FundusRecord
+from ganseg_lib.errors import ConfigError, DataError
+from ganseg_lib.model.losses import loss_adversarial, loss_classification, loss_generator
+from ganseg_lib.model.networks import (
+    FAKE,
+    NOISE_DIM,
+    NORMS,
+    DCNet,
+    Generator,
+    K,
+    vessel_probability,
+)
 
 METHODS = ("gan", "cnn")
 CHECKPOINT = "checkpoint.pt"

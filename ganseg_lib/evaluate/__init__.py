@@ -1,0 +1,1 @@
+"""Stage 4: test-set metrics of one trained run and its run record."""

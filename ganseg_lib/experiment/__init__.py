@@ -1,0 +1,1 @@
+"""Stage 5: the grid of runs (methods × labelled-patch counts × seeds)."""
