@@ -3,9 +3,14 @@ size) → ``jupyter-book build -W``.
 
 The chapters' only source is ``notebooks/NN_name.py`` (jupytext percent format). Executed copies
 go to ``book/chapters/``; Colab copies (output-free ``.ipynb``) to ``notebooks/colab/``, kept in
-sync by :func:`sync_colab` and a test. A chapter whose executed copy is newer than its source and
-was run with the same parameters is not run again, so an interrupted build continues where it
-stopped; training runs are reused through their records in any case (:mod:`ganseg_lib.experiment.grid`).
+sync by :func:`sync_colab` and a test. The project's address is written once, as ``Repository``
+in ``pyproject.toml``'s ``[project.urls]``; :func:`sync_colab` writes it into ``_config.yml`` and
+into each chapter's bootstrap cell, and this module, loaded as a Sphinx extension, points the
+pages' Binder and Colab buttons at the Colab copies.
+
+A chapter whose executed copy is newer than its source and was run with the same parameters is
+not run again, so an interrupted build continues where it stopped; training runs are reused
+through their records in any case (:mod:`ganseg_lib.experiment.grid`).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -150,6 +156,13 @@ def _finish_page(path: Path, n_patches: int | None) -> None:
     nbformat.write(nb, path)
 
 
+def _shown(path: Path) -> Path:
+    """A folder as the chapters receive it (and may print it): relative to the project, where
+    papermill runs them, when it lies inside it — no page shows the build machine's paths."""
+    path = Path(path).resolve()
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+
+
 def build(
     profile: str = "smoke",
     data: str = "auto",
@@ -174,8 +187,8 @@ def build(
         profile,
         data,
         drive_dir or "",
-        Path(results_dir).resolve(),
-        Path(runs_dir).resolve(),
+        _shown(results_dir),
+        _shown(runs_dir),
         prof.sizes,
     )
     work = ROOT / ".cache" / "book-src"
@@ -205,6 +218,120 @@ def build(
     return index
 
 
+# --- the repository's address --------------------------------------------------------------------
+
+PYPROJECT = ROOT / "pyproject.toml"
+CONFIG = ROOT / "_config.yml"
+INSTALL_ENV = "GANSEG_INSTALL_SPEC"  # overrides where the bootstrap cell installs ganseg_lib from
+_BOOTSTRAP = re.compile(r'# %% tags=\["remove-cell"\]\n# Bootstrap.*?(?=\n# %%)', re.S)
+_CONFIG_URL = re.compile(r"(?m)^(repository:\n(?:[ \t]+#.*\n)*[ \t]+url:[ \t]*)(\S+)")
+
+
+def repository_url(pyproject: Path = PYPROJECT) -> str:
+    """``Repository`` of ``[project.urls]`` in pyproject.toml: the one place the address is set."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    urls = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"].get("urls", {})
+    url = urls.get("Repository", "").rstrip("/")
+    if not re.fullmatch(r"https://[\w.-]+/[\w.-]+/[\w.-]+", url):
+        raise ConfigError(f"{pyproject}: [project.urls] Repository must be https://host/owner/name")
+    return url
+
+
+def bootstrap_cell(url: str) -> str:
+    """The first code cell of every chapter: install ganseg_lib where it is missing (Colab)."""
+    return f"""# %% tags=["remove-cell"]
+# Bootstrap (Colab, or any Python without ganseg_lib): install the library from the project's
+# repository. Set {INSTALL_ENV} to install from elsewhere (a folder, a wheel, another URL).
+import importlib
+import importlib.util
+import os
+import subprocess
+import sys
+
+REPOSITORY = "{url}"  # pyproject.toml's [project.urls] Repository
+
+if importlib.util.find_spec("ganseg_lib") is None:
+    spec = os.environ.get("{INSTALL_ENV}") or f"ganseg @ git+{{REPOSITORY}}"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)
+    importlib.invalidate_caches()
+"""
+
+
+def config_repository_url(config: Path = CONFIG) -> str:
+    """``repository: url:`` of ``_config.yml`` (the launch buttons and the repository button)."""
+    match = _CONFIG_URL.search(config.read_text(encoding="utf-8"))
+    if match is None:
+        raise ConfigError(f"{config}: no 'repository: url:' entry")
+    return match.group(2)
+
+
+def sync_repository(
+    check: bool = False,
+    pyproject: Path = PYPROJECT,
+    config: Path = CONFIG,
+    sources: list[Path] | None = None,
+) -> list[str]:
+    """Write the repository URL of ``pyproject`` into ``config`` (``_config.yml``) and the
+    chapters' bootstrap cells (or, with ``check``, only compare); return the names that differ."""
+    url = repository_url(pyproject)
+    stale = []
+    text = config.read_text(encoding="utf-8")
+    if config_repository_url(config) != url:
+        stale.append(config.name)
+        if not check:
+            config.write_text(_CONFIG_URL.sub(lambda m: m.group(1) + url, text, count=1))
+    cell = bootstrap_cell(url).rstrip("\n") + "\n"
+    for src in chapter_sources() if sources is None else sources:
+        text = src.read_text(encoding="utf-8")
+        if not _BOOTSTRAP.search(text):
+            raise ConfigError(
+                f"{src.name}: no bootstrap cell (a remove-cell starting '# Bootstrap')"
+            )
+        new = _BOOTSTRAP.sub(lambda _: cell, text, count=1)
+        if new != text:
+            stale.append(src.name)
+            if not check:
+                src.write_text(new, encoding="utf-8")
+    return stale
+
+
+# --- launch buttons (a Sphinx extension: `sphinx: extra_extensions` in _config.yml) -------------
+
+
+def colab_path(pagename: str) -> str | None:
+    """The Colab copy behind a chapter page (the three training pages share one), or None."""
+    match = re.fullmatch(r"book/chapters/(\d\d_[a-z_]+?)(?:_n\d+)?", pagename)
+    return f"notebooks/colab/{match.group(1)}.ipynb" if match else None
+
+
+def _point_launch_buttons(app, pagename, templatename, context, doctree) -> None:
+    # The theme links the executed copy (book/chapters/…, a build output that is not in the
+    # repository); Binder and Colab must open the committed Colab copy instead.
+    target = colab_path(pagename)
+    if target is None:
+        return
+
+    def fix(item):
+        if isinstance(item, dict):
+            if isinstance(item.get("url"), str):
+                item["url"] = re.sub(r"book/chapters/[\w]+\.ipynb", target, item["url"])
+            for value in item.values():
+                fix(value)
+        elif isinstance(item, list):
+            for value in item:
+                fix(value)
+
+    fix(context.get("header_buttons", []))
+
+
+def setup(app) -> dict:
+    app.connect("html-page-context", _point_launch_buttons, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
+
+
 # --- Colab copies ------------------------------------------------------------------------------
 
 
@@ -222,9 +349,10 @@ def colab_notebook(source: Path) -> str:
 
 
 def sync_colab(check: bool = False) -> list[str]:
-    """Write (or, with ``check``, compare) the Colab copies; return the names that differ."""
+    """Write (or, with ``check``, compare) the repository URL in ``_config.yml`` and the
+    bootstrap cells, then the Colab copies; return the names that differ."""
     COLAB.mkdir(parents=True, exist_ok=True)
-    stale = []
+    stale = sync_repository(check)
     for src in chapter_sources():
         target = COLAB / f"{src.stem}.ipynb"
         text = colab_notebook(src)

@@ -20,25 +20,22 @@
 # and shows them.
 
 # %% tags=["remove-cell"]
-# Bootstrap: outside the repository (e.g. on Colab) install ganseg_lib first.
+# Bootstrap (Colab, or any Python without ganseg_lib): install the library from the project's
+# repository. Set GANSEG_INSTALL_SPEC to install from elsewhere (a folder, a wheel, another URL).
+import importlib
 import importlib.util
+import os
 import subprocess
 import sys
 
-if importlib.util.find_spec("ganseg_lib") is None:
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            "ganseg @ git+https://github.com/ganseg/ganseg",
-        ],
-        check=True,
-    )
+REPOSITORY = "https://github.com/ganseg/ganseg"  # pyproject.toml's [project.urls] Repository
 
-# %% tags=["parameters"]
+if importlib.util.find_spec("ganseg_lib") is None:
+    spec = os.environ.get("GANSEG_INSTALL_SPEC") or f"ganseg @ git+{REPOSITORY}"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)
+    importlib.invalidate_caches()
+
+# %% tags=["parameters", "remove-cell"]
 profile: str = "smoke"  # run profile: smoke, cpu or paper
 data: str = "auto"  # data source: auto (DRIVE when found, else the phantom), drive or phantom
 drive_dir: str = ""  # DRIVE folder; empty: $GANSEG_DRIVE_DIR
@@ -47,7 +44,7 @@ runs_dir: str = "runs"  # run folders (not used in this chapter)
 image_index: int = 0  # which training image the figures show
 n_gallery: int = 64  # labelled patches drawn for the gallery
 
-# %%
+# %% tags=["remove-input"]
 import pandas as pd
 from IPython.display import Markdown, display
 
@@ -103,7 +100,7 @@ print("validation:", ", ".join(r.image_id for r in validation))
 # threshold, so that no decision ever looks at a test image. The patches are therefore drawn from
 # 16 images, not 20.
 
-# %%
+# %% tags=["hide-input"]
 summary = pd.DataFrame(
     [
         {
@@ -176,7 +173,7 @@ plots.show(
 # How many centres of each kind every training image offers, and so how many balanced patches
 # (half vessel, half background) the training images can supply without drawing a centre twice:
 
-# %%
+# %% tags=["hide-input"]
 counts = pd.DataFrame(
     [
         {
@@ -226,7 +223,7 @@ plots.show(plots.plot_patch_gallery(gallery.patches, gallery.labels, n_per_class
 # be darker than background centres; the mean intensities of this small draw (CLAHE output,
 # 0–255) show how far that holds here.
 
-# %%
+# %% tags=["hide-input"]
 centre = gallery.patches[:, PATCH_SIZE // 2, PATCH_SIZE // 2].astype(float)
 intensities = pd.DataFrame(
     {

@@ -20,25 +20,22 @@
 # equations and their gradients are compared with torch's autograd.
 
 # %% tags=["remove-cell"]
-# Bootstrap: outside the repository (e.g. on Colab) install ganseg_lib first.
+# Bootstrap (Colab, or any Python without ganseg_lib): install the library from the project's
+# repository. Set GANSEG_INSTALL_SPEC to install from elsewhere (a folder, a wheel, another URL).
+import importlib
 import importlib.util
+import os
 import subprocess
 import sys
 
-if importlib.util.find_spec("ganseg_lib") is None:
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            "ganseg @ git+https://github.com/ganseg/ganseg",
-        ],
-        check=True,
-    )
+REPOSITORY = "https://github.com/ganseg/ganseg"  # pyproject.toml's [project.urls] Repository
 
-# %% tags=["parameters"]
+if importlib.util.find_spec("ganseg_lib") is None:
+    spec = os.environ.get("GANSEG_INSTALL_SPEC") or f"ganseg @ git+{REPOSITORY}"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)
+    importlib.invalidate_caches()
+
+# %% tags=["parameters", "remove-cell"]
 profile: str = "smoke"  # run profile: smoke, cpu or paper
 data: str = "auto"  # data source: auto (DRIVE when found, else the phantom), drive or phantom
 drive_dir: str = ""  # DRIVE folder; empty: $GANSEG_DRIVE_DIR
@@ -46,7 +43,7 @@ results_dir: str = "results"  # run records (not used in this chapter)
 runs_dir: str = "runs"  # run folders (not used in this chapter)
 n_points: int = 200  # points of the gradient curves
 
-# %%
+# %% tags=["remove-input"]
 import inspect
 
 import numpy as np
@@ -97,7 +94,7 @@ print("This chapter uses no image data: its numbers come from synthetic logits."
 #
 # Here $K = 2$, and the DC net's outputs are, in this order:
 
-# %%
+# %% tags=["remove-input"]
 display(
     pd.DataFrame(
         {"index": [VESSEL, BACKGROUND, FAKE], "class": list(CLASS_NAMES)},
@@ -133,7 +130,7 @@ print(f"K = {K} real classes; the fake class has index K = {FAKE} (zero-based)")
 # minimises the second (non-saturating) $L_G$. `ganseg_lib.model.losses` computes all of them from
 # logits with `log_softmax` / `logsumexp`, which stay finite where a probability rounds to 0 or 1:
 
-# %%
+# %% tags=["remove-input"]
 print(inspect.getsource(losses.loss_generator))
 
 # %% [markdown]
@@ -186,7 +183,7 @@ display(
 # library's two functions, on logits $[0, 0, t]$ with $t$ swept so that $p_{fake}$ runs from
 # near 0 to near 1.
 
-# %%
+# %% tags=["hide-input"]
 t_values = np.linspace(-6.0, 14.0, n_points)
 p_fake, grad_sat, grad_ns = [], [], []
 for t in t_values:
@@ -214,7 +211,7 @@ plots.show(
     )
 )
 
-# %%
+# %% tags=["hide-input"]
 rows = []
 for target in (0.5, 0.9, 0.99, 0.999, 0.9999):
     i = int(np.argmin(np.abs(p_fake - target)))

@@ -19,25 +19,22 @@
 # ("dense") evaluation that the change allows, checked against the patch-by-patch definition.
 
 # %% tags=["remove-cell"]
-# Bootstrap: outside the repository (e.g. on Colab) install ganseg_lib first.
+# Bootstrap (Colab, or any Python without ganseg_lib): install the library from the project's
+# repository. Set GANSEG_INSTALL_SPEC to install from elsewhere (a folder, a wheel, another URL).
+import importlib
 import importlib.util
+import os
 import subprocess
 import sys
 
-if importlib.util.find_spec("ganseg_lib") is None:
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            "ganseg @ git+https://github.com/ganseg/ganseg",
-        ],
-        check=True,
-    )
+REPOSITORY = "https://github.com/ganseg/ganseg"  # pyproject.toml's [project.urls] Repository
 
-# %% tags=["parameters"]
+if importlib.util.find_spec("ganseg_lib") is None:
+    spec = os.environ.get("GANSEG_INSTALL_SPEC") or f"ganseg @ git+{REPOSITORY}"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)
+    importlib.invalidate_caches()
+
+# %% tags=["parameters", "remove-cell"]
 profile: str = "smoke"  # run profile: smoke, cpu or paper
 data: str = "auto"  # data source: auto (DRIVE when found, else the phantom), drive or phantom
 drive_dir: str = ""  # DRIVE folder; empty: $GANSEG_DRIVE_DIR
@@ -46,7 +43,7 @@ runs_dir: str = "runs"  # run folders: a trained DC net is used for the dense de
 n_pixels: int = 2_000  # random pixels for the patch-wise reference
 reference_width: int = 32  # a second width to tabulate (the paper profile's)
 
-# %%
+# %% tags=["remove-input"]
 import time
 
 import numpy as np
@@ -88,7 +85,7 @@ print(f"torch {torch.__version__}, {torch.get_num_threads()} CPU threads")
 # normalisation + ReLU, so that samples lie in [-1, 1] like the preprocessed patches. FLOPs count
 # 2 × multiply-adds of the (de)convolutions for one sample.
 
-# %%
+# %% tags=["remove-input"]
 print(f"noise dimension {NOISE_DIM}; generator width {prof.g_width} (profile {prof.name})")
 display(layer_frame(Generator(prof.g_width)))
 
@@ -118,7 +115,7 @@ display(layer_frame(DCNet(K, width=prof.width)))
 # The same networks at width `reference_width` (the `paper` profile's), and the DC net with
 # the paper's normalisation (`norm="instance"`) for comparison:
 
-# %%
+# %% tags=["hide-input"]
 summary = []
 for name, net in [
     (f"generator, width {reference_width}", Generator(reference_width)),
@@ -172,7 +169,7 @@ display(pd.DataFrame(summary))
 # random subset of `n_pixels` pixels, whose time is extrapolated to the whole image (stated as
 # an extrapolation, not measured).
 
-# %%
+# %% tags=["hide-input"]
 test_records = load_split(data_name, "test", drive_dir_opt)
 record = test_records[0]
 image = preprocess(record).image
@@ -234,7 +231,7 @@ print(f"max |dense − patch-wise| over the {len(pixels):,} pixels: {diff.max():
 # stay below 1e-4. The dense map of the image, inside and outside the FOV (the evaluation uses
 # only FOV pixels):
 
-# %%
+# %% tags=["remove-input"]
 plots.show(
     plots.plot_probability_maps(
         record.rgb,

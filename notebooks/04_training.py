@@ -20,25 +20,22 @@
 # again: the chapter then only reads their run folders and records.
 
 # %% tags=["remove-cell"]
-# Bootstrap: outside the repository (e.g. on Colab) install ganseg_lib first.
+# Bootstrap (Colab, or any Python without ganseg_lib): install the library from the project's
+# repository. Set GANSEG_INSTALL_SPEC to install from elsewhere (a folder, a wheel, another URL).
+import importlib
 import importlib.util
+import os
 import subprocess
 import sys
 
-if importlib.util.find_spec("ganseg_lib") is None:
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            "ganseg @ git+https://github.com/ganseg/ganseg",
-        ],
-        check=True,
-    )
+REPOSITORY = "https://github.com/ganseg/ganseg"  # pyproject.toml's [project.urls] Repository
 
-# %% tags=["parameters"]
+if importlib.util.find_spec("ganseg_lib") is None:
+    spec = os.environ.get("GANSEG_INSTALL_SPEC") or f"ganseg @ git+{REPOSITORY}"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)
+    importlib.invalidate_caches()
+
+# %% tags=["parameters", "remove-cell"]
 profile: str = "smoke"  # run profile: smoke, cpu or paper
 data: str = "auto"  # data source: auto (DRIVE when found, else the phantom), drive or phantom
 drive_dir: str = ""  # DRIVE folder; empty: $GANSEG_DRIVE_DIR
@@ -49,7 +46,7 @@ seeds: list = []  # empty: the profile's seeds
 methods: list = ["gan", "cnn"]  # which methods to train
 device: str = "auto"  # auto (CUDA when available, else CPU), cpu or cuda
 
-# %%
+# %% tags=["remove-input"]
 import pandas as pd
 import torch
 from IPython.display import Markdown, display
@@ -87,7 +84,7 @@ display(Markdown(f"**This page: {n_patches:,} labelled patches ({size}), seeds {
 # $L_G$; the CNN takes the same DC step without $L_{adv}$ on a 2-output network. The complete
 # configuration of this page's runs (the GAN-CNN's; the CNN's differs only in `method`):
 
-# %%
+# %% tags=["hide-input"]
 config = profile_obj.config("gan", n_patches, run_seeds[0], data_name)
 display(pd.DataFrame({"value": {k: str(v) for k, v in config.to_json().items()}}))
 epochs = config.total_iterations / config.iterations_per_epoch
@@ -130,7 +127,7 @@ paths = run_grid(
     device=device,
 )
 
-# %%
+# %% tags=["hide-input"]
 records = [read_record(p) for p in paths if p.is_file()]
 rows = []
 for rec in records:
@@ -156,7 +153,7 @@ display(pd.DataFrame(rows))
 # come from the run folders (`runs_dir/<profile>/<data>/<method>-n<N>-s<seed>/`): one line per
 # run, GAN-CNN in red, CNN in blue.
 
-# %%
+# %% tags=["remove-input"]
 folders = {
     (m, s): run_folder(runs_dir, profile, data_name, m, n_patches, s)
     for m in methods
@@ -187,7 +184,7 @@ if missing:
 # generated patches it assigns to the fake class, and the AUC on the validation pixels. The
 # generator's quantities exist only for the GAN-CNN.
 
-# %%
+# %% tags=["hide-input"]
 if any(histories.values()):
     plots.show(
         plots.plot_training_curves(
@@ -198,7 +195,7 @@ if any(histories.values()):
 else:
     print("no run folder with a history: nothing to plot here")
 
-# %%
+# %% tags=["hide-input"]
 curves = {m: [] for m in methods}
 for rec in records:
     curve = (rec.get("training") or {}).get("val_auc_curve")
@@ -226,7 +223,7 @@ else:
 # lowest-seed GAN-CNN run, next to real labelled patches from the training images. The slides
 # show such samples without analysis; they show what the DC net's fake class has to reject.
 
-# %%
+# %% tags=["hide-input"]
 gan_folder = folders.get(("gan", run_seeds[0]))
 samples = read_samples(gan_folder) if gan_folder is not None else {}
 if samples:

@@ -20,25 +20,22 @@
 # are built by `ganseg_lib.analysis.report`.
 
 # %% tags=["remove-cell"]
-# Bootstrap: outside the repository (e.g. on Colab) install ganseg_lib first.
+# Bootstrap (Colab, or any Python without ganseg_lib): install the library from the project's
+# repository. Set GANSEG_INSTALL_SPEC to install from elsewhere (a folder, a wheel, another URL).
+import importlib
 import importlib.util
+import os
 import subprocess
 import sys
 
-if importlib.util.find_spec("ganseg_lib") is None:
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            "ganseg @ git+https://github.com/ganseg/ganseg",
-        ],
-        check=True,
-    )
+REPOSITORY = "https://github.com/ganseg/ganseg"  # pyproject.toml's [project.urls] Repository
 
-# %% tags=["parameters"]
+if importlib.util.find_spec("ganseg_lib") is None:
+    spec = os.environ.get("GANSEG_INSTALL_SPEC") or f"ganseg @ git+{REPOSITORY}"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)
+    importlib.invalidate_caches()
+
+# %% tags=["parameters", "remove-cell"]
 profile: str = "smoke"  # run profile: smoke, cpu or paper
 data: str = "auto"  # data source: auto (DRIVE when found, else the phantom), drive or phantom
 drive_dir: str = ""  # DRIVE folder; empty: $GANSEG_DRIVE_DIR
@@ -48,7 +45,7 @@ published_results_dir: str = "results"  # the committed records (results/cpu/dri
 map_image: int = 0  # index of the test image whose segmentation maps are shown
 map_sizes: list = [15_000, 30_000]  # dataset sizes of the segmentation maps (as the slides)
 
-# %%
+# %% tags=["remove-input"]
 from pathlib import Path
 
 import pandas as pd
@@ -134,7 +131,7 @@ def show_results(frame, label: str) -> None:
 # %% [markdown]
 # ## Our results
 
-# %%
+# %% tags=["remove-input"]
 if len(df):
     show_results(df, f"profile {profile}, {data_name}")
     failed = report.failed_runs(df)
@@ -176,7 +173,7 @@ else:
 # each size (computed here from the runs' checkpoints with the exact dense evaluation; pixels
 # outside the FOV shown as 0). The AUC in each title is that image's AUC over its FOV pixels.
 
-# %%
+# %% tags=["hide-input"]
 test_records = load_split(data_name, "test", drive_dir_opt)
 record = test_records[map_image]
 shown = False
@@ -228,7 +225,7 @@ if not shown:
 # mean AUC over seeds. The methods differ in preprocessing, test protocol and data, so the
 # comparison is indicative only.
 
-# %%
+# %% tags=["remove-input"]
 display(report.literature_table(df if len(df) else None, f"ours: profile {profile}, {data_name}"))
 
 # %% [markdown]
@@ -238,7 +235,7 @@ display(report.literature_table(df if len(df) else None, f"ours: profile {profil
 # (`results/cpu/drive/*.json`, numbers only). This section renders those **recorded runs** with
 # the same functions as above, whatever profile built this page; it does not re-run them.
 
-# %%
+# %% tags=["remove-input"]
 if profile == "cpu" and data_name == "drive":
     display(
         Markdown(

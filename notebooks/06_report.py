@@ -20,25 +20,22 @@
 # fixed rules (`ganseg_lib.analysis.report`), stated below before any number is shown.
 
 # %% tags=["remove-cell"]
-# Bootstrap: outside the repository (e.g. on Colab) install ganseg_lib first.
+# Bootstrap (Colab, or any Python without ganseg_lib): install the library from the project's
+# repository. Set GANSEG_INSTALL_SPEC to install from elsewhere (a folder, a wheel, another URL).
+import importlib
 import importlib.util
+import os
 import subprocess
 import sys
 
-if importlib.util.find_spec("ganseg_lib") is None:
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            "ganseg @ git+https://github.com/ganseg/ganseg",
-        ],
-        check=True,
-    )
+REPOSITORY = "https://github.com/ganseg/ganseg"  # pyproject.toml's [project.urls] Repository
 
-# %% tags=["parameters"]
+if importlib.util.find_spec("ganseg_lib") is None:
+    spec = os.environ.get("GANSEG_INSTALL_SPEC") or f"ganseg @ git+{REPOSITORY}"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)
+    importlib.invalidate_caches()
+
+# %% tags=["parameters", "remove-cell"]
 profile: str = "smoke"  # run profile: smoke, cpu or paper
 data: str = "auto"  # data source: auto (DRIVE when found, else the phantom), drive or phantom
 drive_dir: str = ""  # DRIVE folder; empty: $GANSEG_DRIVE_DIR
@@ -46,7 +43,7 @@ results_dir: str = "results"  # run records (JSON) of this profile
 runs_dir: str = "runs"  # run folders (not used in this chapter)
 published_results_dir: str = "results"  # the committed records (results/cpu/drive)
 
-# %%
+# %% tags=["remove-input"]
 
 import pandas as pd
 from IPython.display import Markdown, display
@@ -112,7 +109,7 @@ print(f"{len(published)} recorded runs of profile cpu on DRIVE under {published_
 #
 # A claim whose runs are missing is *not tested*. The thresholds are constants of the module:
 
-# %%
+# %% tags=["remove-input"]
 display(
     pd.DataFrame(
         {
@@ -131,7 +128,7 @@ display(
 # ## Claims and verdicts
 
 
-# %%
+# %% tags=["remove-input"]
 def show_claims(frame, label: str) -> None:
     """The claims table of a set of records, and how many claims got each verdict."""
     if not len(frame):
@@ -157,7 +154,7 @@ show_claims(df, f"profile {profile}, {data_name}")
 # The same claims evaluated on the committed records of the `cpu` profile on DRIVE (recorded
 # runs, not re-run by this page):
 
-# %%
+# %% tags=["remove-input"]
 if use_published:
     show_claims(published, "recorded runs, profile cpu, DRIVE")
 else:
@@ -170,7 +167,7 @@ else:
 # with the reason. The values are read from the library (its defaults and this page's profile),
 # so the table cannot drift from the code.
 
-# %%
+# %% tags=["remove-input"]
 display(report.deviations(profile_obj))
 
 # %% [markdown]
@@ -178,7 +175,7 @@ display(report.deviations(profile_obj))
 # than 20 epochs; the slides do not say how many. What the `cpu` profile, which produced the
 # published records, gives per dataset size:
 
-# %%
+# %% tags=["hide-input"]
 cpu = get_profile("cpu")
 budget = []
 for n in cpu.sizes:
@@ -202,7 +199,7 @@ display(pd.DataFrame(budget))
 # trainer, evaluation time including the validation images used for the threshold), with the
 # device each record names.
 
-# %%
+# %% tags=["remove-input"]
 frames = [df] + ([published] if use_published and len(published) else [])
 compute = pd.concat([report.compute_used(f) for f in frames if len(f)], ignore_index=True)
 if len(compute):
@@ -216,7 +213,7 @@ else:
 # At a glance (the table of the README, computed from the same records): the published `cpu`
 # records on DRIVE, and this page's own records when it was built with another profile.
 
-# %%
+# %% tags=["remove-input"]
 display(Markdown(report.headline_markdown(published, "cpu", "drive")))
 if use_published and len(df):
     display(Markdown(f"**This page's records (profile `{profile}`, {data_name}):**"))

@@ -108,3 +108,84 @@ def test_smoke_book_builds(tmp_path):
     report = (html / "book" / "chapters" / "06_report.html").read_text()
     assert "replicated" in report.lower()
     assert "ROC" in results
+
+
+# --- one repository URL ---------------------------------------------------------------------
+
+
+def test_repository_url_is_the_same_everywhere():
+    url = book.repository_url()
+    assert book.config_repository_url() == url, "run `ganseg notebooks sync`"
+    assert not book.sync_repository(check=True), "run `ganseg notebooks sync`"
+    for copy in sorted(book.COLAB.glob("*.ipynb")):
+        assert f'REPOSITORY = \\"{url}\\"' in copy.read_text(), copy.name
+
+
+def test_sync_writes_a_new_address_everywhere(tmp_path):
+    new = "https://codeberg.org/someone/ganseg-fork"
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text(
+        book.PYPROJECT.read_text().replace(book.repository_url(), new), encoding="utf-8"
+    )
+    config = tmp_path / "_config.yml"
+    config.write_text(book.CONFIG.read_text())
+    source = tmp_path / "02_gan_theory.py"
+    source.write_text(SOURCES[1].read_text())
+    names = book.sync_repository(pyproject=pyproject, config=config, sources=[source])
+    assert names == ["_config.yml", "02_gan_theory.py"]
+    assert book.config_repository_url(config) == new
+    cell = jupytext.read(source).cells[1]
+    assert "remove-cell" in cell.metadata["tags"]
+    assert f'REPOSITORY = "{new}"' in cell.source
+
+    # the rest of the chapter is untouched
+    def rest(path):
+        return [(c.source, c.metadata) for c in jupytext.read(path).cells[2:]]
+
+    assert rest(source) == rest(SOURCES[1])
+    assert not book.sync_repository(
+        check=True, pyproject=pyproject, config=config, sources=[source]
+    )
+
+
+def test_bootstrap_installs_from_the_override(monkeypatch):
+    """The bootstrap cell installs GANSEG_INSTALL_SPEC when set, else the repository."""
+    calls = []
+    monkeypatch.setattr(subprocess, "run", lambda cmd, check: calls.append(cmd))
+    monkeypatch.setattr("importlib.util.find_spec", lambda name: None)
+    code = book.bootstrap_cell("https://example.org/o/r")
+    monkeypatch.setenv("GANSEG_INSTALL_SPEC", "/wheels/ganseg-0.1.0-py3-none-any.whl")
+    exec(compile(code, "bootstrap", "exec"), {})
+    monkeypatch.delenv("GANSEG_INSTALL_SPEC")
+    exec(compile(code, "bootstrap", "exec"), {})
+    assert [c[-1] for c in calls] == [
+        "/wheels/ganseg-0.1.0-py3-none-any.whl",
+        "ganseg @ git+https://example.org/o/r",
+    ]
+
+
+def test_launch_buttons_open_the_colab_copy():
+    assert (
+        book.colab_path("book/chapters/04_training_n30000") == "notebooks/colab/04_training.ipynb"
+    )
+    assert book.colab_path("book/chapters/05_results") == "notebooks/colab/05_results.ipynb"
+    assert book.colab_path("book/intro") is None
+    context = {
+        "header_buttons": [
+            {
+                "type": "group",
+                "buttons": [
+                    {
+                        "url": "https://colab.research.google.com/github/o/r/blob/main/book/chapters/04_training_n15000.ipynb"
+                    },
+                    {
+                        "url": "https://mybinder.org/v2/gh/o/r/main?urlpath=tree/book/chapters/04_training_n15000.ipynb"
+                    },
+                ],
+            }
+        ]
+    }
+    book._point_launch_buttons(None, "book/chapters/04_training_n15000", "page.html", context, None)
+    urls = [b["url"] for b in context["header_buttons"][0]["buttons"]]
+    assert all(u.endswith("notebooks/colab/04_training.ipynb") for u in urls), urls
+    assert (book.ROOT / "notebooks/colab/04_training.ipynb").is_file()

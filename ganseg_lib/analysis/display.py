@@ -1,0 +1,153 @@
+"""Tables for reading: a DataFrame as the book shows it.
+
+No index column, numbers formatted for a reader (thousands separators, a fixed number of
+decimals, small p-values in scientific notation, missing values as "—"), headers that wrap at
+most once, a table that scrolls inside the text column instead of running past it, and long
+tables folded in a ``<details>`` dropdown. The HTML carries its own small style sheet, so the
+table looks the same in the book, in Jupyter and on Colab.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import numbers
+from collections.abc import Callable, Mapping
+
+import pandas as pd
+
+MISSING = "—"
+COLLAPSE_ROWS = 12  # longer tables are folded in a dropdown
+
+# Scoped to the wrapper's class, so that it styles only these tables.
+STYLE = """<style>
+.ganseg-table{overflow-x:auto;max-width:100%;margin:0.5em 0 1em 0}
+.ganseg-table table{border-collapse:collapse;width:auto;margin:0;font-size:0.9em}
+.ganseg-table th,.ganseg-table td{padding:0.25em 0.6em;border-bottom:1px solid #ddd;
+vertical-align:top}
+.ganseg-table thead th{border-bottom:2px solid #888;text-align:left;font-weight:600}
+.ganseg-table td.num,.ganseg-table th.num{text-align:right;white-space:nowrap;
+font-variant-numeric:tabular-nums}
+.ganseg-table caption{caption-side:top;text-align:left;font-style:italic;padding:0.2em 0}
+details.ganseg-details>summary{cursor:pointer;font-weight:600;margin:0.5em 0}
+</style>"""
+
+Formatter = str | Callable[[object], str]
+
+
+def format_value(value, digits: int = 3) -> str:
+    """One cell as text: integers with thousands separators, floats with ``digits`` decimals
+    (scientific below ``10**-digits``, no decimals from 10,000 up), missing values as "—"."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return MISSING
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, numbers.Integral):
+        return f"{int(value):,}"
+    if isinstance(value, numbers.Real):
+        x = float(value)
+        if math.isinf(x):
+            return "∞" if x > 0 else "−∞"
+        if x != 0 and abs(x) < 10**-digits:
+            return f"{x:.1e}"
+        if abs(x) >= 10_000:
+            return f"{x:,.0f}"
+        return f"{x:,.{digits}f}"
+    return str(value)
+
+
+def _is_numeric(series: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+
+
+def _format_column(series: pd.Series, fmt: Formatter | None, digits: int) -> list[str]:
+    out = []
+    for v in series:
+        if fmt is None or format_value(v) == MISSING:
+            out.append(format_value(v, digits))
+        elif callable(fmt):
+            out.append(fmt(v))
+        else:
+            out.append(fmt.format(v))
+    return out
+
+
+def _header_cell(name: str, numeric: bool) -> str:
+    # A long header may wrap once, at a space: its cell is at least half its length wide.
+    text = html.escape(name)
+    cls = ' class="num"' if numeric else ""
+    if len(name) <= 14 or " " not in name:
+        return f'<th{cls} style="white-space:nowrap">{text}</th>'
+    return f'<th{cls} style="min-width:{math.ceil(len(name) / 2) + 1}ch">{text}</th>'
+
+
+def table_html(
+    df: pd.DataFrame,
+    *,
+    headers: Mapping[str, str] | None = None,
+    formats: Mapping[str, Formatter] | None = None,
+    digits: int = 3,
+    caption: str | None = None,
+    collapse_rows: int = COLLAPSE_ROWS,
+    summary: str | None = None,
+    index: bool = False,
+) -> str:
+    """The HTML of ``df`` for reading.
+
+    ``headers`` renames columns (short headers); ``formats`` maps a column to a format string
+    (``"{:.1%}"``) or a function; other cells go through :func:`format_value` with ``digits``.
+    ``index=True`` turns a meaningful index (e.g. claim ids) into the first column. A table of
+    more than ``collapse_rows`` rows is folded in a dropdown titled ``summary``.
+    """
+    if index:
+        df = df.reset_index()
+    headers = dict(headers or {})
+    formats = dict(formats or {})
+    columns = [str(c) for c in df.columns]
+    numeric = [_is_numeric(df.iloc[:, i]) for i in range(df.shape[1])]
+    cells = [_format_column(df.iloc[:, i], formats.get(c), digits) for i, c in enumerate(columns)]
+    head = "".join(
+        _header_cell(headers.get(c, c), num) for c, num in zip(columns, numeric, strict=True)
+    )
+    rows = []
+    for r in range(len(df)):
+        tds = "".join(
+            f"<td{' class=num' if numeric[i] else ''}>{html.escape(cells[i][r])}</td>"
+            for i in range(len(columns))
+        )
+        rows.append(f"<tr>{tds}</tr>")
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    table = (
+        f'<div class="ganseg-table"><table>{cap}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
+    if len(df) > collapse_rows:
+        title = summary or f"Show the table ({len(df)} rows)"
+        table = (
+            f'<details class="ganseg-details"><summary>{html.escape(title)}</summary>'
+            f"{table}</details>"
+        )
+    return STYLE + table
+
+
+class Table:
+    """A table for a notebook's output: Jupyter shows :meth:`_repr_html_`, plain text shows the
+    formatted cells without the index."""
+
+    def __init__(self, df: pd.DataFrame, **options) -> None:
+        self.df = df
+        self.options = options
+
+    def _repr_html_(self) -> str:
+        return table_html(self.df, **self.options)
+
+    def __repr__(self) -> str:
+        df = self.df.reset_index() if self.options.get("index") else self.df
+        return df.to_string(index=False)
+
+
+def show_table(df: pd.DataFrame, **options) -> None:
+    """Display ``df`` as a table for reading (see :func:`table_html` for the options)."""
+    from IPython.display import display
+
+    display(Table(df, **options))
