@@ -137,7 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
     grid.add_argument("--threads", type=int, default=None, help="CPU threads for torch")
     grid.set_defaults(func=cmd_grid)
 
-    rep = sub.add_parser("report", help="the headline table of the recorded runs")
+    rep = sub.add_parser(
+        "report", help="the headline: our results beside the paper's, with the verdicts"
+    )
     rep.add_argument("--profile", default="cpu", help="smoke, cpu or paper")
     rep.add_argument("--data", default="drive", help="drive or phantom")
     rep.add_argument("--results", type=Path, default=Path("results"), help="records folder")
@@ -215,23 +217,23 @@ def cmd_grid(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from ganseg_lib.analysis import report
+    from ganseg_lib.analysis import headline
     from ganseg_lib.evaluate.results import load_results
 
     df = load_results(args.results, profile=args.profile, data=args.data)
     if args.readme is None:
-        print(report.headline_markdown(df, args.profile, args.data))
+        print(headline.headline_markdown(df, args.profile, args.data))
         return 0
     if not args.readme.is_file():
         raise ConfigError(f"--readme {args.readme}: no such file")
     if args.check:
-        stale = report.readme_headline(args.readme) != report.headline_markdown(
+        stale = headline.readme_headline(args.readme) != headline.headline_markdown(
             df, args.profile, args.data
         )
         print(f"{args.readme}: headline {'out of date' if stale else 'up to date'}")
         return 1 if stale else 0
     try:
-        changed = report.update_readme(args.readme, df, args.profile, args.data)
+        changed = headline.update_readme(args.readme, df, args.profile, args.data)
     except ValueError as err:
         raise ConfigError(str(err)) from None
     print(

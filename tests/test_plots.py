@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -13,7 +15,7 @@ from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
 from ganseg_lib.analysis import plots
-from ganseg_lib.analysis.report import PAPER_RESULTS
+from ganseg_lib.paper import PAPER_RESULTS
 from tests.conftest import toy_record
 
 GAN, CNN = plots.METHOD_COLORS["gan"], plots.METHOD_COLORS["cnn"]
@@ -38,15 +40,16 @@ def _history(n: int = 3, gan: bool = True, offset: float = 0.0) -> list[dict]:
     ]
 
 
-def _record(method: str, n: int, seed: int, auc: float, status: str = "ok") -> dict:
+def _record(method: str, n: int, seed: int, auc: float, status: str = "ok") -> SimpleNamespace:
+    """What the ROC plot reads of a RunRecord."""
     x = np.linspace(0, 1, 50)
-    return {
-        "status": status,
-        "config": {"method": method, "n_patches": n, "seed": seed},
-        "evaluation": None
+    return SimpleNamespace(
+        ok=status == "ok",
+        config=SimpleNamespace(method=method, n_patches=n, seed=seed),
+        evaluation=None
         if status != "ok"
         else {"roc_fpr": list(x), "roc_tpr": list(x**0.3), "pooled_auc": auc},
-    }
+    )
 
 
 def test_method_colours_and_labels_are_distinct_and_named():
@@ -120,7 +123,8 @@ def test_sample_grids_side_by_side():
     fig = plots.plot_samples(grids, ncols=4)
     assert [ax.get_title() for ax in fig.axes] == list(grids)
     assert fig.axes[0].images[0].get_array().shape == (4 * 66 - 2, 4 * 66 - 2)
-    assert len(plots.plot_sample_grid(np.zeros((4, 64, 64), np.uint8)).axes) == 1
+    assert plots.pick_iterations(range(10, 110, 10), 4) == [10, 40, 70, 100]
+    assert plots.pick_iterations([5, 1], 4) == [1, 5]
 
 
 def test_roc_curves_per_size_thin_per_seed_bold_mean_and_failed_runs_left_out():

@@ -1,21 +1,29 @@
-"""The replication tables: aggregation over seeds, tests against scipy, verdict rules."""
+"""The replication's tables from run records: aggregation over seeds, the tests by each unit,
+the README headline, compute, deviations, banner and pre-registration."""
 
 from __future__ import annotations
 
 import math
+import subprocess
 
 import numpy as np
 import pytest
 from scipy import stats
 
-from ganseg_lib.analysis import report
-from ganseg_lib.evaluate.results import load_results, write_record
-from ganseg_lib.train.profiles import get_profile
+from ganseg_lib.analysis import aggregate as A
+from ganseg_lib.analysis import claims as C
+from ganseg_lib.analysis import headline as H
+from ganseg_lib.analysis import preregistration as P
+from ganseg_lib.analysis import tables as T
+from ganseg_lib.analysis.banner import banner
+from ganseg_lib.analysis.compute import compute_used
+from ganseg_lib.evaluate.record import RunRecord, load_results, record_path, write_record
+from ganseg_lib.train.config import get_profile
 
 
 def _record(method, n, seed, per_image, status="ok", profile="smoke", data="phantom"):
     per_image = list(map(float, per_image))
-    config = get_profile(profile).config(method, n, seed, data).to_json()
+    config = get_profile(profile).config(method, n, seed, data)
     ev = None
     if status == "ok":
         ev = {
@@ -29,25 +37,22 @@ def _record(method, n, seed, per_image, status="ok", profile="smoke", data="phan
             "roc_tpr": [0.0, 1.0],
             "thresholded": {},
         }
-    rec = {
-        "format": 1,
-        "profile": profile,
-        "status": status,
-        "config": config,
-        "evaluation": ev,
-        "timing": {"train_seconds": 100.0 if status == "ok" else None, "eval_seconds": 10.0},
-        "provenance": {"device": "cpu (test)"},
-    }
-    if status != "ok":
-        rec["failure"] = "non-finite L_G at iteration 7"
-    return rec
+    return RunRecord(
+        profile=profile,
+        status=status,
+        config=config,
+        run_dir="runs/x",
+        training={},
+        timing={"train_seconds": 100.0 if status == "ok" else None, "eval_seconds": 10.0},
+        provenance={"device": "cpu (test)", "created": f"2026-01-0{seed + 1}T00:00:00Z"},
+        failure=None if status == "ok" else "non-finite L_G at iteration 7",
+        evaluation=ev,
+    )
 
 
 def _write(tmp_path, records):
     for rec in records:
-        c = rec["config"]
-        name = f"{c['method']}-n{c['n_patches']}-s{c['seed']}.json"
-        write_record(tmp_path / rec["profile"] / c["data"] / name, rec)
+        write_record(record_path(tmp_path, rec.profile, rec.config), rec)
     return load_results(tmp_path)
 
 
@@ -77,7 +82,7 @@ def grid_df(tmp_path):
 
 
 def test_aggregate_is_mean_and_sd_over_seeds_and_ignores_failed_runs(grid_df):
-    agg = report.aggregate(grid_df)
+    agg = A.aggregate(grid_df)
     row = agg[(agg["n_patches"] == 15_000) & (agg["method"] == "cnn")].iloc[0]
     ok = grid_df[(grid_df["n_patches"] == 15_000) & (grid_df["method"] == "cnn")]
     scores = ok[ok["status"] == "ok"].sort_values("seed")["mean_auc"].to_numpy()
@@ -85,22 +90,22 @@ def test_aggregate_is_mean_and_sd_over_seeds_and_ignores_failed_runs(grid_df):
     assert row["mean_auc"] == pytest.approx(scores.mean())
     assert row["sd_auc"] == pytest.approx(scores.std(ddof=1))
     assert list(agg["n_patches"]) == [15_000, 15_000, 150_000, 150_000]
-    failed = report.failed_runs(grid_df)
+    failed = A.failed_runs(grid_df)
     assert len(failed) == 1 and failed.loc[0, "seed"] == 4
     assert "non-finite" in failed.loc[0, "reason"]
 
 
 def test_comparisons_equal_scipy(grid_df):
-    cmp = report.compare_size(grid_df, 15_000)
-    gan = report.per_seed_scores(grid_df, 15_000, "gan")
-    cnn = report.per_seed_scores(grid_df, 15_000, "cnn")
+    cmp = A.compare_size(grid_df, 15_000)
+    gan = A.per_seed_scores(grid_df, 15_000, "gan")
+    cnn = A.per_seed_scores(grid_df, 15_000, "cnn")
     ref = stats.ttest_ind(gan, cnn, equal_var=False)
     assert cmp.seeds.p_value == pytest.approx(ref.pvalue)
     assert cmp.difference == pytest.approx(gan.mean() - cnn.mean())
     ci = ref.confidence_interval(0.95)
     assert (cmp.seeds.ci_low, cmp.seeds.ci_high) == pytest.approx((ci.low, ci.high))
     rec = {
-        (r["method"], r["seed"]): r["record"]["evaluation"]["per_image_auc"]
+        (r["method"], r["seed"]): r["record"].evaluation["per_image_auc"]
         for _, r in grid_df[
             (grid_df["n_patches"] == 15_000) & (grid_df["status"] == "ok")
         ].iterrows()
@@ -110,6 +115,8 @@ def test_comparisons_equal_scipy(grid_df):
     b = np.mean([rec[("cnn", s)] for s in range(4)], axis=0)
     assert cmp.images.p_value == pytest.approx(stats.ttest_ind(a, b, equal_var=False).pvalue)
     assert cmp.images_paired.p_value == pytest.approx(stats.ttest_rel(a, b).pvalue)
+    assert cmp.seeds_paired.p_value == pytest.approx(stats.ttest_rel(gan[:4], cnn).pvalue)
+    assert cmp.images_favouring_gan == int((a > b).sum())
 
 
 def test_per_image_tests_use_only_the_seeds_both_methods_have(tmp_path):
@@ -118,7 +125,7 @@ def test_per_image_tests_use_only_the_seeds_both_methods_have(tmp_path):
         _record("gan", 15_000, 1, [0.80, 0.82, 0.84]),
         _record("cnn", 15_000, 1, [0.85, 0.80, 0.83]),
     ]
-    cmp = report.compare_size(_write(tmp_path, recs), 15_000)
+    cmp = A.compare_size(_write(tmp_path, recs), 15_000)
     assert cmp.image_seeds == (1,)
     a, b = [0.80, 0.82, 0.84], [0.85, 0.80, 0.83]
     assert cmp.images_paired.p_value == pytest.approx(stats.ttest_rel(a, b).pvalue)
@@ -127,13 +134,13 @@ def test_per_image_tests_use_only_the_seeds_both_methods_have(tmp_path):
 
 def test_per_image_scores_refuse_runs_on_different_images(tmp_path):
     r0, r1 = _record("gan", 15_000, 0, [0.9, 0.9]), _record("gan", 15_000, 1, [0.9, 0.9])
-    r1["evaluation"]["image_ids"] = ["01", "03"]
+    r1.evaluation["image_ids"] = ["01", "03"]
     with pytest.raises(ValueError, match="different images"):
-        report.per_image_scores(_write(tmp_path, [r0, r1]), 15_000, "gan", [0, 1])
+        A.per_image_scores(_write(tmp_path, [r0, r1]), 15_000, "gan", [0, 1])
 
 
 def test_results_table_has_the_papers_numbers_beside_ours(grid_df):
-    table = report.results_table(grid_df)
+    table = T.results_table(grid_df)
     assert list(table["size"]) == ["150K", "30K", "15K"]
     row15 = table[table["n_patches"] == 15_000].iloc[0]
     assert (row15["paper_gan"], row15["paper_cnn"], row15["paper_p"]) == (0.931, 0.916, 1e-5)
@@ -141,73 +148,23 @@ def test_results_table_has_the_papers_numbers_beside_ours(grid_df):
     assert row15["p_seeds"] < 0.05 and row15["difference"] > 0
     row30 = table[table["n_patches"] == 30_000].iloc[0]
     assert row30["gan_seeds"] == 0 and math.isnan(row30["p_seeds"])
-    text = report.format_results_table(table)
+    text = T.format_results_table(table)
     assert text.loc[1, "ours GAN-CNN (mean ± sd over seeds)"] == "no runs"
     assert text.loc[2, "paper p (Welch)"] == "1.0e-05"
 
 
-def test_contrast_test_reduces_to_welch_and_matches_its_formula():
-    rng = np.random.default_rng(1)
-    a, b = rng.normal(0.9, 0.01, 5), rng.normal(0.88, 0.02, 4)
-    two = report.contrast_test([a, b], [1, -1])
-    ref = stats.ttest_ind(a, b, equal_var=False)
-    assert two.p_value == pytest.approx(ref.pvalue) and two.statistic == pytest.approx(
-        ref.statistic
-    )
-    groups = [rng.normal(0.9, 0.01, k) for k in (3, 4, 5, 6)]
-    res = report.contrast_test(groups, [1, -1, -1, 1])
-    v = [g.var(ddof=1) / len(g) for g in groups]
-    df = sum(v) ** 2 / sum(vi**2 / (len(g) - 1) for vi, g in zip(v, groups))
-    est = groups[0].mean() - groups[1].mean() - groups[2].mean() + groups[3].mean()
-    assert res.estimate == pytest.approx(est) and res.df == pytest.approx(df)
-    assert res.p_value == pytest.approx(2 * stats.t.sf(abs(est / np.sqrt(sum(v))), df))
-    with pytest.raises(ValueError, match="at least 2"):
-        report.contrast_test([[1.0], [1.0, 2.0]], [1, -1])
-
-
-@pytest.mark.parametrize(
-    "difference, p, verdict",
-    [
-        (0.02, 0.01, report.REPLICATED),
-        (0.02, 0.2, report.PARTLY),
-        (0.02, None, report.PARTLY),
-        (-0.01, 0.001, report.NOT_REPLICATED),
-        (0.0, 0.5, report.NOT_REPLICATED),
-        (math.nan, None, report.NOT_TESTED),
-    ],
-)
-def test_relative_verdict(difference, p, verdict):
-    assert report.relative_verdict(difference, p) == verdict
-
-
-def test_no_difference_level_and_literature_verdicts():
-    assert report.no_difference_verdict(0.002, 0.3) == report.REPLICATED
-    assert report.no_difference_verdict(0.002, 0.01) == report.PARTLY
-    assert report.no_difference_verdict(0.05, 0.3) == report.PARTLY
-    assert report.no_difference_verdict(0.05, 0.001) == report.NOT_REPLICATED
-    assert report.no_difference_verdict(0.005, None) == report.PARTLY
-    assert report.level_verdict(0.925, 0.931) == report.REPLICATED
-    assert report.level_verdict(0.905, 0.931) == report.PARTLY
-    assert report.level_verdict(0.80, 0.931) == report.NOT_REPLICATED
-    assert report.literature_reference(15_000) == ("Maji et al.", 60_000, 0.928)
-    assert report.literature_reference(100_000)[0] == "Fu et al."
-    assert report.literature_verdict(0.93, 0.928) == report.REPLICATED
-    assert report.literature_verdict(0.92, 0.928) == report.PARTLY
-    assert report.literature_verdict(0.90, 0.928) == report.NOT_REPLICATED
-
-
 def test_claims_follow_the_data(grid_df):
-    claims = {c.id: c for c in report.evaluate_claims(grid_df)}
-    assert claims["1"].verdict == report.REPLICATED  # 0.935 vs 0.90 over 4 seeds
-    assert claims["2"].verdict == report.NOT_TESTED  # no 30K runs
-    assert claims["2"].ours == "no GAN-CNN runs and no CNN runs"
-    assert claims["3"].verdict in (report.REPLICATED, report.PARTLY)
-    assert claims["4a"].verdict == report.REPLICATED  # ~0.935 vs 0.931
-    assert claims["5"].verdict == report.REPLICATED  # gap 0.035 at 15K, 0.001 at 150K
-    assert claims["6a"].verdict == report.REPLICATED
-    assert sum(report.verdict_counts(claims.values()).values()) == len(claims)
-    table = report.claims_table(list(claims.values()))
-    assert list(table.columns) == ["#", "claim", "paper's number", "our number", "verdict", "rule"]
+    claims = {c.id: c for c in C.evaluate_claims(grid_df)}
+    assert claims["1"].verdict == C.LARGER  # +0.035 against the paper's +0.015
+    assert claims["1"].share > 1  # more than the paper's effect
+    assert claims["2"].verdict == C.NOT_TESTED  # no 30K runs
+    assert claims["2"].ours == "needs runs of both methods"
+    assert claims["3"].verdict == C.REPLICATED  # +0.001 within ±0.0075
+    assert claims["4a"].verdict == C.LEVEL_CLOSE  # ~0.935 vs 0.931
+    assert claims["4b"].verdict == C.NOT_TESTED
+    assert claims["6a"].verdict == C.AT_LEAST
+    table = C.claims_table(list(claims.values()))
+    assert len(table) == len(claims) == 14
 
 
 def test_claims_reverse_when_the_cnn_wins(tmp_path):
@@ -215,53 +172,48 @@ def test_claims_reverse_when_the_cnn_wins(tmp_path):
     means = {(15_000, "gan"): 0.80, (15_000, "cnn"): 0.85}
     means |= {(150_000, "gan"): 0.90, (150_000, "cnn"): 0.85}
     claims = {
-        c.id: c
-        for c in report.evaluate_claims(_write(tmp_path, _grid(rng, (15_000, 150_000), means)))
+        c.id: c for c in C.evaluate_claims(_write(tmp_path, _grid(rng, (15_000, 150_000), means)))
     }
-    assert claims["1"].verdict == report.NOT_REPLICATED
-    assert claims["3"].verdict == report.NOT_REPLICATED  # a large, significant difference
-    assert claims["4a"].verdict == report.NOT_REPLICATED
-    assert claims["5"].verdict == report.NOT_REPLICATED
+    assert claims["1"].verdict == C.NOT_REPLICATED
+    assert claims["3"].verdict == C.NOT_REPLICATED  # a large, significant difference
+    assert claims["4a"].verdict == C.LEVEL_FAR
+    assert claims["5"].verdict == C.NOT_REPLICATED
 
 
-def test_single_seed_gives_no_test_and_at_most_partly(tmp_path):
+def test_single_seed_gives_no_test_and_an_inconclusive_verdict(tmp_path):
     recs = [
         _record("gan", 15_000, 0, [0.93, 0.94, 0.92]),
         _record("cnn", 15_000, 0, [0.90, 0.91, 0.89]),
     ]
     df = _write(tmp_path, recs)
-    cmp = report.compare_size(df, 15_000)
+    cmp = A.compare_size(df, 15_000)
     assert cmp.seeds is None and cmp.images is not None
-    claims = {c.id: c for c in report.evaluate_claims(df)}
-    assert claims["1"].verdict == report.PARTLY and "no test" in claims["1"].ours
-    assert claims["5"].verdict == report.NOT_TESTED
+    claims = {c.id: c for c in C.evaluate_claims(df)}
+    assert claims["1"].verdict == C.INCONCLUSIVE and "no test" in claims["1"].ours
+    assert claims["5"].verdict == C.NOT_TESTED
 
 
-def test_compute_deviations_banner_and_run_folders(grid_df, tmp_path):
-    used = report.compute_used(grid_df)
+def test_tests_table_puts_every_unit_side_by_side(grid_df):
+    table = T.tests_table(grid_df, [15_000])
+    assert list(table["test"]) == [
+        "Welch across seeds (verdicts)",
+        "paired by seed",
+        "Welch across images",
+        "paired by image",
+    ]
+    assert table.loc[0, "units"] == "4 vs 4" and table.loc[3, "units"] == "5 vs 5"
+    assert "correlation" in table.loc[0, "note"] and "of 5 images" in table.loc[3, "note"]
+
+
+def test_compute_banner_and_run_table(grid_df):
+    used = compute_used(grid_df)
     assert used.loc[0, "runs"] == len(grid_df) and used.loc[0, "failed"] == 1
     n_ok = int((grid_df["status"] == "ok").sum())
     assert used.loc[0, "train hours"] == pytest.approx(n_ok * 100 / 3600)
     assert used.loc[0, "eval hours"] == pytest.approx(len(grid_df) * 10 / 3600)
-    dev = report.deviations(get_profile("cpu"))
-    aspects = set(dev["aspect"])
-    assert {"DC net normalisation", "validation split", "CLAHE parameters", "Adam betas"} <= aspects
-    assert "37–40" in dev[dev["aspect"] == "validation split"]["ours"].iloc[0]
-    assert "test images" in set(report.deviations(get_profile("smoke"))["aspect"])
-    assert "synthetic fundus phantom" in report.banner("smoke", "phantom")
-    assert "profile = `cpu`" in report.banner("cpu", "drive")
-    folder = report.run_folder(tmp_path, "smoke", "drive", "gan", 15_000, 1)
-    assert folder == tmp_path / "smoke" / "drive" / "gan-n15000-s1"
-    (folder / "samples").mkdir(parents=True)
-    for it in (20, 40):
-        np.save(folder / "samples" / f"iter_{it:07d}.npy", np.full((2, 64, 64), it, np.uint8))
-    samples = report.read_samples(folder)
-    assert list(samples) == [20, 40] and samples[40][0, 0, 0] == 40
-    assert report.pick_iterations(range(10, 110, 10), 4) == [10, 40, 70, 100]
-
-
-def test_run_table_lists_every_run_including_failed_ones(grid_df):
-    table = report.run_table(grid_df)
+    assert "synthetic fundus phantom" in banner("smoke", "phantom")
+    assert "profile = `cpu`" in banner(get_profile("cpu"), "drive")
+    table = T.run_table(grid_df)
     assert len(table) == len(grid_df)
     failed = table[table["status"] != "ok"]
     assert len(failed) == 1 and "non-finite" in failed.iloc[0]["status"]
@@ -269,28 +221,28 @@ def test_run_table_lists_every_run_including_failed_ones(grid_df):
     assert list(table["method"].iloc[:4]) == ["GAN-CNN"] * 4
 
 
-def test_headline_block_round_trips_and_names_the_verdicts(grid_df, tmp_path):
+def test_headline_block_round_trips_and_states_the_effect_sizes(grid_df, tmp_path):
     readme = tmp_path / "README.md"
-    readme.write_text(f"# x\n\n{report.HEADLINE_BEGIN}\nold\n{report.HEADLINE_END}\n\nafter\n")
-    assert report.update_readme(readme, grid_df, "smoke", "phantom")
-    assert not report.update_readme(readme, grid_df, "smoke", "phantom")  # idempotent
-    block = report.readme_headline(readme)
-    assert block == report.headline_markdown(grid_df, "smoke", "phantom")
+    readme.write_text(f"# x\n\n{H.HEADLINE_BEGIN}\nold\n{H.HEADLINE_END}\n\nafter\n")
+    assert H.update_readme(readme, grid_df, "smoke", "phantom")
+    assert not H.update_readme(readme, grid_df, "smoke", "phantom")  # idempotent
+    block = H.readme_headline(readme)
+    assert block == H.headline_markdown(grid_df, "smoke", "phantom")
     assert readme.read_text().endswith("\n\nafter\n")
-    assert "claim 1: replicated" in block  # 15K: GAN-CNN 0.935 vs CNN 0.90 over 4 seeds
-    assert "1 failed" in block
+    assert "claim 1: direction replicated, larger effect (" in block
+    assert "of the paper's" in block and "1 failed" in block and "replicated 8" not in block
     readme.write_text("no markers\n")
     with pytest.raises(ValueError, match="no headline block"):
-        report.update_readme(readme, grid_df)
+        H.update_readme(readme, grid_df)
 
 
 def test_readme_headline_is_computed_from_the_committed_records():
-    """The README's table must be what `ganseg report --readme README.md` writes now."""
+    """The README's block must be what `ganseg report --readme README.md` writes now."""
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1]
     df = load_results(root / "results", profile="cpu", data="drive")
-    assert report.readme_headline(root / "README.md") == report.headline_markdown(df), (
+    assert H.readme_headline(root / "README.md") == H.headline_markdown(df), (
         "README headline is stale: run `ganseg report --readme README.md`"
     )
 
@@ -299,7 +251,7 @@ def test_report_cli_checks_and_updates_a_readme(grid_df, tmp_path, capsys):
     from ganseg_lib.cli import main
 
     readme = tmp_path / "README.md"
-    readme.write_text(f"{report.HEADLINE_BEGIN}\n{report.HEADLINE_END}\n")
+    readme.write_text(f"{H.HEADLINE_BEGIN}\n{H.HEADLINE_END}\n")
     results = tmp_path  # grid_df's records live under tmp_path/smoke/phantom
     args = ["report", "--profile", "smoke", "--data", "phantom", "--results", str(results)]
     assert main([*args, "--readme", str(readme), "--check"]) == 1
@@ -310,26 +262,77 @@ def test_report_cli_checks_and_updates_a_readme(grid_df, tmp_path, capsys):
 
 
 def test_image_comparison_averages_each_image_over_seeds(grid_df):
-    comp = report.image_comparison(grid_df)
+    comp = A.image_comparison(grid_df)
     at = comp[comp["n_patches"] == 15_000]
     assert len(at) == 5 and set(at["seeds"]) == {4}
     ok = grid_df[(grid_df["status"] == "ok") & (grid_df["n_patches"] == 15_000)]
-    gan = np.mean(
-        [r["evaluation"]["per_image_auc"] for r in ok[ok["method"] == "gan"]["record"]], 0
-    )
+    gan = np.mean([r.evaluation["per_image_auc"] for r in ok[ok["method"] == "gan"]["record"]], 0)
     assert at["gan"].to_numpy() == pytest.approx(gan)
     assert at["difference"].to_numpy() == pytest.approx(at["gan"] - at["cnn"])
-    cmp = report.compare_size(grid_df, 15_000)
-    ref = stats.ttest_rel(at["gan"], at["cnn"])
-    assert cmp.images_paired.p_value == pytest.approx(ref.pvalue)
 
 
 def test_compute_used_names_one_thread_in_the_singular(tmp_path):
     recs = [_record("gan", 15_000, s, [0.9, 0.91]) for s in (0, 1)]
-    recs[0]["provenance"]["device"] = "cpu (x86_64, 1 threads)"  # as early records say
-    recs[1]["provenance"]["device"] = "cpu (x86_64, 1 thread)"
+    recs[0].provenance["device"] = "cpu (x86_64, 1 threads)"  # as early records say
+    recs[1].provenance["device"] = "cpu (x86_64, 1 thread)"
     df = _write(tmp_path, recs)
-    compute = report.compute_used(df)
+    compute = compute_used(df)
     assert compute.loc[0, "devices"] == "cpu (x86_64, 1 thread)"
-    assert set(report.run_table(df)["device"]) == {"cpu (x86_64, 1 thread)"}
-    assert compute.loc[0, "train hours"] == pytest.approx(200 / 3600)
+    assert set(T.run_table(df)["device"]) == {"cpu (x86_64, 1 thread)"}
+
+
+HYPOTHESES = """# Study: best checkpoint
+
+Prose for the reader.
+
+```json hypotheses
+{"study": "best-checkpoint", "records": "results/study/phantom",
+ "hypotheses": [{"id": "H1", "claim": "GAN-CNN > CNN at 15K", "test": "Welch across seeds",
+                 "rule": "same sign, p < 0.05"}]}
+```
+"""
+
+
+def _git(cwd, *args):
+    env = {
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+        "GIT_COMMITTER_DATE": "2026-01-03T12:00:00+00:00",
+        "GIT_AUTHOR_DATE": "2026-01-03T12:00:00+00:00",
+        "PATH": "/usr/bin:/bin:/usr/local/bin",
+    }
+    subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True)
+
+
+def test_preregistration_dates_the_hypotheses_and_flags_a_late_one(tmp_path):
+    study = tmp_path / "studies" / "best-checkpoint"
+    study.mkdir(parents=True)
+    path = study / P.HYPOTHESES_FILE
+    path.write_text(HYPOTHESES)
+    reg = P.read_preregistration(path)
+    assert reg.study == "best-checkpoint" and reg.hypotheses[0]["id"] == "H1"
+    _git(tmp_path, "init", "-q")
+    table = P.preregistration_table(tmp_path / "studies", tmp_path)
+    assert table.loc[0, "status"] == P.UNCOMMITTED
+    with pytest.raises(Exception, match="commit the study's hypotheses"):
+        P.require_registered(path)
+    _git(tmp_path, "add", "studies")
+    _git(tmp_path, "commit", "-q", "-m", "hypotheses")
+    commit = P.registration_commit(path)
+    assert commit is not None and commit[1].isoformat() == "2026-01-03T12:00:00+00:00"
+    assert P.preregistration_table(tmp_path / "studies", tmp_path).loc[0, "status"] == P.NO_RECORDS
+    # records created on 2026-01-01 (seed 0) and 2026-01-02 (seed 1): before the commit
+    recs = [_record("gan", 15_000, s, [0.9, 0.91], profile="smoke") for s in (0, 1)]
+    for rec in recs:
+        write_record(tmp_path / "results" / "study" / "phantom" / f"{rec.cell}.json", rec)
+    table = P.preregistration_table(tmp_path / "studies", tmp_path)
+    assert table.loc[0, "first record"].startswith("2026-01-01")
+    assert table.loc[0, "status"] == P.LATE
+    assert P.registration_status(commit[1], None) == P.NO_RECORDS
+    later = P.first_record_date(load_results(tmp_path / "results")).replace(year=2027)
+    assert P.registration_status(commit[1], later) == P.REGISTERED
+    path.write_text("no block\n")
+    with pytest.raises(Exception, match="no ```json hypotheses block"):
+        P.read_preregistration(path)

@@ -14,14 +14,15 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from ganseg_lib.analysis.text import METHOD_LABELS
 from ganseg_lib.data.preprocessing import ClaheParams, clahe, green_channel
 from ganseg_lib.data.record import FundusRecord
+from ganseg_lib.paper import PAPER_METHODS, PAPER_RESULTS, size_label
 
-METHOD_LABELS = {"gan": "GAN-CNN", "cnn": "CNN"}
 METHOD_COLORS = {"gan": "#c0392b", "cnn": "#2e6fb7"}
-METHOD_ORDER = ("gan", "cnn")
+METHOD_ORDER = PAPER_METHODS
 PAPER_MARKER = "*"
-# The quantities a training history holds (ganseg_lib.train.training.Interval) and how to name them.
+# The quantities a training history holds (ganseg_lib.train.monitor) and how to name them.
 HISTORY_METRICS = {
     "L_c": "classification loss $L_c$",
     "L_adv": "adversarial loss $L_{adv}$",
@@ -60,11 +61,6 @@ def _label(method: str) -> str:
 
 def _color(method: str) -> str:
     return METHOD_COLORS.get(method, "0.3")
-
-
-def size_label(n: int) -> str:
-    """15000 → '15K' (the slides' way of naming the dataset sizes)."""
-    return f"{n // 1000}K" if n % 1000 == 0 else str(n)
 
 
 def _count(k: int, noun: str) -> str:
@@ -205,8 +201,9 @@ def plot_training_curves(
     """One panel per metric of the training histories, one line per run, coloured by method.
 
     ``histories`` maps a method ("gan", "cnn") to its runs' histories (the lists of dicts of
-    :func:`ganseg_lib.train.training.read_history`, e.g. one per seed). The generator's quantities
-    (L_adv, L_G, fake detection) exist only for the GAN-CNN, so the CNN is not drawn there.
+    :meth:`ganseg_lib.train.run_folder.RunFolder.read_history`, e.g. one per seed). The
+    generator's quantities (L_adv, L_G, fake detection) exist only for the GAN-CNN, so the CNN is
+    not drawn there.
     """
     methods = _methods(histories)
     ncols = min(3, len(metrics))
@@ -293,16 +290,16 @@ def plot_samples(grids: Mapping[str, np.ndarray], ncols: int = 4, title: str = "
     return fig
 
 
-def plot_sample_grid(samples: np.ndarray, ncols: int = 4, title: str = "") -> Figure:
-    """One grid of uint8 (N, 64, 64) patches (e.g. generator samples at one iteration)."""
-    return plot_samples({title or f"{len(samples)} samples": samples}, ncols)
-
-
 # --- results ------------------------------------------------------------------------------------
 
 
-def _ok(records: Sequence[Mapping]) -> list[Mapping]:
-    return [r for r in records if r.get("status") == "ok" and r.get("evaluation")]
+def pick_iterations(iterations: Sequence[int], k: int = 4) -> list[int]:
+    """``k`` iterations spread over a run (always the first and the last)."""
+    its = sorted(iterations)
+    if len(its) <= k:
+        return its
+    idx = np.unique(np.round(np.linspace(0, len(its) - 1, k)).astype(int))
+    return [its[i] for i in idx]
 
 
 def mean_roc(curves: Sequence[tuple[Sequence[float], Sequence[float]]], n: int = 201):
@@ -312,29 +309,30 @@ def mean_roc(curves: Sequence[tuple[Sequence[float], Sequence[float]]], n: int =
     return grid, np.mean(tprs, axis=0)
 
 
-def plot_roc_curves(records: Sequence[Mapping], title: str = "") -> Figure:
+def plot_roc_curves(records: Sequence, title: str = "") -> Figure:
     """Pooled ROC curves of both methods, one panel per dataset size.
 
-    Each run (seed) is a thin line; the bold line is their vertical average. Failed runs are left
-    out. The legend gives the mean pooled AUC over the drawn runs.
+    ``records`` are :class:`~ganseg_lib.evaluate.record.RunRecord` s. Each run (seed) is a thin
+    line; the bold line is their vertical average. Failed runs are left out. The legend gives the
+    mean pooled AUC over the drawn runs.
     """
-    recs = _ok(records)
-    sizes = sorted({r["config"]["n_patches"] for r in recs})
+    recs = [r for r in records if r.ok]
+    sizes = sorted({r.config.n_patches for r in recs})
     if not sizes:
         raise ValueError("no successful run records to plot")
     fig = Figure(figsize=(4.6 * len(sizes), 4.6), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, len(sizes), squeeze=False)).ravel()
     for ax, n in zip(axes, sizes):
-        by_method: dict[str, list[Mapping]] = {}
+        by_method: dict[str, list] = {}
         for r in recs:
-            if r["config"]["n_patches"] == n:
-                by_method.setdefault(r["config"]["method"], []).append(r)
+            if r.config.n_patches == n:
+                by_method.setdefault(r.config.method, []).append(r)
         for method in _methods(by_method):
-            runs = sorted(by_method[method], key=lambda r: r["config"]["seed"])
-            curves = [(r["evaluation"]["roc_fpr"], r["evaluation"]["roc_tpr"]) for r in runs]
+            runs = sorted(by_method[method], key=lambda r: r.config.seed)
+            curves = [(r.evaluation["roc_fpr"], r.evaluation["roc_tpr"]) for r in runs]
             for f, t in curves:
                 ax.plot(f, t, color=_color(method), lw=0.7, alpha=0.45)
-            pooled = np.mean([r["evaluation"]["pooled_auc"] for r in runs])
+            pooled = np.mean([r.evaluation["pooled_auc"] for r in runs])
             x, y = mean_roc(curves)
             ax.plot(
                 x,
@@ -401,14 +399,12 @@ def plot_auc_summary(
     """Mean AUC ± sd over seeds per dataset size and method, the paper's values as stars.
 
     ``summary`` is a DataFrame with columns ``n_patches``, ``method``, ``mean_auc``, ``sd_auc``
-    (as :func:`ganseg_lib.analysis.report.aggregate` returns); ``paper`` maps a size to {"gan": AUC,
-    "cnn": AUC} (default: :data:`ganseg_lib.analysis.report.PAPER_RESULTS`). ``runs`` (optional, with
-    columns ``n_patches``, ``method``, ``mean_auc``) adds each run as a small dot beside the
+    (as :func:`ganseg_lib.analysis.aggregate.aggregate` returns); ``paper`` maps a size to
+    {"gan": AUC, "cnn": AUC} (default: :data:`ganseg_lib.paper.PAPER_RESULTS`). ``runs`` (optional,
+    with columns ``n_patches``, ``method``, ``mean_auc``) adds each run as a small dot beside the
     mean, so that every seed is seen.
     """
     if paper is None:
-        from ganseg_lib.analysis.report import PAPER_RESULTS
-
         paper = PAPER_RESULTS
     sizes = sorted(set(summary["n_patches"]) | set(paper))
     xpos = {n: i for i, n in enumerate(sizes)}
@@ -468,9 +464,9 @@ def plot_auc_summary(
 def plot_image_differences(comparison, title: str = "") -> Figure:
     """GAN-CNN AUC minus CNN AUC per test image, one panel per dataset size, sorted.
 
-    ``comparison`` is :func:`ganseg_lib.analysis.report.image_comparison`'s DataFrame (each image's AUC
-    averaged over seeds). A bar above zero is an image on which the GAN-CNN ranks pixels better;
-    the dashed line is the mean difference, the quantity of the paired test.
+    ``comparison`` is :func:`ganseg_lib.analysis.aggregate.image_comparison`'s DataFrame (each
+    image's AUC averaged over seeds). A bar above zero is an image on which the GAN-CNN ranks
+    pixels better; the dashed line is the mean difference, the quantity of the paired test.
     """
     sizes = sorted(set(comparison["n_patches"]))
     if not sizes:

@@ -1,10 +1,11 @@
-"""Metrics and statistics — seed slides "Testing Details" and "Results".
+"""Metrics — seed slides "Testing Details" and "Results".
 
 > In retinal vessel segmentation literature, area under the Receiver Operation Curve, i.e., AUC is
 > taken as a standard metric of comparison. [...] p-value (Welch's t-test) indicates that there is
 > significant difference between the mean AUCs of the proposed method and simple CNN.
 
-Everything is computed by scikit-learn and scipy; nothing here re-implements an AUC or a t-test.
+Everything is computed by scikit-learn; nothing here re-implements an AUC. The statistical tests
+between methods are in :mod:`ganseg_lib.analysis.stats`.
 Only pixels inside the field of view count (the convention of the DRIVE literature). The ROC
 curves of the slides are pooled over the 20 test images: all their FOV pixels in one curve.
 """
@@ -15,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from scipy import stats
 from sklearn.metrics import (
     average_precision_score,
     precision_recall_curve,
@@ -131,76 +131,4 @@ def evaluate_maps(
         roc_fpr=fpr_d,
         roc_tpr=tpr_d,
         thresholded=asdict(threshold_metrics(scores, truth, threshold)),
-    )
-
-
-# --- statistics --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """A two-sample comparison a − b: the test's statistic, p-value, and the 95% CI of the
-    difference of means."""
-
-    test: str
-    n_a: int
-    n_b: int
-    mean_a: float
-    mean_b: float
-    difference: float
-    ci_low: float
-    ci_high: float
-    statistic: float
-    df: float
-    p_value: float
-
-    def to_json(self) -> dict:
-        return asdict(self)
-
-
-def welch_test(a: Sequence[float], b: Sequence[float], confidence: float = 0.95) -> Comparison:
-    """Welch's t-test (``scipy.stats.ttest_ind(equal_var=False)``) of mean(a) vs mean(b)."""
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    if len(a) < 2 or len(b) < 2:
-        raise ValueError(
-            f"Welch's t-test needs at least 2 values per group, got {len(a)} and {len(b)}"
-        )
-    res = stats.ttest_ind(a, b, equal_var=False)
-    ci = res.confidence_interval(confidence)
-    return Comparison(
-        "welch",
-        len(a),
-        len(b),
-        float(a.mean()),
-        float(b.mean()),
-        float(a.mean() - b.mean()),
-        float(ci.low),
-        float(ci.high),
-        float(res.statistic),
-        float(res.df),
-        float(res.pvalue),
-    )
-
-
-def paired_test(a: Sequence[float], b: Sequence[float], confidence: float = 0.95) -> Comparison:
-    """Paired t-test (``scipy.stats.ttest_rel``), e.g. per-image AUCs of two methods."""
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    if len(a) != len(b) or len(a) < 2:
-        raise ValueError(
-            f"a paired test needs two equal-length samples of >= 2, got {len(a)}, {len(b)}"
-        )
-    res = stats.ttest_rel(a, b)
-    ci = res.confidence_interval(confidence)
-    return Comparison(
-        "paired",
-        len(a),
-        len(b),
-        float(a.mean()),
-        float(b.mean()),
-        float((a - b).mean()),
-        float(ci.low),
-        float(ci.high),
-        float(res.statistic),
-        float(res.df),
-        float(res.pvalue),
     )
