@@ -15,9 +15,10 @@
 # # Results
 #
 # The paper's results table, ROC curves, segmentation maps and literature comparison, each with
-# our numbers beside the paper's. Every number here is computed from the run records written by
-# the training chapter (`results_dir/<profile>/<data>/<method>-n<N>-s<seed>.json`); the tables
-# are built by `ganseg_lib.analysis.report`.
+# our numbers beside the paper's. Every number here is computed from run records
+# (`results_dir/<profile>/<data>/<method>-n<N>-s<seed>.json`): first the committed DRIVE records of
+# the `cpu` profile, the replication's evidence; then, in a folded section, the runs this build
+# made itself. The tables come from `ganseg_lib.analysis.tables`.
 
 # %% tags=["remove-cell"]
 # Bootstrap (Colab, or any Python without ganseg_lib): install the library from the project's
@@ -36,64 +37,39 @@ if importlib.util.find_spec("ganseg_lib") is None:
     importlib.invalidate_caches()
 
 # %% tags=["parameters", "remove-cell"]
-profile: str = "smoke"  # run profile: smoke, cpu or paper
+profile: str = "smoke"  # this build's run profile: smoke, cpu or paper
 data: str = "auto"  # data source: auto (DRIVE when found, else the phantom), drive or phantom
 drive_dir: str = ""  # DRIVE folder; empty: $GANSEG_DRIVE_DIR
-results_dir: str = "results"  # run records (JSON) of this profile
+results_dir: str = "results"  # run records (JSON): results_dir/<profile>/<data>/
 runs_dir: str = "runs"  # run folders (checkpoints for the segmentation maps)
-published_results_dir: str = "results"  # the committed records (results/cpu/drive)
 map_image: int = 0  # index of the test image whose segmentation maps are shown
 map_sizes: list = [15_000, 30_000]  # dataset sizes of the segmentation maps (as the slides)
 
 # %% tags=["remove-input"]
-from pathlib import Path
-
-import pandas as pd
 from IPython.display import Markdown, display
 
-from ganseg_lib.analysis import plots, report
-from ganseg_lib.data.source import load_split, resolve_data
-from ganseg_lib.evaluate.metrics import image_auc
-from ganseg_lib.evaluate.results import load_results, predict_map
-from ganseg_lib.train.training import load_dcnet
-
-pd.set_option("display.max_colwidth", None)  # show table cells in full
-drive_dir_opt = drive_dir or None  # papermill passes "" for "not given"
-data_name = resolve_data(data, drive_dir_opt)
-display(Markdown(report.banner(profile, data_name, data)))
-df = load_results(results_dir, profile=profile, data=data_name)
-ok = report.ok_runs(df)
-print(
-    f"{len(df)} run records under {Path(results_dir) / profile / data_name}: {len(ok)} ok, "
-    f"{len(df) - len(ok)} failed"
+from ganseg_lib.analysis import plots
+from ganseg_lib.analysis.aggregate import aggregate, failed_runs, image_comparison, ok_runs
+from ganseg_lib.analysis.banner import banner, is_evidence, load_evidence, records_banner
+from ganseg_lib.analysis.display import show_table
+from ganseg_lib.analysis.maps import segmentation_maps
+from ganseg_lib.analysis.tables import (
+    format_results_table,
+    literature_table,
+    results_table,
+    run_table,
 )
+from ganseg_lib.evaluate.record import load_results
+from ganseg_lib.experiment.setup import Setup
+from ganseg_lib.paper import size_label
+from ganseg_lib.train.config import EVIDENCE_PROFILE
 
-
-def show_results(frame, label: str) -> None:
-    """The results table, the mean-AUC chart and the ROC curves of a set of records."""
-    table = report.results_table(frame)
-    display(report.format_results_table(table))
-    agg = report.aggregate(frame)
-    ok_frame = report.ok_runs(frame)
-    if len(ok_frame):
-        plots.show(
-            plots.plot_auc_summary(
-                agg, title=f"mean test AUC per dataset size — {label}", runs=ok_frame
-            )
-        )
-        plots.show(
-            plots.plot_roc_curves(
-                list(report.ok_runs(frame)["record"]), title=f"pooled ROC curves — {label}"
-            )
-        )
-        plots.show(
-            plots.plot_image_differences(
-                report.image_comparison(frame), title=f"per-image differences — {label}"
-            )
-        )
-    display(Markdown(f"**Every run ({len(frame)}), {label}:**"))
-    display(report.run_table(frame))
-
+setup = Setup.resolve(profile, data, drive_dir or None, results_dir, runs_dir)
+evidence = load_evidence(setup.results_dir)
+own = load_results(setup.results_dir, profile=setup.profile.name, data=setup.data)
+own_is_evidence = is_evidence(setup.profile, setup.data)
+display(Markdown(banner(EVIDENCE_PROFILE, "drive", "drive", scope="until the last section")))
+display(Markdown(records_banner(evidence, setup.results_dir, "Evidence")))
 
 # %% [markdown]
 # ## The paper's results
@@ -116,45 +92,42 @@ def show_results(frame, label: str) -> None:
 # — seed slide "Results"
 #
 # The slides do not say over what units the Welch test ran (repeated trainings, or test
-# images). We report both:
+# images). We report three tests, each treating another unit as independent:
 #
-# * **over seeds** (our primary test): each run's score is its mean AUC over the test images;
-#   the table gives the mean ± sd of these scores over seeds, and Welch's test compares the two
-#   methods' per-seed scores. The 95% CI is that of the difference of the means (Welch);
-# * **over images** (extras): Welch's test and the paired t-test across the 20 test images,
-#   each image's AUC averaged over the seeds both methods have; these tests see the variation
-#   between images but not between trainings, so they are easier to pass.
+# * **Welch across seeds** (the verdicts' test): each run's score is its mean AUC over the test
+#   images; the table gives the mean ± sd of these scores over seeds, and the 95% CI of the
+#   difference is Welch's;
+# * **paired by seed**: each seed's GAN-CNN run against the CNN run that drew the same labelled
+#   patches;
+# * **paired by test image**: the 20 test images, each image's AUC averaged over the seeds both
+#   methods have. It sees the variation between images but not between trainings, so it is much
+#   easier to pass (the report chapter says why the verdicts use the seeds).
 #
 # The pooled AUC pools all FOV pixels of the test images into one ROC curve, as the slides' ROC
 # figure does. Failed runs are listed below the table and never averaged.
-
-# %% [markdown]
-# ## Our results
+#
+# ## Our results: profile `cpu`, DRIVE
 
 # %% tags=["remove-input"]
-if len(df):
-    show_results(df, f"profile {profile}, {data_name}")
-    failed = report.failed_runs(df)
-    if len(failed):
-        print("failed runs (not averaged):")
-        display(failed)
-    else:
-        print("no failed runs")
-else:
-    display(
-        Markdown(
-            f"No run records for profile `{profile}` and data `{data_name}` under "
-            f"`{results_dir}`: run the training chapter first (`make book` does)."
-        )
+show_table(format_results_table(results_table(evidence)))
+plots.show(
+    plots.plot_auc_summary(
+        aggregate(evidence), title="mean test AUC per dataset size", runs=ok_runs(evidence)
     )
+)
+plots.show(plots.plot_roc_curves(list(ok_runs(evidence)["record"]), title="pooled ROC curves"))
+plots.show(plots.plot_image_differences(image_comparison(evidence), title="per-image differences"))
+failed = failed_runs(evidence)
+if len(failed):
+    show_table(failed, caption="failed runs (not averaged)")
+show_table(run_table(evidence), summary=f"Every run ({len(evidence)})")
 
 # %% [markdown]
 # The chart shows our mean AUC ± sd over seeds (large dots with bars), each seed's run (small
-# dots beside them) and the paper's values (stars) per dataset size; a size without our dot has
-# no successful run. In the ROC panels each thin line is one seed's pooled ROC curve and the
-# bold line their vertical average. The bar chart shows, per test image, how much higher the
-# GAN-CNN's AUC is than the CNN's (each averaged over seeds): the data of the per-image tests.
-# The table under them lists every run, failed ones included.
+# dots beside them) and the paper's values (stars) per dataset size. In the ROC panels each thin
+# line is one seed's pooled ROC curve and the bold line their vertical average. The bar chart
+# shows, per test image, how much higher the GAN-CNN's AUC is than the CNN's (each averaged over
+# seeds): the data of the per-image tests. The folded table lists every run.
 #
 # > ROC curves of proposed GAN-CNN and simple CNN on the combined 20 test images of DRIVE retina
 # > dataset. Curves of **GAN-CNN** always tends to be **higher** on the ROC plots compared to
@@ -162,56 +135,6 @@ else:
 #
 # — seed slide "Results"
 #
-# ## Segmentation maps
-#
-# > Sample Fundus Image / Ground Truth / CNN trained on 15K / GAN-CNN trained on 15K / CNN
-# > trained on 30K / GAN-CNN trained on 30K
-#
-# — seed slides "Results"
-#
-# The vessel probability maps of one test image, from the lowest seed that both methods have at
-# each size (computed here from the runs' checkpoints with the exact dense evaluation; pixels
-# outside the FOV shown as 0). The AUC in each title is that image's AUC over its FOV pixels.
-
-# %% tags=["hide-input"]
-test_records = load_split(data_name, "test", drive_dir_opt)
-record = test_records[map_image]
-shown = False
-for n in map_sizes:
-    cmp = report.compare_size(df, n) if len(df) else None
-    if cmp is None or cmp.image_seed is None:
-        print(f"{report.size_label(n)}: no successful runs of both methods: no maps")
-        continue
-    maps = {}
-    for method in ("cnn", "gan"):
-        folder = report.run_folder(runs_dir, profile, data_name, method, n, cmp.image_seed)
-        if not (folder / "checkpoint.pt").is_file():
-            break
-        prob = predict_map(load_dcnet(folder), record)
-        auc = image_auc(prob, record.vessels, record.fov)
-        maps[f"{plots.METHOD_LABELS[method]} trained on {report.size_label(n)} (AUC {auc:.3f})"] = (
-            prob
-        )
-    if len(maps) < 2:
-        print(
-            f"{report.size_label(n)}: the run folders of seed {cmp.image_seed} are not under "
-            f"{runs_dir} (records are kept, checkpoints are not committed): no maps"
-        )
-        continue
-    plots.show(
-        plots.plot_probability_maps(
-            record.rgb,
-            record.vessels,
-            maps,
-            fov=record.fov,
-            title=f"test image {record.image_id}, seed {cmp.image_seed}",
-        )
-    )
-    shown = True
-if not shown:
-    display(Markdown("No segmentation maps: no run folder with a checkpoint was found."))
-
-# %% [markdown]
 # ## Comparison with the literature
 #
 # > Comparison of mean AUC of some of the contemporary deep learning based retinal vessel
@@ -221,52 +144,42 @@ if not shown:
 #
 # — seed slide "Results"
 #
-# The literature rows are the paper's numbers, not re-run here; our rows are this profile's
-# mean AUC over seeds. The methods differ in preprocessing, test protocol and data, so the
-# comparison is indicative only.
+# The literature rows are the paper's numbers, not re-run here; our rows are the `cpu` profile's
+# mean AUC over seeds. Our CNN is listed too: a level it reaches as well says nothing about the
+# GAN. The methods differ in preprocessing, test protocol and data, so the comparison is
+# indicative only.
 
 # %% tags=["remove-input"]
-display(report.literature_table(df if len(df) else None, f"ours: profile {profile}, {data_name}"))
+show_table(literature_table(evidence, "ours: profile cpu, DRIVE (recorded)"))
 
 # %% [markdown]
-# ## Published replication (profile cpu, DRIVE)
+# ## Runs made by this build
 #
-# The repository commits the records of the `cpu` profile's runs on DRIVE
-# (`results/cpu/drive/*.json`, numbers only). This section renders those **recorded runs** with
-# the same functions as above, whatever profile built this page; it does not re-run them.
+# The runs this build trained itself, rendered with the same functions, in the folded output
+# below; the segmentation maps need their checkpoints, which only a build's own runs have.
+#
+# > Sample Fundus Image / Ground Truth / CNN trained on 15K / GAN-CNN trained on 15K / CNN
+# > trained on 30K / GAN-CNN trained on 30K
+#
+# — seed slides "Results"
+#
+# The maps are vessel probability maps of one test image from the lowest seed that both methods
+# have at each size (the exact dense evaluation; pixels outside the FOV shown as 0); the AUC in
+# each title is that image's AUC over its FOV pixels.
 
-# %% tags=["remove-input"]
-if profile == "cpu" and data_name == "drive":
-    display(
-        Markdown(
-            "This page was built with the `cpu` profile on DRIVE: the tables above are "
-            "the published replication's."
-        )
-    )
-else:
-    published = load_results(published_results_dir, profile="cpu", data="drive")
-    if len(published):
-        created = sorted(r["provenance"].get("created", "") for r in published["record"])
-        commits = sorted({str(r["provenance"].get("git_commit"))[:10] for r in published["record"]})
-        display(
-            Markdown(
-                f"**Recorded runs: profile `cpu`, DRIVE — {len(published)} "
-                f"record{'s' if len(published) != 1 else ''} under "
-                f"`{Path(published_results_dir) / 'cpu' / 'drive'}`, created {created[0]} to "
-                f"{created[-1]}, commits {', '.join(commits)}.** "
-                + report.banner("cpu", "drive", "drive", scope="in this section")
-            )
-        )
-        show_results(published, "recorded runs, profile cpu, DRIVE")
-        failed = report.failed_runs(published)
-        if len(failed):
-            print("failed runs (not averaged):")
-            display(failed)
-        display(report.literature_table(published, "ours: profile cpu, DRIVE (recorded)"))
+# %% tags=["remove-input", "hide-output"]
+display(Markdown(banner(setup.profile, setup.data, setup.requested, scope="in this section")))
+display(Markdown(records_banner(own, setup.results_dir, "This build")))
+if len(ok_runs(own)) and not own_is_evidence:
+    show_table(format_results_table(results_table(own)))
+    plots.show(plots.plot_auc_summary(aggregate(own), runs=ok_runs(own)))
+    plots.show(plots.plot_roc_curves(list(ok_runs(own)["record"])))
+    show_table(run_table(own), summary=f"Every run ({len(own)})")
+record = setup.split("test")[map_image]
+for n in map_sizes:
+    seed, maps = segmentation_maps(own, setup.runs_dir, n, record) if len(own) else (None, {})
+    if maps:
+        title = f"test image {record.image_id}, seed {seed}"
+        plots.show(plots.plot_probability_maps(record.rgb, record.vessels, maps, record.fov, title))
     else:
-        display(
-            Markdown(
-                f"No recorded runs of the `cpu` profile on DRIVE were found under "
-                f"`{published_results_dir}`."
-            )
-        )
+        print(f"{size_label(n)}: no checkpoints of both methods under {setup.runs_dir}: no maps")
