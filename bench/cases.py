@@ -304,7 +304,10 @@ def train_case(
     """patches/s of ``training.train_step`` at the given widths (G and DC net both ``width``),
     mini-batch 64, drawn like ``training.train`` does from a pool of random uint8 patches
     (throughput does not depend on the pixel values)."""
-    from ganseg_lib.train.training import TrainConfig, build_state, next_batch, to_input, train_step
+    from ganseg_lib.train.checkpoint import build_state
+    from ganseg_lib.train.config import TrainConfig
+    from ganseg_lib.train.step import next_batch, train_step
+    from ganseg_lib.train.validation import to_input
 
     if variant not in TRAIN_VARIANTS:
         raise ValueError(f"variant must be one of {TRAIN_VARIANTS}, got {variant!r}")
@@ -798,7 +801,10 @@ def bench_auc(s: Settings, log) -> list[dict]:
     from ganseg_lib.data.patches import PatchParams, make_patch_set
     from ganseg_lib.data.phantom import load_phantom
     from ganseg_lib.data.source import split_validation
-    from ganseg_lib.train.training import RunData, TrainConfig, ValidationSet, read_history, train
+    from ganseg_lib.train.config import TrainConfig
+    from ganseg_lib.train.loop import RunData, train
+    from ganseg_lib.train.run_folder import RunFolder
+    from ganseg_lib.train.validation import ValidationSet
 
     os.environ["GANSEG_PROGRESS"] = "0"
     n_it = s.auc_iterations
@@ -827,7 +833,7 @@ def bench_auc(s: Settings, log) -> list[dict]:
                 t0 = time.perf_counter()
                 train(config, run_dir, data, device=str(s.device), log=lambda *a, **k: None)
                 seconds[label] += time.perf_counter() - t0
-                auc = read_history(run_dir)[-1]["val_auc"]
+                auc = RunFolder(run_dir).read_history()[-1]["val_auc"]
             aucs[label].append(float(auc))
             log(f"  auc seed {seed} {label}: {auc:.4f}")
     mean = {k: float(np.mean(v)) for k, v in aucs.items()}

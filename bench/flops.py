@@ -48,7 +48,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from ganseg_lib.model.dense import CONV3_HALO, RECEPTIVE_FIELD
-from ganseg_lib.model.networks import DCNet, Generator, K, flops_per_patch, layer_table
+from ganseg_lib.model.networks import DCNet, Generator, flops_per_patch, layer_table
+from ganseg_lib.paper import K
 
 KERNEL = 4  # the DC net's convolutions
 HEAD_KERNEL = 6  # the classifier: a 6×6 convolution over the last 6×6 map

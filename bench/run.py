@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.threads is not None:
         torch.set_num_threads(args.threads)
     from ganseg_lib.errors import ConfigError, DataError
-    from ganseg_lib.train.training import resolve_device
+    from ganseg_lib.train.device import resolve_device
 
     try:
         device = resolve_device(args.device)

@@ -54,31 +54,53 @@ def chapter_sources() -> list[Path]:
     return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.py"))
 
 
-def plan(
-    profile: str,
-    data: str,
-    drive_dir: str,
-    results_dir: Path,
-    runs_dir: Path,
-    sizes: tuple[int, ...],
-) -> list[ChapterRun]:
-    """Every execution of a book build, in order (training before results)."""
-    common = {
-        "profile": profile,
-        "data": data,
-        "drive_dir": drive_dir,
-        "results_dir": str(results_dir),
-        "runs_dir": str(runs_dir),
+def chapter_parameters(source: Path) -> set[str]:
+    """The names a chapter declares in its cell tagged ``parameters`` (read with ``ast``)."""
+    import ast
+
+    import jupytext
+
+    for cell in jupytext.read(source).cells:
+        if "parameters" in cell.metadata.get("tags", []):
+            tree = ast.parse(cell.source)
+            return {
+                target.id
+                for node in tree.body
+                if isinstance(node, ast.AnnAssign | ast.Assign)
+                for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+                if isinstance(target, ast.Name)
+            }
+    raise ConfigError(f"{source}: no cell tagged 'parameters'")
+
+
+def _shown(path: Path) -> Path:
+    """A folder as the chapters receive it (and may print it): relative to the project, where
+    papermill runs them, when it lies inside it — no page shows the build machine's paths."""
+    path = Path(path).resolve()
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+
+
+def plan(setup) -> list[ChapterRun]:
+    """Every execution of a book build, in order (training before results); each chapter gets
+    only the parameters it declares."""
+    offered = {
+        "profile": setup.profile.name,
+        "data": setup.data,
+        "drive_dir": setup.drive_dir or "",
+        "results_dir": str(_shown(setup.results_dir)),
+        "runs_dir": str(_shown(setup.runs_dir)),
     }
     runs = []
     for src in chapter_sources():
+        wanted = chapter_parameters(src)
+        params = {k: v for k, v in offered.items() if k in wanted}
         if src.stem == TRAINING_CHAPTER:
-            for n in sizes:
+            for n in setup.profile.sizes:
                 runs.append(
-                    ChapterRun(src, CHAPTERS / f"{src.stem}_n{n}.ipynb", common | {"n_patches": n})
+                    ChapterRun(src, CHAPTERS / f"{src.stem}_n{n}.ipynb", params | {"n_patches": n})
                 )
         else:
-            runs.append(ChapterRun(src, CHAPTERS / f"{src.stem}.ipynb", dict(common)))
+            runs.append(ChapterRun(src, CHAPTERS / f"{src.stem}.ipynb", params))
     return runs
 
 
@@ -156,13 +178,6 @@ def _finish_page(path: Path, n_patches: int | None) -> None:
     nbformat.write(nb, path)
 
 
-def _shown(path: Path) -> Path:
-    """A folder as the chapters receive it (and may print it): relative to the project, where
-    papermill runs them, when it lies inside it — no page shows the build machine's paths."""
-    path = Path(path).resolve()
-    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
-
-
 def build(
     profile: str = "smoke",
     data: str = "auto",
@@ -173,24 +188,15 @@ def build(
     log=print,
 ) -> Path:
     """Execute every chapter and build the HTML; return the path of ``index.html``."""
-    from ganseg_lib.data.source import resolve_data
-    from ganseg_lib.train.profiles import get_profile
+    from ganseg_lib.experiment.setup import Setup
 
-    prof = get_profile(profile)
-    if data == "auto" and prof.data is not None:
-        data = prof.data
-    data = resolve_data(data, drive_dir)
+    setup = Setup.resolve(
+        profile, data, drive_dir, Path(results_dir).resolve(), Path(runs_dir).resolve()
+    )
     os.environ["GANSEG_PROGRESS"] = "0"  # progress goes to this terminal, not into the pages
     os.environ.setdefault("MPLBACKEND", "Agg")
-    log(f"ganseg book: profile {profile}, data {data}")
-    runs = plan(
-        profile,
-        data,
-        drive_dir or "",
-        _shown(results_dir),
-        _shown(runs_dir),
-        prof.sizes,
-    )
+    log(f"ganseg book: profile {setup.profile.name}, data {setup.data}")
+    runs = plan(setup)
     work = ROOT / ".cache" / "book-src"
     for i, run in enumerate(runs, start=1):
         log(f"[{i}/{len(runs)}] {run.source.name}")

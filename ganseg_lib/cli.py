@@ -32,52 +32,61 @@ def cmd_data_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_data_verify(args: argparse.Namespace) -> int:
-    from ganseg_lib.data.drive import find_drive_dir, read_manifest, verify_drive
+    if args.data == "chase":
+        from ganseg_lib.data.chase import find_chase_dir, read_chase_manifest, verify_chase
 
-    root = find_drive_dir(args.drive_dir)
-    manifest = read_manifest(args.manifest) if args.manifest else None
-    problems = verify_drive(root, manifest)
+        root = find_chase_dir(args.chase_dir)
+        manifest = read_chase_manifest(args.manifest)
+        problems = verify_chase(root, manifest)
+    else:
+        from ganseg_lib.data.drive import find_drive_dir, read_manifest, verify_drive
+
+        root = find_drive_dir(args.drive_dir)
+        manifest = read_manifest(args.manifest)
+        problems = verify_drive(root, manifest)
     for line in problems:
         print(f"{root}/{line}", file=sys.stderr)
-    n = len(manifest or read_manifest())
+    n = len(manifest)
     print(f"{root}: {n - len(problems)} of {n} files match the manifest")
     return 1 if problems else 0
 
 
 def cmd_patches(args: argparse.Namespace) -> int:
     from ganseg_lib.data.patches import PatchParams, make_patch_set
-    from ganseg_lib.data.source import load_split, resolve_data, split_validation
+    from ganseg_lib.experiment.setup import Setup
 
+    setup = Setup.resolve(None, args.data, args.drive_dir)
     params = PatchParams(n_patches=args.n_patches, seed=args.seed)
-    data = resolve_data(args.data, args.drive_dir)
-    records = load_split(data, "training", args.drive_dir)
-    if not args.all_images:
-        records, _ = split_validation(records)
+    records = setup.split("training") if args.all_images else setup.training_images()[0]
     t0 = time.perf_counter()
-    patch_set = make_patch_set(records, params, data)
+    patch_set = make_patch_set(records, params, setup.data)
     elapsed = time.perf_counter() - t0
     path = patch_set.save(args.out)
     n_vessel = int(patch_set.labels.sum())
     print(
         f"{len(patch_set)} patches ({n_vessel} vessel, {len(patch_set) - n_vessel} background) "
-        f"from {len(records)} {data} images in {elapsed:.2f} s → {path}"
+        f"from {len(records)} {setup.data} images in {elapsed:.2f} s → {path}"
     )
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from ganseg_lib.train.config import METHODS, field_default
+
     parser = argparse.ArgumentParser(prog="ganseg", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
-    data = sub.add_parser("data", help="get and check the DRIVE data")
+    data = sub.add_parser("data", help="get and check the DRIVE and CHASE_DB1 data")
     data_sub = data.add_subparsers(dest="data_command", required=True)
     fetch = data_sub.add_parser("fetch", help="download DRIVE (SHA-256 checked)")
     fetch.add_argument("dataset", choices=["drive"])
     fetch.add_argument("--dest", required=True, type=Path)
     fetch.add_argument("--quiet", action="store_true")
     fetch.set_defaults(func=cmd_data_fetch)
-    verify = data_sub.add_parser("verify", help="check DRIVE against the shipped manifest")
-    verify.add_argument("--drive-dir", default=None)
+    verify = data_sub.add_parser("verify", help="check a dataset against its shipped manifest")
+    verify.add_argument("--data", choices=["drive", "chase"], default="drive")
+    verify.add_argument("--drive-dir", default=None, help="default: $GANSEG_DRIVE_DIR")
+    verify.add_argument("--chase-dir", default=None, help="default: $GANSEG_CHASE_DIR")
     verify.add_argument("--manifest", default=None, help="another manifest file (sha256sum format)")
     verify.set_defaults(func=cmd_data_verify)
 
@@ -95,16 +104,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     train = sub.add_parser("train", help="train the GAN-CNN or the CNN baseline")
     _add_data_args(train, default="auto")
-    train.add_argument("--method", required=True, help="gan or cnn")
+    train.add_argument("--method", required=True, help=" or ".join(METHODS))
     train.add_argument("--n-patches", type=int, required=True, help="labelled training patches")
-    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--seed", type=int, default=field_default("seed"))
     budget = train.add_mutually_exclusive_group(required=True)
     budget.add_argument("--iterations", type=int)
     budget.add_argument("--epochs", type=float)
-    train.add_argument("--width", type=int, default=32, help="DC net width")
-    train.add_argument("--g-width", type=int, default=32, help="generator width")
-    train.add_argument("--norm", default="final", help="DC net normalisation: final or instance")
-    train.add_argument("--eval-every", type=int, default=100, help="iterations between records")
+    train.add_argument("--width", type=int, default=field_default("width"), help="DC net width")
+    train.add_argument(
+        "--g-width", type=int, default=field_default("g_width"), help="generator width"
+    )
+    train.add_argument("--norm", default=field_default("norm"), help="DC net normalisation")
+    train.add_argument(
+        "--eval-every",
+        type=int,
+        default=field_default("eval_every"),
+        help="iterations between history lines, validation and checkpoints",
+    )
     train.add_argument("--device", default="auto")
     train.add_argument("--bf16", action="store_true", help="bfloat16 autocast")
     train.add_argument("--resume", action="store_true", help="continue the run in --out")
@@ -135,6 +151,15 @@ def build_parser() -> argparse.ArgumentParser:
     grid.add_argument("--results", type=Path, default=Path("results"), help="records go here")
     grid.add_argument("--device", default="auto")
     grid.add_argument("--threads", type=int, default=None, help="CPU threads for torch")
+    grid.add_argument(
+        "--ray",
+        nargs="?",
+        const="local",
+        default=None,
+        metavar="ADDRESS",
+        help="one Ray task per cell, on a local Ray instance or on the cluster at ADDRESS "
+        "(HOST:6379, or auto); needs pip install ganseg[ray]",
+    )
     grid.set_defaults(func=cmd_grid)
 
     rep = sub.add_parser(
@@ -161,36 +186,58 @@ def build_parser() -> argparse.ArgumentParser:
     notebooks.add_argument("action", choices=["sync", "check"])
     notebooks.set_defaults(func=cmd_notebooks)
 
-    predict = sub.add_parser("predict", help="vessel probability map of your own fundus image")
-    predict.add_argument("image", type=Path)
+    predict = sub.add_parser("predict", help="vessel maps of your own fundus images")
+    predict.add_argument("images", nargs="+", type=Path, help="image files and folders of images")
     predict.add_argument("--checkpoint", type=Path, required=True, help="checkpoint or run folder")
     predict.add_argument("--mask", type=Path, default=None, help="FOV mask (default: derived)")
-    predict.add_argument("--out", type=Path, required=True, help="output PNG (or .npy)")
+    where = predict.add_mutually_exclusive_group(required=True)
+    where.add_argument(
+        "--out-dir",
+        type=Path,
+        help="folder for NAME_prob.png, NAME_mask.png, NAME_overlay.png (and NAME_prob.npy)",
+    )
+    where.add_argument("--out", type=Path, help="one image: its probability map only (PNG or .npy)")
+    predict.add_argument(
+        "--threshold",
+        type=float,
+        default=None,
+        help="mask threshold (default: the run record's validation threshold, else 0.5)",
+    )
+    predict.add_argument("--npy", action="store_true", help="also write the map as float32 .npy")
+    predict.add_argument(
+        "--no-rescale",
+        action="store_true",
+        help="predict at the image's own scale (default: its FOV diameter scaled to the model's)",
+    )
+    predict.add_argument("--quiet", action="store_true", help="no progress bar")
     predict.add_argument("--device", default="cpu")
     predict.set_defaults(func=cmd_predict)
     return parser
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from ganseg_lib.data.source import resolve_data
-    from ganseg_lib.evaluate.results import EvalData, evaluate_run
-    from ganseg_lib.train.training import TrainConfig
+    from ganseg_lib.evaluate.run import evaluate_run
+    from ganseg_lib.experiment.setup import Setup
+    from ganseg_lib.train.config import TrainConfig
+    from ganseg_lib.train.run_folder import RunFolder
 
-    loaded: dict[str, EvalData] = {}
+    setups: dict[str, Setup] = {}
     for run_dir in args.run_dirs:
-        config_path = run_dir / "config.json"
-        if not config_path.is_file():
+        folder = RunFolder(run_dir)
+        if not folder.config.is_file():
             raise ConfigError(f"{run_dir}: no config.json (not a run folder)")
-        config = TrainConfig.from_json(json.loads(config_path.read_text()))
-        data = config.data if args.data == "auto" else resolve_data(args.data, args.drive_dir)
-        if data not in loaded:
-            loaded[data] = EvalData.load(data, args.drive_dir)
+        config = TrainConfig.from_json(json.loads(folder.config.read_text()))
+        data = config.data if args.data == "auto" else args.data
+        if data not in setups:
+            setups[data] = Setup.resolve(None, data, args.drive_dir, args.results)
         save = (
             args.save_maps / run_dir.name
             if args.save_maps and len(args.run_dirs) > 1
             else args.save_maps
         )
-        evaluate_run(run_dir, loaded[data], args.results, args.profile, args.device, save)
+        evaluate_run(
+            run_dir, setups[data].eval_data(), args.results, args.profile, args.device, save
+        )
     return 0
 
 
@@ -198,27 +245,27 @@ def cmd_grid(args: argparse.Namespace) -> int:
     import torch
 
     from ganseg_lib.experiment.grid import run_grid
-    from ganseg_lib.train.profiles import get_profile
+    from ganseg_lib.experiment.setup import Setup
 
+    if args.ray:
+        from ganseg_lib.experiment.ray_grid import import_ray, run_grid_on_ray
+
+        import_ray()  # before anything else: one line telling how to install it
     if args.threads:
         torch.set_num_threads(args.threads)
-    run_grid(
-        get_profile(args.profile),
-        args.data,
-        args.drive_dir,
-        args.sizes,
-        args.seeds,
-        args.methods,
-        args.runs,
-        args.results,
-        args.device,
-    )
+    setup = Setup.resolve(args.profile, args.data, args.drive_dir, args.results, args.runs)
+    if args.ray:
+        address = None if args.ray == "local" else args.ray
+        threads = args.threads or 1
+        run_grid_on_ray(setup, args.sizes, args.seeds, args.methods, args.device, address, threads)
+        return 0
+    run_grid(setup, args.sizes, args.seeds, args.methods, args.device)
     return 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     from ganseg_lib.analysis import headline
-    from ganseg_lib.evaluate.results import load_results
+    from ganseg_lib.evaluate.record import load_results
 
     df = load_results(args.results, profile=args.profile, data=args.data)
     if args.readme is None:
@@ -264,38 +311,69 @@ def cmd_notebooks(args: argparse.Namespace) -> int:
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
+    from ganseg_lib.predict import load_predictor, predict_files
+
+    predictor = load_predictor(args.checkpoint, args.device)
+    if args.out is not None:
+        return _predict_single(args, predictor)
+    report = predict_files(
+        predictor,
+        args.images,
+        args.out_dir,
+        threshold=args.threshold,
+        rescale=not args.no_rescale,
+        npy=args.npy,
+        mask=args.mask,
+        progress=not args.quiet,
+    )
+    n = len(report.written)
+    failed = f", {len(report.failed)} failed" if report.failed else ""
+    print(
+        f"{n} images → {args.out_dir} in {report.seconds:.1f} s{failed}; mask threshold "
+        f"{report.threshold:.3f} ({report.threshold_source})"
+    )
+    return 1 if report.failed else 0
+
+
+def _predict_single(args: argparse.Namespace, predictor) -> int:
+    """``ganseg predict IMAGE --out MAP.png``: one image, its probability map only."""
     import numpy as np
     from PIL import Image
 
     from ganseg_lib.data.user_image import user_record
-    from ganseg_lib.evaluate.results import predict_map
-    from ganseg_lib.train.training import load_dcnet
+    from ganseg_lib.predict import predict_probability
 
-    record = user_record(args.image, args.mask)
-    dcnet = load_dcnet(args.checkpoint, args.device)
+    if len(args.images) != 1 or args.images[0].is_dir():
+        raise ConfigError("--out takes one image file; use --out-dir for several", "out")
     t0 = time.perf_counter()
-    prob = predict_map(dcnet, record, args.device)
-    prob[~record.fov] = 0.0
+    record = user_record(args.images[0], args.mask)
+    try:
+        prob, factor = predict_probability(
+            predictor, record.rgb, record.fov, not args.no_rescale, record.image_id
+        )
+    except DataError as err:
+        raise DataError(f"{args.images[0]}: {err}") from err
     args.out.parent.mkdir(parents=True, exist_ok=True)
     if args.out.suffix == ".npy":
-        np.save(args.out, prob.astype(np.float32))
+        np.save(args.out, prob)
     else:
         Image.fromarray(np.round(prob * 255).astype(np.uint8)).save(args.out)
     print(
-        f"{args.image} ({prob.shape[1]}×{prob.shape[0]}, FOV {record.fov.mean():.0%}) → "
-        f"{args.out} in {time.perf_counter() - t0:.1f} s"
+        f"{args.images[0]} ({prob.shape[1]}×{prob.shape[0]}, FOV {record.fov.mean():.0%}, "
+        f"scale ×{factor:.2f}) → {args.out} in {time.perf_counter() - t0:.1f} s"
     )
     return 0
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from ganseg_lib.data.source import load_split, resolve_data, split_validation
-    from ganseg_lib.train.training import TrainConfig, prepare_data, train
+    from ganseg_lib.experiment.setup import Setup
+    from ganseg_lib.train.config import TrainConfig
+    from ganseg_lib.train.loop import prepare_data, train
 
-    data = resolve_data(args.data, args.drive_dir)
+    setup = Setup.resolve(None, args.data, args.drive_dir)
     config = TrainConfig(
         method=args.method,
-        data=data,
+        data=setup.data,
         n_patches=args.n_patches,
         seed=args.seed,
         iterations=args.iterations,
@@ -306,10 +384,17 @@ def cmd_train(args: argparse.Namespace) -> int:
         eval_every=args.eval_every,
         bf16=args.bf16,
     )
-    train_records, val_records = split_validation(load_split(data, "training", args.drive_dir))
-    run_data = prepare_data(config, train_records, val_records)
+    run_data = prepare_data(config, *setup.training_images())
     train(config, args.out, run_data, device=args.device, resume=args.resume)
     return 0
+
+
+def flag_message(err: ConfigError) -> str:
+    """A library error names a configuration field; the command line names its flag."""
+    message = str(err)
+    if err.field and message.startswith(err.field):
+        message = "--" + err.field.replace("_", "-") + message[len(err.field) :]
+    return message
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -317,7 +402,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except (DataError, ConfigError) as err:
+    except ConfigError as err:
+        print(f"ganseg: error: {flag_message(err)}", file=sys.stderr)
+        return 2
+    except DataError as err:
         print(f"ganseg: error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -39,8 +39,6 @@ if importlib.util.find_spec("ganseg_lib") is None:
 profile: str = "smoke"  # run profile: smoke, cpu or paper
 data: str = "auto"  # data source: auto (DRIVE when found, else the phantom), drive or phantom
 drive_dir: str = ""  # DRIVE folder; empty: $GANSEG_DRIVE_DIR
-results_dir: str = "results"  # run records (not used in this chapter)
-runs_dir: str = "runs"  # run folders (not used in this chapter)
 image_index: int = 0  # which training image the figures show
 n_gallery: int = 64  # labelled patches drawn for the gallery
 
@@ -49,22 +47,21 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from ganseg_lib.analysis import plots
-from ganseg_lib.analysis.report import banner
+from ganseg_lib.analysis.banner import banner
 from ganseg_lib.data.patches import (
     DILATION_RADIUS,
-    PATCH_SIZE,
     PatchParams,
     background_centres,
     make_patch_set,
     vessel_centres,
 )
 from ganseg_lib.data.preprocessing import ClaheParams, preprocess
-from ganseg_lib.data.source import load_split, resolve_data, split_validation
-from ganseg_lib.train.profiles import PAPER_SIZES
+from ganseg_lib.experiment.setup import Setup
+from ganseg_lib.paper import PAPER_SIZES, PATCH_SIZE
 
-drive_dir_opt = drive_dir or None  # papermill passes "" for "not given"
-data_name = resolve_data(data, drive_dir_opt)
-display(Markdown(banner(profile, data_name, data)))
+setup = Setup.resolve(profile, data, drive_dir or None)
+data_name = setup.data
+display(Markdown(banner(setup.profile.name, setup.data, setup.requested)))
 
 # %% [markdown]
 # ## The DRIVE database
@@ -87,8 +84,8 @@ display(Markdown(banner(profile, data_name, data)))
 # truth. The banner above says which of the two produced this page.
 
 # %%
-records = load_split(data_name, "training", drive_dir_opt)
-train, validation = split_validation(records)
+records = setup.split("training")
+train, validation = setup.training_images()
 print(f"{len(records)} training images: {len(train)} to train on, {len(validation)} for validation")
 print("train on:  ", ", ".join(r.image_id for r in train))
 print("validation:", ", ".join(r.image_id for r in validation))
@@ -238,7 +235,7 @@ intensities = pd.DataFrame(
 display(intensities)
 
 # %% [markdown]
-# Everything above is in `ganseg_lib`: `datasets.load_split` and `split_validation`,
+# Everything above is in `ganseg_lib`: `data.source.load_split` and `split_validation`,
 # `preprocessing.preprocess`, `patches.vessel_centres`, `background_centres` and
 # `make_patch_set`. From the command line, `ganseg patches --data drive --n-patches 15000 --seed 0
 # --out patches.npz` writes the same labelled patches the training chapter uses.

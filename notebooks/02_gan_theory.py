@@ -36,11 +36,6 @@ if importlib.util.find_spec("ganseg_lib") is None:
     importlib.invalidate_caches()
 
 # %% tags=["parameters", "remove-cell"]
-profile: str = "smoke"  # run profile: smoke, cpu or paper
-data: str = "auto"  # data source: auto (DRIVE when found, else the phantom), drive or phantom
-drive_dir: str = ""  # DRIVE folder; empty: $GANSEG_DRIVE_DIR
-results_dir: str = "results"  # run records (not used in this chapter)
-runs_dir: str = "runs"  # run folders (not used in this chapter)
 n_points: int = 200  # points of the gradient curves
 
 # %% tags=["remove-input"]
@@ -52,15 +47,10 @@ import torch
 from IPython.display import Markdown, display
 
 from ganseg_lib.analysis import plots
-from ganseg_lib.analysis.report import banner
-from ganseg_lib.data.source import resolve_data
 from ganseg_lib.model import losses
-from ganseg_lib.model.networks import BACKGROUND, CLASS_NAMES, FAKE, VESSEL, K
+from ganseg_lib.paper import BACKGROUND, CLASS_NAMES, FAKE, VESSEL, K
 
-drive_dir_opt = drive_dir or None  # papermill passes "" for "not given"
-data_name = resolve_data(data, drive_dir_opt)
-display(Markdown(banner(profile, data_name, data)))
-print("This chapter uses no image data: its numbers come from synthetic logits.")
+display(Markdown("**This chapter uses no image data: its numbers come from synthetic logits.**"))
 
 # %% [markdown]
 # ## The adversarial game
@@ -233,7 +223,7 @@ display(pd.DataFrame(rows))
 # hard they push when the DC net is winning. As $p_{fake} \to 1$ the gradient of the saturating
 # form shrinks in proportion to $1 - p_{fake}$, while the non-saturating one approaches 1: this
 # is the slide's reason for minimising the second $L_G$, and it is the form
-# `ganseg_lib.train.training` uses (`loss_generator`). The saturating form exists in the library only
+# `ganseg_lib.train.step` uses (`loss_generator`). The saturating form exists in the library only
 # for this demonstration.
 #
 # The gradients with respect to the two *real-class* logits sum to minus the gradient with

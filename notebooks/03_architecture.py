@@ -14,8 +14,8 @@
 # %% [markdown]
 # # Architecture
 #
-# The generator, the DC net and the CNN baseline as `ganseg_lib.model.networks` builds them, layer by
-# layer; the one deliberate change to the DC net and why we made it; and the exact whole-image
+# The generator, the DC net and the CNN baseline as `ganseg_lib.model.networks` builds them,
+# layer by layer; the one deliberate change to the DC net and why we made it; and the exact whole-image
 # ("dense") evaluation that the change allows, checked against the patch-by-patch definition.
 
 # %% tags=["remove-cell"]
@@ -38,7 +38,6 @@ if importlib.util.find_spec("ganseg_lib") is None:
 profile: str = "smoke"  # run profile: smoke, cpu or paper
 data: str = "auto"  # data source: auto (DRIVE when found, else the phantom), drive or phantom
 drive_dir: str = ""  # DRIVE folder; empty: $GANSEG_DRIVE_DIR
-results_dir: str = "results"  # run records (not used in this chapter)
 runs_dir: str = "runs"  # run folders: a trained DC net is used for the dense demo when found
 n_pixels: int = 2_000  # random pixels for the patch-wise reference
 reference_width: int = 32  # a second width to tabulate (the paper profile's)
@@ -52,18 +51,18 @@ import torch
 from IPython.display import Markdown, display
 
 from ganseg_lib.analysis import plots
-from ganseg_lib.analysis.report import banner, layer_frame, run_folder
+from ganseg_lib.analysis.banner import banner
+from ganseg_lib.analysis.layers import layer_frame
 from ganseg_lib.data.preprocessing import preprocess
-from ganseg_lib.data.source import load_split, resolve_data
+from ganseg_lib.experiment.setup import Setup
 from ganseg_lib.model.dense import predict_dense, predict_patchwise
-from ganseg_lib.model.networks import NOISE_DIM, DCNet, Generator, K, count_parameters
-from ganseg_lib.train.profiles import get_profile
-from ganseg_lib.train.training import load_dcnet
+from ganseg_lib.model.networks import DCNet, Generator, count_parameters
+from ganseg_lib.paper import NOISE_DIM, K
+from ganseg_lib.train.checkpoint import load_dcnet
 
-drive_dir_opt = drive_dir or None  # papermill passes "" for "not given"
-data_name = resolve_data(data, drive_dir_opt)
-prof = get_profile(profile)
-display(Markdown(banner(profile, data_name, data)))
+setup = Setup.resolve(profile, data, drive_dir or None, runs_dir=runs_dir)
+prof = setup.profile
+display(Markdown(banner(prof.name, setup.data, setup.requested)))
 print(f"profile {prof.name}: DC net width {prof.width}, generator width {prof.g_width}")
 print(f"torch {torch.__version__}, {torch.get_num_threads()} CPU threads")
 
@@ -170,61 +169,36 @@ display(pd.DataFrame(summary))
 # an extrapolation, not measured).
 
 # %% tags=["hide-input"]
-test_records = load_split(data_name, "test", drive_dir_opt)
-record = test_records[0]
+record = setup.split("test")[0]
 image = preprocess(record).image
-folder = run_folder(runs_dir, profile, data_name, "gan", prof.sizes[0], prof.seeds[0])
-if (folder / "checkpoint.pt").is_file():
-    dcnet = load_dcnet(folder)
-    source = f"the trained DC net of {folder.name} (profile {profile})"
+folder = setup.run_folder(setup.config("gan", prof.sizes[0], prof.seeds[0]))
+if folder.checkpoint.is_file():
+    dcnet = load_dcnet(folder.path)
+    source = f"the trained DC net of {folder.path.name} (profile {prof.name})"
 else:
     torch.manual_seed(0)
     dcnet = DCNet(K + 1, width=prof.width).eval()
     source = (
         f"an untrained DC net of width {prof.width} (random weights; no run folder "
-        f"{folder.name} yet — exactness does not depend on the weights)"
+        f"{folder.path.name} yet — exactness does not depend on the weights)"
     )
 print(f"image {record.image_id}, {image.shape[0]}×{image.shape[1]} pixels; network: {source}")
 
 t0 = time.perf_counter()
 dense = predict_dense(dcnet, image)
 t_dense = time.perf_counter() - t0
-
 rng = np.random.default_rng(0)
 flat = rng.choice(image.size, size=min(n_pixels, image.size), replace=False)
 pixels = np.stack(np.unravel_index(flat, image.shape), axis=1)
 t0 = time.perf_counter()
 reference = predict_patchwise(dcnet, image, pixels)
-t_patch = time.perf_counter() - t0
-t_patch_image = t_patch / len(pixels) * image.size
-
+t_patch_image = (time.perf_counter() - t0) / len(pixels) * image.size
 diff = np.abs(dense[pixels[:, 0], pixels[:, 1]] - reference)
-display(
-    pd.DataFrame(
-        [
-            {
-                "method": "dense (whole image, measured)",
-                "pixels": image.size,
-                "seconds": t_dense,
-                "ms per 1,000 pixels": 1e3 * t_dense / image.size * 1e3,
-            },
-            {
-                "method": f"patch-wise ({len(pixels):,} random pixels, measured)",
-                "pixels": len(pixels),
-                "seconds": t_patch,
-                "ms per 1,000 pixels": 1e3 * t_patch / len(pixels) * 1e3,
-            },
-            {
-                "method": "patch-wise, whole image (extrapolated)",
-                "pixels": image.size,
-                "seconds": t_patch_image,
-                "ms per 1,000 pixels": 1e3 * t_patch / len(pixels) * 1e3,
-            },
-        ]
-    )
+print(f"max |dense − patch-wise| over {len(pixels):,} random pixels: {diff.max():.2e}")
+print(
+    f"dense: {t_dense:.1f} s for the whole image; patch-wise: {t_patch_image:.0f} s "
+    f"(extrapolated from {len(pixels):,} pixels); the benchmark appendix times both carefully"
 )
-print(f"speed-up of the dense path (extrapolated): {t_patch_image / t_dense:.1f}×")
-print(f"max |dense − patch-wise| over the {len(pixels):,} pixels: {diff.max():.2e}")
 
 # %% [markdown]
 # The two paths differ only by float32 rounding; the library's tests require the difference to

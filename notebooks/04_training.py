@@ -48,24 +48,22 @@ device: str = "auto"  # auto (CUDA when available, else CPU), cpu or cuda
 
 # %% tags=["remove-input"]
 import pandas as pd
-import torch
 from IPython.display import Markdown, display
 
 from ganseg_lib.analysis import plots
-from ganseg_lib.analysis.report import banner, pick_iterations, read_samples, run_folder, size_label
+from ganseg_lib.analysis.banner import banner
+from ganseg_lib.analysis.plots import pick_iterations
+from ganseg_lib.analysis.tables import run_table
 from ganseg_lib.data.patches import PatchParams, make_patch_set
-from ganseg_lib.data.source import load_split, resolve_data, split_validation
-from ganseg_lib.evaluate.results import device_label, read_record
+from ganseg_lib.evaluate.record import load_results
 from ganseg_lib.experiment.grid import run_grid
-from ganseg_lib.train.profiles import get_profile
-from ganseg_lib.train.training import read_history, resolve_device
+from ganseg_lib.experiment.setup import Setup
+from ganseg_lib.paper import size_label
 
-drive_dir_opt = drive_dir or None  # papermill passes "" for "not given"
-data_name = resolve_data(data, drive_dir_opt)
-profile_obj = get_profile(profile)
-run_seeds = list(seeds) if seeds else list(profile_obj.seeds)
+setup = Setup.resolve(profile, data, drive_dir or None, results_dir, runs_dir)
+run_seeds = list(seeds) if seeds else list(setup.profile.seeds)
 size = size_label(n_patches)
-display(Markdown(banner(profile, data_name, data)))
+display(Markdown(banner(setup.profile.name, setup.data, setup.requested)))
 display(Markdown(f"**This page: {n_patches:,} labelled patches ({size}), seeds {run_seeds}.**"))
 
 # %% [markdown]
@@ -85,7 +83,7 @@ display(Markdown(f"**This page: {n_patches:,} labelled patches ({size}), seeds {
 # configuration of this page's runs (the GAN-CNN's; the CNN's differs only in `method`):
 
 # %% tags=["hide-input"]
-config = profile_obj.config("gan", n_patches, run_seeds[0], data_name)
+config = setup.config("gan", n_patches, run_seeds[0])
 display(pd.DataFrame({"value": {k: str(v) for k, v in config.to_json().items()}}))
 epochs = config.total_iterations / config.iterations_per_epoch
 print(
@@ -108,45 +106,17 @@ print(
 #
 # ## Runs
 #
-# `ganseg_lib.experiment.grid.run_grid` trains and evaluates every (method, seed) of this size that has no
-# record yet, resumes interrupted runs from their checkpoints, and skips recorded ones. Failed
-# runs (a NaN or Inf loss) are recorded as failed and never averaged.
+# `run_grid` (`ganseg_lib.experiment.grid`) trains and evaluates every (method, seed) of this
+# size that has no record yet, resumes interrupted runs from their checkpoints, and skips
+# recorded ones. Failed runs (a NaN or Inf loss) are recorded as failed and never averaged.
 
-# %%
-dev = resolve_device(device)
-print(f"device: {dev}" + (f" ({torch.get_num_threads()} CPU threads)" if dev.type == "cpu" else ""))
-paths = run_grid(
-    profile_obj,
-    data_name,
-    drive_dir_opt,
-    sizes=[n_patches],
-    seeds=run_seeds,
-    methods=methods,
-    runs_dir=runs_dir,
-    results_dir=results_dir,
-    device=device,
-)
+# %% tags=["hide-output"]
+paths = run_grid(setup, sizes=[n_patches], seeds=run_seeds, methods=methods, device=device)
 
 # %% tags=["hide-input"]
-records = [read_record(p) for p in paths if p.is_file()]
-rows = []
-for rec in records:
-    cfg, ev, tr = rec["config"], rec.get("evaluation") or {}, rec.get("training") or {}
-    rows.append(
-        {
-            "method": plots.METHOD_LABELS[cfg["method"]],
-            "seed": cfg["seed"],
-            "status": rec["status"],
-            "iterations": cfg["iterations"] or f"{cfg['epochs']} epochs",
-            "train s": rec["timing"].get("train_seconds"),
-            "patches/s": tr.get("mean_patches_per_s"),
-            "best val AUC": tr.get("best_val_auc"),
-            "test mean AUC": ev.get("mean_auc"),
-            "test pooled AUC": ev.get("pooled_auc"),
-            "device": device_label(rec),
-        }
-    )
-display(pd.DataFrame(rows))
+runs = load_results(setup.results_dir, setup.profile.name, setup.data)
+runs = runs[runs["n_patches"] == n_patches]
+display(run_table(runs))
 
 # %% [markdown]
 # The test AUCs are analysed in the results chapter, across sizes and seeds. The figures below
@@ -155,24 +125,22 @@ display(pd.DataFrame(rows))
 
 # %% tags=["remove-input"]
 folders = {
-    (m, s): run_folder(runs_dir, profile, data_name, m, n_patches, s)
-    for m in methods
-    for s in run_seeds
+    (m, s): setup.run_folder(setup.config(m, n_patches, s)) for m in methods for s in run_seeds
 }
 histories = {m: [] for m in methods}
 missing = []
 for (m, _seed), folder in folders.items():
-    if (folder / "history.jsonl").is_file():
-        histories[m].append(read_history(folder))
+    if folder.history.is_file():
+        histories[m].append(folder.read_history())
     else:
-        missing.append(folder.name)
+        missing.append(folder.path.name)
 if missing:
     display(
         Markdown(
-            f"**Run folders missing** for {', '.join(missing)} (under `{runs_dir}`): these "
-            "runs have records, but their folders are not here (records are committed, run "
-            "folders are not). The loss curves and samples below show only the runs whose "
-            "folders exist; the validation AUC curves come from the records, which keep them."
+            f"**Run folders missing** for {', '.join(missing)}: these runs have records, but "
+            "their folders are not here (records are committed, run folders are not). The loss "
+            "curves and samples below show only the runs whose folders exist; the validation "
+            "AUC curves come from the records, which keep them."
         )
     )
 
@@ -189,7 +157,7 @@ if any(histories.values()):
     plots.show(
         plots.plot_training_curves(
             {m: h for m, h in histories.items() if h},
-            title=f"training on {size} labelled patches ({data_name}, profile {profile})",
+            title=f"training on {size} labelled patches ({setup.data}, profile {profile})",
         )
     )
 else:
@@ -197,10 +165,9 @@ else:
 
 # %% tags=["hide-input"]
 curves = {m: [] for m in methods}
-for rec in records:
-    curve = (rec.get("training") or {}).get("val_auc_curve")
-    if curve:
-        curves[rec["config"]["method"]].append(curve)
+for rec in runs["record"]:
+    if rec.training.get("val_auc_curve") and rec.config.method in curves:
+        curves[rec.config.method].append(rec.training["val_auc_curve"])
 if any(curves.values()):
     plots.show(
         plots.plot_validation_auc(
@@ -225,17 +192,17 @@ else:
 
 # %% tags=["hide-input"]
 gan_folder = folders.get(("gan", run_seeds[0]))
-samples = read_samples(gan_folder) if gan_folder is not None else {}
+samples = gan_folder.read_samples() if gan_folder is not None else {}
 if samples:
-    train_records, _ = split_validation(load_split(data_name, "training", drive_dir_opt))
-    real = make_patch_set(train_records, PatchParams(n_patches=16, seed=run_seeds[0]), data_name)
+    train_images, _ = setup.training_images()
+    real = make_patch_set(train_images, PatchParams(n_patches=16, seed=run_seeds[0]), setup.data)
     grids = {f"iteration {it:,}": samples[it] for it in pick_iterations(list(samples), 3)}
     grids["real patches"] = real.patches
     plots.show(
         plots.plot_samples(
             grids,
             ncols=4,
-            title=f"generator samples during training on {size} patches ({gan_folder.name})",
+            title=f"generator samples during training on {size} patches ({gan_folder.path.name})",
         )
     )
 else:

@@ -28,7 +28,9 @@ from bench.run import make_settings, parse_args
 from bench.timing import Plan, Timing, measure
 from ganseg_lib.model.dense import predict_dense_logits
 from ganseg_lib.model.networks import DCNet, Generator, flops_per_patch
-from ganseg_lib.train.training import TrainConfig, build_state, train_step
+from ganseg_lib.train.checkpoint import build_state
+from ganseg_lib.train.config import TrainConfig
+from ganseg_lib.train.step import train_step
 
 # --- FLOP accounting ---------------------------------------------------------------------------
 

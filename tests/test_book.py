@@ -63,7 +63,9 @@ def test_colab_copies_are_in_sync():
 
 
 def test_training_chapter_runs_once_per_size(tmp_path):
-    runs = book.plan("smoke", "phantom", "", tmp_path, tmp_path, (15_000, 30_000, 150_000))
+    from ganseg_lib.experiment.setup import Setup
+
+    runs = book.plan(Setup.resolve("cpu", "phantom", None, tmp_path, tmp_path))
     names = [r.output.name for r in runs]
     assert names.count("04_training_n30000.ipynb") == 1 and len(names) == 8
     assert [r.parameters["n_patches"] for r in runs if "n_patches" in r.parameters] == [
@@ -71,6 +73,8 @@ def test_training_chapter_runs_once_per_size(tmp_path):
         30_000,
         150_000,
     ]
+    for run in runs:  # each chapter gets only the parameters it declares
+        assert set(run.parameters) <= book.chapter_parameters(run.source)
 
 
 @pytest.mark.slow

@@ -12,15 +12,13 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ganseg_lib.data.patches import extract_patches, pad_reflect
 from ganseg_lib.model.dense import (
     dense_tile_rows,
-    extract_patch_at,
-    extract_patches,
     predict_dense,
     predict_dense_logits,
     predict_patchwise,
     predict_patchwise_logits,
-    reflect_pad,
 )
 from ganseg_lib.model.networks import DCNet, vessel_probability
 
@@ -54,35 +52,18 @@ def random_image(h: int, w: int, seed: int, kind: str = "noise") -> np.ndarray:
 
 def test_patch_convention_centres_the_pixel_at_32():
     image = random_image(50, 70, 0)
-    padded = reflect_pad(image)
-    assert padded.shape == (50 + 63, 70 + 63)
-    for r, c in [(0, 0), (49, 69), (10, 40), (33, 5)]:
-        patch = extract_patch_at(padded, r, c)
+    assert pad_reflect(image).shape == (50 + 63, 70 + 63)
+    pixels = np.array([(0, 0), (49, 69), (10, 40), (33, 5)])
+    for patch, (r, c) in zip(extract_patches(image, pixels), pixels):
         assert patch.shape == (64, 64)
         assert patch[32, 32] == image[r, c]
     # an interior pixel: rows r−32 … r+31, columns c−32 … c+31, untouched by the padding
     big = random_image(100, 100, 9)
-    np.testing.assert_array_equal(extract_patch_at(reflect_pad(big), 40, 35), big[8:72, 3:67])
+    np.testing.assert_array_equal(extract_patches(big, np.array([[40, 35]]))[0], big[8:72, 3:67])
     # the corner pixel: reflection without repeating the edge (numpy "reflect")
-    corner = extract_patch_at(padded, 0, 0)
+    corner = extract_patches(image, np.array([[0, 0]]))[0]
     assert corner[31, 32] == image[1, 0] and corner[0, 32] == image[32, 0]
     assert corner[32, 63] == image[0, 31]
-
-
-def test_patch_convention_is_the_patch_samplers():
-    from ganseg_lib.data.patches import pad_reflect
-
-    image = random_image(45, 61, 1)
-    np.testing.assert_array_equal(reflect_pad(image), pad_reflect(image))
-
-
-def test_extract_patches_matches_single_extraction():
-    image = random_image(40, 57, 2)
-    pixels = np.array([[0, 0], [39, 56], [20, 3], [5, 50]])
-    patches = extract_patches(image, pixels)
-    padded = reflect_pad(image)
-    for patch, (r, c) in zip(patches, pixels):
-        np.testing.assert_array_equal(patch, extract_patch_at(padded, r, c))
 
 
 @pytest.mark.parametrize("norm", ["final", "instance"])

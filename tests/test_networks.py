@@ -10,10 +10,6 @@ from scipy.special import softmax
 from torch import nn
 
 from ganseg_lib.model.networks import (
-    BACKGROUND,
-    FAKE,
-    NOISE_DIM,
-    VESSEL,
     DCNet,
     Generator,
     count_parameters,
@@ -22,6 +18,7 @@ from ganseg_lib.model.networks import (
     predict_label,
     vessel_probability,
 )
+from ganseg_lib.paper import BACKGROUND, FAKE, NOISE_DIM, VESSEL
 
 
 def generator_params(w: int) -> int:

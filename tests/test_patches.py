@@ -19,7 +19,7 @@ from ganseg_lib.data.patches import (
     make_patch_set,
 )
 from ganseg_lib.data.preprocessing import preprocess
-from ganseg_lib.errors import DataError
+from ganseg_lib.errors import ConfigError, DataError
 from tests.conftest import toy_record
 
 RECORDS = [toy_record(96, 80, seed=s) for s in range(3)]
@@ -93,7 +93,7 @@ def test_too_many_patches_is_a_clear_error():
 
 
 def test_bad_n_patches():
-    with pytest.raises(DataError, match="n_patches must be an integer >= 2"):
+    with pytest.raises(ConfigError, match="n_patches must be an integer >= 2"):
         PatchParams(1)
 
 

@@ -20,10 +20,15 @@ from ganseg_lib.data.drive import read_drive_image
 from ganseg_lib.data.patches import sample_patch_centers
 from ganseg_lib.data.user_image import read_user_image
 from ganseg_lib.errors import DataError
-from ganseg_lib.evaluate.results import read_record, write_record
+from ganseg_lib.evaluate.record import RunRecord, read_record, write_record
 from ganseg_lib.experiment.grid import cell_lock, run_grid
-from ganseg_lib.train import training
-from ganseg_lib.train.training import Diverged, detect_collapse, read_checkpoint
+from ganseg_lib.experiment.setup import Setup
+from ganseg_lib.train import step
+from ganseg_lib.train.checkpoint import read_checkpoint
+from ganseg_lib.train.config import TrainConfig
+from ganseg_lib.train.loop import RunData, train
+from ganseg_lib.train.monitor import Diverged, detect_collapse
+from ganseg_lib.train.validation import ValidationSet
 from tests.test_drive import write_fake_drive
 
 
@@ -45,21 +50,22 @@ def test_nan_loss_stops_the_run_as_failed(tmp_path, monkeypatch):
     from ganseg_lib.data.patches import PatchParams, make_patch_set
     from tests.test_training import TRAIN, VAL, tiny
 
-    data = training.RunData(
-        make_patch_set(TRAIN, PatchParams(200)), training.ValidationSet.from_records(VAL, 128, 0)
-    )
-    real = training.loss_classification
+    data = RunData(make_patch_set(TRAIN, PatchParams(200)), ValidationSet.from_records(VAL, 128, 0))
+    real = step.loss_classification
     monkeypatch.setattr(
-        training, "loss_classification", lambda logits, y: real(logits, y) * float("nan")
+        step, "loss_classification", lambda logits, y: real(logits, y) * float("nan")
     )
     with pytest.raises(Diverged, match="non-finite L_c at iteration 1"):
-        training.train(tiny("cnn"), tmp_path / "r", data, log=lambda *a: None)
+        train(tiny("cnn"), tmp_path / "r", data, log=lambda *a: None)
 
 
 def test_record_checksum_detects_edits(tmp_path):
     path = tmp_path / "r.json"
-    write_record(path, {"format": 1, "status": "ok", "evaluation": {"mean_auc": 0.9}})
-    assert read_record(path)["evaluation"]["mean_auc"] == 0.9
+    config = TrainConfig("cnn", "phantom", 200, iterations=1)
+    record = RunRecord("smoke", "ok", config, "runs/x", {}, {}, {}, evaluation={"mean_auc": 0.9})
+    write_record(path, record)
+    assert read_record(path).evaluation["mean_auc"] == 0.9
+    assert read_record(path) == record
     rec = json.loads(path.read_text())
     rec["evaluation"]["mean_auc"] = 0.99
     path.write_text(json.dumps(rec))
@@ -71,16 +77,14 @@ def test_truncated_checkpoint_is_reported(tmp_path):
     from ganseg_lib.data.patches import PatchParams, make_patch_set
     from tests.test_training import TRAIN, VAL, tiny
 
-    data = training.RunData(
-        make_patch_set(TRAIN, PatchParams(200)), training.ValidationSet.from_records(VAL, 128, 0)
-    )
-    training.train(tiny("cnn"), tmp_path / "r", data, log=lambda *a: None)
+    data = RunData(make_patch_set(TRAIN, PatchParams(200)), ValidationSet.from_records(VAL, 128, 0))
+    train(tiny("cnn"), tmp_path / "r", data, log=lambda *a: None)
     path = tmp_path / "r" / "checkpoint.pt"
     path.write_bytes(path.read_bytes()[:1000])
     with pytest.raises(DataError, match="corrupted"):
         read_checkpoint(path)
     with pytest.raises(DataError, match="corrupted"):
-        training.train(tiny("cnn"), tmp_path / "r", data, resume=True, log=lambda *a: None)
+        train(tiny("cnn"), tmp_path / "r", data, resume=True, log=lambda *a: None)
 
 
 def test_a_cell_lock_is_exclusive_and_released(tmp_path):
@@ -97,27 +101,18 @@ def test_a_cell_lock_is_exclusive_and_released(tmp_path):
 @pytest.mark.slow
 def test_grid_runners_share_cells_and_skip_recorded_ones(tmp_path):
     """A cell locked by another runner is left to it; a later runner finds it recorded."""
-    from ganseg_lib.train.profiles import get_profile
-
-    profile = get_profile("smoke")
-    kw = dict(
-        data="phantom",
-        sizes=[200],
-        seeds=[0],
-        runs_dir=tmp_path / "runs",
-        results_dir=tmp_path / "results",
-        device="cpu",
-    )
+    setup = Setup.resolve("smoke", "phantom", None, tmp_path / "results", tmp_path / "runs")
+    kw = dict(sizes=[200], seeds=[0], device="cpu")
     lines = []
     with cell_lock(tmp_path / "results", "smoke", "phantom", "gan-n200-s0") as held:
         assert held  # as if another runner were training the GAN-CNN cell
-        paths = run_grid(profile, log=lines.append, **kw)
+        paths = run_grid(setup, log=lines.append, **kw)
     assert [p.name for p in paths] == ["gan-n200-s0.json", "cnn-n200-s0.json"]
     assert any("gan-n200-s0: another grid runner is working on it" in x for x in lines)
-    assert not paths[0].exists() and read_record(paths[1])["status"] == "ok"
+    assert not paths[0].exists() and read_record(paths[1]).status == "ok"
     lines.clear()
-    run_grid(profile, log=lines.append, **kw)  # the other runner "died": this one takes over
-    assert read_record(paths[0])["status"] == "ok"
+    run_grid(setup, log=lines.append, **kw)  # the other runner "died": this one takes over
+    assert read_record(paths[0]).status == "ok"
     assert any("cnn-n200-s0: recorded, skipped" in x for x in lines)
 
 
@@ -246,18 +241,18 @@ def test_nan_in_a_probability_map_is_refused():
 
 def test_same_seed_same_record_numbers(tmp_path):
     from ganseg_lib.data.patches import PatchParams, make_patch_set
-    from ganseg_lib.evaluate.results import EvalData, evaluate_run
+    from ganseg_lib.evaluate.run import EvalData, evaluate_run
     from tests.conftest import toy_record
     from tests.test_training import TRAIN, VAL, tiny
 
-    data = training.RunData(
+    data = RunData(
         make_patch_set(TRAIN, PatchParams(200, seed=1)),
-        training.ValidationSet.from_records(VAL, 128, 0),
+        ValidationSet.from_records(VAL, 128, 0),
     )
     test = [toy_record(96, 80, seed=s, split="test") for s in (20, 21)]
     records = []
     for name in ("a", "b"):
-        training.train(tiny("gan"), tmp_path / name, data, log=lambda *a: None)
+        train(tiny("gan"), tmp_path / name, data, log=lambda *a: None)
         path = evaluate_run(
             tmp_path / name,
             EvalData(test, VAL),
@@ -266,8 +261,8 @@ def test_same_seed_same_record_numbers(tmp_path):
             log=lambda *a: None,
         )
         records.append(read_record(path))
-    assert records[0]["evaluation"] == records[1]["evaluation"]
-    assert records[0]["training"]["val_auc_curve"] == records[1]["training"]["val_auc_curve"]
+    assert records[0].evaluation == records[1].evaluation
+    assert records[0].training["val_auc_curve"] == records[1].training["val_auc_curve"]
 
 
 def test_mask_saved_as_rgb_png_still_loads_or_fails_clearly(tmp_path):

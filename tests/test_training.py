@@ -12,16 +12,12 @@ import torch
 from ganseg_lib.cli import main
 from ganseg_lib.data.patches import PatchParams, make_patch_set
 from ganseg_lib.errors import ConfigError, DataError
-from ganseg_lib.train.training import (
-    RunData,
-    TrainConfig,
-    ValidationSet,
-    load_dcnet,
-    read_checkpoint,
-    read_history,
-    threads_label,
-    train,
-)
+from ganseg_lib.train.checkpoint import load_dcnet, read_checkpoint
+from ganseg_lib.train.config import TrainConfig
+from ganseg_lib.train.device import threads_label
+from ganseg_lib.train.loop import RunData, train
+from ganseg_lib.train.run_folder import RunFolder
+from ganseg_lib.train.validation import ValidationSet
 from tests.conftest import toy_record
 
 TRAIN = [toy_record(96, 80, seed=s) for s in range(3)]
@@ -83,7 +79,10 @@ def test_resume_gives_the_uninterrupted_weights(tmp_path, toy_data, method):
     assert read_checkpoint(tmp_path / "cut" / "checkpoint.pt")["iteration"] == 3
     train(config, tmp_path / "cut", toy_data, resume=True, log=lambda *a: None)
     assert_same_weights(tmp_path / "full", tmp_path / "cut")
-    full, cut = read_history(tmp_path / "full"), read_history(tmp_path / "cut")
+    full, cut = (
+        RunFolder(tmp_path / "full").read_history(),
+        RunFolder(tmp_path / "cut").read_history(),
+    )
     assert [h["iteration"] for h in cut] == [3, 6, 7]
     for a, b in zip(full, cut):
         assert a["L_c"] == b["L_c"] and a["val_auc"] == b["val_auc"]
@@ -91,7 +90,7 @@ def test_resume_gives_the_uninterrupted_weights(tmp_path, toy_data, method):
 
 def test_history_and_samples(tmp_path, toy_data):
     train(tiny("gan"), tmp_path / "r", toy_data, log=lambda *a: None)
-    hist = read_history(tmp_path / "r")
+    hist = RunFolder(tmp_path / "r").read_history()
     assert [h["iteration"] for h in hist] == [3, 6]
     for key in ("L_c", "L_adv", "L_G", "real_acc", "fake_detect", "val_auc", "patches_per_s"):
         assert np.isfinite(hist[-1][key]), key
@@ -106,7 +105,7 @@ def test_lr_decays_by_08_every_20_epochs(tmp_path, toy_data):
     # 200 patches / batch 16 = 13 iterations per epoch; decay every 0.2 epochs = 3 iterations
     config = tiny("cnn", iterations=9, decay_every_epochs=0.2)
     train(config, tmp_path / "r", toy_data, log=lambda *a: None)
-    lrs = [h["lr"] for h in read_history(tmp_path / "r")]
+    lrs = [h["lr"] for h in RunFolder(tmp_path / "r").read_history()]
     assert lrs == pytest.approx([1e-4 * 0.8, 1e-4 * 0.8**2, 1e-4 * 0.8**3])
 
 
@@ -131,16 +130,18 @@ def test_corrupted_checkpoint_is_reported_not_loaded(tmp_path, toy_data):
 @pytest.mark.parametrize(
     "kw, message",
     [
-        (dict(method="vae"), "--method must be one of"),
-        (dict(n_patches=1), "--n-patches must be an integer >= 2"),
-        (dict(iterations=None), "exactly one of --iterations and --epochs"),
-        (dict(epochs=2.0), "exactly one of --iterations and --epochs"),
-        (dict(norm="batch"), "--norm must be one of"),
+        (dict(method="vae"), "method must be one of"),
+        (dict(n_patches=1), "n_patches must be an integer >= 2"),
+        (dict(iterations=None), "give exactly one of iterations and epochs"),
+        (dict(epochs=2.0), "give exactly one of iterations and epochs"),
+        (dict(norm="batch"), "norm must be one of"),
     ],
 )
-def test_bad_configurations(kw, message):
-    with pytest.raises(ConfigError, match=message):
+def test_bad_configurations_name_the_field(kw, message):
+    """The library names the configuration field; the command line names its flag (below)."""
+    with pytest.raises(ConfigError, match=f"^{message}") as err:
         tiny(**kw)
+    assert err.value.field == ("iterations" if "exactly" in message else message.split()[0])
 
 
 @pytest.mark.parametrize(
@@ -148,6 +149,7 @@ def test_bad_configurations(kw, message):
     [
         (["--method", "vae"], "--method must be one of"),
         (["--method", "gan", "--n-patches", "1"], "--n-patches must be an integer >= 2"),
+        (["--method", "gan", "--width", "0"], "--width must be an integer >= 1"),
         (["--method", "gan", "--data", "drive", "--drive-dir", "/nonexistent"], "does not exist"),
     ],
 )
@@ -186,7 +188,7 @@ def test_output_that_is_a_file(tmp_path, toy_data):
 @pytest.mark.parametrize("method", ["cnn", "gan"])
 def test_short_training_on_the_phantom_beats_chance(tmp_path, method):
     from ganseg_lib.data.phantom import load_phantom
-    from ganseg_lib.train.training import prepare_data
+    from ganseg_lib.train.loop import prepare_data
 
     records = load_phantom("training", n_images=6, seed=0)
     config = TrainConfig(
@@ -202,7 +204,7 @@ def test_short_training_on_the_phantom_beats_chance(tmp_path, method):
     )
     data = prepare_data(config, records[:5], records[5:])
     train(config, tmp_path / "r", data, log=lambda *a: None)
-    assert read_history(tmp_path / "r")[-1]["val_auc"] >= 0.9
+    assert RunFolder(tmp_path / "r").read_history()[-1]["val_auc"] >= 0.9
 
 
 def test_threads_label_names_one_thread_in_the_singular():

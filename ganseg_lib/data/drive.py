@@ -161,12 +161,16 @@ def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
-def read_manifest(path: Path | None = None) -> dict[str, str]:
-    """The shipped manifest: relative path → SHA-256 of every DRIVE file (hashes, not data)."""
+def read_manifest(path: Path | None = None, name: str = "drive.sha256") -> dict[str, str]:
+    """A manifest in ``sha256sum`` format: relative path → SHA-256 (hashes, not data); without
+    ``path``, the one shipped as ``ganseg_lib/data/manifests/<name>`` (DRIVE's by default)."""
     if path is None:
-        text = resources.files("ganseg_lib.data").joinpath("manifests/drive.sha256").read_text()
+        text = resources.files("ganseg_lib.data").joinpath(f"manifests/{name}").read_text()
     else:
-        text = Path(path).read_text()
+        try:
+            text = Path(path).read_text()
+        except OSError as err:
+            raise DataError(f"{path}: cannot read the manifest ({err})") from err
     manifest = {}
     for line in text.splitlines():
         if line.strip():
@@ -180,7 +184,11 @@ def verify_drive(drive_dir: str | os.PathLike, manifest: dict[str, str] | None =
     root = Path(drive_dir)
     if not root.is_dir():
         raise DataError(f"DRIVE folder {root} does not exist")
-    manifest = read_manifest() if manifest is None else manifest
+    return verify_manifest(root, read_manifest() if manifest is None else manifest)
+
+
+def verify_manifest(root: Path, manifest: dict[str, str]) -> list[str]:
+    """Compare the files under ``root`` with a manifest; one line per missing or differing file."""
     problems = []
     for name, digest in sorted(manifest.items()):
         path = root / name

@@ -32,15 +32,29 @@ from numpy.lib.stride_tricks import sliding_window_view
 from scipy import ndimage
 from skimage.morphology import disk, skeletonize
 
-from ganseg_lib.data.preprocessing import ClaheParams, preprocess, to_unit_range
+from ganseg_lib.data.preprocessing import ClaheParams, preprocess
 from ganseg_lib.data.record import FundusRecord
-from ganseg_lib.errors import DataError
+from ganseg_lib.deviations import deviation
+from ganseg_lib.errors import DataError, require_int
+from ganseg_lib.paper import LABEL_BACKGROUND, LABEL_VESSEL, PATCH_SIZE
 
-PATCH_SIZE = 64
 HALF = PATCH_SIZE // 2
-PAD = ((HALF, PATCH_SIZE - HALF - 1), (HALF, PATCH_SIZE - HALF - 1))  # ((32, 31), (32, 31))
-DILATION_RADIUS = 3
-VESSEL, BACKGROUND = 1, 0
+PAD = deviation(
+    ((HALF, PATCH_SIZE - HALF - 1), (HALF, PATCH_SIZE - HALF - 1)),  # ((32, 31), (32, 31))
+    aspect="patch labels and borders",
+    paper="label of the central pixel",
+    ours="label of the central pixel (index (32, 32) of the 64×64 patch); reflect padding "
+    "{value} at the image border; centres inside the FOV",
+    reason="the slides do not say how border pixels get a full patch",
+)
+DILATION_RADIUS = deviation(
+    3,
+    aspect="dilation radius for background centres",
+    paper="not given",
+    ours="disk of radius {value} px",
+    reason="keeps background centres off the uncertain vessel edges while sampling close to the "
+    "vessels",
+)
 
 
 def vessel_centres(vessels: np.ndarray, fov: np.ndarray) -> np.ndarray:
@@ -109,10 +123,8 @@ class PatchParams:
     clahe: ClaheParams = field(default_factory=ClaheParams)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.n_patches, int | np.integer) or self.n_patches < 2:
-            raise DataError(f"n_patches must be an integer >= 2, got {self.n_patches!r}")
-        if self.dilation_radius < 0:
-            raise DataError(f"dilation_radius must be >= 0, got {self.dilation_radius}")
+        require_int("n_patches", self.n_patches, 2)
+        require_int("dilation_radius", self.dilation_radius, 0)
 
 
 @dataclass(frozen=True, eq=False)
@@ -129,10 +141,6 @@ class PatchSet:
 
     def __len__(self) -> int:
         return len(self.labels)
-
-    def as_float(self) -> np.ndarray:
-        """Patches in the network's range [-1, 1], float32."""
-        return to_unit_range(self.patches)
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write an ``.npz`` atomically (temporary file, then rename)."""
@@ -176,17 +184,17 @@ def sample_patch_centers(
     ``centers`` (N,2), ``labels`` (N,), ``image_index`` (N,), shuffled with ``seed``.
     """
     rng = np.random.default_rng(seed)
-    wanted = {VESSEL: n_patches - n_patches // 2, BACKGROUND: n_patches // 2}
+    wanted = {LABEL_VESSEL: n_patches - n_patches // 2, LABEL_BACKGROUND: n_patches // 2}
     centers, labels, index = [], [], []
-    for label, slot in ((VESSEL, 0), (BACKGROUND, 1)):
+    for label, slot in ((LABEL_VESSEL, 0), (LABEL_BACKGROUND, 1)):
         flat = [np.flatnonzero(masks[slot]) for masks in centre_masks]
         available = np.array([len(f) for f in flat])
         if wanted[label] > available.sum():
-            name = "vessel (skeleton)" if label == VESSEL else "background"
+            name = "vessel (skeleton)" if label == LABEL_VESSEL else "background"
             raise DataError(
                 f"n_patches={n_patches} needs {wanted[label]} {name} centres, but the "
                 f"{len(flat)} images have only {available.sum()}: "
-                f"request at most {2 * available.sum() + (label == VESSEL)} patches"
+                f"request at most {2 * available.sum() + (label == LABEL_VESSEL)} patches"
             )
         alloc = allocate(available, wanted[label], rng)
         for i, (f, k) in enumerate(zip(flat, alloc)):

@@ -18,6 +18,7 @@ import numpy as np
 from skimage.exposure import equalize_adapthist
 
 from ganseg_lib.data.record import FundusRecord
+from ganseg_lib.deviations import declare
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,16 @@ class ClaheParams:
     clip_limit: float = 0.01
     kernel_size: int = 64
     nbins: int = 256
+
+
+declare(
+    aspect="CLAHE parameters",
+    paper="not given",
+    ours=f"clip limit {ClaheParams.clip_limit}, kernel {ClaheParams.kernel_size} px, "
+    f"{ClaheParams.nbins} bins (scikit-image), result quantised to 8 bits",
+    reason="a tile several vessel widths across flattens uneven illumination without flattening "
+    "vessels",
+)
 
 
 @dataclass(frozen=True, eq=False)

@@ -1,8 +1,8 @@
 """The record every data source returns: one fundus image with its ground truth and field of view.
 
-DRIVE (``ganseg_lib.data.drive``) and the synthetic phantom (``ganseg_lib.data.phantom``) both produce
-:class:`FundusRecord`, so every later step (preprocessing, patch sampling, evaluation) is written
-once for both.
+DRIVE (``ganseg_lib.data.drive``) and the synthetic phantom (``ganseg_lib.data.phantom``) both
+produce :class:`FundusRecord`, so every later step (preprocessing, patch sampling, evaluation)
+is written once for both.
 """
 
 from __future__ import annotations

@@ -1,9 +1,11 @@
 """A user's own fundus image for ``ganseg predict``: reading, checking, and a derived FOV mask.
 
-Without a FOV mask, the field of view is derived from the red channel, which is the brightest
-inside the camera's aperture and near black outside it: Gaussian smoothing (σ = 2 px), Otsu's
-threshold, the largest connected component with its holes filled, and an erosion by 3 px that
-keeps the bright rim of the aperture out of the mask.
+Without a FOV mask, the field of view is derived by :func:`ganseg_lib.data.fov.derive_fov`: a
+threshold just above the black frame around the camera's aperture, relative to the image's own
+contrast (so that dark or unevenly lit images keep their whole retina), the largest component with
+its holes filled, and its convex hull. An earlier version (Otsu's threshold on the red channel and
+a 3 px erosion) cut dark parts of the retina out of the mask: on CHASE_DB1 it lost up to 18 % of an
+image's annotated vessel pixels.
 """
 
 from __future__ import annotations
@@ -13,10 +15,8 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image
-from scipy import ndimage
-from skimage.filters import gaussian, threshold_otsu
-from skimage.morphology import disk
 
+from ganseg_lib.data import fov as fov_module
 from ganseg_lib.data.record import FundusRecord
 from ganseg_lib.errors import DataError
 
@@ -51,28 +51,26 @@ def read_user_image(path: str | os.PathLike) -> np.ndarray:
 
 
 def derive_fov(rgb: np.ndarray) -> np.ndarray:
-    """A field-of-view mask from the red channel (see the module docstring)."""
-    red = gaussian(rgb[..., 0].astype(float), sigma=2, preserve_range=True)
-    if np.ptp(red) < 1:
-        return np.ones(red.shape, bool)  # a uniform image: no aperture to find
-    mask = red > threshold_otsu(red)
-    labels, n = ndimage.label(mask)
-    if n == 0:
-        return np.ones(red.shape, bool)
-    largest = labels == (np.argmax(np.bincount(labels.ravel())[1:]) + 1)
-    filled = ndimage.binary_fill_holes(largest)
-    eroded = ndimage.binary_erosion(filled, structure=disk(3))
-    return eroded if eroded.any() else filled
+    """A field-of-view mask of an RGB fundus image (:func:`ganseg_lib.data.fov.derive_fov`)."""
+    return fov_module.derive_fov(rgb)
+
+
+def read_fov_mask(mask: str | os.PathLike, shape: tuple[int, int]) -> np.ndarray:
+    """A user's FOV mask (any image; non-zero = inside), checked against the image's size."""
+    try:
+        with Image.open(mask) as im:
+            fov = np.asarray(im.convert("L")) > 0
+    except Exception as err:  # PIL raises OSError, SyntaxError, ValueError... on bad files
+        raise DataError(f"{mask}: cannot be read as a mask ({type(err).__name__}: {err})") from err
+    if fov.shape != tuple(shape):
+        raise DataError(f"{mask}: size {fov.shape} differs from the image {tuple(shape)}")
+    if not fov.any():
+        raise DataError(f"{mask}: the field-of-view mask is empty")
+    return fov
 
 
 def user_record(path: str | os.PathLike, mask: str | os.PathLike | None = None) -> FundusRecord:
     """A :class:`FundusRecord` of a user's image (no ground truth: ``vessels`` is all False)."""
     rgb = read_user_image(path)
-    if mask is None:
-        fov = derive_fov(rgb)
-    else:
-        with Image.open(mask) as im:
-            fov = np.asarray(im.convert("L")) > 0
-        if fov.shape != rgb.shape[:2]:
-            raise DataError(f"{mask}: size {fov.shape} differs from the image {rgb.shape[:2]}")
+    fov = derive_fov(rgb) if mask is None else read_fov_mask(mask, rgb.shape[:2])
     return FundusRecord(Path(path).stem, "test", rgb, np.zeros(fov.shape, bool), fov)

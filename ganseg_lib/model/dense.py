@@ -41,12 +41,12 @@ import torch
 import torch.nn.functional as F
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ganseg_lib.data import patches
 from ganseg_lib.data.patches import (
     HALF as PAD_BEFORE,  # 32: the pixel sits at index 32 of its patch
 )
 from ganseg_lib.data.patches import pad_reflect
-from ganseg_lib.model.networks import PATCH_SIZE, DCNet, vessel_probability
+from ganseg_lib.model.networks import DCNet, vessel_probability
+from ganseg_lib.paper import PATCH_SIZE
 
 # The DC net's receptive field: conv3 output 5 uses conv1 outputs up to 29, i.e. input pixels up
 # to 2·29 + 3 = 61; patch pixels 62 and 63 never influence the score.
@@ -55,22 +55,10 @@ CONV3_HALO = 8 * (6 - 1)  # extra conv3 rows a tile needs: the classifier's dila
 HEAD_CHANNEL_CHUNK = 16  # channels of the dense head processed at once (bounds its temporaries)
 
 
-def reflect_pad(image: np.ndarray) -> np.ndarray:
-    """Pad an H×W image by numpy reflection ((32, 31), (32, 31)) → (H + 63)×(W + 63)."""
+def _padded(image: np.ndarray) -> np.ndarray:
+    """The float32 image reflect-padded as the patch sampler pads it (:func:`pad_reflect`)."""
     _check_image(image)
     return pad_reflect(np.asarray(image, dtype=np.float32))
-
-
-def extract_patch_at(padded: np.ndarray, r: int, c: int) -> np.ndarray:
-    """The 64×64 patch of pixel (r, c) of the image that ``padded`` = ``reflect_pad(image)``."""
-    return padded[r : r + PATCH_SIZE, c : c + PATCH_SIZE]
-
-
-def extract_patches(image: np.ndarray, pixels: np.ndarray) -> np.ndarray:
-    """(M, 64, 64) float32 patches centred at ``pixels`` (M, 2) = (row, col) of an H×W image."""
-    _check_image(image)
-    pixels = _check_pixels(pixels, image.shape)
-    return patches.extract_patches(np.asarray(image, dtype=np.float32), pixels)
 
 
 def predict_patchwise_logits(
@@ -91,7 +79,7 @@ def predict_patchwise_logits(
         rows, cols = np.meshgrid(np.arange(height), np.arange(width), indexing="ij")
         pixels = np.stack([rows.ravel(), cols.ravel()], axis=1)
     pixels = _check_pixels(pixels, image.shape)
-    windows = sliding_window_view(reflect_pad(image), (PATCH_SIZE, PATCH_SIZE))
+    windows = sliding_window_view(_padded(image), (PATCH_SIZE, PATCH_SIZE))
     param = next(dcnet.parameters())
     # a float64 copy of the net gives a float64 reference, used to judge float32 rounding
     dtype = np.float64 if param.dtype == torch.float64 else np.float32
@@ -102,9 +90,9 @@ def predict_patchwise_logits(
         with torch.inference_mode():
             for start in range(0, len(pixels), batch_size):
                 chunk = pixels[start : start + batch_size]
-                patches = torch.from_numpy(windows[chunk[:, 0], chunk[:, 1]])
-                patches = patches.to(device=param.device, dtype=param.dtype)
-                out[start : start + len(chunk)] = dcnet(patches[:, None]).cpu().numpy()
+                batch = torch.from_numpy(windows[chunk[:, 0], chunk[:, 1]])
+                batch = batch.to(device=param.device, dtype=param.dtype)
+                out[start : start + len(chunk)] = dcnet(batch[:, None]).cpu().numpy()
     finally:
         dcnet.train(was_training)
     return out.reshape(height, width, -1) if all_pixels else out
@@ -174,7 +162,7 @@ def predict_dense_logits(
         )
     if dcnet.final_norm.track_running_stats:
         raise ValueError("the final InstanceNorm2d must not track running statistics")
-    padded = reflect_pad(image)
+    padded = _padded(image)
     height, width = image.shape
     if tile is None:
         tile = dense_tile_rows(dcnet, height, width, max_memory_bytes)

@@ -2,7 +2,7 @@
 
 > The DC net is optimized to minimize both classification loss and adversarial loss.
 
-All losses take the DC net's logits over [vessel, background, fake] (``networks.VESSEL``,
+All losses take the DC net's logits over [vessel, background, fake] (``paper.VESSEL``,
 ``BACKGROUND``, ``FAKE``) and use ``log_softmax`` / ``logsumexp``, never the log of a probability,
 so they stay finite for logits of any size. Expectations are batch means.
 """
@@ -13,7 +13,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from ganseg_lib.model.networks import FAKE, K
+from ganseg_lib.paper import FAKE, K
 
 
 def _check(logits: Tensor, n_outputs: tuple[int, ...]) -> None:

@@ -1,0 +1,183 @@
+"""Evaluating one trained run on the test images and writing its record.
+
+:func:`evaluate_run` predicts every test image with the exact dense path, chooses the decision
+threshold on the validation images, computes the metrics of :mod:`ganseg_lib.evaluate.metrics` and
+writes the :class:`~ganseg_lib.evaluate.record.RunRecord`.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import time
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from ganseg_lib.data.record import FundusRecord
+from ganseg_lib.deviations import declare
+from ganseg_lib.errors import ConfigError
+from ganseg_lib.evaluate.metrics import choose_threshold, evaluate_maps, fov_pixels
+from ganseg_lib.evaluate.record import RunRecord, record_path, write_record
+from ganseg_lib.model.inference import predict_map
+from ganseg_lib.train.checkpoint import load_dcnet, read_checkpoint
+from ganseg_lib.train.config import TrainConfig
+from ganseg_lib.train.device import device_label
+from ganseg_lib.train.monitor import detect_collapse
+from ganseg_lib.train.run_folder import RunFolder
+
+PACKAGES = ("torch", "numpy", "scipy", "scikit-image", "scikit-learn", "ganseg")
+declare(
+    aspect="checkpoint evaluated",
+    paper="not stated",
+    ours="the last checkpoint of each run (no validation-based selection) in the replication; "
+    "the study also evaluates the checkpoint with the best validation AUC",
+    reason="the slides name no model selection; the last checkpoint needs no validation "
+    "decision, so that both methods are treated alike",
+)
+
+
+def provenance(device: torch.device) -> dict:
+    """Where and with what a record was made."""
+    try:
+        commit = (
+            subprocess.run(
+                ["git", "rev-parse", "HEAD"],
+                capture_output=True,
+                text=True,
+                timeout=10,
+                cwd=Path(__file__).resolve().parent,
+            ).stdout.strip()
+            or None
+        )
+    except (OSError, subprocess.SubprocessError):
+        commit = None
+    versions = {}
+    for pkg in PACKAGES:
+        try:
+            versions[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            versions[pkg] = None
+    return {
+        "git_commit": commit,
+        "versions": versions,
+        "device": device_label(device),
+        "python": platform.python_version(),
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+
+
+def history_summary(folder: RunFolder) -> dict:
+    """The record's summary of a run's history: last interval, best validation AUC, curve."""
+    hist = folder.read_history()
+    if not hist:
+        return {}
+    last = hist[-1]
+    aucs = [h["val_auc"] for h in hist if h.get("val_auc") is not None]
+    return {
+        "intervals": len(hist),
+        "final": {
+            k: last.get(k) for k in ("L_c", "L_adv", "L_G", "real_acc", "fake_detect", "val_auc")
+        },
+        "best_val_auc": max(aucs) if aucs else None,
+        "mean_patches_per_s": float(np.mean([h["patches_per_s"] for h in hist])),
+        "train_seconds": last.get("elapsed_s"),
+        "val_auc_curve": [[h["iteration"], h["val_auc"]] for h in hist],
+    }
+
+
+@dataclass(frozen=True)
+class EvalData:
+    """Test images and validation images of one data source (loaded once for many runs)."""
+
+    test: list[FundusRecord]
+    validation: list[FundusRecord]
+
+
+def evaluate_run(
+    run_dir: str | os.PathLike,
+    data: EvalData,
+    results_dir: str | os.PathLike = "results",
+    profile: str = "custom",
+    device: str = "cpu",
+    save_maps: str | os.PathLike | None = None,
+    log=print,
+) -> Path:
+    """Evaluate a finished run on the test images and write its record; return the path."""
+    folder = RunFolder(Path(run_dir))
+    if not folder.checkpoint.is_file():
+        raise ConfigError(f"{folder.path}: no checkpoint (not a run folder, or not trained yet)")
+    ckpt = read_checkpoint(folder.checkpoint)
+    config = TrainConfig.from_json(ckpt["config"])
+    if ckpt["iteration"] < config.total_iterations:
+        raise ConfigError(
+            f"{folder.path}: training stopped at iteration {ckpt['iteration']} of "
+            f"{config.total_iterations}; resume it before evaluating"
+        )
+    dev = torch.device(device)
+    dcnet = load_dcnet(folder.checkpoint, dev)
+    t0 = time.perf_counter()
+    val_maps = [predict_map(dcnet, r, dev) for r in data.validation]
+    val = [fov_pixels(m, r.vessels, r.fov) for m, r in zip(val_maps, data.validation)]
+    threshold = choose_threshold(
+        np.concatenate([v[0] for v in val]), np.concatenate([v[1] for v in val])
+    )
+    maps = []
+    for rec in data.test:
+        maps.append(predict_map(dcnet, rec, dev))
+        if save_maps is not None:
+            out = Path(save_maps)
+            out.mkdir(parents=True, exist_ok=True)
+            tmp = out / f"{rec.image_id}.tmp.npy"
+            np.save(tmp, maps[-1].astype(np.float32))
+            os.replace(tmp, out / f"{rec.image_id}.npy")
+    seconds = time.perf_counter() - t0
+    ev = evaluate_maps(
+        maps,
+        [r.vessels for r in data.test],
+        [r.fov for r in data.test],
+        [r.image_id for r in data.test],
+        threshold,
+    )
+    collapse = detect_collapse(folder.read_history())
+    record = RunRecord(
+        profile=profile,
+        status="failed" if collapse else "ok",
+        failure=collapse,
+        config=config,
+        run_dir=str(folder.path),
+        evaluation=ev.to_json(),
+        validation_threshold=threshold,
+        training=history_summary(folder),
+        timing={
+            "train_seconds": ckpt["elapsed"],
+            "eval_seconds": seconds,
+            "eval_seconds_per_image": seconds / (len(data.test) + len(data.validation)),
+        },
+        provenance=provenance(dev),
+    )
+    path = write_record(record_path(results_dir, profile, config), record)
+    log(
+        f"{config.cell}: mean AUC {ev.mean_auc:.4f} ± {ev.sd_auc:.4f}, pooled "
+        f"{ev.pooled_auc:.4f} ({seconds:.0f} s)"
+    )
+    return path
+
+
+def failed_record(profile: str, config: TrainConfig, folder: RunFolder, reason: str) -> RunRecord:
+    """The record of a run that diverged or collapsed: listed, never averaged."""
+    return RunRecord(
+        profile=profile,
+        status="failed",
+        failure=reason,
+        config=config,
+        run_dir=str(folder.path),
+        evaluation=None,
+        training=history_summary(folder),
+        timing={"train_seconds": None},
+        provenance=provenance(torch.device("cpu")),
+    )

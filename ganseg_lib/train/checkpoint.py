@@ -1,0 +1,141 @@
+"""The state of a run and its checkpoint: networks, optimisers, schedules and random state,
+written atomically with a SHA-256 so that a run resumes bit-for-bit and a damaged file is never
+loaded."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from ganseg_lib.errors import DataError
+from ganseg_lib.model.networks import DCNet, Generator
+from ganseg_lib.paper import K
+from ganseg_lib.train.config import TrainConfig
+from ganseg_lib.train.run_folder import RunFolder
+
+CHECKPOINT_FORMAT = 1
+
+
+@dataclass
+class RunState:
+    """What a checkpoint holds besides the config: models, optimisers, schedulers, RNG."""
+
+    iteration: int
+    dcnet: DCNet
+    generator: Generator | None
+    opt_d: torch.optim.Optimizer
+    opt_g: torch.optim.Optimizer | None
+    sched_d: torch.optim.lr_scheduler.LRScheduler
+    sched_g: torch.optim.lr_scheduler.LRScheduler | None
+    rng: torch.Generator
+    order: torch.Tensor  # the current epoch's permutation of the labelled patches
+    position: int  # next index into ``order``
+    elapsed: float  # training seconds so far
+
+
+def build_dcnet(config: TrainConfig) -> DCNet:
+    """The DC net of a configuration: K+1 outputs when it trains against fakes, else K."""
+    return DCNet(K + 1 if config.adversarial else K, width=config.width, norm=config.norm)
+
+
+def build_state(config: TrainConfig, device: torch.device) -> RunState:
+    """Fresh networks and optimisers, seeded from ``config.seed``."""
+    torch.manual_seed(config.seed)
+    dcnet = build_dcnet(config).to(device)
+    generator = Generator(config.g_width).to(device) if config.adversarial else None
+    step = max(1, round(config.decay_every_epochs * config.iterations_per_epoch))
+
+    def adam(params):
+        return torch.optim.Adam(params, lr=config.lr, betas=config.betas)
+
+    opt_d = adam(dcnet.parameters())
+    opt_g = adam(generator.parameters()) if generator is not None else None
+    sched_d = torch.optim.lr_scheduler.StepLR(opt_d, step, gamma=config.lr_decay)
+    sched_g = torch.optim.lr_scheduler.StepLR(opt_g, step, gamma=config.lr_decay) if opt_g else None
+    rng = torch.Generator().manual_seed(config.seed)
+    order = torch.randperm(config.n_patches, generator=rng)
+    return RunState(0, dcnet, generator, opt_d, opt_g, sched_d, sched_g, rng, order, 0, 0.0)
+
+
+def _state_dict(state: RunState, config: TrainConfig) -> dict:
+    def sd(x):
+        return x.state_dict() if x is not None else None
+
+    return {
+        "format": CHECKPOINT_FORMAT,
+        "config": config.to_json(),
+        "iteration": state.iteration,
+        "dcnet": sd(state.dcnet),
+        "generator": sd(state.generator),
+        "opt_d": sd(state.opt_d),
+        "opt_g": sd(state.opt_g),
+        "sched_d": sd(state.sched_d),
+        "sched_g": sd(state.sched_g),
+        "rng": state.rng.get_state(),
+        "order": state.order,
+        "position": state.position,
+        "elapsed": state.elapsed,
+    }
+
+
+def write_with_digest(path: Path, payload: bytes) -> None:
+    """Write ``<sha256 hex>\\n<payload>`` to a temporary file, fsync it, rename it over ``path``."""
+    digest = hashlib.sha256(payload).hexdigest()
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(digest.encode() + b"\n" + payload)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def save_checkpoint(path: Path, state: RunState, config: TrainConfig) -> None:
+    """Write atomically: serialise to memory, write a temporary file with its SHA-256, rename."""
+    buf = io.BytesIO()
+    torch.save(_state_dict(state, config), buf)
+    write_with_digest(Path(path), buf.getvalue())
+
+
+def read_checkpoint(path: Path, map_location: str | torch.device = "cpu") -> dict:
+    """Load a checkpoint after checking its SHA-256; a damaged file is reported, never loaded."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as err:
+        raise DataError(f"{path}: cannot read the checkpoint ({err})") from err
+    digest, sep, payload = raw.partition(b"\n")
+    if not sep or hashlib.sha256(payload).hexdigest().encode() != digest:
+        raise DataError(f"{path}: checkpoint is corrupted (SHA-256 mismatch); it was not loaded")
+    return torch.load(io.BytesIO(payload), map_location=map_location, weights_only=False)
+
+
+def load_state(ckpt: dict, config: TrainConfig, device: torch.device) -> RunState:
+    state = build_state(config, device)
+    state.dcnet.load_state_dict(ckpt["dcnet"])
+    state.opt_d.load_state_dict(ckpt["opt_d"])
+    state.sched_d.load_state_dict(ckpt["sched_d"])
+    if state.generator is not None:
+        state.generator.load_state_dict(ckpt["generator"])
+        state.opt_g.load_state_dict(ckpt["opt_g"])
+        state.sched_g.load_state_dict(ckpt["sched_g"])
+    state.rng.set_state(ckpt["rng"])
+    state.order = ckpt["order"]
+    state.position = ckpt["position"]
+    state.iteration = ckpt["iteration"]
+    state.elapsed = ckpt["elapsed"]
+    return state
+
+
+def load_dcnet(path: str | os.PathLike, device: str | torch.device = "cpu") -> DCNet:
+    """The trained DC net of a checkpoint (or of a run folder), in eval mode."""
+    path = Path(path)
+    if path.is_dir():
+        path = RunFolder(path).checkpoint
+    ckpt = read_checkpoint(path, device)
+    dcnet = build_dcnet(TrainConfig.from_json(ckpt["config"])).to(device)
+    dcnet.load_state_dict(ckpt["dcnet"])
+    return dcnet.eval()
