@@ -209,6 +209,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="predict at the image's own scale (default: its FOV diameter scaled to the model's)",
     )
+    predict.add_argument(
+        "--jobs", type=int, default=None, help="images predicted side by side (default: CPU cores)"
+    )
     predict.add_argument("--quiet", action="store_true", help="no progress bar")
     predict.add_argument("--device", default="cpu")
     predict.set_defaults(func=cmd_predict)
@@ -325,6 +328,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
         npy=args.npy,
         mask=args.mask,
         progress=not args.quiet,
+        jobs=args.jobs,
     )
     n = len(report.written)
     failed = f", {len(report.failed)} failed" if report.failed else ""

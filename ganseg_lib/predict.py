@@ -17,7 +17,8 @@ field of view (:func:`ganseg_lib.data.fov.derive_fov`) unless a mask is given, a
   others (``--threshold`` overrides either);
 * an overlay: the vessels painted over the image.
 
-The model is loaded once for all images. A bad file (missing, not an image, grayscale, tiny) is
+The model is loaded once for all images, which are predicted side by side, one per CPU core
+(``jobs``). A bad file (missing, not an image, grayscale, tiny) is
 reported in one line that names it and skipped; the others are still written.
 """
 
@@ -232,8 +233,9 @@ def output_stems(files: Sequence[Path]) -> list[str]:
 
 
 def _save_png(array: np.ndarray, path: Path) -> None:
+    """Write atomically, with zlib level 1 (several times faster to encode than the default 6)."""
     tmp = path.with_name(path.name + ".tmp.png")
-    Image.fromarray(array).save(tmp)
+    Image.fromarray(array).save(tmp, compress_level=1)
     os.replace(tmp, path)
 
 
@@ -291,6 +293,15 @@ def predict_one(
     return written
 
 
+def default_jobs() -> int:
+    """Images predicted side by side: one per available CPU core, at most 4."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(4, cores))
+
+
 def predict_files(
     predictor: Predictor,
     inputs: Sequence[str | os.PathLike],
@@ -301,13 +312,20 @@ def predict_files(
     mask: str | os.PathLike | None = None,
     progress: bool = True,
     warn: Callable[[str], None] | None = None,
+    jobs: int | None = None,
 ) -> PredictReport:
     """Predict every image of ``inputs`` (files or folders) into ``out_dir``, with a progress bar.
 
-    A file that fails is reported through ``warn`` in one line that names it and skipped.
+    ``jobs`` images (default :func:`default_jobs`) are predicted side by side by threads that
+    share the one loaded DC net, each with an equal share of torch's CPU threads: one image per
+    core parallelises the whole pipeline (decoding, FOV, CLAHE, PNG encoding), where torch's own
+    threads only parallelise the convolutions. A file that fails is reported through ``warn``
+    (default: standard error) in one line that names it, and skipped.
     """
     import time
+    from concurrent.futures import ThreadPoolExecutor
 
+    import torch
     from tqdm import tqdm
 
     out_dir = Path(out_dir)
@@ -316,9 +334,12 @@ def predict_files(
         raise DataError(f"no input files in {', '.join(str(p) for p in inputs)}")
     if mask is not None and len(files) != 1:
         raise ConfigError(f"--mask applies to one image, got {len(files)} inputs", "mask")
+    jobs = min(default_jobs() if jobs is None else jobs, len(files))
+    if jobs < 1:
+        raise ConfigError(f"--jobs must be >= 1, got {jobs}", "jobs")
     value, source = resolve_threshold(predictor, threshold)
     report = PredictReport(threshold=value, threshold_source=source)
-    bar = tqdm(files, unit="image", disable=not progress, dynamic_ncols=True)
+    bar = tqdm(total=len(files), unit="image", disable=not progress, dynamic_ncols=True)
 
     def say(line: str) -> None:
         if warn is not None:
@@ -326,15 +347,31 @@ def predict_files(
         else:
             tqdm.write(line, file=sys.stderr)  # above the progress bar, which stays intact
 
-    t0 = time.perf_counter()
-    for path, stem in zip(bar, output_stems(files)):
-        bar.set_postfix_str(path.name, refresh=False)
+    def run(path: Path, stem: str) -> tuple[Path, list[Path] | None, str | None]:
         try:
-            report.written[path] = predict_one(
-                predictor, path, out_dir, stem, value, rescale, npy, mask
+            return (
+                path,
+                predict_one(predictor, path, out_dir, stem, value, rescale, npy, mask),
+                None,
             )
         except (ValueError, OSError, RuntimeError) as err:  # DataError, ConfigError, torch
-            report.failed[path] = str(err) if str(path) in str(err) else f"{path}: {err}"
-            say(f"ganseg: error: {report.failed[path]}")
+            return path, None, str(err) if str(path) in str(err) else f"{path}: {err}"
+
+    torch_threads = torch.get_num_threads()
+    torch.set_num_threads(max(1, torch_threads // jobs))
+    t0 = time.perf_counter()
+    try:
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            for path, written, error in pool.map(run, files, output_stems(files)):
+                if error is None:
+                    report.written[path] = written
+                else:
+                    report.failed[path] = error
+                    say(f"ganseg: error: {error}")
+                bar.set_postfix_str(path.name, refresh=False)
+                bar.update()
+    finally:
+        torch.set_num_threads(torch_threads)
+        bar.close()
     report.seconds = time.perf_counter() - t0
     return report
