@@ -11,19 +11,18 @@ passes — one for the gradient with respect to a layer's input, one for the gra
 to its weights — so forward + backward = 3 F. With mini-batch ``B`` one iteration counts:
 
 * CNN: the classifier forward + backward on B labelled patches: ``3 B F_D``.
-* GAN-CNN (``training.train_step``):
-
-  - DC step: G forward on B noise vectors to make the fakes (under ``no_grad``): ``B F_G``;
-    DC net forward + backward on B real + B fake patches: ``2 B · 3 F_D``;
-  - G step: G forward + backward on B fresh noise vectors: ``3 B F_G``; the DC net forward and
-    backward-to-its-input only (its weights are frozen in that step): ``2 B F_D``;
-
-  in all ``B (4 F_G + 8 F_D)``.
+* GAN-CNN (``ganseg_lib.train.step.train_step``): one G forward on B noise vectors, whose
+  fakes serve both steps, and G's backward in the G step: ``3 B F_G``; the DC step's DC net
+  forward + backward on B real + B fake patches: ``2 B · 3 F_D``; the G step's DC net forward and
+  backward-to-its-input only (its weights are frozen there): ``2 B F_D``; in all
+  ``B (3 F_G + 8 F_D)``.
+* The replication's GAN-CNN step (the ``replication`` variant, the code that made the committed
+  ``cpu`` records) drew a second batch of fakes for the G step: ``B (4 F_G + 8 F_D)``.
 
 This is the *nominal* count, the convention of the benchmark's goals. Autograd skips two pieces
 of it, which :func:`training_flops` also reports as ``executed``: the input gradient of the DC
 net's first convolution in the DC step (its inputs, real patches and detached fakes, need none)
-and that of the generator's first deconvolution in the G step (the noise needs none). So
+and that of the generator's first deconvolution (the noise needs none). So
 ``executed = nominal − B (F_G,first + 2 F_D,first)``, about 2 % less at width 16; a test checks
 this against PyTorch's own ``FlopCounterMode``.
 
@@ -76,11 +75,13 @@ def matmul_flops(m: int, k: int, n: int) -> int:
     return 2 * m * k * n
 
 
-def gan_iteration_flops(f_d: int, f_g: int, batch: int) -> int:
-    """Nominal FLOPs of one GAN-CNN iteration: B (4 F_G + 8 F_D) — see the module docstring."""
-    d_step = batch * f_g + 2 * batch * 3 * f_d  # G forward for the fakes; D fwd+bwd, real + fake
-    g_step = batch * 3 * f_g + batch * 2 * f_d  # G fwd+bwd; D forward + backward-to-input
-    return d_step + g_step
+def gan_iteration_flops(f_d: int, f_g: int, batch: int, replication: bool = False) -> int:
+    """Nominal FLOPs of one GAN-CNN iteration: B (3 F_G + 8 F_D), or B (4 F_G + 8 F_D) for the
+    replication's step with a second generator batch — see the module docstring."""
+    generator = batch * 3 * f_g + (batch * f_g if replication else 0)  # G fwd+bwd [+ 2nd fwd]
+    d_step = 2 * batch * 3 * f_d  # D fwd+bwd, real + fake
+    g_step = batch * 2 * f_d  # D forward + backward-to-input
+    return generator + d_step + g_step
 
 
 def cnn_iteration_flops(f_d: int, batch: int) -> int:
@@ -89,11 +90,12 @@ def cnn_iteration_flops(f_d: int, batch: int) -> int:
 
 
 def gan_iteration_flops_executed(
-    f_d: int, f_g: int, f_d_first: int, f_g_first: int, batch: int
+    f_d: int, f_g: int, f_d_first: int, f_g_first: int, batch: int, replication: bool = False
 ) -> int:
     """What autograd runs of the nominal count: minus the first layers' unneeded input
     gradients (DC net's conv1 on 2B patches in the DC step, G's deconv0 on B in the G step)."""
-    return gan_iteration_flops(f_d, f_g, batch) - batch * (f_g_first + 2 * f_d_first)
+    nominal = gan_iteration_flops(f_d, f_g, batch, replication)
+    return nominal - batch * (f_g_first + 2 * f_d_first)
 
 
 def cnn_iteration_flops_executed(f_d: int, f_d_first: int, batch: int) -> int:
@@ -122,8 +124,11 @@ def _first_layer_flops(module) -> int:
     return next(row["flops"] for row in layer_table(module) if row["flops"])
 
 
-def training_flops(method: str, width: int, g_width: int, batch: int = 64) -> TrainingFlops:
-    """Counts for ``training.train_step`` with the given method ("gan" or "cnn") and widths."""
+def training_flops(
+    method: str, width: int, g_width: int, batch: int = 64, replication: bool = False
+) -> TrainingFlops:
+    """Counts for ``train_step`` with the given method ("gan" or "cnn") and widths (or, with
+    ``replication``, for the replication's GAN-CNN step)."""
     if method not in ("gan", "cnn"):
         raise ValueError(f"method must be 'gan' or 'cnn', got {method!r}")
     dcnet = DCNet(K + 1 if method == "gan" else K, width=width)
@@ -148,8 +153,8 @@ def training_flops(method: str, width: int, g_width: int, batch: int = 64) -> Tr
         batch,
         f_d,
         f_g,
-        gan_iteration_flops(f_d, f_g, batch),
-        gan_iteration_flops_executed(f_d, f_g, f_d1, f_g1, batch),
+        gan_iteration_flops(f_d, f_g, batch, replication),
+        gan_iteration_flops_executed(f_d, f_g, f_d1, f_g1, batch, replication),
     )
 
 

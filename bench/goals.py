@@ -16,6 +16,8 @@ DRIVE_SHAPE = (584, 565)
 PATCH_GOAL_N = 150_000
 
 TRAIN_EFFICIENCY = 0.60  # GAN-CNN training ≥ 60 % of the fp32 convolution ceiling
+# patches/s of the library's step against the replication's step, same machine, same run
+TRAIN_SPEEDUP = {"gan": 1.5, "cnn": 1.3}
 BF16_SPEEDUP = 1.6  # bf16 ≥ 1.6 × fp32 throughput
 BF16_AUC_DELTA = 0.003  # |AUC(bf16) − AUC(fp32)| ≤ 0.003
 DENSE_SPEEDUP = 20.0  # dense ≥ 20 × the patch-wise reference
@@ -83,6 +85,8 @@ def evaluate_goals(results: dict) -> list[dict]:
     for w in settings.get("train_widths", []):
         goals.append(_train_efficiency(rows, w, ceiling))
     for w in settings.get("train_widths", []):
+        goals.extend(_train_speedup(rows, method, w) for method in TRAIN_SPEEDUP)
+    for w in settings.get("train_widths", []):
         goals.append(_bf16_speed(rows, w))
     goals.append(_bf16_auc(rows, settings))
     for w in settings.get("dense_widths", []):
@@ -104,6 +108,22 @@ def _train_efficiency(rows: dict, w: int, ceiling: float | None) -> dict:
     if best is not None and best["variant"] != "fp32":
         detail += f"; best variant {best['variant']}: {best['gflops'] / ceiling:.0%}"
     return _goal(f"train-ceiling-w{w}", text, ratio, TRAIN_EFFICIENCY, ">=", detail)
+
+
+def _train_speedup(rows: dict, method: str, w: int) -> dict:
+    new, old = f"training/{method}/w{w}/fp32", f"training/{method}/w{w}/replication"
+    name = "GAN-CNN" if method == "gan" else "CNN"
+    target = TRAIN_SPEEDUP[method]
+    text = f"{name} training, width {w}: ≥ {target}× the replication's step (patches/s)"
+    r_new, r_old = _ok(rows, new), _ok(rows, old)
+    if r_new is None or r_old is None:
+        return _goal(
+            f"train-speedup-{method}-w{w}", text, None, target, ">=", _why_missing(rows, new, old)
+        )
+    detail = f"{r_new['value']:.0f} vs {r_old['value']:.0f} patches/s"
+    return _goal(
+        f"train-speedup-{method}-w{w}", text, r_new["value"] / r_old["value"], target, ">=", detail
+    )
 
 
 def _best_training_variant(rows: dict, method: str, w: int) -> dict | None:

@@ -142,7 +142,12 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.set_defaults(func=cmd_evaluate)
 
     grid = sub.add_parser("grid", help="train and evaluate methods × sizes × seeds (resumable)")
-    grid.add_argument("--profile", default="cpu", help="smoke, cpu or paper")
+    grid.add_argument(
+        "--profile", default="cpu", help="smoke, cpu, paper, or study (the study's plan)"
+    )
+    grid.add_argument(
+        "--tiers", type=int, nargs="+", default=[1], help="with --profile study: plan tiers"
+    )
     _add_data_args(grid, default=None)
     grid.add_argument("--sizes", type=int, nargs="+", default=None, help="labelled patch counts")
     grid.add_argument("--seeds", type=int, nargs="+", default=None)
@@ -257,6 +262,11 @@ def cmd_grid(args: argparse.Namespace) -> int:
     if args.threads:
         torch.set_num_threads(args.threads)
     setup = Setup.resolve(args.profile, args.data, args.drive_dir, args.results, args.runs)
+    if args.profile == "study":
+        from ganseg_lib.experiment.study import run_study
+
+        run_study(setup, tuple(args.tiers), args.device)
+        return 0
     if args.ray:
         address = None if args.ray == "local" else args.ray
         threads = args.threads or 1

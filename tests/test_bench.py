@@ -30,7 +30,7 @@ from ganseg_lib.model.dense import predict_dense_logits
 from ganseg_lib.model.networks import DCNet, Generator, flops_per_patch
 from ganseg_lib.train.checkpoint import build_state
 from ganseg_lib.train.config import TrainConfig
-from ganseg_lib.train.step import train_step
+from ganseg_lib.train.step import Batch, train_step
 
 # --- FLOP accounting ---------------------------------------------------------------------------
 
@@ -68,10 +68,12 @@ def test_training_flops_nominal_is_the_documented_convention(w):
     b = 64
     f_d, f_g = hand_f_d(w, 3), hand_f_g(w)
     gan = fl.training_flops("gan", w, w, b)
-    # DC step: G forward (B) + D forward/backward on B real + B fake;
-    # G step: G forward/backward (B) + D forward and backward-to-input (B)
-    assert gan.nominal == b * f_g + 2 * b * 3 * f_d + 3 * b * f_g + 2 * b * f_d
-    assert gan.nominal == b * (4 * f_g + 8 * f_d)
+    # one G forward/backward (B); D forward/backward on B real + B fake; G step: D forward and
+    # backward-to-input (B)
+    assert gan.nominal == 3 * b * f_g + 2 * b * 3 * f_d + 2 * b * f_d
+    assert gan.nominal == b * (3 * f_g + 8 * f_d)
+    # the replication's step drew a second batch of fakes for the G step
+    assert fl.training_flops("gan", w, w, b, replication=True).nominal == b * (4 * f_g + 8 * f_d)
     cnn = fl.training_flops("cnn", w, w, b)
     assert cnn.nominal == 3 * b * hand_f_d(w, 2)
     # executed: conv1's input gradient (2B patches) and deconv0's (B noise vectors) are skipped
@@ -91,7 +93,7 @@ def test_executed_flops_match_pytorch_flop_counter(method):
     y = torch.randint(0, 2, (b,))
     counter = FlopCounterMode(display=False)
     with counter:
-        train_step(state, config, x, y)
+        train_step(state, config, Batch(x, y))
     assert counter.get_total_flops() == fl.training_flops(method, w, w, b).executed
 
 

@@ -72,7 +72,9 @@ def test_generator_has_instance_norm_and_relu_after_every_hidden_deconvolution()
     deconvs = [i for i, m in enumerate(layers) if isinstance(m, nn.ConvTranspose2d)]
     assert len(deconvs) == 5
     for i in deconvs[:-1]:
-        assert isinstance(layers[i + 1], nn.InstanceNorm2d) and layers[i + 1].affine
+        norm = layers[i + 1]  # instance norm: one group per channel
+        assert isinstance(norm, nn.GroupNorm) and norm.affine
+        assert norm.num_groups == norm.num_channels == layers[i].out_channels
         assert isinstance(layers[i + 2], nn.ReLU)
     assert isinstance(layers[deconvs[-1] + 1], nn.Tanh)
     sizes = [row["output_shape"] for row in layer_table(Generator(4)) if row["type"] == "Tanh"]
@@ -211,3 +213,16 @@ def test_invalid_arguments_raise():
         Generator(4)(torch.zeros(2, 100))
     with pytest.raises(ValueError, match="logits"):
         vessel_probability(torch.zeros(3, 4))
+
+
+def test_the_generators_instance_norm_is_torchs_instance_norm():
+    """GroupNorm with one group per channel computes InstanceNorm2d(affine=True)."""
+    from ganseg_lib.model.networks import instance_norm
+
+    torch.manual_seed(0)
+    x = torch.randn(5, 6, 8, 8) * 3 + 1
+    ours, reference = instance_norm(6), nn.InstanceNorm2d(6, affine=True)
+    nn.init.normal_(ours.weight)
+    nn.init.normal_(ours.bias)
+    reference.load_state_dict(ours.state_dict())
+    torch.testing.assert_close(ours(x), reference(x), rtol=1e-5, atol=1e-5)

@@ -17,6 +17,7 @@ from matplotlib.lines import Line2D
 from ganseg_lib.analysis.text import METHOD_LABELS
 from ganseg_lib.data.preprocessing import ClaheParams, clahe, green_channel
 from ganseg_lib.data.record import FundusRecord
+from ganseg_lib.montage import montage
 from ganseg_lib.paper import PAPER_METHODS, PAPER_RESULTS, size_label
 
 METHOD_COLORS = {"gan": "#c0392b", "cnn": "#2e6fb7"}
@@ -149,21 +150,6 @@ def plot_patch_centres(
     if title:
         fig.suptitle(title)
     return fig
-
-
-def montage(patches: np.ndarray, ncols: int = 8, gap: int = 2, fill: int = 255) -> np.ndarray:
-    """Tile (N, h, w) patches into one image, ``ncols`` per row, separated by ``gap`` pixels."""
-    patches = np.asarray(patches)
-    if patches.ndim != 3 or len(patches) == 0:
-        raise ValueError(f"patches must be a non-empty (N, h, w) array, got {patches.shape}")
-    n, ph, pw = patches.shape
-    ncols = max(1, min(ncols, n))
-    nrows = math.ceil(n / ncols)
-    out = np.full((nrows * (ph + gap) - gap, ncols * (pw + gap) - gap), fill, patches.dtype)
-    for i, p in enumerate(patches):
-        r, c = divmod(i, ncols)
-        out[r * (ph + gap) : r * (ph + gap) + ph, c * (pw + gap) : c * (pw + gap) + pw] = p
-    return out
 
 
 def plot_patch_gallery(

@@ -43,8 +43,9 @@ class RunRecord:
     validation_threshold: float | None = None
     # every history line of the run (records made before histories were kept have none)
     history: list[dict] | None = None
-    # fixed-noise generator samples at a few iterations: {iteration: N×64×64 uint8 as lists}
-    samples: dict[str, list] | None = None
+    # the test evaluation of the checkpoint with the best validation AUC (fair protocol), with
+    # its "iteration"
+    evaluation_best: dict | None = None
     format: int = RECORD_FORMAT
     extra: dict = field(default_factory=dict)  # keys this version does not know
 
@@ -72,7 +73,7 @@ class RunRecord:
         out["config"] = self.config.to_json()
         if out["validation_threshold"] is None and self.status == "failed":
             del out["validation_threshold"]  # failed records never had one
-        for optional in ("history", "samples"):
+        for optional in ("history", "evaluation_best"):
             if out[optional] is None:
                 del out[optional]
         return {**out, **self.extra}
@@ -89,6 +90,16 @@ class RunRecord:
 def record_path(results_dir: str | os.PathLike, profile: str, config: TrainConfig) -> Path:
     """``results_dir/<profile>/<data>/<cell>.json``."""
     return Path(results_dir) / profile / config.data / f"{config.cell}.json"
+
+
+def weights_path(path: str | os.PathLike) -> Path:
+    """Where a record's trained DC-net weights lie: ``<cell>.dcnet.pt`` beside ``<cell>.json``."""
+    return Path(path).with_suffix(".dcnet.pt")
+
+
+def samples_path(path: str | os.PathLike) -> Path:
+    """Where a record's generator samples lie: ``<cell>.samples.png`` beside ``<cell>.json``."""
+    return Path(path).with_suffix(".samples.png")
 
 
 def record_checksum(body: dict) -> str:

@@ -22,7 +22,13 @@ from ganseg_lib.data.record import FundusRecord
 from ganseg_lib.deviations import declare
 from ganseg_lib.errors import ConfigError
 from ganseg_lib.evaluate.metrics import choose_threshold, evaluate_maps, fov_pixels
-from ganseg_lib.evaluate.record import RunRecord, record_path, write_record
+from ganseg_lib.evaluate.record import (
+    RunRecord,
+    record_path,
+    samples_path,
+    weights_path,
+    write_record,
+)
 from ganseg_lib.model.inference import predict_map
 from ganseg_lib.train.checkpoint import load_dcnet, read_checkpoint
 from ganseg_lib.train.config import TrainConfig
@@ -31,6 +37,7 @@ from ganseg_lib.train.monitor import detect_collapse
 from ganseg_lib.train.run_folder import RunFolder
 
 PACKAGES = ("torch", "numpy", "scipy", "scikit-image", "scikit-learn", "ganseg")
+SAMPLE_GRIDS = 4  # generator sample grids kept with a record (evenly spread over the run)
 declare(
     aspect="checkpoint evaluated",
     paper="not stated",
@@ -119,8 +126,45 @@ def evaluate_run(
             f"{config.total_iterations}; resume it before evaluating"
         )
     dev = torch.device(device)
-    dcnet = load_dcnet(folder.checkpoint, dev)
     t0 = time.perf_counter()
+    ev, threshold = _evaluate_dcnet(load_dcnet(folder.checkpoint, dev), data, dev, save_maps)
+    best = None
+    if ckpt.get("best_dcnet") is not None:
+        best, _ = _evaluate_dcnet(load_dcnet(folder.checkpoint, dev, "best"), data, dev, None)
+        best = {"iteration": ckpt["best_iteration"], **best.to_json()}
+    seconds = time.perf_counter() - t0
+    collapse = detect_collapse(folder.read_history())
+    record = RunRecord(
+        profile=profile,
+        status="failed" if collapse else "ok",
+        failure=collapse,
+        config=config,
+        run_dir=str(folder.path),
+        evaluation=ev.to_json(),
+        validation_threshold=threshold,
+        training=history_summary(folder),
+        timing={
+            "train_seconds": ckpt["elapsed"],
+            "eval_seconds": seconds,
+            "eval_seconds_per_image": seconds
+            / ((len(data.test) + len(data.validation)) * (2 if best else 1)),
+        },
+        provenance=provenance(dev),
+        history=folder.read_history(),
+        evaluation_best=best,
+    )
+    path = record_path(results_dir, profile, config)
+    keep_artifacts(folder, ckpt, path)
+    path = write_record(path, record)
+    log(
+        f"{config.cell}: mean AUC {ev.mean_auc:.4f} ± {ev.sd_auc:.4f}, pooled "
+        f"{ev.pooled_auc:.4f} ({seconds:.0f} s)"
+    )
+    return path
+
+
+def _evaluate_dcnet(dcnet, data: EvalData, dev, save_maps):
+    """Test metrics of one DC net, at the threshold that maximises F1 on the validation images."""
     val_maps = [predict_map(dcnet, r, dev) for r in data.validation]
     val = [fov_pixels(m, r.vessels, r.fov) for m, r in zip(val_maps, data.validation)]
     threshold = choose_threshold(
@@ -135,7 +179,6 @@ def evaluate_run(
             tmp = out / f"{rec.image_id}.tmp.npy"
             np.save(tmp, maps[-1].astype(np.float32))
             os.replace(tmp, out / f"{rec.image_id}.npy")
-    seconds = time.perf_counter() - t0
     ev = evaluate_maps(
         maps,
         [r.vessels for r in data.test],
@@ -143,29 +186,31 @@ def evaluate_run(
         [r.image_id for r in data.test],
         threshold,
     )
-    collapse = detect_collapse(folder.read_history())
-    record = RunRecord(
-        profile=profile,
-        status="failed" if collapse else "ok",
-        failure=collapse,
-        config=config,
-        run_dir=str(folder.path),
-        evaluation=ev.to_json(),
-        validation_threshold=threshold,
-        training=history_summary(folder),
-        timing={
-            "train_seconds": ckpt["elapsed"],
-            "eval_seconds": seconds,
-            "eval_seconds_per_image": seconds / (len(data.test) + len(data.validation)),
-        },
-        provenance=provenance(dev),
-    )
-    path = write_record(record_path(results_dir, profile, config), record)
-    log(
-        f"{config.cell}: mean AUC {ev.mean_auc:.4f} ± {ev.sd_auc:.4f}, pooled "
-        f"{ev.pooled_auc:.4f} ({seconds:.0f} s)"
-    )
-    return path
+    return ev, threshold
+
+
+def keep_artifacts(folder: RunFolder, ckpt: dict, path: Path) -> None:
+    """Beside the record: the DC net's weights (last, and best when kept; small at width 16),
+    so that re-evaluation never needs re-training, and a montage of generator samples at a few
+    iterations (generated patches, not image data)."""
+    import io
+
+    from PIL import Image
+
+    from ganseg_lib.montage import montage
+    from ganseg_lib.train.checkpoint import write_with_digest
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    weights = {"config": ckpt["config"], "last": ckpt["dcnet"], "best": ckpt.get("best_dcnet")}
+    buf = io.BytesIO()
+    torch.save(weights, buf)
+    write_with_digest(weights_path(path), buf.getvalue())
+    grids = folder.read_samples()
+    if grids:
+        its = sorted(grids)
+        picked = [its[round(i * (len(its) - 1) / (SAMPLE_GRIDS - 1))] for i in range(SAMPLE_GRIDS)]
+        rows = [montage(grids[it][:8], ncols=8) for it in dict.fromkeys(picked)]
+        Image.fromarray(np.concatenate(rows, axis=0)).save(samples_path(path))
 
 
 def failed_record(profile: str, config: TrainConfig, folder: RunFolder, reason: str) -> RunRecord:

@@ -73,8 +73,8 @@ class Setup:
 
     # --- runs ---------------------------------------------------------------------------------
 
-    def config(self, method: str, n_patches: int, seed: int) -> TrainConfig:
-        return self.profile.config(method, n_patches, seed, self.data)
+    def config(self, method: str, n_patches: int, seed: int, **overrides) -> TrainConfig:
+        return self.profile.config(method, n_patches, seed, self.data, **overrides)
 
     def run_folder(self, config: TrainConfig) -> RunFolder:
         return RunFolder.for_cell(self.runs_dir, self.profile.name, self.data, config.cell)

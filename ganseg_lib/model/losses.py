@@ -69,3 +69,29 @@ def loss_generator_saturating(fake_logits: Tensor) -> Tensor:
     """
     _check(fake_logits, (K + 1,))
     return F.log_softmax(fake_logits, dim=1)[:, FAKE].mean()
+
+
+def loss_unlabelled(real_logits: Tensor) -> Tensor:
+    """L_unl = −E_{x~p_data(x)} log{1 − p_DC(y = K+1 | x)}: unlabelled real patches are "not fake".
+
+    The real-data half of the unsupervised loss of Salimans et al. (2016), §5, for the K+1-way
+    DC net; with L_adv it is their L_unsupervised. The same stable form as :func:`loss_generator`.
+    """
+    _check(real_logits, (K + 1,))
+    log_not_fake = torch.logsumexp(real_logits[:, :K], dim=1) - torch.logsumexp(real_logits, dim=1)
+    return -log_not_fake.mean()
+
+
+def loss_feature_matching(real_features: Tensor, fake_features: Tensor) -> Tensor:
+    """L_FM = ‖E_{x~p_data} f(x) − E_{z} f(G(z))‖² (Salimans et al. 2016, §3.1), with f the DC
+    net's last hidden map (:meth:`ganseg_lib.model.networks.DCNet.embed`), flattened, batch means.
+
+    The mean of the squared differences per feature (the squared norm divided by the number of
+    features), so that its scale does not depend on the width.
+    """
+    if real_features.shape[1:] != fake_features.shape[1:]:
+        raise ValueError(
+            f"feature shapes differ: {tuple(real_features.shape)} vs {tuple(fake_features.shape)}"
+        )
+    diff = real_features.flatten(1).mean(0) - fake_features.flatten(1).mean(0)
+    return (diff**2).mean()

@@ -49,9 +49,17 @@ def init_weights(module: nn.Module) -> None:
         nn.init.normal_(module.weight, 0.0, 0.02)
         if module.bias is not None:
             nn.init.zeros_(module.bias)
-    elif isinstance(module, (nn.InstanceNorm2d, nn.BatchNorm2d)) and module.affine:
+    elif isinstance(module, (nn.InstanceNorm2d, nn.BatchNorm2d, nn.GroupNorm)) and module.affine:
         nn.init.normal_(module.weight, 1.0, 0.02)
         nn.init.zeros_(module.bias)
+
+
+def instance_norm(channels: int) -> nn.GroupNorm:
+    """Instance normalisation with a learned scale and shift per channel, as ``GroupNorm`` with
+    one group per channel: the same function as ``InstanceNorm2d(affine=True)`` (statistics per
+    sample and channel, eps 1e-5) and the same parameters, computed by one fused kernel that
+    trains the generator about 8% faster on a CPU (the benchmark appendix)."""
+    return nn.GroupNorm(channels, channels, eps=1e-5, affine=True)
 
 
 class Generator(nn.Module):
@@ -75,11 +83,11 @@ class Generator(nn.Module):
         channels = [8 * width, 4 * width, 2 * width, width]
         layers: OrderedDict[str, nn.Module] = OrderedDict()
         layers["deconv0"] = nn.ConvTranspose2d(NOISE_DIM, channels[0], 4, 1, 0, bias=False)
-        layers["norm0"] = nn.InstanceNorm2d(channels[0], affine=True)
+        layers["norm0"] = instance_norm(channels[0])
         layers["relu0"] = nn.ReLU()
         for i, (c_in, c_out) in enumerate(zip(channels[:-1], channels[1:]), start=1):
             layers[f"deconv{i}"] = nn.ConvTranspose2d(c_in, c_out, 4, 2, 1, bias=False)
-            layers[f"norm{i}"] = nn.InstanceNorm2d(c_out, affine=True)
+            layers[f"norm{i}"] = instance_norm(c_out)
             layers[f"relu{i}"] = nn.ReLU()
         layers["deconv_out"] = nn.ConvTranspose2d(channels[-1], 1, 4, 2, 1, bias=True)
         layers["tanh"] = nn.Tanh()
@@ -162,7 +170,12 @@ class DCNet(nn.Module):
             raise ValueError(
                 f"x must have shape (B, 1, {PATCH_SIZE}, {PATCH_SIZE}), got {tuple(x.shape)}"
             )
-        return self.classifier(self.final_norm(self.features(x))).flatten(1)
+        return self.classifier(self.embed(x)).flatten(1)
+
+    def embed(self, x: Tensor) -> Tensor:
+        """The last hidden map, (B, 4·width, 6, 6): what the linear classifier sees (after the
+        final normalisation). Feature matching (Salimans et al. 2016) compares its batch means."""
+        return self.final_norm(self.features(x))
 
     def example_input(self) -> Tensor:
         """One blank patch, for shape and FLOP bookkeeping."""

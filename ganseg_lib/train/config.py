@@ -33,11 +33,10 @@ from ganseg_lib.paper import (
     DECAY_EVERY_EPOCHS,
     LEARNING_RATE,
     LR_DECAY,
-    PAPER_METHODS,
     PAPER_SIZES,
 )
+from ganseg_lib.train.methods import G_LOSSES, METHODS, PROTOCOLS, Method
 
-METHODS = PAPER_METHODS  # training methods: "gan" (GAN-CNN) and "cnn" (the same CNN without G)
 NORMS = ("final", "instance")  # DC net normalisation, see ganseg_lib.model.networks.DCNet
 
 ADAM_BETAS = deviation(
@@ -72,10 +71,25 @@ class TrainConfig:
     n_validation_pixels: int = 4096
     n_samples: int = 16  # fixed-noise generator samples saved per interval
     bf16: bool = False
+    protocol: str = "paper"  # "paper", or "fair": augmentation and best-validation checkpoint
+    g_loss: str | None = None  # generator objective; None: the method's default
+    n_unlabelled: int = 0  # unlabelled real patches (methods that learn from them)
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:
-            raise ConfigError(f"method must be one of {METHODS}, got {self.method!r}", "method")
+            raise ConfigError(
+                f"method must be one of {tuple(METHODS)}, got {self.method!r}", "method"
+            )
+        if self.protocol not in PROTOCOLS:
+            raise ConfigError(
+                f"protocol must be one of {PROTOCOLS}, got {self.protocol!r}", "protocol"
+            )
+        if self.g_loss is not None and self.g_loss not in G_LOSSES:
+            raise ConfigError(f"g_loss must be one of {G_LOSSES}, got {self.g_loss!r}", "g_loss")
+        if self.spec.unlabelled:
+            require_int("n_unlabelled", self.n_unlabelled, 1)
+        elif self.n_unlabelled:
+            raise ConfigError(f"n_unlabelled: method {self.method} uses no unlabelled data")
         if self.norm not in NORMS:
             raise ConfigError(f"norm must be one of {NORMS}, got {self.norm!r}", "norm")
         if self.data not in DATA_SOURCES:
@@ -93,14 +107,35 @@ class TrainConfig:
             raise ConfigError(f"lr must be > 0, got {self.lr}", "lr")
 
     @property
+    def spec(self) -> Method:
+        return METHODS[self.method]
+
+    @property
+    def generator_loss(self) -> str:
+        return self.g_loss or self.spec.default_g_loss
+
+    @property
+    def arm(self) -> str:
+        """The method with whatever sets it apart from the paper's protocol: ``gan``,
+        ``gan-fair-lr0.0003-b0.9``, ``ssgan-fair-lr0.0001-b0.5-gpaper``."""
+        name = self.method
+        if self.protocol != "paper":
+            name += f"-{self.protocol}"
+        if self.protocol != "paper" or (self.lr, self.betas) != (LEARNING_RATE, ADAM_BETAS):
+            name += f"-lr{self.lr:g}-b{self.betas[0]:g}"
+        if self.g_loss is not None and self.g_loss != self.spec.default_g_loss:
+            name += f"-g{self.g_loss}"
+        return name
+
+    @property
     def cell(self) -> str:
         """The run's name in a grid, shared by its run folder and its record: ``gan-n15000-s0``."""
-        return cell_name(self.method, self.n_patches, self.seed)
+        return cell_name(self.arm, self.n_patches, self.seed)
 
     @property
     def adversarial(self) -> bool:
-        """Whether the DC net has the (K+1)-th, fake class and a generator."""
-        return self.method == "gan"
+        """Whether the DC net has the (K+1)-th, fake class."""
+        return self.spec.adversarial
 
     @property
     def iterations_per_epoch(self) -> int:
@@ -131,9 +166,9 @@ def field_default(name: str):
     return {f.name: f.default for f in dataclasses.fields(TrainConfig)}[name]
 
 
-def cell_name(method: str, n_patches: int, seed: int) -> str:
-    """``gan-n15000-s0``: a (method, labelled patches, seed) cell of a grid."""
-    return f"{method}-n{n_patches}-s{seed}"
+def cell_name(arm: str, n_patches: int, seed: int) -> str:
+    """``gan-n15000-s0``: an (arm, labelled patches, seed) cell of a grid."""
+    return f"{arm}-n{n_patches}-s{seed}"
 
 
 declare(
@@ -193,7 +228,8 @@ class Profile:
     n_test_images: int | None = None  # None: all
     n_validation_images: int | None = None  # None: all 4
 
-    def config(self, method: str, n_patches: int, seed: int, data: str) -> TrainConfig:
+    def config(self, method: str, n_patches: int, seed: int, data: str, **overrides) -> TrainConfig:
+        """A run of this profile; ``overrides`` set other fields (protocol, lr, ...)."""
         return TrainConfig(
             method=method,
             data=data,
@@ -205,6 +241,7 @@ class Profile:
             g_width=self.g_width,
             eval_every=self.eval_every,
             n_validation_pixels=self.n_validation_pixels,
+            **overrides,
         )
 
     def budget_text(self) -> str:
@@ -254,6 +291,8 @@ PROFILES = {
     ),
     "cpu": Profile("cpu", data="drive", iterations=5_000, width=16, g_width=16, eval_every=250),
     "paper": Profile("paper", data="drive", epochs=60, width=32, g_width=32, eval_every=500),
+    # the study "Beyond the paper" (ganseg_lib.experiment.study): the cpu budget and widths
+    "study": Profile("study", data="drive", iterations=5_000, width=16, g_width=16, eval_every=250),
 }
 EVIDENCE_PROFILE = "cpu"  # the profile of the committed DRIVE records
 

@@ -19,13 +19,20 @@ from ganseg_lib.data.record import FundusRecord
 from ganseg_lib.errors import ConfigError
 from ganseg_lib.model.networks import Generator
 from ganseg_lib.paper import NOISE_DIM
-from ganseg_lib.train.checkpoint import build_state, load_state, read_checkpoint, save_checkpoint
+from ganseg_lib.train.augment import augment, dihedral_indices
+from ganseg_lib.train.checkpoint import (
+    TRAIN_MEMORY_FORMAT,
+    build_state,
+    load_state,
+    read_checkpoint,
+    save_checkpoint,
+)
 from ganseg_lib.train.config import TrainConfig
 from ganseg_lib.train.device import resolve_device, threads_label
 from ganseg_lib.train.monitor import COLLAPSE_WINDOW, Diverged, Interval, detect_collapse
 from ganseg_lib.train.run_folder import RunFolder, atomic_write_text
-from ganseg_lib.train.step import class_index, next_batch, train_step
-from ganseg_lib.train.validation import ValidationSet, to_input, validation_auc
+from ganseg_lib.train.step import Batch, class_index, next_batch, train_step
+from ganseg_lib.train.validation import ValidationSet, to_input, validate
 
 
 @dataclass(frozen=True)
@@ -34,17 +41,32 @@ class RunData:
 
     patches: PatchSet
     validation: ValidationSet
+    unlabelled: np.ndarray | None = None  # uint8 N×64×64, for the methods that use it
 
 
 def prepare_data(
     config: TrainConfig, train_records: list[FundusRecord], val_records: list[FundusRecord]
 ) -> RunData:
-    """Patch set (cached) from the training images, validation pixels from the others."""
+    """Patch set (cached) from the training images, validation pixels from the others, and the
+    label-blind unlabelled pool from the training images when the method uses one."""
+    from ganseg_lib.data.unlabelled import unlabelled_pool
+
     patches = cached_patch_set(
         train_records, PatchParams(config.n_patches, config.seed), config.data
     )
     validation = ValidationSet.from_records(val_records, config.n_validation_pixels, seed=0)
-    return RunData(patches, validation)
+    unlabelled = (
+        unlabelled_pool(train_records, config.n_unlabelled, config.seed)
+        if config.spec.unlabelled
+        else None
+    )
+    return RunData(patches, validation, unlabelled)
+
+
+def input_stats(patches_u8: np.ndarray) -> tuple[float, float]:
+    """Mean and standard deviation of the patches in the network's input range [-1, 1]."""
+    x = patches_u8.astype(np.float64) / 127.5 - 1.0
+    return float(x.mean()), float(x.std())
 
 
 def _progress(total: int, initial: int, desc: str):
@@ -122,8 +144,14 @@ def train(
         + (", bf16" if config.bf16 else "")
     )
 
+    if config.spec.unlabelled and data.unlabelled is None:
+        raise ConfigError(f"method {config.method} needs unlabelled patches", "n_unlabelled")
     patches = torch.from_numpy(data.patches.patches).to(dev)
     labels = torch.from_numpy(class_index(data.patches.labels)).to(dev)
+    unlabelled = torch.from_numpy(data.unlabelled).to(dev) if config.spec.unlabelled else None
+    if config.spec.fakes == "noise":
+        state.noise_stats = input_stats(data.patches.patches)
+    symmetries = dihedral_indices() if config.protocol == "fair" else None
     fixed_noise = torch.randn(
         config.n_samples, NOISE_DIM, generator=torch.Generator().manual_seed(config.seed + 10_007)
     ).to(dev)
@@ -136,7 +164,15 @@ def train(
         while state.iteration < end:
             t0 = time.perf_counter()
             idx = next_batch(state, config.batch_size).to(dev)
-            metrics = train_step(state, config, to_input(patches[idx]), labels[idx])
+            x = to_input(patches[idx])
+            if symmetries is not None:
+                x = augment(x, state.rng, symmetries)
+            x = x.contiguous(memory_format=TRAIN_MEMORY_FORMAT)
+            u = None
+            if unlabelled is not None:
+                pick = torch.randint(0, len(unlabelled), (config.batch_size,), generator=state.rng)
+                u = to_input(unlabelled[pick.to(dev)]).contiguous(memory_format=TRAIN_MEMORY_FORMAT)
+            metrics = train_step(state, config, Batch(x, labels[idx], u))
             seconds = time.perf_counter() - t0
             state.elapsed += seconds
             bad = [k for k, v in metrics.items() if not math.isfinite(float(v))]
@@ -153,10 +189,15 @@ def train(
                     "epoch": state.iteration / config.iterations_per_epoch,
                     "lr": state.opt_d.param_groups[0]["lr"],
                     **interval.means(),
-                    "val_auc": validation_auc(state.dcnet, data.validation),
+                    **validate(state.dcnet, data.validation),
                     "patches_per_s": interval.patches / max(interval.seconds, 1e-9),
                     "elapsed_s": state.elapsed,
                 }
+                if config.protocol == "fair" and line["val_auc"] > state.best_auc:
+                    state.best_auc, state.best_iteration = line["val_auc"], state.iteration
+                    state.best_dcnet = {
+                        k: v.detach().cpu().clone() for k, v in state.dcnet.state_dict().items()
+                    }
                 if state.generator is not None:
                     folder.save_samples(
                         generate_samples(state.generator, fixed_noise), state.iteration
@@ -170,8 +211,7 @@ def train(
                     {
                         k: f"{v:.3f}"
                         for k, v in line.items()
-                        if k in ("L_c", "L_adv", "L_G", "real_acc", "fake_detect", "val_auc")
-                        and v is not None
+                        if k in ("L_c", "L_adv", "L_G", "fake_detect", "val_auc") and v is not None
                     }
                     | {"patch/s": f"{line['patches_per_s']:.0f}"},
                     refresh=False,

@@ -15,7 +15,17 @@ class Diverged(RuntimeError):
 class Interval:
     """Running means of the per-iteration metrics between two history lines."""
 
-    KEYS = ("L_c", "L_adv", "L_G", "real_acc", "fake_detect")
+    KEYS = (
+        "L_c",
+        "L_adv",
+        "L_unl",
+        "L_G",
+        "real_acc",
+        "fake_detect",
+        "p_fake_real",
+        "p_fake_unl",
+        "adv_share",
+    )
 
     def __init__(self) -> None:
         self.sums = {k: 0.0 for k in self.KEYS}

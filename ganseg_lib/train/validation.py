@@ -14,6 +14,7 @@ from ganseg_lib.data.preprocessing import preprocess
 from ganseg_lib.data.record import FundusRecord
 from ganseg_lib.errors import DataError
 from ganseg_lib.model.networks import DCNet, vessel_probability
+from ganseg_lib.paper import FAKE, K
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,24 +48,23 @@ def to_input(patches_u8: torch.Tensor) -> torch.Tensor:
 
 
 @torch.inference_mode()
-def score_patches(
-    dcnet: DCNet, patches_u8: np.ndarray | torch.Tensor, batch_size: int = 1024
-) -> np.ndarray:
-    """Vessel probability p(vessel)/(p(vessel)+p(background)) for each patch (eval mode)."""
+def validate(dcnet: DCNet, val: ValidationSet, batch_size: int = 1024) -> dict[str, float | None]:
+    """The validation AUC and, for a K+1-way DC net, the mean p(fake | validation real pixel):
+    how much of the real, held-out data the DC net takes for fake."""
     device = next(dcnet.parameters()).device
     was_training = dcnet.training
     dcnet.eval()
-    data = torch.as_tensor(patches_u8)
-    out = []
+    data = torch.as_tensor(val.patches)
+    scores, p_fake = [], []
     for i in range(0, len(data), batch_size):
-        x = to_input(data[i : i + batch_size].to(device))
-        out.append(vessel_probability(dcnet(x).float()).cpu())
+        logits = dcnet(to_input(data[i : i + batch_size].to(device))).float()
+        scores.append(vessel_probability(logits).cpu())
+        if logits.shape[1] == K + 1:
+            p_fake.append(torch.softmax(logits, dim=1)[:, FAKE].cpu())
     dcnet.train(was_training)
-    return torch.cat(out).numpy() if out else np.zeros(0, np.float32)
-
-
-def validation_auc(dcnet: DCNet, val: ValidationSet) -> float:
-    """ROC AUC (scikit-learn) of the DC net's vessel score on the validation pixels."""
-    if val.is_vessel.all() or not val.is_vessel.any():
-        return float("nan")
-    return float(roc_auc_score(val.is_vessel, score_patches(dcnet, val.patches)))
+    score = torch.cat(scores).numpy()
+    one_class = val.is_vessel.all() or not val.is_vessel.any()
+    return {
+        "val_auc": float("nan") if one_class else float(roc_auc_score(val.is_vessel, score)),
+        "p_fake_val": float(torch.cat(p_fake).mean()) if p_fake else None,
+    }

@@ -1,0 +1,169 @@
+"""The study "Beyond the paper": which arms run at which sizes, and the tuning that comes first.
+
+Pre-registered in ``studies/beyond-the-paper/hypotheses.md`` (committed before the first run):
+
+1. **tuning** — each tuned method (``cnn``, ``gan``, ``ssgan``) trains under the fair protocol at
+   15K, seed 0, with every (learning rate, Adam β1) of :data:`TUNING_GRID`; the pair with the
+   highest best validation AUC is fixed for all its sizes and seeds (:func:`chosen`). ``frozen``
+   and ``noise`` use ``gan``'s pair: the same DC net and losses.
+2. **tier 1** — fair ``cnn``, ``gan``, ``ssgan`` at 15K, 30K, 150K; ``frozen`` and ``noise``
+   under both protocols at 15K, beside paper-protocol ``gan`` and ``cnn`` run by the same code.
+3. **tier 2** — the three fair main methods at 3K (a point below the paper's smallest size).
+
+Cells run seed-major within each stage. Several runners share the cells through the grid's
+per-cell locks; a fair cell waits for its method's tuning, and a runner with nothing it can run
+yet waits for the others.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from ganseg_lib.evaluate.record import read_record
+from ganseg_lib.experiment.grid import record_is_current, run_cell_locked
+from ganseg_lib.experiment.setup import Setup
+from ganseg_lib.train.config import ADAM_BETAS, TrainConfig
+from ganseg_lib.train.methods import METHODS
+
+STUDY = "beyond-the-paper"
+HYPOTHESES = f"studies/{STUDY}/hypotheses.md"
+TUNING_SIZE = 15_000
+TUNING_SEED = 0
+TUNING_GRID = ((1e-4, 0.5), (1e-4, 0.9), (3e-4, 0.5), (3e-4, 0.9))  # (lr, β1); ties: earlier
+TUNED = {"cnn": "cnn", "gan": "gan", "ssgan": "ssgan", "frozen": "gan", "noise": "gan"}
+N_UNLABELLED = 50_000  # unlabelled FOV patches of the training images (ssgan)
+
+
+@dataclass(frozen=True)
+class Arm:
+    """A method under a protocol, at some sizes, in a tier of the plan."""
+
+    method: str
+    protocol: str
+    sizes: tuple[int, ...]
+    tier: int
+
+
+PLAN = (
+    Arm("cnn", "fair", (15_000, 30_000, 150_000), 1),
+    Arm("gan", "fair", (15_000, 30_000, 150_000), 1),
+    Arm("ssgan", "fair", (15_000, 30_000, 150_000), 1),
+    Arm("gan", "paper", (15_000,), 1),
+    Arm("cnn", "paper", (15_000,), 1),
+    Arm("frozen", "paper", (15_000,), 1),
+    Arm("noise", "paper", (15_000,), 1),
+    Arm("frozen", "fair", (15_000,), 1),
+    Arm("noise", "fair", (15_000,), 1),
+    Arm("cnn", "fair", (3_000,), 2),
+    Arm("gan", "fair", (3_000,), 2),
+    Arm("ssgan", "fair", (3_000,), 2),
+)
+
+
+def study_config(
+    setup: Setup,
+    method: str,
+    protocol: str,
+    n_patches: int,
+    seed: int,
+    lr: float | None = None,
+    beta1: float | None = None,
+) -> TrainConfig:
+    """A study cell's configuration: the profile's budget and widths, the method's unlabelled
+    pool, and (fair protocol) the given learning rate and β1."""
+    extra: dict = {"protocol": protocol}
+    if METHODS[method].unlabelled:
+        extra["n_unlabelled"] = N_UNLABELLED
+    if protocol == "fair":
+        extra["lr"] = lr
+        extra["betas"] = (beta1, ADAM_BETAS[1])
+    return setup.config(method, n_patches, seed, **extra)
+
+
+def tuning_cells(setup: Setup) -> list[TrainConfig]:
+    """The (lr, β1) runs of every tuned method at 15K, seed 0."""
+    return [
+        study_config(setup, method, "fair", TUNING_SIZE, TUNING_SEED, lr, b1)
+        for method in dict.fromkeys(TUNED.values())
+        for lr, b1 in TUNING_GRID
+    ]
+
+
+def chosen(setup: Setup, method: str) -> tuple[float, float] | None:
+    """The (lr, β1) chosen for ``method`` on the validation images, or None while any of its
+    tuning runs has no record. A failed tuning run scores −∞ (it is never chosen)."""
+    scores = []
+    for lr, b1 in TUNING_GRID:
+        config = study_config(setup, TUNED[method], "fair", TUNING_SIZE, TUNING_SEED, lr, b1)
+        path = setup.record_path(config)
+        if not record_is_current(path, config):
+            return None
+        record = read_record(path)
+        best = record.training.get("best_val_auc") if record.ok else None
+        scores.append(float("-inf") if best is None else best)
+    return TUNING_GRID[max(range(len(scores)), key=lambda i: (scores[i], -i))]
+
+
+def planned_cells(setup: Setup, tiers: tuple[int, ...] = (1,)) -> list[tuple[Arm, int, int]]:
+    """(arm, size, seed) of the plan's tiers, seed-major."""
+    return [
+        (arm, n, seed)
+        for seed in setup.profile.seeds
+        for arm in PLAN
+        if arm.tier in tiers
+        for n in arm.sizes
+    ]
+
+
+def resolve_cell(setup: Setup, arm: Arm, n_patches: int, seed: int) -> TrainConfig | None:
+    """The cell's configuration, or None while its method's tuning is unfinished."""
+    if arm.protocol == "paper":
+        return study_config(setup, arm.method, "paper", n_patches, seed)
+    pair = chosen(setup, arm.method)
+    if pair is None:
+        return None
+    return study_config(setup, arm.method, "fair", n_patches, seed, *pair)
+
+
+def run_study(
+    setup: Setup,
+    tiers: tuple[int, ...] = (1,),
+    device: str = "auto",
+    poll_s: float = 60.0,
+    log=print,
+) -> int:
+    """Run every missing cell of the tuning stage and of ``tiers``; return how many are recorded.
+
+    Tuning comes first, then the plan; a cell another runner holds, or whose tuning is not
+    finished, is passed over and tried again on the next pass.
+    """
+    from ganseg_lib.analysis.preregistration import require_registered
+
+    require_registered(HYPOTHESES)
+    while True:
+        todo = [("tuning", c) for c in tuning_cells(setup)]
+        todo += [(f"tier {a.tier}", (a, n, s)) for a, n, s in planned_cells(setup, tiers)]
+        waiting, done = 0, 0
+        ran = False
+        for stage, cell in todo:
+            config = cell if isinstance(cell, TrainConfig) else resolve_cell(setup, *cell)
+            if config is None:
+                waiting += 1
+                continue
+            if record_is_current(setup.record_path(config), config):
+                done += 1
+                continue
+            if run_cell_locked(setup, config, device, f"[{stage}] {config.cell}", log):
+                ran = True
+                break  # re-plan: a finished tuning run may have settled a choice
+            waiting += 1
+        if not ran and waiting == 0:
+            log(f"study: all {done} cells recorded")
+            return done
+        if not ran:
+            log(
+                f"study: {done} recorded, {waiting} waiting for other runners; next try in "
+                f"{poll_s:.0f} s"
+            )
+            time.sleep(poll_s)

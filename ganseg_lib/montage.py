@@ -1,0 +1,22 @@
+"""Tiling patches into one image, for figures and for the generator samples kept with a record."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def montage(patches: np.ndarray, ncols: int = 8, gap: int = 2, fill: int = 255) -> np.ndarray:
+    """Tile (N, h, w) patches into one image, ``ncols`` per row, separated by ``gap`` pixels."""
+    patches = np.asarray(patches)
+    if patches.ndim != 3 or len(patches) == 0:
+        raise ValueError(f"patches must be a non-empty (N, h, w) array, got {patches.shape}")
+    n, ph, pw = patches.shape
+    ncols = max(1, min(ncols, n))
+    nrows = math.ceil(n / ncols)
+    out = np.full((nrows * (ph + gap) - gap, ncols * (pw + gap) - gap), fill, patches.dtype)
+    for i, p in enumerate(patches):
+        r, c = divmod(i, ncols)
+        out[r * (ph + gap) : r * (ph + gap) + ph, c * (pw + gap) : c * (pw + gap) + pw] = p
+    return out
