@@ -51,9 +51,9 @@ from ganseg_lib.analysis.banner import banner, is_evidence, load_evidence, recor
 from ganseg_lib.analysis.compute import compute_used
 from ganseg_lib.analysis.deviations import deviations_table
 from ganseg_lib.analysis.display import show_table
-from ganseg_lib.analysis.preregistration import preregistration_table
 from ganseg_lib.analysis.tables import tests_table
 from ganseg_lib.evaluate.record import load_results
+from ganseg_lib.experiment.preregistration import preregistration_table
 from ganseg_lib.experiment.setup import Setup
 from ganseg_lib.train.config import EVIDENCE_PROFILE
 

@@ -138,7 +138,7 @@ def run_study(
     Tuning comes first, then the plan; a cell another runner holds, or whose tuning is not
     finished, is passed over and tried again on the next pass.
     """
-    from ganseg_lib.analysis.preregistration import require_registered
+    from ganseg_lib.experiment.preregistration import require_registered
 
     require_registered(HYPOTHESES)
     while True:
