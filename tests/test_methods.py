@@ -26,6 +26,7 @@ from ganseg_lib.train.methods import METHODS
 from ganseg_lib.train.run_folder import RunFolder
 from ganseg_lib.train.validation import ValidationSet, validate
 from tests.conftest import toy_record
+from tests.test_training import tiny as tiny_config
 
 TRAIN = [toy_record(96, 80, seed=s) for s in range(3)]
 VAL = [toy_record(96, 80, seed=9)]
@@ -122,20 +123,8 @@ def test_augmentation_preserves_every_patch_label():
 
 
 def tiny(method: str, **kw) -> TrainConfig:
-    base = dict(
-        method=method,
-        data="phantom",
-        n_patches=200,
-        seed=1,
-        iterations=6,
-        width=4,
-        g_width=4,
-        batch_size=16,
-        eval_every=3,
-        n_validation_pixels=256,
-        n_unlabelled=100 if METHODS[method].unlabelled else 0,
-    )
-    return TrainConfig(**(base | kw))
+    """test_training's tiny configuration, with an unlabelled pool for the methods that use it."""
+    return tiny_config(method, **({"n_unlabelled": 100 if METHODS[method].unlabelled else 0} | kw))
 
 
 @pytest.fixture(scope="module")

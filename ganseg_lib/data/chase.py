@@ -27,7 +27,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ganseg_lib.data.drive import _binary, _read, read_manifest, verify_manifest
+from ganseg_lib.data.drive import (
+    _binary,
+    _read,
+    find_dataset_dir,
+    read_manifest,
+    verify_manifest,
+)
 from ganseg_lib.data.fov import derive_fov
 from ganseg_lib.data.record import SPLITS, FundusRecord
 from ganseg_lib.errors import DataError
@@ -56,24 +62,9 @@ def find_chase_dir(
 ) -> Path | None:
     """The CHASE_DB1 folder: the argument, else ``$GANSEG_CHASE_DIR``; checked to hold
     ``images/`` and ``manual/``."""
-    source = "--chase-dir"
-    if chase_dir is None:
-        chase_dir, source = os.environ.get(ENV_VAR), ENV_VAR
-    if not chase_dir:
-        if required:
-            raise DataError(f"no CHASE_DB1 folder given: pass --chase-dir DIR or set {ENV_VAR}")
-        return None
-    path = Path(chase_dir).expanduser()
-    if not path.is_dir():
-        if required:
-            raise DataError(f"CHASE_DB1 folder {path} (from {source}) does not exist")
-        return None
-    for sub in ("images", "manual"):
-        if not (path / sub).is_dir():
-            if required:
-                raise DataError(f"CHASE_DB1 folder {path}: missing sub-folder {sub}")
-            return None
-    return path
+    return find_dataset_dir(
+        "CHASE_DB1", chase_dir, ENV_VAR, "--chase-dir", ("images", "manual"), required
+    )
 
 
 def read_chase_image(

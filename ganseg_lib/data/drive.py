@@ -69,29 +69,47 @@ def drive_files(split: str, image_id: str) -> dict[str, str]:
     }
 
 
+def find_dataset_dir(
+    name: str,
+    given: str | os.PathLike | None,
+    env_var: str,
+    flag: str,
+    subfolders: tuple[str, ...],
+    required: bool = True,
+) -> Path | None:
+    """A dataset's folder: ``given``, else ``$env_var``; checked to hold ``subfolders``.
+
+    With ``required`` a missing or incomplete folder is a :class:`DataError` naming it and where
+    it came from (``flag`` or ``env_var``); otherwise the answer is None.
+    """
+    source = flag
+    if given is None:
+        given, source = os.environ.get(env_var), env_var
+    problem = None
+    path = Path(given).expanduser() if given else None
+    if path is None:
+        problem = f"no {name} folder given: pass {flag} DIR or set {env_var}"
+    elif not path.is_dir():
+        problem = f"{name} folder {path} (from {source}) does not exist"
+    else:
+        missing = [sub for sub in subfolders if not (path / sub).is_dir()]
+        if missing:
+            problem = f"{name} folder {path}: missing sub-folder {missing[0]}"
+    if problem is None:
+        return path
+    if required:
+        raise DataError(problem)
+    return None
+
+
 def find_drive_dir(
     drive_dir: str | os.PathLike | None = None, required: bool = True
 ) -> Path | None:
     """The DRIVE folder: the argument, else ``$GANSEG_DRIVE_DIR``; checked to hold both splits."""
-    source = "--drive-dir"
-    if drive_dir is None:
-        drive_dir, source = os.environ.get(ENV_VAR), ENV_VAR
-    if not drive_dir:
-        if required:
-            raise DataError(f"no DRIVE folder given: pass --drive-dir DIR or set {ENV_VAR}")
-        return None
-    path = Path(drive_dir).expanduser()
-    if not path.is_dir():
-        if required:
-            raise DataError(f"DRIVE folder {path} (from {source}) does not exist")
-        return None
-    for split in SPLITS:
-        for sub in ("images", "1st_manual", "mask"):
-            if not (path / split / sub).is_dir():
-                if required:
-                    raise DataError(f"DRIVE folder {path}: missing sub-folder {split}/{sub}")
-                return None
-    return path
+    subfolders = tuple(
+        f"{split}/{sub}" for split in SPLITS for sub in ("images", "1st_manual", "mask")
+    )
+    return find_dataset_dir("DRIVE", drive_dir, ENV_VAR, "--drive-dir", subfolders, required)
 
 
 def _read(path: Path, mode: str) -> np.ndarray:

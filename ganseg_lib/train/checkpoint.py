@@ -58,7 +58,7 @@ def build_state(config: TrainConfig, device: torch.device) -> RunState:
     layout = {"device": device, "memory_format": TRAIN_MEMORY_FORMAT}
     dcnet = build_dcnet(config).to(**layout)
     generator = Generator(config.g_width).to(**layout) if config.spec.has_generator else None
-    step = max(1, round(config.decay_every_epochs * config.iterations_per_epoch))
+    step = config.decay_step
 
     def adam(params):
         return torch.optim.Adam(params, lr=config.lr, betas=config.betas)

@@ -138,6 +138,11 @@ class TrainConfig:
         return self.spec.adversarial
 
     @property
+    def decay_step(self) -> int:
+        """Iterations between two learning-rate decays (every ``decay_every_epochs`` epochs)."""
+        return max(1, round(self.decay_every_epochs * self.iterations_per_epoch))
+
+    @property
     def iterations_per_epoch(self) -> int:
         return math.ceil(self.n_patches / self.batch_size)
 
@@ -254,20 +259,22 @@ class Profile:
 
     def epochs_text(self) -> str:
         """Epochs of the labelled patches per size under this profile's budget."""
-        parts = []
-        for n in self.sizes:
-            cfg = self.config("cnn", n, self.seeds[0], "phantom")
-            parts.append(f"{cfg.total_iterations / cfg.iterations_per_epoch:.1f} at {n:,}")
-        return f"profile {self.name}: epochs per run " + ", ".join(parts)
+        return f"profile {self.name}: epochs per run " + self._per_size(
+            lambda c: f"{c.total_iterations / c.iterations_per_epoch:.1f}"
+        )
 
     def decay_text(self) -> str:
-        """How many times the learning rate decays in a run, per size."""
-        parts = []
-        for n in self.sizes:
-            cfg = self.config("cnn", n, self.seeds[0], "phantom")
-            step = max(1, round(cfg.decay_every_epochs * cfg.iterations_per_epoch))
-            parts.append(f"{(cfg.total_iterations - 1) // step}× at {n:,}")
-        return f"profile {self.name}: the decay fires " + ", ".join(parts)
+        """How many times the learning rate decays in a run, per size (StepLR steps once per
+        iteration, so the last iteration runs at lr × decay^⌊(iterations − 1) / step⌋)."""
+        return f"profile {self.name}: the decay fires " + self._per_size(
+            lambda c: f"{(c.total_iterations - 1) // c.decay_step}×"
+        )
+
+    def _per_size(self, describe) -> str:
+        return ", ".join(
+            f"{describe(self.config('cnn', n, self.seeds[0], 'phantom'))} at {n:,}"
+            for n in self.sizes
+        )
 
 
 PROFILES = {
