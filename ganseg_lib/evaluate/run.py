@@ -130,8 +130,13 @@ def evaluate_run(
     ev, threshold = _evaluate_dcnet(load_dcnet(folder.checkpoint, dev), data, dev, save_maps)
     best = None
     if ckpt.get("best_dcnet") is not None:
-        best, _ = _evaluate_dcnet(load_dcnet(folder.checkpoint, dev, "best"), data, dev, None)
-        best = {"iteration": ckpt["best_iteration"], **best.to_json()}
+        if ckpt["best_iteration"] == ckpt["iteration"]:  # the same weights: the same numbers
+            best = {"iteration": ckpt["best_iteration"], **ev.to_json()}
+        else:
+            ev_best, _ = _evaluate_dcnet(
+                load_dcnet(folder.checkpoint, dev, "best"), data, dev, None
+            )
+            best = {"iteration": ckpt["best_iteration"], **ev_best.to_json()}
     seconds = time.perf_counter() - t0
     collapse = detect_collapse(folder.read_history())
     record = RunRecord(
