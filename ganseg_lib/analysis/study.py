@@ -1,0 +1,391 @@
+"""The study "Beyond the paper" from its run records: the primary score of a run, the (lr, β1)
+choice, a table per size, the label-efficiency data and the compute.
+
+The records are ``results/study/drive/*.json`` (profile ``study``), the plan is
+:mod:`ganseg_lib.experiment.study`, and the rules are fixed in
+``studies/beyond-the-paper/hypotheses.md``:
+
+* **primary score** (:func:`primary_score`): the mean AUC over the test images of the checkpoint
+  with the best validation AUC under the *fair* protocol (``evaluation_best``), of the last
+  checkpoint under the *paper* protocol (``evaluation``); a failed run has none (it counts as
+  missing, and is listed);
+* **arm**: a method under a protocol. A fair record belongs to its arm only when its (lr, β1)
+  is the pair chosen on the validation images (:func:`ganseg_lib.experiment.study.chosen`); the
+  other tuning runs inform the choice only;
+* comparisons use Welch's test across the per-seed primary scores, with the paired test by seed
+  beside it (:mod:`ganseg_lib.analysis.stats`).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ganseg_lib.analysis.stats import paired_test, welch_test
+from ganseg_lib.analysis.text import fmt_ci, fmt_signed, missing
+from ganseg_lib.evaluate.record import load_results
+from ganseg_lib.experiment.setup import Setup
+from ganseg_lib.experiment.study import (
+    PLAN,
+    TUNED,
+    TUNING_GRID,
+    TUNING_SEED,
+    TUNING_SIZE,
+    chosen,
+    study_config,
+)
+from ganseg_lib.train.config import get_profile
+from ganseg_lib.train.methods import METHODS
+
+STUDY_PROFILE = "study"
+STUDY_DATA = "drive"
+N_SEEDS = len(get_profile(STUDY_PROFILE).seeds)  # the seeds each arm is planned with
+BASELINE = ("cnn", "fair")  # every arm is compared with the fair CNN
+ARMS: tuple[tuple[str, str], ...] = tuple(dict.fromkeys((a.method, a.protocol) for a in PLAN))
+STUDY_COLUMNS = (
+    "protocol",
+    "lr",
+    "beta1",
+    "in_arm",
+    "score",
+    "score_last",
+    "score_best",
+    "best_iteration",
+)
+
+
+def arm_label(method: str, protocol: str) -> str:
+    """``GAN-CNN (fair)``, ``noise fakes (paper)``: an arm as the study's tables name it."""
+    return f"{METHODS[method].label if method in METHODS else method} ({protocol})"
+
+
+def primary_score(record) -> float | None:
+    """The pre-registered primary score: fair protocol, the best-validation checkpoint's mean
+    test AUC (``evaluation_best``); paper protocol, the last checkpoint's (``evaluation``).
+    None for a failed run, or a fair record without a best-validation evaluation."""
+    if not record.ok:
+        return None
+    if record.config.protocol == "fair":
+        best = record.evaluation_best
+        return None if best is None else float(best["mean_auc"])
+    return float(record.evaluation["mean_auc"])
+
+
+def study_setup(results_dir: str | os.PathLike = "results") -> Setup:
+    """The study's profile on DRIVE with ``results_dir`` (no images are loaded)."""
+    return Setup.resolve(STUDY_PROFILE, STUDY_DATA, results_dir=results_dir)
+
+
+def chosen_pairs(results_dir: str | os.PathLike = "results") -> dict[str, tuple | None]:
+    """Every method's (lr, β1) as :func:`ganseg_lib.experiment.study.chosen` fixes it from the
+    tuning records (None while a tuning run of its tuned method is missing)."""
+    setup = study_setup(results_dir)
+    return {m: chosen(setup, m) for m in TUNED}
+
+
+def load_study(results_dir: str | os.PathLike = "results") -> pd.DataFrame:
+    """The study's records (``results_dir/study/drive``) as :func:`load_results` gives them, plus
+    each run's protocol, lr, β1, primary score, last and best-validation scores, and ``in_arm``:
+    whether it is a run of the plan (paper protocol; fair with the chosen pair)."""
+    df = load_results(results_dir, profile=STUDY_PROFILE, data=STUDY_DATA)
+    setup = study_setup(results_dir)
+    pairs = chosen_pairs(results_dir) if len(df) else {}
+    extra = []
+    for rec in df["record"]:
+        cfg = rec.config
+        best = rec.evaluation_best if rec.ok else None
+        if cfg.protocol == "paper":
+            planned = study_config(setup, cfg.method, "paper", cfg.n_patches, cfg.seed)
+        elif pairs.get(cfg.method) is not None:
+            planned = study_config(
+                setup, cfg.method, "fair", cfg.n_patches, cfg.seed, *pairs[cfg.method]
+            )
+        else:
+            planned = None
+        extra.append(
+            {
+                "protocol": cfg.protocol,
+                "lr": cfg.lr,
+                "beta1": cfg.betas[0],
+                "in_arm": planned is not None and cfg == planned,
+                "score": primary_score(rec),
+                "score_last": rec.evaluation["mean_auc"] if rec.ok else None,
+                "score_best": best["mean_auc"] if best else None,
+                "best_iteration": best["iteration"] if best else None,
+            }
+        )
+    out = pd.concat(
+        [df.reset_index(drop=True), pd.DataFrame(extra, columns=list(STUDY_COLUMNS))], axis=1
+    )
+    for col in ("score", "score_last", "score_best", "best_iteration"):
+        out[col] = pd.to_numeric(out[col], errors="coerce")
+    return out
+
+
+def arm_runs(df: pd.DataFrame, method: str, protocol: str, n_patches: int) -> pd.DataFrame:
+    """The arm's runs at one size (failed ones included), ordered by seed."""
+    if not len(df):
+        return df
+    sel = df[
+        df["in_arm"]
+        & (df["method"] == method)
+        & (df["protocol"] == protocol)
+        & (df["n_patches"] == n_patches)
+    ]
+    return sel.sort_values("seed")
+
+
+def arm_scores(df: pd.DataFrame, method: str, protocol: str, n_patches: int) -> pd.Series:
+    """The arm's per-seed primary scores at one size (index: seed); failed runs left out."""
+    runs = arm_runs(df, method, protocol, n_patches)
+    if not len(runs):
+        return pd.Series(dtype=float)
+    runs = runs[runs["score"].notna()]
+    return pd.Series(runs["score"].to_numpy(float), index=runs["seed"].to_numpy(int))
+
+
+def mean_ci(scores: Sequence[float], confidence: float = 0.95) -> tuple[float, float, float]:
+    """(mean, low, high): the t interval of the mean over seeds (NaN bounds below 2 values)."""
+    x = np.asarray(scores, float)
+    if not len(x):
+        return math.nan, math.nan, math.nan
+    if len(x) < 2:
+        return float(x.mean()), math.nan, math.nan
+    half = float(stats.t.ppf(0.5 + confidence / 2, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x)))
+    return float(x.mean()), float(x.mean()) - half, float(x.mean()) + half
+
+
+def compare_arms(a: pd.Series, b: pd.Series):
+    """(Welch across seeds, paired by seed) of two arms' per-seed scores a − b; a test is None
+    when it lacks 2 values per group (or 2 common seeds)."""
+    welch = welch_test(a, b) if len(a) >= 2 and len(b) >= 2 else None
+    common = sorted(set(a.index) & set(b.index))
+    paired = paired_test(a[common], b[common]) if len(common) >= 2 else None
+    return welch, paired
+
+
+def _mean_sd(x: pd.Series) -> str:
+    if not len(x):
+        return "no runs"
+    sd = f" ± {x.std(ddof=1):.4f}" if len(x) > 1 else ""
+    return f"{x.mean():.4f}{sd} ({len(x)})"
+
+
+def size_table(df: pd.DataFrame, n_patches: int) -> pd.DataFrame:
+    """Every arm recorded at one size: primary score mean ± sd over seeds (n), the difference to
+    the fair CNN with its 95% CI (Welch across seeds), Welch's and the paired-by-seed p, and the
+    last and best-validation checkpoints' mean test AUC side by side."""
+    base = arm_scores(df, *BASELINE, n_patches)
+    rows = []
+    for method, protocol in ARMS:
+        runs = arm_runs(df, method, protocol, n_patches)
+        if not len(runs):
+            continue
+        scores = arm_scores(df, method, protocol, n_patches)
+        welch, paired = (
+            (None, None) if (method, protocol) == BASELINE else compare_arms(scores, base)
+        )
+        diff = scores.mean() - base.mean() if len(scores) and len(base) else math.nan
+        if (method, protocol) == BASELINE:
+            diff_text = "(baseline)"
+        else:
+            ci = fmt_ci(welch.ci_low, welch.ci_high) if welch else ""
+            diff_text = f"{fmt_signed(diff)} {ci}".strip() if not missing(diff) else "–"
+        ok = runs[runs["status"] == "ok"]
+        rows.append(
+            {
+                "arm": arm_label(method, protocol),
+                "primary score": "best-validation" if protocol == "fair" else "last",
+                "mean AUC ± sd (seeds)": _mean_sd(scores),
+                "failed": int((runs["status"] != "ok").sum()),
+                "− fair CNN [95% CI]": diff_text,
+                "Welch p": welch.p_value if welch else math.nan,
+                "paired p (seeds)": paired.p_value if paired else math.nan,
+                "last checkpoint": float(ok["score_last"].mean()) if len(ok) else math.nan,
+                "best-val checkpoint": float(ok["score_best"].mean()) if len(ok) else math.nan,
+                "best-val iteration": float(ok["best_iteration"].mean()) if len(ok) else math.nan,
+            }
+        )
+    return pd.DataFrame(rows, columns=SIZE_COLUMNS)
+
+
+SIZE_COLUMNS = [
+    "arm",
+    "primary score",
+    "mean AUC ± sd (seeds)",
+    "failed",
+    "− fair CNN [95% CI]",
+    "Welch p",
+    "paired p (seeds)",
+    "last checkpoint",
+    "best-val checkpoint",
+    "best-val iteration",
+]
+
+
+def study_sizes(df: pd.DataFrame) -> list[int]:
+    """The sizes with at least one run of an arm, largest first (as the paper's table)."""
+    return sorted({int(n) for n in df[df["in_arm"]]["n_patches"]}, reverse=True) if len(df) else []
+
+
+def choice_table(results_dir: str | os.PathLike = "results") -> pd.DataFrame:
+    """The (lr, β1) choice: per tuned method and pair of :data:`TUNING_GRID`, the tuning run's
+    best validation AUC (fair protocol, 15K, seed 0) and its iteration, and which pair is chosen
+    (the highest; ties to the earlier pair; a failed run is never chosen)."""
+    setup = study_setup(results_dir)
+    from ganseg_lib.evaluate.record import read_record  # records are read one by one here
+
+    rows = []
+    for method in dict.fromkeys(TUNED.values()):
+        pair = chosen(setup, method)
+        users = ", ".join(METHODS[m].label for m, t in TUNED.items() if t == method)
+        for lr, b1 in TUNING_GRID:
+            config = study_config(setup, method, "fair", TUNING_SIZE, TUNING_SEED, lr, b1)
+            path = setup.record_path(config)
+            rec = read_record(path) if path.is_file() else None
+            if rec is not None and rec.config != config:
+                rec = None
+            best = rec.training.get("best_val_auc") if rec is not None and rec.ok else None
+            hist = (rec.history or []) if rec is not None else []
+            at = [h["iteration"] for h in hist if best is not None and h.get("val_auc") == best]
+            rows.append(
+                {
+                    "method": METHODS[method].label,
+                    "lr": lr,
+                    "β1": b1,
+                    "status": rec.status if rec is not None else "not yet run",
+                    "best validation AUC": math.nan if best is None else float(best),
+                    "at iteration": at[0] if at else math.nan,
+                    "chosen": ("pending" if pair is None else ("yes" if pair == (lr, b1) else "")),
+                    "used by": users,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def label_efficiency(df: pd.DataFrame) -> pd.DataFrame:
+    """AUC against labelled patches: per arm and size, the mean primary score over seeds with
+    its 95% t interval and the number of seeds."""
+    rows = []
+    for method, protocol in ARMS:
+        for n in sorted(
+            {
+                a
+                for arm in PLAN
+                if (arm.method, arm.protocol) == (method, protocol)
+                for a in arm.sizes
+            }
+        ):
+            scores = arm_scores(df, method, protocol, n)
+            if not len(scores):
+                continue
+            mean, lo, hi = mean_ci(scores)
+            rows.append(
+                {
+                    "source": "study",
+                    "arm": arm_label(method, protocol),
+                    "method": method,
+                    "protocol": protocol,
+                    "n_patches": n,
+                    "seeds": len(scores),
+                    "mean_auc": mean,
+                    "ci_low": lo,
+                    "ci_high": hi,
+                }
+            )
+    return pd.DataFrame(rows, columns=EFFICIENCY_COLUMNS)
+
+
+EFFICIENCY_COLUMNS = [
+    "source",
+    "arm",
+    "method",
+    "protocol",
+    "n_patches",
+    "seeds",
+    "mean_auc",
+    "ci_low",
+    "ci_high",
+]
+
+
+def replication_efficiency(cpu: pd.DataFrame) -> pd.DataFrame:
+    """The replication's points (profile ``cpu``, paper protocol, last checkpoint) in the shape
+    of :func:`label_efficiency`, from :func:`ganseg_lib.evaluate.record.load_results`."""
+    rows = []
+    ok = cpu[(cpu["status"] == "ok") & cpu["mean_auc"].notna()] if len(cpu) else cpu
+    for (method, n), group in ok.groupby(["method", "n_patches"]) if len(ok) else []:
+        mean, lo, hi = mean_ci(group["mean_auc"].to_numpy(float))
+        rows.append(
+            {
+                "source": "replication",
+                "arm": f"{METHODS[method].label} (replication)",
+                "method": method,
+                "protocol": "paper",
+                "n_patches": int(n),
+                "seeds": len(group),
+                "mean_auc": mean,
+                "ci_low": lo,
+                "ci_high": hi,
+            }
+        )
+    return pd.DataFrame(rows, columns=EFFICIENCY_COLUMNS)
+
+
+# --- compute --------------------------------------------------------------------------------
+
+PRIOR_ESTIMATE_HOURS = 16.0  # tier 1, estimated before the first run
+PRIOR_GAN_MINUTES = 13.0  # one GAN-CNN run on one thread beside another runner (benchmark)
+
+
+def planned_runs(tiers: Sequence[int] = (1,)) -> Counter:
+    """Runs per method in the tuning stage and ``tiers`` of the plan (a tuned method's chosen
+    tuning run is also its fair 15K seed-0 cell, so it is counted once)."""
+    count: Counter = Counter()
+    for method in dict.fromkeys(TUNED.values()):
+        count[method] += len(TUNING_GRID)
+    for arm in PLAN:
+        if arm.tier not in tiers:
+            continue
+        for n in arm.sizes:
+            count[arm.method] += N_SEEDS
+            if arm.protocol == "fair" and arm.method in TUNED.values() and n == TUNING_SIZE:
+                count[arm.method] -= 1
+    return count
+
+
+def _run_hours(rec) -> float | None:
+    t = rec.timing.get("train_seconds")
+    if t is None:
+        return None
+    return (float(t) + float(rec.timing.get("eval_seconds") or 0.0)) / 3600
+
+
+def compute_table(df: pd.DataFrame, tiers: Sequence[int] = (1,)) -> pd.DataFrame:
+    """Per method: runs planned (tuning and ``tiers``), runs recorded, the mean hours per run the
+    records measured (training and evaluation, one thread each) and the projected total hours of
+    the plan at that rate (blank until a method has a timed record)."""
+    planned = planned_runs(tiers)
+    rows = []
+    for method in planned:
+        recs = list(df[df["method"] == method]["record"]) if len(df) else []
+        hours = [h for h in (_run_hours(r) for r in recs) if h is not None]
+        per_run = float(np.mean(hours)) if hours else math.nan
+        rows.append(
+            {
+                "method": METHODS[method].label,
+                "runs planned": planned[method],
+                "runs recorded": len(recs),
+                "hours recorded": float(sum(hours)),
+                "minutes per run": per_run * 60,
+                "projected hours": per_run * planned[method],
+                "devices": "; ".join(sorted({r.device for r in recs})) or "–",
+            }
+        )
+    return pd.DataFrame(rows)
