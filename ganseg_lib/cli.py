@@ -15,9 +15,14 @@ from pathlib import Path
 from ganseg_lib.errors import ConfigError, DataError
 
 
-def _add_data_args(p: argparse.ArgumentParser, default: str = "auto") -> None:
-    p.add_argument("--data", default=default, help="drive, phantom or auto (DRIVE when found)")
+def _add_data_args(p: argparse.ArgumentParser, default: str = "auto", chase: bool = True) -> None:
+    sources = "drive, chase, phantom" if chase else "drive, phantom"
+    p.add_argument("--data", default=default, help=f"{sources} or auto (DRIVE when found)")
     p.add_argument("--drive-dir", default=None, help="DRIVE folder (default: $GANSEG_DRIVE_DIR)")
+    if chase:
+        p.add_argument(
+            "--chase-dir", default=None, help="CHASE_DB1 folder (default: $GANSEG_CHASE_DIR)"
+        )
 
 
 def cmd_data_fetch(args: argparse.Namespace) -> int:
@@ -55,7 +60,7 @@ def cmd_patches(args: argparse.Namespace) -> int:
     from ganseg_lib.data.patches import PatchParams, make_patch_set
     from ganseg_lib.experiment.setup import Setup
 
-    setup = Setup.resolve(None, args.data, args.drive_dir)
+    setup = Setup.resolve(None, args.data, args.drive_dir, chase_dir=args.chase_dir)
     params = PatchParams(n_patches=args.n_patches, seed=args.seed)
     records = setup.split("training") if args.all_images else setup.training_images()[0]
     t0 = time.perf_counter()
@@ -181,7 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     book = sub.add_parser("book", help="execute the chapters and build the book")
     book.add_argument("--profile", default="smoke", help="smoke, cpu or paper")
-    _add_data_args(book)
+    _add_data_args(book, chase=False)
     book.add_argument("--results", type=Path, default=None, help="records folder")
     book.add_argument("--runs", type=Path, default=None, help="run folders")
     book.add_argument("--no-html", action="store_true", help="execute the chapters only")
@@ -193,7 +198,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     predict = sub.add_parser("predict", help="vessel maps of your own fundus images")
     predict.add_argument("images", nargs="+", type=Path, help="image files and folders of images")
-    predict.add_argument("--checkpoint", type=Path, required=True, help="checkpoint or run folder")
+    predict.add_argument(
+        "--checkpoint",
+        default=None,
+        help="checkpoint, run folder, a record's <cell>.dcnet.pt, or a shipped model's name "
+        "(default: the best shipped model)",
+    )
     predict.add_argument("--mask", type=Path, default=None, help="FOV mask (default: derived)")
     where = predict.add_mutually_exclusive_group(required=True)
     where.add_argument(
@@ -220,7 +230,95 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--quiet", action="store_true", help="no progress bar")
     predict.add_argument("--device", default="cpu")
     predict.set_defaults(func=cmd_predict)
+
+    cross = sub.add_parser(
+        "cross", help="evaluate records' kept DC nets on another data source's test images"
+    )
+    cross.add_argument("records", nargs="+", type=Path, help="run records <cell>.json")
+    cross.add_argument("--target", required=True, choices=["drive", "chase"], help="test images")
+    cross.add_argument(
+        "--drive-dir", default=None, help="DRIVE folder (default: $GANSEG_DRIVE_DIR)"
+    )
+    cross.add_argument(
+        "--chase-dir", default=None, help="CHASE_DB1 folder (default: $GANSEG_CHASE_DIR)"
+    )
+    cross.add_argument(
+        "--no-rescale",
+        action="store_true",
+        help="native scale only (default: native and with scale normalisation)",
+    )
+    cross.add_argument(
+        "--weights",
+        choices=["last", "best", "both"],
+        default="last",
+        help="the run's last DC net, its best-validation one (fair protocol), or both",
+    )
+    cross.add_argument("--out", type=Path, default=Path("results") / "cross", help="results folder")
+    cross.add_argument("--device", default="cpu")
+    cross.set_defaults(func=cmd_cross)
+
+    models = sub.add_parser("models", help="the trained DC nets shipped with the package")
+    models_sub = models.add_subparsers(dest="models_command", required=True)
+    add = models_sub.add_parser("add", help="ship a record's kept DC net")
+    add.add_argument("record", type=Path, help="run record <cell>.json (weights beside it)")
+    add.add_argument(
+        "--weights",
+        choices=["auto", "last", "best"],
+        default="auto",
+        help="auto: best-validation weights when kept and better on the record's test images",
+    )
+    add.add_argument(
+        "--dir", type=Path, default=None, help="models folder (default: the package's)"
+    )
+    add.set_defaults(func=cmd_models_add)
+    listing = models_sub.add_parser("list", help="the shipped models, SHA-256 checked")
+    listing.add_argument("--dir", type=Path, default=None, help="models folder")
+    listing.set_defaults(func=cmd_models_list)
     return parser
+
+
+def cmd_cross(args: argparse.Namespace) -> int:
+    from ganseg_lib.evaluate.cross import SCALINGS, WEIGHTS, run_cross
+    from ganseg_lib.experiment.setup import Setup
+
+    setup = Setup.resolve(None, args.target, args.drive_dir, chase_dir=args.chase_dir)
+    run_cross(
+        args.records,
+        setup.data,
+        setup.split("test"),
+        scalings=("native",) if args.no_rescale else SCALINGS,
+        weights=WEIGHTS if args.weights == "both" else (args.weights,),
+        cross_dir=args.out,
+        device=args.device,
+    )
+    return 0
+
+
+def cmd_models_add(args: argparse.Namespace) -> int:
+    from ganseg_lib.models import add_model, models_folder
+
+    m = add_model(args.record, args.weights, args.dir)
+    print(
+        f"{m.name}: {m.method}, {m.n_patches} patches, seed {m.seed}, {m.which} weights, test "
+        f"mean AUC {m.test_mean_auc:.4f}, threshold {m.validation_threshold:.3f} → "
+        f"{models_folder(args.dir) / m.weights}"
+    )
+    return 0
+
+
+def cmd_models_list(args: argparse.Namespace) -> int:
+    from ganseg_lib.models import models_folder, read_manifest, verify_models
+
+    root = models_folder(args.dir)
+    problems = verify_models(root)
+    for m in sorted(read_manifest(root), key=lambda m: -m.test_mean_auc):
+        print(
+            f"{m.name}\t{m.data}\t{m.method}\t{m.n_patches}\t{m.which}\t{m.test_mean_auc:.4f}"
+            f"\t{m.trained_on}"
+        )
+    for line in problems:
+        print(f"ganseg: {line}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -237,7 +335,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         config = TrainConfig.from_json(json.loads(folder.config.read_text()))
         data = config.data if args.data == "auto" else args.data
         if data not in setups:
-            setups[data] = Setup.resolve(None, data, args.drive_dir, args.results)
+            setups[data] = Setup.resolve(
+                None, data, args.drive_dir, args.results, chase_dir=args.chase_dir
+            )
         save = (
             args.save_maps / run_dir.name
             if args.save_maps and len(args.run_dirs) > 1
@@ -261,7 +361,9 @@ def cmd_grid(args: argparse.Namespace) -> int:
         import_ray()  # before anything else: one line telling how to install it
     if args.threads:
         torch.set_num_threads(args.threads)
-    setup = Setup.resolve(args.profile, args.data, args.drive_dir, args.results, args.runs)
+    setup = Setup.resolve(
+        args.profile, args.data, args.drive_dir, args.results, args.runs, args.chase_dir
+    )
     if args.profile == "study":
         from ganseg_lib.experiment.study import run_study
 
@@ -384,7 +486,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     from ganseg_lib.train.config import TrainConfig
     from ganseg_lib.train.loop import prepare_data, train
 
-    setup = Setup.resolve(None, args.data, args.drive_dir)
+    setup = Setup.resolve(None, args.data, args.drive_dir, chase_dir=args.chase_dir)
     config = TrainConfig(
         method=args.method,
         data=setup.data,

@@ -3,7 +3,8 @@
 For each image: read and check it (:func:`ganseg_lib.data.user_image.read_user_image`), derive its
 field of view (:func:`ganseg_lib.data.fov.derive_fov`) unless a mask is given, and
 
-* **scale normalisation** — resize the image so that its FOV diameter (the width of the widest
+* **scale normalisation** (:func:`ganseg_lib.model.scale.predict_scaled`) — resize the image so
+  that its FOV diameter (the width of the widest
   FOV row, :func:`ganseg_lib.data.fov.fov_diameter`) equals that of the model's training data
   (DRIVE: 540 px), predict, and resize the map back to the image's size (bilinear). The DC net sees
   64×64 patches at its training scale; a camera with twice DRIVE's resolution would otherwise show
@@ -17,7 +18,9 @@ field of view (:func:`ganseg_lib.data.fov.derive_fov`) unless a mask is given, a
   others (``--threshold`` overrides either);
 * an overlay: the vessels painted over the image.
 
-The model is loaded once for all images, which are predicted side by side, one per CPU core
+The model is a training checkpoint or run folder, a record's kept weights ``<cell>.dcnet.pt``,
+or a DC net shipped with the package (:mod:`ganseg_lib.models`; the best one by default). It is
+loaded once for all images, which are predicted side by side, one per CPU core
 (``jobs``). A bad file (missing, not an image, grayscale, tiny) is
 reported in one line that names it and skipped; the others are still written.
 """
@@ -34,21 +37,15 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from ganseg_lib.data.fov import (
-    CHASE_FOV_DIAMETER,
-    DRIVE_FOV_DIAMETER,
-    derive_fov,
-    fov_diameter,
-)
-from ganseg_lib.data.record import FundusRecord
+from ganseg_lib.data.fov import derive_fov
 from ganseg_lib.errors import ConfigError, DataError
+from ganseg_lib.model.scale import MAX_SCALE as MAX_SCALE
+from ganseg_lib.model.scale import RESCALE_TOLERANCE as RESCALE_TOLERANCE
+from ganseg_lib.model.scale import TRAINING_FOV_DIAMETER as TRAINING_FOV_DIAMETER
+from ganseg_lib.model.scale import predict_scaled
+from ganseg_lib.model.scale import scale_factor as scale_factor
 
 DEFAULT_THRESHOLD = 0.5
-# FOV diameter (px) of each training data source. The phantom has none: its frame size is a
-# parameter and its vessel widths scale with it, so a phantom-trained model is never rescaled.
-TRAINING_FOV_DIAMETER = {"drive": DRIVE_FOV_DIAMETER, "chase": CHASE_FOV_DIAMETER, "phantom": None}
-RESCALE_TOLERANCE = 0.02  # no resampling when the scale factor is within 2 % of 1
-MAX_SCALE = 4.0  # a factor beyond [1/4, 4] means a wrong FOV, not a different camera
 OVERLAY_COLOUR = (0, 255, 64)
 OVERLAY_ALPHA = 0.7
 
@@ -66,26 +63,53 @@ class Predictor:
     device: str = "cpu"
 
 
-def _checkpoint_path(checkpoint: str | os.PathLike) -> Path:
+def _checkpoint_path(checkpoint: str | os.PathLike | None) -> Path:
+    """A checkpoint file, a run folder's, a record's kept weights (``<cell>.dcnet.pt``), a shipped
+    model's file or name, or (``None``) the best shipped model."""
+    from ganseg_lib.models import best_model, model_path
+
+    if checkpoint is None:
+        return best_model()
     path = Path(checkpoint)
     if path.is_dir():
         path = path / "checkpoint.pt"
     if not path.is_file():
-        raise DataError(f"--checkpoint {checkpoint}: not a checkpoint file nor a run folder")
+        shipped = model_path(str(checkpoint))
+        if shipped is not None:
+            return shipped
+        raise DataError(
+            f"--checkpoint {checkpoint}: not a checkpoint file, a run folder nor a shipped model"
+        )
     return path
+
+
+def record_beside(path: Path) -> Path | None:
+    """The run record of a record's kept weights: ``<cell>.json`` beside ``<cell>.dcnet.pt``."""
+    if not path.name.endswith(".dcnet.pt"):
+        return None
+    record = path.with_name(path.name[: -len(".dcnet.pt")] + ".json")
+    return record if record.is_file() else None
 
 
 def find_validation_threshold(ckpt_path: Path, ckpt: dict) -> tuple[float | None, str]:
     """The model's validation threshold and where it was found, or (None, reason).
 
-    Looked for, in order: a ``validation_threshold`` in the checkpoint itself; a run record
-    (``*.json`` with a ``validation_threshold``) in the checkpoint's folder; the record that
+    Looked for, in order: a ``validation_threshold`` in the checkpoint itself (shipped models
+    keep theirs); for a record's kept weights ``<cell>.dcnet.pt``, the record ``<cell>.json``
+    beside it and nothing else; a run record (``*.json`` with a ``validation_threshold``) in the
+    checkpoint's folder; the record that
     ``ganseg evaluate`` wrote for this run folder under ``results/<profile>/<data>/<cell>.json``
     (relative to the working directory), recognised by its ``run_dir``.
     """
     value = ckpt.get("validation_threshold")
     if _valid_threshold(value):
         return float(value), f"validation threshold stored in {ckpt_path.name}"
+    if ckpt_path.name.endswith(".dcnet.pt"):
+        record = record_beside(ckpt_path)
+        value = json.loads(record.read_text()).get("validation_threshold") if record else None
+        if _valid_threshold(value):
+            return float(value), f"validation threshold of record {record}"
+        return None, f"no run record with a validation threshold beside {ckpt_path.name}"
     run_dir = ckpt_path.parent
     candidates = sorted(run_dir.glob("*.json"))
     candidates += sorted(Path("results").glob(f"*/*/{run_dir.name}.json"))
@@ -115,9 +139,12 @@ def _same_dir(recorded: object, run_dir: Path) -> bool:
         return False
 
 
-def load_predictor(checkpoint: str | os.PathLike, device: str = "cpu") -> Predictor:
-    """Load a checkpoint (or a run folder's) once: its DC net, training data and threshold."""
-    from ganseg_lib.train.checkpoint import load_dcnet, read_checkpoint
+def load_predictor(checkpoint: str | os.PathLike | None = None, device: str = "cpu") -> Predictor:
+    """Load a model once: its DC net, training data and threshold. ``checkpoint`` is a training
+    checkpoint or run folder, a record's kept weights ``<cell>.dcnet.pt`` (its last DC net), a
+    shipped model (:mod:`ganseg_lib.models`, by file or name), or None: the best shipped model."""
+    from ganseg_lib.train.checkpoint import build_dcnet, read_checkpoint
+    from ganseg_lib.train.config import TrainConfig
 
     path = _checkpoint_path(checkpoint)
     ckpt = read_checkpoint(path, "cpu")
@@ -125,37 +152,14 @@ def load_predictor(checkpoint: str | os.PathLike, device: str = "cpu") -> Predic
     data = config.get("data", "drive")
     diameter = ckpt.get("fov_diameter") or TRAINING_FOV_DIAMETER.get(data)
     threshold, source = find_validation_threshold(path, ckpt)
-    dcnet = load_dcnet(path, device)
+    state = ckpt.get("dcnet") if "dcnet" in ckpt else ckpt.get("last")  # a record's weights
+    if state is None or not config:
+        raise DataError(f"--checkpoint {path}: holds no DC net")
+    dcnet = build_dcnet(TrainConfig.from_json(config))
+    dcnet.load_state_dict(state)
+    dcnet = dcnet.to(device).eval()
     diameter = float(diameter) if diameter else None
     return Predictor(dcnet, path, data, diameter, threshold, source, device)
-
-
-def scale_factor(fov: np.ndarray, target_diameter: float) -> float:
-    """The resize factor that brings the FOV's diameter to ``target_diameter`` pixels."""
-    diameter = fov_diameter(fov)
-    factor = target_diameter / diameter
-    if not 1 / MAX_SCALE <= factor <= MAX_SCALE:
-        raise DataError(
-            f"FOV diameter {diameter:.0f} px needs a scale factor {factor:.2f}, outside "
-            f"[{1 / MAX_SCALE:.2f}, {MAX_SCALE:.0f}]: the FOV was not found (pass --mask) or the "
-            "image is not a fundus photograph (--no-rescale skips scale normalisation)"
-        )
-    return factor
-
-
-def _resize_rgb(rgb: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """uint8 RGB → (width, height) ``size``; Lanczos (anti-aliased when shrinking)."""
-    return np.asarray(Image.fromarray(rgb).resize(size, Image.Resampling.LANCZOS))
-
-
-def _resize_mask(mask: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    im = Image.fromarray(mask.astype(np.uint8) * 255).resize(size, Image.Resampling.BILINEAR)
-    return np.asarray(im) >= 128
-
-
-def _resize_map(prob: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    im = Image.fromarray(prob.astype(np.float32), mode="F").resize(size, Image.Resampling.BILINEAR)
-    return np.clip(np.asarray(im), 0.0, 1.0)
 
 
 def predict_probability(
@@ -165,28 +169,10 @@ def predict_probability(
     rescale: bool = True,
     image_id: str = "image",
 ) -> tuple[np.ndarray, float]:
-    """The vessel probability map (float32 H×W, 0 outside ``fov``) and the scale factor used."""
-    from ganseg_lib.model.inference import predict_map
-
-    height, width = fov.shape
-    rescale = rescale and predictor.fov_diameter is not None
-    factor = scale_factor(fov, predictor.fov_diameter) if rescale else 1.0
-    if abs(factor - 1.0) <= RESCALE_TOLERANCE:
-        factor = 1.0
-    if factor == 1.0:
-        work_rgb, work_fov = rgb, fov
-    else:
-        size = (max(1, round(width * factor)), max(1, round(height * factor)))
-        work_rgb, work_fov = _resize_rgb(rgb, size), _resize_mask(fov, size)
-        if not work_fov.any():
-            work_fov = np.ones(work_fov.shape, bool)
-    record = FundusRecord(image_id, "test", work_rgb, np.zeros(work_fov.shape, bool), work_fov)
-    prob = predict_map(predictor.dcnet, record, predictor.device)
-    if factor != 1.0:
-        prob = _resize_map(prob, (width, height))
-    prob = np.asarray(prob, dtype=np.float32).copy()
-    prob[~fov] = 0.0
-    return prob, factor
+    """The vessel probability map (float32 H×W, 0 outside ``fov``) and the scale factor used
+    (:func:`ganseg_lib.model.scale.predict_scaled` at the model's training FOV diameter)."""
+    target = predictor.fov_diameter if rescale else None
+    return predict_scaled(predictor.dcnet, rgb, fov, target, predictor.device, image_id)
 
 
 def overlay(rgb: np.ndarray, vessels: np.ndarray, alpha: float = OVERLAY_ALPHA) -> np.ndarray:

@@ -19,6 +19,7 @@ FLOORS = {
     "model": 2,
     "train": 3,
     "evaluate": 4,
+    "models": 4,  # shipped DC nets and their records
     "experiment": 5,
     "analysis": 6,
     "predict": 7,

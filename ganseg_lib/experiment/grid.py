@@ -155,6 +155,7 @@ def run_one_cell(
     device: str = "auto",
     threads: int | None = None,
     log=print,
+    chase_dir: str | os.PathLike | None = None,
 ) -> str:
     """Run one grid cell as :func:`run_grid` does (lock, skip when recorded, train or resume,
     evaluate, record) and return its record path; a picklable entry point for remote workers.
@@ -167,7 +168,7 @@ def run_one_cell(
         import torch
 
         torch.set_num_threads(threads)
-    setup = Setup.resolve(profile_name, data, drive_dir, results_dir, runs_dir)
+    setup = Setup.resolve(profile_name, data, drive_dir, results_dir, runs_dir, chase_dir)
     config = setup.config(method, n_patches, seed)
     run_cell_locked(setup, config, device, config.cell, log)
     return str(setup.record_path(config))

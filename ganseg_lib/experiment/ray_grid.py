@@ -138,6 +138,7 @@ def run_grid_on_ray(
                 seed=config.seed,
                 data=setup.data,
                 drive_dir=setup.drive_dir,
+                chase_dir=setup.chase_dir,
                 # absolute: a worker's working directory is not the driver's
                 runs_dir=str(Path(setup.runs_dir).resolve()),
                 results_dir=str(Path(setup.results_dir).resolve()),

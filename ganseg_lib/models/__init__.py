@@ -1,0 +1,224 @@
+"""Trained DC nets shipped with the package, so that ``ganseg predict IMAGE`` needs no training.
+
+Each shipped model is two files in this folder, listed in ``manifest.json`` with the SHA-256 of
+each:
+
+* ``<name>.dcnet.pt`` — one DC net (width 16 in the ``cpu`` and ``study`` profiles, about 190 KB):
+  a checkpoint that :func:`ganseg_lib.predict.load_predictor` reads, with its training
+  configuration, the weights, the validation threshold (the F1-optimal threshold on the held-out
+  validation images of its training data) and the training data's FOV diameter (for scale
+  normalisation), written like every checkpoint with a SHA-256 header line;
+* ``<name>.json`` — the run record that describes it, unchanged: training data, configuration,
+  history and test evaluation.
+
+:func:`add_model` ships a record's kept weights (``<cell>.dcnet.pt`` beside ``<cell>.json``, see
+:func:`ganseg_lib.evaluate.record.weights_path`); :func:`best_model` is the default of
+``ganseg predict``: the shipped model with the highest test AUC of its record (mean of the
+per-image AUCs on its own data source's test images).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+from ganseg_lib.errors import ConfigError, DataError
+
+MODELS_DIR = Path(__file__).resolve().parent
+MANIFEST = "manifest.json"
+WEIGHTS = ("auto", "last", "best")
+# What each data source's model is trained on (the validation images are held out, never trained
+# on; ganseg_lib.data.source.split_validation).
+TRAINED_ON = {
+    "drive": "DRIVE training images 21–36 (37–40 held out for validation), first observer",
+    "chase": "CHASE_DB1 images 01L–08R (09L–10R held out for validation), first observer",
+    "phantom": "the project's synthetic fundus phantom (20 training images, seeded)",
+}
+
+
+@dataclass(frozen=True)
+class ShippedModel:
+    """One entry of the manifest."""
+
+    name: str
+    weights: str  # file name of the DC net, in the models folder
+    sha256: str  # of the weights file, as ``sha256sum`` prints it
+    record: str  # file name of its run record
+    record_sha256: str
+    data: str  # the data source it was trained on
+    trained_on: str  # the same, in words
+    profile: str
+    method: str
+    n_patches: int
+    seed: int
+    which: str  # "last" (the run's final weights) or "best" (best validation AUC)
+    test_mean_auc: float  # its record's mean AUC on its own data's test images
+    validation_threshold: float
+    fov_diameter: float | None  # the training data's FOV diameter, px
+
+
+def models_folder(models_dir: str | os.PathLike | None = None) -> Path:
+    """``models_dir``, or (None) the package's own models folder."""
+    return Path(models_dir) if models_dir is not None else MODELS_DIR
+
+
+def file_sha256(path: str | os.PathLike) -> str:
+    """SHA-256 of a file's bytes (hex), as ``sha256sum`` prints it."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def read_manifest(models_dir: str | os.PathLike | None = None) -> list[ShippedModel]:
+    """The shipped models listed in ``models_dir/manifest.json`` (empty when there is none)."""
+    path = models_folder(models_dir) / MANIFEST
+    if not path.is_file():
+        return []
+    try:
+        entries = json.loads(path.read_text())["models"]
+        names = {f.name for f in fields(ShippedModel)}
+        return [ShippedModel(**{k: v for k, v in e.items() if k in names}) for e in entries]
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise DataError(f"{path}: malformed model manifest ({err})") from err
+
+
+def write_manifest(models: list[ShippedModel], models_dir: str | os.PathLike | None = None) -> Path:
+    """Write the manifest atomically, models sorted by name."""
+    path = models_folder(models_dir) / MANIFEST
+    body = {"models": [asdict(m) for m in sorted(models, key=lambda m: m.name)]}
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(body, indent=1, ensure_ascii=False) + "\n")
+    os.replace(tmp, path)
+    return path
+
+
+def verify_models(models_dir: str | os.PathLike | None = None) -> list[str]:
+    """One line per shipped file that is missing or whose SHA-256 differs from the manifest."""
+    root = models_folder(models_dir)
+    problems = []
+    for m in read_manifest(root):
+        for file, digest in ((m.weights, m.sha256), (m.record, m.record_sha256)):
+            if not (root / file).is_file():
+                problems.append(f"{root / file}: missing")
+            elif file_sha256(root / file) != digest:
+                problems.append(f"{root / file}: SHA-256 differs from {MANIFEST}")
+    return problems
+
+
+def _checked(root: Path, model: ShippedModel) -> Path:
+    path = root / model.weights
+    if not path.is_file():
+        raise DataError(f"{path}: shipped model listed in {MANIFEST} is missing")
+    if file_sha256(path) != model.sha256:
+        raise DataError(f"{path}: SHA-256 differs from {MANIFEST}; not loaded")
+    return path
+
+
+def best_model(models_dir: str | os.PathLike | None = None) -> Path:
+    """The weights file of the shipped model with the highest test AUC, its SHA-256 checked."""
+    root = models_folder(models_dir)
+    models = read_manifest(root)
+    if not models:
+        raise ConfigError(
+            f"checkpoint: none given and no shipped model in {root} (pass a run folder)",
+            "checkpoint",
+        )
+    return _checked(root, max(models, key=lambda m: m.test_mean_auc))
+
+
+def model_path(name: str, models_dir: str | os.PathLike | None = None) -> Path | None:
+    """The weights file of the shipped model called ``name`` (or with that file name), checked;
+    None when no shipped model has that name."""
+    root = models_folder(models_dir)
+    for m in read_manifest(root):
+        if name in (m.name, m.weights):
+            return _checked(root, m)
+    return None
+
+
+def choose_weights(record, which: str = "auto") -> tuple[str, dict]:
+    """("last" or "best", its test evaluation). ``auto``: the best-validation weights when the
+    record kept them (fair protocol) and their test mean AUC is higher, else the last."""
+    if which not in WEIGHTS:
+        raise ConfigError(f"weights must be one of {WEIGHTS}, got {which!r}", "weights")
+    best = record.evaluation_best
+    if which == "best" and best is None:
+        raise DataError(f"record {record.cell}: keeps no best-validation evaluation")
+    if which == "auto":
+        better = best is not None and best["mean_auc"] > record.evaluation["mean_auc"]
+        which = "best" if better else "last"
+    return which, (best if which == "best" else record.evaluation)
+
+
+def add_model(
+    record_path: str | os.PathLike,
+    which: str = "auto",
+    models_dir: str | os.PathLike | None = None,
+) -> ShippedModel:
+    """Ship a record's kept DC net: write ``<name>.dcnet.pt`` (the chosen weights, threshold and
+    FOV diameter) and a copy of the record into ``models_dir`` and list both in the manifest
+    (replacing an entry of the same name). ``name`` is ``<data>-<cell>``, ``-best`` added for
+    best-validation weights."""
+    import torch
+
+    from ganseg_lib.evaluate.record import read_record, weights_path
+    from ganseg_lib.model.scale import TRAINING_FOV_DIAMETER
+    from ganseg_lib.train.checkpoint import read_checkpoint, write_with_digest
+
+    record_path = Path(record_path)
+    record = read_record(record_path)
+    if not record.ok:
+        raise DataError(f"{record_path}: the run failed or was never evaluated; not shipped")
+    source = weights_path(record_path)
+    if not source.is_file():
+        raise DataError(f"{source}: no DC-net weights beside the record; nothing to ship")
+    which, evaluation = choose_weights(record, which)
+    kept = read_checkpoint(source)
+    if kept.get(which) is None:
+        raise DataError(f"{source}: keeps no {which!r} DC net")
+    threshold = (
+        record.validation_threshold if which == "last" else evaluation["thresholded"]["threshold"]
+    )
+    data = record.config.data
+    diameter = TRAINING_FOV_DIAMETER.get(data)
+    name = f"{data}-{record.cell}" + ("-best" if which == "best" else "")
+    root = models_folder(models_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    buf = io.BytesIO()
+    torch.save(
+        {
+            "config": kept["config"],
+            "dcnet": kept[which],
+            "which": which,
+            "validation_threshold": float(threshold),
+            "fov_diameter": diameter,
+        },
+        buf,
+    )
+    write_with_digest(root / f"{name}.dcnet.pt", buf.getvalue())
+    copy = root / f"{name}.json"
+    tmp = copy.with_name(copy.name + ".tmp")
+    tmp.write_bytes(record_path.read_bytes())
+    os.replace(tmp, copy)
+    model = ShippedModel(
+        name=name,
+        weights=f"{name}.dcnet.pt",
+        sha256=file_sha256(root / f"{name}.dcnet.pt"),
+        record=copy.name,
+        record_sha256=file_sha256(copy),
+        data=data,
+        trained_on=TRAINED_ON.get(data, data),
+        profile=record.profile,
+        method=record.config.method,
+        n_patches=record.config.n_patches,
+        seed=record.config.seed,
+        which=which,
+        test_mean_auc=float(evaluation["mean_auc"]),
+        validation_threshold=float(threshold),
+        fov_diameter=diameter,
+    )
+    others = [m for m in read_manifest(root) if m.name != name]
+    write_manifest([*others, model], root)
+    return model
