@@ -48,6 +48,7 @@ from IPython.display import Markdown, display
 
 from ganseg_lib.analysis import plots
 from ganseg_lib.analysis.banner import banner
+from ganseg_lib.analysis.display import Captions
 from ganseg_lib.data.patches import (
     DILATION_RADIUS,
     PatchParams,
@@ -61,6 +62,7 @@ from ganseg_lib.paper import PAPER_SIZES, PATCH_SIZE
 
 setup = Setup.resolve(profile, data, drive_dir or None)
 data_name = setup.data
+page = Captions()
 display(Markdown(banner(setup.profile.name, setup.data, setup.requested)))
 
 # %% [markdown]
@@ -95,7 +97,7 @@ print("validation:", ", ".join(r.image_id for r in validation))
 # about a validation set. We hold out the last 4 training images (`N_VALIDATION`; DRIVE 37–40)
 # and never train on them: they monitor training (validation AUC) and choose the decision
 # threshold, so that no decision ever looks at a test image. The patches are therefore drawn from
-# 16 images, not 20.
+# 16 images, not 20. Table 1 lists the images and how much of each is vessel.
 
 # %% tags=["hide-input"]
 summary = pd.DataFrame(
@@ -111,7 +113,7 @@ summary = pd.DataFrame(
         for i, r in enumerate(records)
     ]
 )
-display(summary)
+page.table(summary, "The training images: role, size, FOV and vessel pixels.")
 
 # %% [markdown]
 # ## Preprocessing
@@ -126,12 +128,12 @@ display(summary)
 # `equalize_adapthist` with the parameters printed below (a deviation only in the sense that we
 # had to choose them), quantises the result to 8 bits and scales it to [-1, 1] for the networks.
 # The field-of-view (FOV) mask travels with the image: patch centres and the evaluation use only
-# pixels inside it.
+# pixels inside it. Figure 1 shows each step on one training image.
 
 # %%
 print(ClaheParams())
 record = train[image_index]
-plots.show(plots.plot_preprocessing(record))
+page.figure(plots.plot_preprocessing(record), "From the RGB image to the CLAHE green channel.")
 
 # %% [markdown]
 # ## Where the patches are centred
@@ -153,22 +155,23 @@ plots.show(plots.plot_preprocessing(record))
 # where the manual annotation is least certain. The slides give no dilation radius; we use a
 # disk of the radius printed below. Both kinds of centre lie inside the FOV. Pixels between
 # the skeleton and the dilated border (the vessel flanks and edges) are never patch centres in
-# training, although the test metric scores every FOV pixel.
+# training, although the test metric scores every FOV pixel. Figure 2 marks both kinds of
+# centre on one image.
 
 # %%
 print(f"patch size {PATCH_SIZE}×{PATCH_SIZE}; dilation radius {DILATION_RADIUS} px")
 pre = preprocess(record)
 vc = vessel_centres(record.vessels, record.fov)
 bc = background_centres(record.vessels, record.fov)
-plots.show(
-    plots.plot_patch_centres(
-        pre.image_u8, vc, bc, title=f"image {record.image_id}: CLAHE green channel"
-    )
+page.figure(
+    plots.plot_patch_centres(pre.image_u8, vc, bc, title=f"image {record.image_id}"),
+    "Vessel centres (the skeleton) and background centres (outside the dilated annotation).",
 )
 
 # %% [markdown]
 # How many centres of each kind every training image offers, and so how many balanced patches
-# (half vessel, half background) the training images can supply without drawing a centre twice:
+# (half vessel, half background) the training images can supply without drawing a centre twice
+# (Table 2):
 
 # %% tags=["hide-input"]
 counts = pd.DataFrame(
@@ -183,7 +186,11 @@ counts = pd.DataFrame(
     ]
 )
 totals = counts.drop(columns="image").sum()
-display(pd.concat([counts, pd.DataFrame([{"image": "total", **totals}])], ignore_index=True))
+page.table(
+    pd.concat([counts, pd.DataFrame([{"image": "total", **totals}])], ignore_index=True),
+    "Patch centres each training image offers.",
+    collapse_rows=20,
+)
 most = 2 * int(min(totals["vessel centres (skeleton)"], totals["background centres"]))
 for n in PAPER_SIZES:
     need = n - n // 2
@@ -204,7 +211,8 @@ print(f"at most about {most:,} balanced patches can be drawn without repeating a
 #
 # A small draw from the same sampler the training uses (`make_patch_set`); the cross marks the
 # centre pixel whose label the whole patch carries. Patches near the FOV border contain the dark
-# outside of the aperture, and reflect padding supplies the pixels beyond the image border.
+# outside of the aperture, and reflect padding supplies the pixels beyond the image border
+# (Figure 3).
 
 # %%
 gallery = make_patch_set(train, PatchParams(n_patches=n_gallery, seed=0), data_name)
@@ -213,12 +221,15 @@ print(
     f"{int((gallery.labels == 0).sum())} background, dtype {gallery.patches.dtype}, "
     f"shape {gallery.patches.shape}"
 )
-plots.show(plots.plot_patch_gallery(gallery.patches, gallery.labels, n_per_class=8))
+page.figure(
+    plots.plot_patch_gallery(gallery.patches, gallery.labels, n_per_class=8),
+    "Labelled 64×64 patches from the training sampler; the cross marks the labelled pixel.",
+)
 
 # %% [markdown]
 # Vessels absorb green light more than the retina around them, so vessel centres are expected to
 # be darker than background centres; the mean intensities of this small draw (CLAHE output,
-# 0–255) show how far that holds here.
+# 0–255, Table 3) show how far that holds here.
 
 # %% tags=["hide-input"]
 centre = gallery.patches[:, PATCH_SIZE // 2, PATCH_SIZE // 2].astype(float)
@@ -232,7 +243,7 @@ intensities = pd.DataFrame(
         ],
     }
 )
-display(intensities)
+page.table(intensities, "Mean intensity of the patches of each class (CLAHE output, 0–255).")
 
 # %% [markdown]
 # Everything above is in `ganseg_lib`: `data.source.load_split` and `split_validation`,

@@ -47,9 +47,11 @@ import torch
 from IPython.display import Markdown, display
 
 from ganseg_lib.analysis import plots
+from ganseg_lib.analysis.display import Captions
 from ganseg_lib.model import losses
 from ganseg_lib.paper import BACKGROUND, CLASS_NAMES, FAKE, VESSEL, K
 
+page = Captions()
 display(Markdown("**This chapter uses no image data: its numbers come from synthetic logits.**"))
 
 # %% [markdown]
@@ -82,13 +84,12 @@ display(Markdown("**This chapter uses no image data: its numbers come from synth
 #
 # — seed slide "Semi-Supervised Learning with GAN" (after Odena, 2016)
 #
-# Here $K = 2$, and the DC net's outputs are, in this order:
+# Here $K = 2$, and the DC net's outputs are, in this order (Table 1):
 
 # %% tags=["remove-input"]
-display(
-    pd.DataFrame(
-        {"index": [VESSEL, BACKGROUND, FAKE], "class": list(CLASS_NAMES)},
-    ).set_index("index")
+page.table(
+    pd.DataFrame({"output": [VESSEL, BACKGROUND, FAKE], "class": list(CLASS_NAMES)}),
+    "The DC net's outputs (zero-based).",
 )
 print(f"K = {K} real classes; the fake class has index K = {FAKE} (zero-based)")
 
@@ -127,7 +128,8 @@ print(inspect.getsource(losses.loss_generator))
 # ### Check against the slide equations
 #
 # On random logits, the library's losses equal the slides' formulas written out naively with
-# probabilities (fine for moderate logits, where nothing over- or underflows):
+# probabilities (fine for moderate logits, where nothing over- or underflows); Table 2 compares
+# them:
 
 # %%
 gen = torch.Generator().manual_seed(0)
@@ -147,14 +149,17 @@ library = {
     "L_G (non-saturating)": losses.loss_generator(logits),
     "E log p(fake) (saturating)": losses.loss_generator_saturating(logits),
 }
-display(
+page.table(
     pd.DataFrame(
         {
-            "slide formula": {k: float(v) for k, v in naive.items()},
-            "ganseg_lib.model.losses": {k: float(v) for k, v in library.items()},
-            "|difference|": {k: abs(float(naive[k] - library[k])) for k in naive},
+            "loss": list(naive),
+            "slide formula": [float(v) for v in naive.values()],
+            "ganseg_lib.model.losses": [float(library[k]) for k in naive],
+            "|difference|": [abs(float(naive[k] - library[k])) for k in naive],
         }
-    )
+    ),
+    "The library's losses against the slide formulas, on random logits.",
+    digits=6,
 )
 
 # %% [markdown]
@@ -171,7 +176,7 @@ display(
 #
 # The cell below does not use these formulas: it asks torch's autograd for the gradients of the
 # library's two functions, on logits $[0, 0, t]$ with $t$ swept so that $p_{fake}$ runs from
-# near 0 to near 1.
+# near 0 to near 1 (Figure 1, and Table 3 at a few points).
 
 # %% tags=["hide-input"]
 t_values = np.linspace(-6.0, 14.0, n_points)
@@ -190,7 +195,7 @@ for t in t_values:
     grad_ns.append(grads["ns"])
 p_fake, grad_sat, grad_ns = map(np.asarray, (p_fake, grad_sat, grad_ns))
 
-plots.show(
+page.figure(
     plots.plot_generator_gradients(
         p_fake,
         {
@@ -198,7 +203,8 @@ plots.show(
             "non-saturating: minimise L_G = −E log(1 − p(fake))": grad_ns,
         },
         title="gradient reaching the generator through the fake logit",
-    )
+    ),
+    "The gradient that reaches the generator through the fake logit, from torch's autograd.",
 )
 
 # %% tags=["hide-input"]
@@ -215,7 +221,7 @@ for target in (0.5, 0.9, 0.99, 0.999, 0.9999):
             "autograd = p (non-sat.)": np.isclose(abs(grad_ns[i]), p_fake[i], rtol=1e-9),
         }
     )
-display(pd.DataFrame(rows))
+page.table(pd.DataFrame(rows), "Gradient magnitudes of the two generator objectives.", digits=4)
 
 # %% [markdown]
 # Both objectives push the generator in the same direction (lower $p_{fake}$), and Goodfellow et

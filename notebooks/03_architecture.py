@@ -15,8 +15,9 @@
 # # Architecture
 #
 # The generator, the DC net and the CNN baseline as `ganseg_lib.model.networks` builds them,
-# layer by layer; the one deliberate change to the DC net and why we made it; and the exact whole-image
-# ("dense") evaluation that the change allows, checked against the patch-by-patch definition.
+# layer by layer; the one deliberate change to the DC net and why we made it; and the exact
+# whole-image ("dense") evaluation that the change allows, checked against the patch-by-patch
+# definition.
 
 # %% tags=["remove-cell"]
 # Bootstrap (Colab, or any Python without ganseg_lib): install the library from the project's
@@ -52,6 +53,7 @@ from IPython.display import Markdown, display
 
 from ganseg_lib.analysis import plots
 from ganseg_lib.analysis.banner import banner
+from ganseg_lib.analysis.display import Captions
 from ganseg_lib.analysis.layers import layer_frame
 from ganseg_lib.data.preprocessing import preprocess
 from ganseg_lib.experiment.setup import Setup
@@ -62,6 +64,7 @@ from ganseg_lib.train.checkpoint import load_dcnet
 
 setup = Setup.resolve(profile, data, drive_dir or None, runs_dir=runs_dir)
 prof = setup.profile
+page = Captions()
 display(Markdown(banner(prof.name, setup.data, setup.requested)))
 print(f"profile {prof.name}: DC net width {prof.width}, generator width {prof.g_width}")
 print(f"torch {torch.__version__}, {torch.get_num_threads()} CPU threads")
@@ -82,11 +85,11 @@ print(f"torch {torch.__version__}, {torch.get_num_threads()} CPU threads")
 # map, a 4×4 deconvolution makes it 4×4, and deconvolutions of kernel 4 and stride 2 double the
 # side four times to 64×64 while the channels halve. The output layer has a tanh instead of
 # normalisation + ReLU, so that samples lie in [-1, 1] like the preprocessed patches. FLOPs count
-# 2 × multiply-adds of the (de)convolutions for one sample.
+# 2 × multiply-adds of the (de)convolutions for one sample (Table 1).
 
 # %% tags=["remove-input"]
 print(f"noise dimension {NOISE_DIM}; generator width {prof.g_width} (profile {prof.name})")
-display(layer_frame(Generator(prof.g_width)))
+page.table(layer_frame(Generator(prof.g_width)), f"The generator, width {prof.g_width}.")
 
 # %% [markdown]
 # ## DC net and CNN baseline
@@ -102,17 +105,17 @@ display(layer_frame(Generator(prof.g_width)))
 # Three unpadded convolutions of kernel 4 and stride 2 take the 64×64 patch to a 6×6 map; a 6×6
 # convolution (a linear layer over the whole map) gives the logits over
 # [vessel, background, fake]. The CNN baseline is the same network with $K = 2$ outputs: the
-# generator and the fake class are the only differences between the two methods.
+# generator and the fake class are the only differences between the two methods (Tables 2
+# and 3).
 
 # %%
-print(f"DC net (GAN-CNN), width {prof.width}, {K + 1} outputs:")
-display(layer_frame(DCNet(K + 1, width=prof.width)))
-print(f"CNN baseline, width {prof.width}, {K} outputs:")
-display(layer_frame(DCNet(K, width=prof.width)))
+dc_net, cnn = DCNet(K + 1, width=prof.width), DCNet(K, width=prof.width)
+page.table(layer_frame(dc_net), f"The DC net (GAN-CNN), width {prof.width}, {K + 1} outputs.")
+page.table(layer_frame(cnn), f"The CNN baseline, width {prof.width}, {K} outputs.")
 
 # %% [markdown]
 # The same networks at width `reference_width` (the `paper` profile's), and the DC net with
-# the paper's normalisation (`norm="instance"`) for comparison:
+# the paper's normalisation (`norm="instance"`) for comparison (Tables 4 and 5):
 
 # %% tags=["hide-input"]
 summary = []
@@ -135,8 +138,8 @@ for name, net in [
         }
     )
     if "instance" in name:
-        display(frame)
-display(pd.DataFrame(summary))
+        page.table(frame, f"The DC net with the paper's normalisation, width {reference_width}.")
+page.table(pd.DataFrame(summary), f"The networks at width {reference_width}.", digits=1)
 
 # %% [markdown]
 # ## Deviation: where the DC net normalises
@@ -184,6 +187,7 @@ else:
     )
 print(f"image {record.image_id}, {image.shape[0]}×{image.shape[1]} pixels; network: {source}")
 
+# %%
 t0 = time.perf_counter()
 dense = predict_dense(dcnet, image)
 t_dense = time.perf_counter() - t0
@@ -202,15 +206,12 @@ print(
 
 # %% [markdown]
 # The two paths differ only by float32 rounding; the library's tests require the difference to
-# stay below 1e-4. The dense map of the image, inside and outside the FOV (the evaluation uses
-# only FOV pixels):
+# stay below 1e-4. Figure 1 shows the dense map of the image, inside and outside the FOV (the
+# evaluation uses only FOV pixels).
 
 # %% tags=["remove-input"]
-plots.show(
-    plots.plot_probability_maps(
-        record.rgb,
-        None,
-        {"dense vessel probability": dense},
-        title=f"image {record.image_id}: {source.split(' (')[0]}",
-    )
+page.figure(
+    plots.plot_probability_maps(record.rgb, None, {"dense vessel probability": dense}),
+    f"Test image {record.image_id} and its dense vessel probability map, from "
+    f"{source.split(' (')[0]}.",
 )

@@ -52,6 +52,7 @@ from IPython.display import Markdown, display
 
 from ganseg_lib.analysis import plots
 from ganseg_lib.analysis.banner import banner
+from ganseg_lib.analysis.display import Captions
 from ganseg_lib.analysis.plots import pick_iterations
 from ganseg_lib.analysis.tables import run_table
 from ganseg_lib.data.patches import PatchParams, make_patch_set
@@ -63,6 +64,7 @@ from ganseg_lib.paper import size_label
 setup = Setup.resolve(profile, data, drive_dir or None, results_dir, runs_dir)
 run_seeds = list(seeds) if seeds else list(setup.profile.seeds)
 size = size_label(n_patches)
+page = Captions()
 display(Markdown(banner(setup.profile.name, setup.data, setup.requested)))
 display(Markdown(f"**This page: {n_patches:,} labelled patches ({size}), seeds {run_seeds}.**"))
 
@@ -80,11 +82,16 @@ display(Markdown(f"**This page: {n_patches:,} labelled patches ({size}), seeds {
 # Each GAN-CNN iteration takes one step of the DC net on $L_c + L_{adv}$ (a labelled real
 # mini-batch and a mini-batch of $G(z)$) and one step of the generator on the non-saturating
 # $L_G$; the CNN takes the same DC step without $L_{adv}$ on a 2-output network. The complete
-# configuration of this page's runs (the GAN-CNN's; the CNN's differs only in `method`):
+# configuration of this page's runs is Table 1 (the GAN-CNN's; the CNN's differs only in
+# `method`).
 
 # %% tags=["hide-input"]
 config = setup.config("gan", n_patches, run_seeds[0])
-display(pd.DataFrame({"value": {k: str(v) for k, v in config.to_json().items()}}))
+page.table(
+    pd.DataFrame({"field": list(config.to_json()), "value": map(str, config.to_json().values())}),
+    "The training configuration (TrainConfig) of this page's GAN-CNN runs.",
+    collapse_rows=40,
+)
 epochs = config.total_iterations / config.iterations_per_epoch
 print(
     f"{config.total_iterations:,} iterations = {epochs:.2f} epochs of {n_patches:,} patches "
@@ -108,7 +115,8 @@ print(
 #
 # `run_grid` (`ganseg_lib.experiment.grid`) trains and evaluates every (method, seed) of this
 # size that has no record yet, resumes interrupted runs from their checkpoints, and skips
-# recorded ones. Failed runs (a NaN or Inf loss) are recorded as failed and never averaged.
+# recorded ones. Failed runs (a NaN or Inf loss) are recorded as failed and never averaged. Its
+# log (folded) names each run; Table 2 lists the runs of this size.
 
 # %% tags=["hide-output"]
 paths = run_grid(setup, sizes=[n_patches], seeds=run_seeds, methods=methods, device=device)
@@ -116,12 +124,12 @@ paths = run_grid(setup, sizes=[n_patches], seeds=run_seeds, methods=methods, dev
 # %% tags=["hide-input"]
 runs = load_results(setup.results_dir, setup.profile.name, setup.data)
 runs = runs[runs["n_patches"] == n_patches]
-display(run_table(runs))
+page.table(run_table(runs), f"The runs of this page ({size} labelled patches).")
 
 # %% [markdown]
 # The test AUCs are analysed in the results chapter, across sizes and seeds. The figures below
 # come from the run folders (`runs_dir/<profile>/<data>/<method>-n<N>-s<seed>/`): one line per
-# run, GAN-CNN in red, CNN in blue.
+# run, GAN-CNN in red, CNN in blue (Figures 1 to 3).
 
 # %% tags=["remove-input"]
 folders = {
@@ -154,11 +162,12 @@ if missing:
 
 # %% tags=["hide-input"]
 if any(histories.values()):
-    plots.show(
+    page.figure(
         plots.plot_training_curves(
             {m: h for m, h in histories.items() if h},
             title=f"training on {size} labelled patches ({setup.data}, profile {profile})",
-        )
+        ),
+        "Losses, accuracy on real patches, fake detection rate and validation AUC per interval.",
     )
 else:
     print("no run folder with a history: nothing to plot here")
@@ -169,11 +178,12 @@ for rec in runs["record"]:
     if rec.training.get("val_auc_curve") and rec.config.method in curves:
         curves[rec.config.method].append(rec.training["val_auc_curve"])
 if any(curves.values()):
-    plots.show(
+    page.figure(
         plots.plot_validation_auc(
             {m: c for m, c in curves.items() if c},
             title=f"validation AUC during training, {size} labelled patches",
-        )
+        ),
+        "Validation AUC during training, from the run records.",
     )
 else:
     print("no record holds a validation AUC curve")
@@ -198,12 +208,9 @@ if samples:
     real = make_patch_set(train_images, PatchParams(n_patches=16, seed=run_seeds[0]), setup.data)
     grids = {f"iteration {it:,}": samples[it] for it in pick_iterations(list(samples), 3)}
     grids["real patches"] = real.patches
-    plots.show(
-        plots.plot_samples(
-            grids,
-            ncols=4,
-            title=f"generator samples during training on {size} patches ({gan_folder.path.name})",
-        )
+    page.figure(
+        plots.plot_samples(grids, ncols=4, title=f"{size} patches ({gan_folder.path.name})"),
+        "Generator samples from fixed noise at a few iterations, beside real labelled patches.",
     )
 else:
     print("no generator samples: the GAN-CNN run folder is missing or 'gan' was not trained")

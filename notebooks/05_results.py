@@ -43,7 +43,7 @@ drive_dir: str = ""  # DRIVE folder; empty: $GANSEG_DRIVE_DIR
 results_dir: str = "results"  # run records (JSON): results_dir/<profile>/<data>/
 runs_dir: str = "runs"  # run folders (checkpoints for the segmentation maps)
 map_image: int = 0  # index of the test image whose segmentation maps are shown
-map_sizes: list = [15_000, 30_000]  # dataset sizes of the segmentation maps (as the slides)
+map_sizes: list = [15_000, 30_000]  # sizes to look for in this build's run folders
 
 # %% tags=["remove-input"]
 from IPython.display import Markdown, display
@@ -51,23 +51,25 @@ from IPython.display import Markdown, display
 from ganseg_lib.analysis import plots
 from ganseg_lib.analysis.aggregate import aggregate, failed_runs, image_comparison, ok_runs
 from ganseg_lib.analysis.banner import banner, is_evidence, load_evidence, records_banner
-from ganseg_lib.analysis.display import show_table
-from ganseg_lib.analysis.maps import segmentation_maps
+from ganseg_lib.analysis.display import Captions
+from ganseg_lib.analysis.maps import find_pair, pair_maps
 from ganseg_lib.analysis.tables import (
     format_results_table,
     literature_table,
     results_table,
     run_table,
 )
+from ganseg_lib.data.source import load_split
+from ganseg_lib.errors import DataError
 from ganseg_lib.evaluate.record import load_results
 from ganseg_lib.experiment.setup import Setup
-from ganseg_lib.paper import size_label
 from ganseg_lib.train.config import EVIDENCE_PROFILE
 
 setup = Setup.resolve(profile, data, drive_dir or None, results_dir, runs_dir)
 evidence = load_evidence(setup.results_dir)
 own = load_results(setup.results_dir, profile=setup.profile.name, data=setup.data)
 own_is_evidence = is_evidence(setup.profile, setup.data)
+page = Captions()
 display(Markdown(banner(EVIDENCE_PROFILE, "drive", "drive", scope="until the last section")))
 display(Markdown(records_banner(evidence, setup.results_dir, "Evidence")))
 
@@ -109,25 +111,35 @@ display(Markdown(records_banner(evidence, setup.results_dir, "Evidence")))
 # ## Our results: profile `cpu`, DRIVE
 
 # %% tags=["remove-input"]
-show_table(format_results_table(results_table(evidence)))
-plots.show(
+page.table(
+    format_results_table(results_table(evidence)),
+    "Mean test AUC of the GAN-CNN and the CNN per dataset size, ours beside the paper's.",
+)
+page.figure(
     plots.plot_auc_summary(
         aggregate(evidence), title="mean test AUC per dataset size", runs=ok_runs(evidence)
-    )
+    ),
+    "Mean test AUC ± sd over seeds (large dots), each seed's run (small dots), the paper (stars).",
 )
-plots.show(plots.plot_roc_curves(list(ok_runs(evidence)["record"]), title="pooled ROC curves"))
-plots.show(plots.plot_image_differences(image_comparison(evidence), title="per-image differences"))
+page.figure(
+    plots.plot_roc_curves(list(ok_runs(evidence)["record"]), title="pooled ROC curves"),
+    "Pooled ROC curves: one thin line per seed, the bold line their vertical average.",
+)
+page.figure(
+    plots.plot_image_differences(image_comparison(evidence), title="per-image differences"),
+    "GAN-CNN AUC minus CNN AUC per test image, each averaged over seeds.",
+)
 failed = failed_runs(evidence)
 if len(failed):
-    show_table(failed, caption="failed runs (not averaged)")
-show_table(run_table(evidence), summary=f"Every run ({len(evidence)})")
+    page.table(failed, "Failed runs (listed, never averaged).")
+page.table(run_table(evidence), f"Every run ({len(evidence)}), with its per-run numbers.")
 
 # %% [markdown]
-# The chart shows our mean AUC ± sd over seeds (large dots with bars), each seed's run (small
-# dots beside them) and the paper's values (stars) per dataset size. In the ROC panels each thin
-# line is one seed's pooled ROC curve and the bold line their vertical average. The bar chart
-# shows, per test image, how much higher the GAN-CNN's AUC is than the CNN's (each averaged over
-# seeds): the data of the per-image tests. The folded table lists every run.
+# Table 1 sets our mean AUCs beside the paper's; Figure 1 shows the same numbers with each seed's
+# run, and the paper's values as stars. In the ROC panels of Figure 2 each thin line is one
+# seed's pooled ROC curve and the bold line their vertical average. Figure 3 shows, per test
+# image, how much higher the GAN-CNN's AUC is than the CNN's (each averaged over seeds): the data
+# of the per-image tests. The folded Table 2 lists every run.
 #
 # > ROC curves of proposed GAN-CNN and simple CNN on the combined 20 test images of DRIVE retina
 # > dataset. Curves of **GAN-CNN** always tends to be **higher** on the ROC plots compared to
@@ -150,36 +162,78 @@ show_table(run_table(evidence), summary=f"Every run ({len(evidence)})")
 # indicative only.
 
 # %% tags=["remove-input"]
-show_table(literature_table(evidence, "ours: profile cpu, DRIVE (recorded)"))
+page.table(
+    literature_table(evidence, "ours: profile cpu, DRIVE (recorded)"),
+    "Mean AUC on DRIVE: the paper's comparison with the literature, and our runs.",
+)
 
 # %% [markdown]
-# ## Runs made by this build
+# Table 3 gives the paper's comparison with our two methods added.
 #
-# The runs this build trained itself, rendered with the same functions, in the folded output
-# below; the segmentation maps need their checkpoints, which only a build's own runs have.
+# ## Segmentation maps
 #
 # > Sample Fundus Image / Ground Truth / CNN trained on 15K / GAN-CNN trained on 15K / CNN
 # > trained on 30K / GAN-CNN trained on 30K
 #
 # — seed slides "Results"
 #
-# The maps are vessel probability maps of one test image from the lowest seed that both methods
-# have at each size (the exact dense evaluation; pixels outside the FOV shown as 0); the AUC in
-# each title is that image's AUC over its FOV pixels.
+# Figure 4 shows what the two methods make of one test image: the image and its manual
+# annotation, the vessel probability maps of the GAN-CNN and the CNN of one seed (the same
+# labelled patches; the exact dense evaluation, pixels outside the FOV shown as 0, each titled
+# with that image's AUC), and where the two maps differ. The trained DC nets come from the
+# weights kept beside the study's records (paper protocol), else beside the `cpu` records, else
+# from this build's own runs; the caption names the source. The committed `cpu` records predate
+# these weight files, so their own maps cannot be drawn.
+
+# %% tags=["remove-input"]
+pair = find_pair(setup.results_dir, own, setup.runs_dir, setup.profile.name, setup.data, map_sizes)
+try:
+    test_image = load_split(pair.data, "test", setup.drive_dir)[map_image] if pair else None
+except DataError:  # the pair's data source is not on this machine
+    test_image = None
+if test_image is not None:
+    page.figure(
+        plots.plot_segmentation_pair(
+            test_image.rgb,
+            test_image.vessels,
+            pair_maps(pair, test_image),
+            test_image.fov,
+            f"test image {test_image.image_id} ({pair.data})",
+        ),
+        f"Test image {test_image.image_id}, its ground truth, the GAN-CNN's and the CNN's vessel "
+        f"probability maps and their difference; DC nets from {pair.label}"
+        + (
+            " (a smoke run: a check of the pipeline, not of the method)."
+            if pair.profile == "smoke"
+            else "."
+        ),
+    )
+elif pair is None:
+    display(
+        Markdown(
+            "**No segmentation figure yet:** no pair of trained GAN-CNN and CNN DC nets was "
+            "found (weights beside the study's or the cpu records, or this build's own runs)."
+        )
+    )
+else:
+    display(Markdown(f"**No segmentation figure:** the test images of {pair.data} are missing."))
+
+# %% [markdown]
+# ## Runs made by this build
+#
+# The runs this build trained itself, rendered with the same functions, in the folded output
+# below.
 
 # %% tags=["remove-input", "hide-output"]
 display(Markdown(banner(setup.profile, setup.data, setup.requested, scope="in this section")))
 display(Markdown(records_banner(own, setup.results_dir, "This build")))
 if len(ok_runs(own)) and not own_is_evidence:
-    show_table(format_results_table(results_table(own)))
-    plots.show(plots.plot_auc_summary(aggregate(own), runs=ok_runs(own)))
-    plots.show(plots.plot_roc_curves(list(ok_runs(own)["record"])))
-    show_table(run_table(own), summary=f"Every run ({len(own)})")
-record = setup.split("test")[map_image]
-for n in map_sizes:
-    seed, maps = segmentation_maps(own, setup.runs_dir, n, record) if len(own) else (None, {})
-    if maps:
-        title = f"test image {record.image_id}, seed {seed}"
-        plots.show(plots.plot_probability_maps(record.rgb, record.vessels, maps, record.fov, title))
-    else:
-        print(f"{size_label(n)}: no checkpoints of both methods under {setup.runs_dir}: no maps")
+    page.table(format_results_table(results_table(own)), "This build's mean test AUC.")
+    page.figure(
+        plots.plot_auc_summary(aggregate(own), runs=ok_runs(own)),
+        "This build's mean test AUC per dataset size.",
+    )
+    page.figure(
+        plots.plot_roc_curves(list(ok_runs(own)["record"])), "This build's pooled ROC curves."
+    )
+    page.table(run_table(own), f"Every run of this build ({len(own)}).")

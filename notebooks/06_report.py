@@ -50,7 +50,7 @@ from ganseg_lib.analysis import claims, headline
 from ganseg_lib.analysis.banner import banner, is_evidence, load_evidence, records_banner
 from ganseg_lib.analysis.compute import compute_used
 from ganseg_lib.analysis.deviations import deviations_table
-from ganseg_lib.analysis.display import show_table
+from ganseg_lib.analysis.display import Captions
 from ganseg_lib.analysis.tables import tests_table
 from ganseg_lib.evaluate.record import load_results
 from ganseg_lib.experiment.preregistration import preregistration_table
@@ -61,6 +61,7 @@ setup = Setup.resolve(profile, data, drive_dir or None, results_dir)
 evidence = load_evidence(setup.results_dir)
 own = load_results(setup.results_dir, profile=setup.profile.name, data=setup.data)
 own_is_evidence = is_evidence(setup.profile, setup.data)
+page = Captions()
 display(Markdown(banner(EVIDENCE_PROFILE, "drive", "drive", scope="in this report")))
 display(Markdown(records_banner(evidence, setup.results_dir, "Evidence")))
 
@@ -137,29 +138,33 @@ display(Markdown(records_banner(evidence, setup.results_dir, "Evidence")))
 #   a result changes from one training to the next, so it answers a narrower question (these
 #   trainings, other images) and its p-values are far smaller.
 #
-# A claim without the runs it needs is *not tested*. The constants of the rules:
+# A claim without the runs it needs is *not tested*. Table 1 gives the constants of the rules.
 
 # %% tags=["remove-input"]
-show_table(claims.rule_constants(), index=True)
+page.table(claims.rule_constants(), "The constants of the verdict rules.", index=True)
 
 # %% [markdown]
 # ## Claims and verdicts
 #
-# Profile `cpu` on DRIVE, the committed records:
+# Profile `cpu` on DRIVE, the committed records (Table 2):
 
 # %% tags=["remove-input"]
 evidence_claims = claims.evaluate_claims(evidence)
-show_table(claims.claims_table(evidence_claims), collapse_rows=40)
+page.table(
+    claims.claims_table(evidence_claims),
+    "Each claim of the paper, its number, ours and the verdict.",
+    collapse_rows=40,
+)
 display(Markdown(headline.verdict_summary(evidence, evidence_claims)))
 
 # %% [markdown]
 # ### The tests by unit
 #
 # GAN−CNN at each size by each of the three tests above (and Welch's test across the images for
-# comparison with the paired one):
+# comparison with the paired one), in Table 3:
 
 # %% tags=["remove-input"]
-show_table(tests_table(evidence), digits=4, collapse_rows=20)
+page.table(tests_table(evidence), "GAN−CNN by each test.", digits=4, collapse_rows=20)
 
 # %% [markdown]
 # ## Deviations from the paper
@@ -168,10 +173,10 @@ show_table(tests_table(evidence), digits=4, collapse_rows=20)
 # with the reason. Each row is declared in the library next to the constant or rule that makes
 # it (the last column names the module), so the table cannot drift from the code. The settings
 # are those of the `cpu` profile, which produced the records above, and of this build's profile
-# when it is another one.
+# when it is another one (Table 4).
 
 # %% tags=["remove-input"]
-show_table(deviations_table(setup.profile), collapse_rows=40)
+page.table(deviations_table(setup.profile), "Deviations from the paper.", collapse_rows=40)
 
 # %% [markdown]
 # ## Pre-registered studies
@@ -184,7 +189,7 @@ show_table(deviations_table(setup.profile), collapse_rows=40)
 # %% tags=["remove-input"]
 studies = preregistration_table("studies")
 if len(studies):
-    show_table(studies)
+    page.table(studies, "Pre-registered studies.")
 else:
     display(Markdown("No study has registered hypotheses yet."))
 
@@ -196,7 +201,7 @@ else:
 # device each record names.
 
 # %% tags=["remove-input"]
-show_table(compute_used(evidence), digits=2)
+page.table(compute_used(evidence), "Compute used by the evidence.", digits=2)
 
 # %% [markdown]
 # ## Summary
@@ -227,6 +232,7 @@ if own_is_evidence:
 else:
     display(Markdown(records_banner(own, setup.results_dir, "This build")))
 if len(own) and not own_is_evidence:
-    show_table(claims.claims_table(claims.evaluate_claims(own)), collapse_rows=40)
-    show_table(tests_table(own), digits=4, collapse_rows=20)
-    show_table(compute_used(own), digits=2)
+    own_claims = claims.claims_table(claims.evaluate_claims(own))
+    page.table(own_claims, "This build's claims and verdicts.", collapse_rows=40)
+    page.table(tests_table(own), "This build's tests by unit.", digits=4, collapse_rows=20)
+    page.table(compute_used(own), "Compute used by this build.", digits=2)

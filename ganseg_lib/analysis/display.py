@@ -29,6 +29,7 @@ vertical-align:top}
 .ganseg-table td.num,.ganseg-table th.num{text-align:right;white-space:nowrap;
 font-variant-numeric:tabular-nums}
 .ganseg-table caption{caption-side:top;text-align:left;font-style:italic;padding:0.2em 0}
+p.ganseg-caption{margin:0.2em 0 1.2em 0;font-size:0.95em}
 details.ganseg-details>summary{cursor:pointer;font-weight:600;margin:0.5em 0}
 </style>"""
 
@@ -122,7 +123,9 @@ def table_html(
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
     if len(df) > collapse_rows:
-        title = summary or f"Show the table ({len(df)} rows)"
+        title = summary or (
+            f"{caption} (show {len(df)} rows)" if caption else f"Show the table ({len(df)} rows)"
+        )
         table = (
             f'<details class="ganseg-details"><summary>{html.escape(title)}</summary>'
             f"{table}</details>"
@@ -151,3 +154,36 @@ def show_table(df: pd.DataFrame, **options) -> None:
     from IPython.display import display
 
     display(Table(df, **options))
+
+
+class Captions:
+    """A page's numbered figures and tables: "Figure 1. …", "Table 2. …", numbered in the order
+    they are shown, so that the text can refer to them by number.
+
+    One instance per page (chapter). A figure is displayed as a PNG with its caption below it, a
+    table with its caption above it (the table's own ``<caption>``).
+    """
+
+    def __init__(self) -> None:
+        self.numbers = {"Figure": 0, "Table": 0}
+
+    def _next(self, kind: str, caption: str) -> str:
+        self.numbers[kind] += 1
+        return f"{kind} {self.numbers[kind]}. {caption}"
+
+    def figure(self, fig, caption: str, dpi: int = 100) -> int:
+        """Display a matplotlib figure with its numbered caption; return its number."""
+        from IPython.display import HTML, display
+
+        from ganseg_lib.analysis.plots import show
+
+        text = self._next("Figure", caption)
+        show(fig, dpi=dpi)
+        display(HTML(f'<p class="ganseg-caption"><em>{html.escape(text)}</em></p>'))
+        return self.numbers["Figure"]
+
+    def table(self, df: pd.DataFrame, caption: str, **options) -> int:
+        """Display ``df`` as :func:`show_table` does, with its numbered caption; return its
+        number."""
+        show_table(df, caption=self._next("Table", caption), **options)
+        return self.numbers["Table"]

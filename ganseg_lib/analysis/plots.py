@@ -376,6 +376,45 @@ def plot_probability_maps(
     return fig
 
 
+def plot_segmentation_pair(
+    image: np.ndarray,
+    truth: np.ndarray,
+    maps: Mapping[str, tuple[np.ndarray, float]],
+    fov: np.ndarray,
+    title: str = "",
+) -> Figure:
+    """The segmentation figure: the image and its ground truth; the GAN-CNN's and the CNN's
+    vessel probability maps (each titled with the image's AUC); and where the two differ, the
+    GAN-CNN's probability minus the CNN's (red: the GAN-CNN sees more vessel). ``maps`` maps
+    ``"gan"`` and ``"cnn"`` to (map, AUC); pixels outside ``fov`` are shown as 0."""
+    fig = Figure(figsize=(11.0, 7.6), layout="constrained")
+    axes = _image_axes(fig, 2, 3)
+    axes[0].imshow(image, cmap="gray" if np.ndim(image) == 2 else None)
+    axes[0].set_title("test image")
+    axes[1].imshow(truth, cmap="gray", interpolation="nearest")
+    axes[1].set_title("ground truth")
+    inside = {m: np.where(fov, np.asarray(p, dtype=float), 0.0) for m, (p, _) in maps.items()}
+    diff = inside["gan"] - inside["cnn"]
+    lim = max(float(np.abs(diff).max()), 1e-6)
+    shown = axes[2].imshow(diff, cmap="RdBu_r", vmin=-lim, vmax=lim, interpolation="nearest")
+    axes[2].set_title("GAN-CNN − CNN probability")
+    fig.colorbar(shown, ax=axes[2], shrink=0.8)
+    for ax, method in zip(axes[3:5], ("gan", "cnn")):
+        ax.imshow(inside[method], cmap="magma", vmin=0.0, vmax=1.0, interpolation="nearest")
+        ax.set_title(f"{_label(method)} (AUC {maps[method][1]:.3f})")
+    axes[5].hist(
+        diff[fov], bins=61, range=(-lim, lim), color="0.4", log=True, orientation="vertical"
+    )
+    axes[5].set_xticks([-lim, 0.0, lim])
+    axes[5].set_xticklabels([f"{-lim:.2f}", "0", f"{lim:.2f}"])
+    axes[5].set_title("difference over the FOV pixels")
+    axes[5].set_xlabel("GAN-CNN − CNN")
+    axes[5].set_ylabel("pixels (log)")
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
 def plot_auc_summary(
     summary,
     paper: Mapping[int, Mapping[str, float]] | None = None,
