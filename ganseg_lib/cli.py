@@ -260,7 +260,12 @@ def build_parser() -> argparse.ArgumentParser:
     models = sub.add_parser("models", help="the trained DC nets shipped with the package")
     models_sub = models.add_subparsers(dest="models_command", required=True)
     add = models_sub.add_parser("add", help="ship a record's kept DC net")
-    add.add_argument("record", type=Path, help="run record <cell>.json (weights beside it)")
+    add.add_argument(
+        "records", nargs="+", type=Path, help="run records <cell>.json (weights beside them)"
+    )
+    add.add_argument(
+        "--best", action="store_true", help="ship only the best of the records (test mean AUC)"
+    )
     add.add_argument(
         "--weights",
         choices=["auto", "last", "best"],
@@ -295,14 +300,16 @@ def cmd_cross(args: argparse.Namespace) -> int:
 
 
 def cmd_models_add(args: argparse.Namespace) -> int:
-    from ganseg_lib.models import add_model, models_folder
+    from ganseg_lib.models import add_model, best_record, models_folder
 
-    m = add_model(args.record, args.weights, args.dir)
-    print(
-        f"{m.name}: {m.method}, {m.n_patches} patches, seed {m.seed}, {m.which} weights, test "
-        f"mean AUC {m.test_mean_auc:.4f}, threshold {m.validation_threshold:.3f} → "
-        f"{models_folder(args.dir) / m.weights}"
-    )
+    records = [best_record(args.records)] if args.best else args.records
+    for record in records:
+        m = add_model(record, args.weights, args.dir)
+        print(
+            f"{m.name}: {m.method}, {m.n_patches} patches, seed {m.seed}, {m.which} weights, "
+            f"test mean AUC {m.test_mean_auc:.4f}, threshold {m.validation_threshold:.3f} → "
+            f"{models_folder(args.dir) / m.weights}"
+        )
     return 0
 
 

@@ -20,6 +20,7 @@ from ganseg_lib.evaluate.record import read_record, weights_path
 from ganseg_lib.models import (
     add_model,
     best_model,
+    best_record,
     file_sha256,
     read_manifest,
     verify_models,
@@ -90,6 +91,22 @@ def test_bad_shipped_models_and_records_are_reported(tmp_path):
     no_best = make_record(tmp_path / "nb", best=False)
     with pytest.raises(DataError, match="keeps no best-validation evaluation"):
         add_model(no_best, "best", tmp_path / "models")
+
+
+def test_best_record_counts_best_validation_weights_and_skips_records_without_weights(
+    tmp_path, monkeypatch, capsys
+):
+    a = make_record(tmp_path / "a", seed=0, mean_auc=0.930, best_auc=0.920)
+    b = make_record(tmp_path / "b", seed=1, mean_auc=0.925, best_auc=0.940)  # best weights win
+    c = make_record(tmp_path / "c", seed=2, mean_auc=0.990, best_auc=0.990)
+    weights_path(c).unlink()  # the highest AUC, but nothing to ship
+    assert best_record([a, b, c, tmp_path / "missing.json"]) == b
+    with pytest.raises(DataError, match="no run record with DC-net weights"):
+        best_record([c])
+    monkeypatch.setattr(models, "MODELS_DIR", tmp_path / "models")
+    assert main(["models", "add", str(a), str(b), str(c), "--best"]) == 0
+    assert [m.name for m in read_manifest()] == ["drive-cnn-n64-s1-best"]
+    assert "test mean AUC 0.9400" in capsys.readouterr().out
 
 
 def test_cli_models_add_then_predict_without_checkpoint(tmp_path, monkeypatch, capsys):

@@ -152,6 +152,25 @@ def choose_weights(record, which: str = "auto") -> tuple[str, dict]:
     return which, (best if which == "best" else record.evaluation)
 
 
+def best_record(record_paths) -> Path:
+    """Of several run records, the one whose kept DC net scores the highest test mean AUC (its
+    best-validation weights counted when better, as :func:`choose_weights` ``auto`` does);
+    records without weights beside them, failed or unreadable, are passed over."""
+    from ganseg_lib.evaluate.record import read_record, weights_path
+
+    scored = []
+    for path in map(Path, record_paths):
+        try:
+            record = read_record(path)
+        except DataError:
+            continue
+        if record.ok and weights_path(path).is_file():
+            scored.append((choose_weights(record)[1]["mean_auc"], str(path)))
+    if not scored:
+        raise DataError("no run record with DC-net weights beside it among the records given")
+    return Path(max(scored)[1])
+
+
 def add_model(
     record_path: str | os.PathLike,
     which: str = "auto",
