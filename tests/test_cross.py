@@ -30,10 +30,12 @@ from ganseg_lib.train.checkpoint import build_dcnet, write_with_digest
 from ganseg_lib.train.config import TrainConfig
 
 
-def make_record(folder, data="drive", seed=0, best=True, mean_auc=0.9, best_auc=0.92):
+def make_record(folder, data="drive", seed=0, best=True, mean_auc=0.9, best_auc=0.92, **config):
     """A run record with kept DC-net weights (random, seeded; width 4), as evaluate_run keeps
     them: ``<cell>.json`` and ``<cell>.dcnet.pt`` with {"config", "last", "best"}."""
-    config = TrainConfig(method="cnn", data=data, n_patches=64, iterations=1, width=4, seed=seed)
+    config = TrainConfig(
+        method="cnn", data=data, n_patches=64, iterations=1, width=4, seed=seed, **config
+    )
     torch.manual_seed(seed)
     last = build_dcnet(config).state_dict()
     torch.manual_seed(seed + 100)
@@ -174,6 +176,12 @@ def test_results_are_numbers_only_and_tabulated(tmp_path, images):
     assert row.own_mean_auc == pytest.approx(0.905)
     assert row["drop"] == pytest.approx(0.905 - sel.mean_auc.mean())
     assert len(cross_summary(cross_table(tmp_path / "empty"))) == 0
+    # another arm (other hyper-parameters, same method and size) is summarised apart
+    other = make_record(tmp_path / "res2", seed=0, mean_auc=0.8, lr=0.1)
+    run_cross([other], "chase", images[:1], ("native",), cross_dir=out, log=lambda line: None)
+    summary = cross_summary(cross_table(out))
+    assert sorted(set(summary.arm)) == ["cnn", "cnn-lr0.1-b0.5"]
+    assert summary[summary.arm == "cnn-lr0.1-b0.5"].n_seeds.tolist() == [1]
 
 
 @pytest.mark.drive

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -51,6 +52,7 @@ COLUMNS = (
     "n_patches",
     "seed",
     "cell",
+    "arm",
     "n_images",
     "mean_auc",
     "sd_auc",
@@ -179,6 +181,7 @@ def cross_evaluate(
         "record_sha256": json.loads(model.path.read_text()).get("sha256"),
         "profile": model.record.profile,
         "cell": model.record.cell,
+        "arm": cfg.arm,
         "method": cfg.method,
         "n_patches": cfg.n_patches,
         "seed": cfg.seed,
@@ -258,6 +261,7 @@ def cross_table(cross_dir: str | os.PathLike = CROSS_DIR):
         rows.append(
             {
                 **{k: r.get(k) for k in COLUMNS if k in r},
+                "arm": r.get("arm") or re.sub(r"-n\d+-s\d+$", "", r.get("cell", "")),
                 "n_images": len(r.get("per_image_auc", [])),
                 "f1": th.get("f1"),
                 "sensitivity": th.get("sensitivity"),
@@ -274,10 +278,11 @@ def cross_table(cross_dir: str | os.PathLike = CROSS_DIR):
 
 
 def cross_summary(table):
-    """Mean ± sd over seeds of each (source → target, profile, method, labelled patches, weights,
-    scaling): columns ``mean_auc``, ``sd_over_seeds``, ``own_mean_auc`` (the same models on their
-    own data's test images), ``drop`` (own − cross) and ``n_seeds``."""
-    keys = ["source", "target", "profile", "method", "n_patches", "weights", "scaling"]
+    """Mean ± sd over seeds of each (source → target, profile, arm, labelled patches, weights,
+    scaling), where the arm is the method with its protocol and hyper-parameters: columns
+    ``mean_auc``, ``sd_over_seeds``, ``own_mean_auc`` (the same models on their own data's test
+    images), ``drop`` (own − cross) and ``n_seeds``."""
+    keys = ["source", "target", "profile", "arm", "method", "n_patches", "weights", "scaling"]
     if not len(table):
         return table.reindex(
             columns=keys + ["mean_auc", "sd_over_seeds", "own_mean_auc", "drop", "n_seeds"]
