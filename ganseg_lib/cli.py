@@ -278,7 +278,14 @@ def build_parser() -> argparse.ArgumentParser:
     add.set_defaults(func=cmd_models_add)
     listing = models_sub.add_parser("list", help="the shipped models, SHA-256 checked")
     listing.add_argument("--dir", type=Path, default=None, help="models folder")
+    listing.add_argument(
+        "--readme", type=Path, default=None, help="rewrite this README's shipped-models table"
+    )
     listing.set_defaults(func=cmd_models_list)
+    remove = models_sub.add_parser("remove", help="take a shipped model out")
+    remove.add_argument("name", help="the shipped model's name")
+    remove.add_argument("--dir", type=Path, default=None, help="models folder")
+    remove.set_defaults(func=cmd_models_remove)
     return parser
 
 
@@ -314,7 +321,7 @@ def cmd_models_add(args: argparse.Namespace) -> int:
 
 
 def cmd_models_list(args: argparse.Namespace) -> int:
-    from ganseg_lib.models import models_folder, read_manifest, verify_models
+    from ganseg_lib.models import models_folder, read_manifest, update_readme, verify_models
 
     root = models_folder(args.dir)
     problems = verify_models(root)
@@ -325,7 +332,18 @@ def cmd_models_list(args: argparse.Namespace) -> int:
         )
     for line in problems:
         print(f"ganseg: {line}", file=sys.stderr)
+    if args.readme is not None and not problems:
+        changed = update_readme(args.readme, root)
+        print(f"{args.readme}: shipped models {'updated' if changed else 'already up to date'}")
     return 1 if problems else 0
+
+
+def cmd_models_remove(args: argparse.Namespace) -> int:
+    from ganseg_lib.models import remove_model
+
+    remove_model(args.name, args.dir)
+    print(f"{args.name}: removed")
+    return 0
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:

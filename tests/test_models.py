@@ -131,7 +131,30 @@ def test_cli_models_add_then_predict_without_checkpoint(tmp_path, monkeypatch, c
     assert main(["predict", eye, "--out", npy, *by_name]) == 0
     assert np.load(tmp_path / "m.npy").shape == rgb.shape[:2]
     assert main(["predict", eye, "--out", npy, "--checkpoint", "no-such-model"]) == 2
+    assert main(["models", "remove", "drive-cnn-n64-s0"]) == 0
+    assert read_manifest() == [] and not list((tmp_path / "models").glob("*.dcnet.pt"))
+    assert main(["models", "remove", "drive-cnn-n64-s0"]) == 2
     assert "not a checkpoint file, a run folder nor a shipped model" in capsys.readouterr().err
+
+
+def test_readme_table_lists_each_model_with_its_cross_dataset_aucs(tmp_path):
+    rec = make_record(tmp_path / "results", mean_auc=0.90, best_auc=0.92)
+    add_model(rec, "auto", tmp_path / "models")
+    cross = tmp_path / "cross" / "drive-to-chase"
+    cross.mkdir(parents=True)
+    (cross / "cnn-n64-s0-best.native.json").write_text(json.dumps({"mean_auc": 0.85}))
+    (cross / "cnn-n64-s0-best.rescaled.json").write_text(json.dumps({"mean_auc": 0.925}))
+    table = models.models_markdown(tmp_path / "models", tmp_path / "cross")
+    row = table.splitlines()[2]
+    assert row.startswith("| `drive-cnn-n64-s0-best` | DRIVE training images 21–36")
+    assert row.endswith("| best | 0.9200 | chase: 0.8500 / 0.9250 |")
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# x\n\n{models.README_BEGIN}\nold\n{models.README_END}\nafter\n")
+    assert models.update_readme(readme, tmp_path / "models", tmp_path / "cross")
+    assert readme.read_text() == (
+        f"# x\n\n{models.README_BEGIN}\n{table}\n{models.README_END}\nafter\n"
+    )
+    assert not models.update_readme(readme, tmp_path / "models", tmp_path / "cross")
 
 
 def test_the_packages_shipped_models_are_intact_and_described():
@@ -142,6 +165,7 @@ def test_the_packages_shipped_models_are_intact_and_described():
     pyproject = (ROOT / "pyproject.toml").read_text()
     assert '"ganseg_lib.models" = ["*.dcnet.pt", "*.json"]' in pyproject
     readme = (ROOT / "README.md").read_text()
+    assert models.models_markdown(cross_dir=ROOT / "results" / "cross") in readme
     for m in shipped:
         assert m.name in readme and (models.MODELS_DIR / m.weights).stat().st_size < 1024**2
         record = read_record(models.MODELS_DIR / m.record)

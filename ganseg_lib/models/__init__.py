@@ -241,3 +241,71 @@ def add_model(
     others = [m for m in read_manifest(root) if m.name != name]
     write_manifest([*others, model], root)
     return model
+
+
+def remove_model(name: str, models_dir: str | os.PathLike | None = None) -> None:
+    """Take a shipped model (its two files and its manifest entry) out of ``models_dir``."""
+    root = models_folder(models_dir)
+    models = read_manifest(root)
+    gone = [m for m in models if m.name == name]
+    if not gone:
+        raise DataError(f"{root / MANIFEST}: no shipped model named {name!r}")
+    for file in (gone[0].weights, gone[0].record):
+        (root / file).unlink(missing_ok=True)
+    write_manifest([m for m in models if m.name != name], root)
+
+
+README_BEGIN = "<!-- shipped models: begin -->"
+README_END = "<!-- shipped models: end -->"
+
+
+def _auc(path: Path) -> str:
+    try:
+        return f"{json.loads(path.read_text())['mean_auc']:.4f}"
+    except (OSError, ValueError, KeyError):
+        return "–"
+
+
+def models_markdown(
+    models_dir: str | os.PathLike | None = None,
+    cross_dir: str | os.PathLike = Path("results") / "cross",
+) -> str:
+    """The README's table of shipped models: what each was trained on, its weights, its test
+    AUC on its own data, and its cross-dataset AUCs (``ganseg cross``) where they are recorded."""
+    lines = [
+        "| model | trained on | weights | mean AUC, own test images | other data's test images:"
+        " native / scale-normalised |",
+        "|---|---|---|---|---|",
+    ]
+    for m in sorted(read_manifest(models_dir), key=lambda m: -m.test_mean_auc):
+        stem = m.record.removesuffix(".json").removeprefix(f"{m.data}-")
+        cross = []
+        for target in ("drive", "chase"):
+            folder = Path(cross_dir) / f"{m.data}-to-{target}"
+            if target != m.data and (folder / f"{stem}.native.json").is_file():
+                native = _auc(folder / f"{stem}.native.json")
+                cross.append(f"{target}: {native} / {_auc(folder / f'{stem}.rescaled.json')}")
+        lines.append(
+            f"| `{m.name}` | {m.trained_on}; {m.method}, {m.n_patches} labelled patches, "
+            f"`{m.profile}` profile, seed {m.seed} | {m.which} | {m.test_mean_auc:.4f} | "
+            f"{'; '.join(cross) or '–'} |"
+        )
+    return "\n".join(lines)
+
+
+def update_readme(
+    readme: str | os.PathLike,
+    models_dir: str | os.PathLike | None = None,
+    cross_dir: str | os.PathLike = Path("results") / "cross",
+) -> bool:
+    """Rewrite the block between the shipped-models markers of ``readme``; True when changed."""
+    path = Path(readme)
+    text = path.read_text()
+    if README_BEGIN not in text or README_END not in text:
+        raise ConfigError(f"readme: {path} has no {README_BEGIN} … {README_END} block", "readme")
+    head, rest = text.split(README_BEGIN, 1)
+    _, tail = rest.split(README_END, 1)
+    new = f"{head}{README_BEGIN}\n{models_markdown(models_dir, cross_dir)}\n{README_END}{tail}"
+    if new != text:
+        path.write_text(new)
+    return new != text
