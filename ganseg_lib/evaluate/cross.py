@@ -37,11 +37,11 @@ import numpy as np
 from ganseg_lib.data.record import FundusRecord
 from ganseg_lib.errors import ConfigError, DataError
 from ganseg_lib.evaluate.metrics import evaluate_maps
-from ganseg_lib.evaluate.record import RunRecord, read_record, weights_path
+from ganseg_lib.evaluate.record import CROSS_FOLDER, RunRecord, read_record, weights_path
 
 SCALINGS = ("native", "rescaled")
 WEIGHTS = ("last", "best")
-CROSS_DIR = Path("results") / "cross"
+CROSS_DIR = Path("results") / CROSS_FOLDER
 COLUMNS = (
     "source",
     "target",

@@ -20,6 +20,9 @@ from ganseg_lib.train.device import threads_label
 
 RECORD_FORMAT = 1
 STATUSES = ("ok", "failed")
+# ``results/cross/`` holds cross-dataset evaluations (:mod:`ganseg_lib.evaluate.cross`), not run
+# records: every other ``results/<profile>/<data>/`` folder holds run records only.
+CROSS_FOLDER = "cross"
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,8 @@ def load_results(
 
     rows = []
     for path in sorted(Path(results_dir).glob("*/*/*.json")):
+        if path.parent.parent.name == CROSS_FOLDER:
+            continue
         rec = read_record(path)
         cfg, ev = rec.config, rec.evaluation or {}
         if (profile and rec.profile != profile) or (data and cfg.data != data):
