@@ -281,7 +281,7 @@ def test_a_closed_stdout_pipe_ends_the_cli_quietly():
         "def flood(args):\n"
         "    for i in range(200_000):\n"
         "        print('| row', i, '|')\n"
-        "cli.cmd_report = flood\n"
+        "cli.results.cmd_report = flood\n"
         "sys.exit(cli.main(['report']))\n"
     )
     proc = subprocess.Popen(

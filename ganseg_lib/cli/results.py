@@ -1,0 +1,163 @@
+"""The headline report, cross-dataset evaluation and the shipped models."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ganseg_lib.errors import ConfigError
+
+
+def add_parsers(sub) -> None:
+    """Add this module's sub-commands to the ``ganseg`` parser."""
+    rep = sub.add_parser(
+        "report", help="the headline: our results beside the paper's, with the verdicts"
+    )
+    rep.add_argument("--profile", default="cpu", help="smoke, cpu or paper")
+    rep.add_argument("--data", default="drive", help="drive or phantom")
+    rep.add_argument("--results", type=Path, default=Path("results"), help="records folder")
+    rep.add_argument("--readme", type=Path, default=None, help="update this README's headline")
+    rep.add_argument(
+        "--check", action="store_true", help="with --readme: exit 1 when it is out of date"
+    )
+    rep.set_defaults(func=cmd_report)
+
+    cross = sub.add_parser(
+        "cross", help="evaluate records' kept DC nets on another data source's test images"
+    )
+    cross.add_argument("records", nargs="+", type=Path, help="run records <cell>.json")
+    cross.add_argument("--target", required=True, choices=["drive", "chase"], help="test images")
+    cross.add_argument(
+        "--drive-dir", default=None, help="DRIVE folder (default: $GANSEG_DRIVE_DIR)"
+    )
+    cross.add_argument(
+        "--chase-dir", default=None, help="CHASE_DB1 folder (default: $GANSEG_CHASE_DIR)"
+    )
+    cross.add_argument(
+        "--no-rescale",
+        action="store_true",
+        help="native scale only (default: native and with scale normalisation)",
+    )
+    cross.add_argument(
+        "--weights",
+        choices=["last", "best", "both"],
+        default="last",
+        help="the run's last DC net, its best-validation one (fair protocol), or both",
+    )
+    cross.add_argument("--out", type=Path, default=Path("results") / "cross", help="results folder")
+    cross.add_argument("--device", default="cpu")
+    cross.set_defaults(func=cmd_cross)
+
+    models = sub.add_parser("models", help="the trained DC nets shipped with the package")
+    models_sub = models.add_subparsers(dest="models_command", required=True)
+    add = models_sub.add_parser("add", help="ship a record's kept DC net")
+    add.add_argument(
+        "records", nargs="+", type=Path, help="run records <cell>.json (weights beside them)"
+    )
+    add.add_argument(
+        "--best", action="store_true", help="ship only the best of the records (test mean AUC)"
+    )
+    add.add_argument(
+        "--weights",
+        choices=["auto", "last", "best"],
+        default="auto",
+        help="auto: best-validation weights when kept and better on the record's test images",
+    )
+    add.add_argument(
+        "--dir", type=Path, default=None, help="models folder (default: the package's)"
+    )
+    add.set_defaults(func=cmd_models_add)
+    listing = models_sub.add_parser("list", help="the shipped models, SHA-256 checked")
+    listing.add_argument("--dir", type=Path, default=None, help="models folder")
+    listing.add_argument(
+        "--readme", type=Path, default=None, help="rewrite this README's shipped-models table"
+    )
+    listing.set_defaults(func=cmd_models_list)
+    remove = models_sub.add_parser("remove", help="take a shipped model out")
+    remove.add_argument("name", help="the shipped model's name")
+    remove.add_argument("--dir", type=Path, default=None, help="models folder")
+    remove.set_defaults(func=cmd_models_remove)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from ganseg_lib.analysis import headline
+    from ganseg_lib.evaluate.record import load_results
+
+    df = load_results(args.results, profile=args.profile, data=args.data)
+    if args.readme is None:
+        print(headline.headline_markdown(df, args.profile, args.data))
+        return 0
+    if not args.readme.is_file():
+        raise ConfigError(f"--readme {args.readme}: no such file")
+    if args.check:
+        stale = headline.readme_headline(args.readme) != headline.headline_markdown(
+            df, args.profile, args.data
+        )
+        print(f"{args.readme}: headline {'out of date' if stale else 'up to date'}")
+        return 1 if stale else 0
+    try:
+        changed = headline.update_readme(args.readme, df, args.profile, args.data)
+    except ValueError as err:
+        raise ConfigError(str(err)) from None
+    print(
+        f"{args.readme}: headline {'updated' if changed else 'already up to date'} ({len(df)} runs)"
+    )
+    return 0
+
+
+def cmd_cross(args: argparse.Namespace) -> int:
+    from ganseg_lib.evaluate.cross import SCALINGS, WEIGHTS, run_cross
+    from ganseg_lib.experiment.setup import Setup
+
+    setup = Setup.resolve(None, args.target, args.drive_dir, chase_dir=args.chase_dir)
+    run_cross(
+        args.records,
+        setup.data,
+        setup.split("test"),
+        scalings=("native",) if args.no_rescale else SCALINGS,
+        weights=WEIGHTS if args.weights == "both" else (args.weights,),
+        cross_dir=args.out,
+        device=args.device,
+    )
+    return 0
+
+
+def cmd_models_add(args: argparse.Namespace) -> int:
+    from ganseg_lib.models import add_model, best_record, models_folder
+
+    records = [best_record(args.records)] if args.best else args.records
+    for record in records:
+        m = add_model(record, args.weights, args.dir)
+        print(
+            f"{m.name}: {m.method}, {m.n_patches} patches, seed {m.seed}, {m.which} weights, "
+            f"test mean AUC {m.test_mean_auc:.4f}, threshold {m.validation_threshold:.3f} → "
+            f"{models_folder(args.dir) / m.weights}"
+        )
+    return 0
+
+
+def cmd_models_list(args: argparse.Namespace) -> int:
+    from ganseg_lib.models import models_folder, read_manifest, update_readme, verify_models
+
+    root = models_folder(args.dir)
+    problems = verify_models(root)
+    for m in sorted(read_manifest(root), key=lambda m: -m.test_mean_auc):
+        print(
+            f"{m.name}\t{m.data}\t{m.method}\t{m.n_patches}\t{m.which}\t{m.test_mean_auc:.4f}"
+            f"\t{m.trained_on}"
+        )
+    for line in problems:
+        print(f"ganseg: {line}", file=sys.stderr)
+    if args.readme is not None and not problems:
+        changed = update_readme(args.readme, root)
+        print(f"{args.readme}: shipped models {'updated' if changed else 'already up to date'}")
+    return 1 if problems else 0
+
+
+def cmd_models_remove(args: argparse.Namespace) -> int:
+    from ganseg_lib.models import remove_model
+
+    remove_model(args.name, args.dir)
+    print(f"{args.name}: removed")
+    return 0

@@ -1,0 +1,161 @@
+"""Training runs, evaluating them, and the grid of runs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from ganseg_lib.cli.common import add_data_args
+from ganseg_lib.errors import ConfigError
+
+
+def add_parsers(sub) -> None:
+    """Add this module's sub-commands to the ``ganseg`` parser."""
+    from ganseg_lib.train.config import METHODS, field_default
+
+    train = sub.add_parser("train", help="train the GAN-CNN or the CNN baseline")
+    add_data_args(train, default="auto")
+    train.add_argument("--method", required=True, help=" or ".join(METHODS))
+    train.add_argument("--n-patches", type=int, required=True, help="labelled training patches")
+    train.add_argument("--seed", type=int, default=field_default("seed"))
+    budget = train.add_mutually_exclusive_group(required=True)
+    budget.add_argument("--iterations", type=int)
+    budget.add_argument("--epochs", type=float)
+    train.add_argument("--width", type=int, default=field_default("width"), help="DC net width")
+    train.add_argument(
+        "--g-width", type=int, default=field_default("g_width"), help="generator width"
+    )
+    train.add_argument("--norm", default=field_default("norm"), help="DC net normalisation")
+    train.add_argument(
+        "--eval-every",
+        type=int,
+        default=field_default("eval_every"),
+        help="iterations between history lines, validation and checkpoints",
+    )
+    train.add_argument("--device", default="auto")
+    train.add_argument("--bf16", action="store_true", help="bfloat16 autocast")
+    train.add_argument("--resume", action="store_true", help="continue the run in --out")
+    train.add_argument("--out", type=Path, required=True, help="run folder")
+    train.set_defaults(func=cmd_train)
+
+    evaluate = sub.add_parser("evaluate", help="evaluate trained runs on the test images")
+    evaluate.add_argument("run_dirs", nargs="+", type=Path, help="run folders")
+    add_data_args(evaluate)
+    evaluate.add_argument("--results", type=Path, default=Path("results"), help="records folder")
+    evaluate.add_argument("--profile", default="custom", help="profile name of the records")
+    evaluate.add_argument("--device", default="cpu")
+    evaluate.add_argument(
+        "--save-maps",
+        type=Path,
+        default=None,
+        help="write each test image's probability map as <id>.npy here",
+    )
+    evaluate.set_defaults(func=cmd_evaluate)
+
+    grid = sub.add_parser("grid", help="train and evaluate methods × sizes × seeds (resumable)")
+    grid.add_argument(
+        "--profile", default="cpu", help="smoke, cpu, paper, or study (the study's plan)"
+    )
+    grid.add_argument(
+        "--tiers", type=int, nargs="+", default=[1], help="with --profile study: plan tiers"
+    )
+    add_data_args(grid, default=None)
+    grid.add_argument("--sizes", type=int, nargs="+", default=None, help="labelled patch counts")
+    grid.add_argument("--seeds", type=int, nargs="+", default=None)
+    grid.add_argument("--methods", nargs="+", default=["gan", "cnn"])
+    grid.add_argument("--runs", type=Path, default=Path("runs"), help="run folders go here")
+    grid.add_argument("--results", type=Path, default=Path("results"), help="records go here")
+    grid.add_argument("--device", default="auto")
+    grid.add_argument("--threads", type=int, default=None, help="CPU threads for torch")
+    grid.add_argument(
+        "--ray",
+        nargs="?",
+        const="local",
+        default=None,
+        metavar="ADDRESS",
+        help="one Ray task per cell, on a local Ray instance or on the cluster at ADDRESS "
+        "(HOST:6379, or auto); needs pip install ganseg[ray]",
+    )
+    grid.set_defaults(func=cmd_grid)
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from ganseg_lib.experiment.setup import Setup
+    from ganseg_lib.train.config import TrainConfig
+    from ganseg_lib.train.loop import prepare_data, train
+
+    setup = Setup.resolve(None, args.data, args.drive_dir, chase_dir=args.chase_dir)
+    config = TrainConfig(
+        method=args.method,
+        data=setup.data,
+        n_patches=args.n_patches,
+        seed=args.seed,
+        iterations=args.iterations,
+        epochs=args.epochs,
+        width=args.width,
+        g_width=args.g_width,
+        norm=args.norm,
+        eval_every=args.eval_every,
+        bf16=args.bf16,
+    )
+    run_data = prepare_data(config, *setup.training_images())
+    train(config, args.out, run_data, device=args.device, resume=args.resume)
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from ganseg_lib.evaluate.run import evaluate_run
+    from ganseg_lib.experiment.setup import Setup
+    from ganseg_lib.train.config import TrainConfig
+    from ganseg_lib.train.run_folder import RunFolder
+
+    setups: dict[str, Setup] = {}
+    for run_dir in args.run_dirs:
+        folder = RunFolder(run_dir)
+        if not folder.config.is_file():
+            raise ConfigError(f"{run_dir}: no config.json (not a run folder)")
+        config = TrainConfig.from_json(json.loads(folder.config.read_text()))
+        data = config.data if args.data == "auto" else args.data
+        if data not in setups:
+            setups[data] = Setup.resolve(
+                None, data, args.drive_dir, args.results, chase_dir=args.chase_dir
+            )
+        save = (
+            args.save_maps / run_dir.name
+            if args.save_maps and len(args.run_dirs) > 1
+            else args.save_maps
+        )
+        evaluate_run(
+            run_dir, setups[data].eval_data(), args.results, args.profile, args.device, save
+        )
+    return 0
+
+
+def cmd_grid(args: argparse.Namespace) -> int:
+    import torch
+
+    from ganseg_lib.experiment.grid import run_grid
+    from ganseg_lib.experiment.setup import Setup
+
+    if args.ray:
+        from ganseg_lib.experiment.ray_grid import import_ray, run_grid_on_ray
+
+        import_ray()  # before anything else: one line telling how to install it
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    setup = Setup.resolve(
+        args.profile, args.data, args.drive_dir, args.results, args.runs, args.chase_dir
+    )
+    if args.profile == "study":
+        from ganseg_lib.experiment.study import run_study
+
+        run_study(setup, tuple(args.tiers), args.device)
+        return 0
+    if args.ray:
+        address = None if args.ray == "local" else args.ray
+        threads = args.threads or 1
+        run_grid_on_ray(setup, args.sizes, args.seeds, args.methods, args.device, address, threads)
+        return 0
+    run_grid(setup, args.sizes, args.seeds, args.methods, args.device)
+    return 0
