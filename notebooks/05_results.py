@@ -61,7 +61,8 @@ from ganseg_lib.analysis.tables import (
 )
 from ganseg_lib.data.source import load_split
 from ganseg_lib.errors import DataError
-from ganseg_lib.evaluate.record import load_results
+from ganseg_lib.evaluate.cross import cross_summary, cross_table
+from ganseg_lib.evaluate.record import CROSS_FOLDER, load_results
 from ganseg_lib.experiment.setup import Setup
 from ganseg_lib.train.config import EVIDENCE_PROFILE
 
@@ -170,6 +171,46 @@ page.table(
 # %% [markdown]
 # Table 3 gives the paper's comparison with our two methods added.
 #
+# ## A second dataset: CHASE_DB1
+#
+# The paper tests its claim on DRIVE alone. CHASE_DB1 (28 images of children's eyes, 999×960,
+# images 1–20 for training and 21–28 for testing, the first observer as ground truth) repeats the
+# paper's grid with the same `cpu` profile, code and verdict rules
+# (`ganseg grid --profile cpu --data chase --sizes 15000 30000`); its records land in
+# `results/cpu/chase/` and appear here as they are committed.
+
+# %% tags=["remove-input"]
+chase = load_results(setup.results_dir, profile=EVIDENCE_PROFILE, data="chase")
+if len(ok_runs(chase)):
+    page.table(
+        format_results_table(results_table(chase)),
+        "CHASE_DB1: mean test AUC of the GAN-CNN and the CNN per dataset size (the paper's "
+        "columns are its DRIVE numbers).",
+    )
+else:
+    display(Markdown("**CHASE_DB1: no `cpu` record is committed yet.**"))
+
+# %% [markdown]
+# ## Across datasets
+#
+# A model trained on one dataset, tested on another's test images: at native scale, and with
+# scale normalisation (each image resized so that its field of view is as wide as the training
+# data's, the map resized back). The paper's motivation is representation learning; whether the
+# GAN-CNN generalises better than the CNN is a direct test of it. Each row is a model whose
+# DC-net weights are kept beside its record, with its own test AUC beside the other dataset's.
+
+# %% tags=["remove-input"]
+across = cross_summary(cross_table(setup.results_dir / CROSS_FOLDER))
+if len(across):
+    page.table(
+        across.round(4),
+        "Cross-dataset mean test AUC (over seeds), native and scale-normalised, beside the same "
+        "models' AUC on their own test images.",
+    )
+else:
+    display(Markdown("**No cross-dataset result is committed yet** (`ganseg cross`)."))
+
+# %% [markdown]
 # ## Segmentation maps
 #
 # > Sample Fundus Image / Ground Truth / CNN trained on 15K / GAN-CNN trained on 15K / CNN
