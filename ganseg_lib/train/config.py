@@ -70,7 +70,7 @@ class TrainConfig:
     eval_every: int = 100  # iterations between history lines, validation and checkpoints
     n_validation_pixels: int = 4096
     n_samples: int = 16  # fixed-noise generator samples saved per interval
-    bf16: bool = False
+    bf16: bool = False  # bfloat16 autocast (mixed precision) on a CPU or a GPU
     protocol: str = "paper"  # "paper", or "fair": augmentation and best-validation checkpoint
     g_loss: str | None = None  # generator objective; None: the method's default
     n_unlabelled: int = 0  # unlabelled real patches (methods that learn from them)
