@@ -161,6 +161,7 @@ if hypotheses_file.is_file():
 # | `frozen` — frozen-G fakes | $L_c + L_{adv}$ | $G_0(z)$ | — (never updated) |
 # | `noise` — noise fakes | $L_c + L_{adv}$ | $\mu + \sigma\varepsilon$ | — |
 # | `ssgan` — K+1 SSL GAN | $L_c + L_{unl} + L_{adv}$ | $G(z)$ | $L_{FM}$ |
+# | `cgan` — class-conditional GAN (tier 2) | $L_c + L_{adv}$ | $G(z, y)$ | $L_{G,y}$ |
 #
 # Here $z \sim \mathcal{N}(0, I_{300})$; $G_0$ is a randomly initialised generator that is never
 # updated; $\varepsilon \sim \mathcal{N}(0, I)$, with $\mu$ and $\sigma$ the mean and standard
@@ -173,6 +174,16 @@ if hypotheses_file.is_file():
 # Salimans et al. (2016), §5: labelled real patches go to their class, unlabelled real patches to
 # "not fake", generated patches to fake. Its unlabelled pool is 50,000 patches centred on FOV
 # pixels of the same training images, drawn without looking at the ground truth.
+#
+# `cgan` is the paper's future work 2: a class-conditional generator $G(z, y)$, $y$ drawn
+# uniformly from {vessel, background}. The DC net treats its patches like any fakes ($L_{adv}$),
+# and the generator minimises $L_{G,y} = -\mathbb{E}_{z,y} \log p_{DC}(y \mid G(z, y))$, the
+# cross-entropy over all K+1 outputs with target $y$: it must make patches the DC net takes for
+# real patches *of class y*, so the DC net is shown class-specific near-misses it has to
+# classify. We chose this form because it keeps the DC net's losses those of `gan` (only the
+# fakes change) and gives the generator the class signal the slide asks for. It belongs to tier 2,
+# takes `gan`'s (lr, β1), and no pre-registered hypothesis is about it: its results are
+# exploratory.
 #
 # ## The protocol and the tuning choice
 #

@@ -17,7 +17,12 @@ from ganseg_lib.data.unlabelled import unlabelled_pool
 from ganseg_lib.evaluate.record import RunRecord, write_record
 from ganseg_lib.experiment.setup import Setup
 from ganseg_lib.experiment.study import TUNING_GRID, chosen, resolve_cell, tuning_cells
-from ganseg_lib.model.losses import loss_feature_matching, loss_unlabelled
+from ganseg_lib.model.losses import (
+    loss_feature_matching,
+    loss_generator_conditional,
+    loss_unlabelled,
+)
+from ganseg_lib.model.networks import Generator
 from ganseg_lib.train.augment import CENTRE, augment, dihedral_indices
 from ganseg_lib.train.checkpoint import load_dcnet, read_checkpoint
 from ganseg_lib.train.config import TrainConfig
@@ -55,6 +60,33 @@ def test_loss_feature_matching_is_the_squared_distance_of_the_means():
     assert loss_feature_matching(real, real).item() == 0.0
     with pytest.raises(ValueError, match="feature shapes differ"):
         loss_feature_matching(real, fake[:, :1])
+
+
+def test_conditional_generator_loss_is_the_cross_entropy_of_its_class():
+    logits = torch.tensor([[2.0, 0.0, 1.0], [0.0, 1.0, 3.0]])
+    y = torch.tensor([0, 1])
+    p = torch.softmax(logits, dim=1)
+    expected = -(torch.log(p[0, 0]) + torch.log(p[1, 1])) / 2
+    assert loss_generator_conditional(logits, y).item() == pytest.approx(expected.item())
+    # by hand, first row: −log(e² / (e² + 1 + e))
+    e = math.e
+    row0 = -math.log(e**2 / (e**2 + 1 + e))
+    assert loss_generator_conditional(logits[:1], y[:1]).item() == pytest.approx(row0)
+
+
+def test_conditional_generator_makes_patches_of_the_asked_class():
+    torch.manual_seed(0)
+    g = Generator(4, n_classes=2).eval()
+    z = torch.randn(3, 300)
+    vessel, background = (
+        g(z, torch.zeros(3, dtype=torch.long)),
+        g(z, torch.ones(3, dtype=torch.long)),
+    )
+    assert vessel.shape == (3, 1, 64, 64) and not torch.equal(vessel, background)
+    with pytest.raises(ValueError, match="needs y"):
+        g(z)
+    with pytest.raises(ValueError, match="needs y"):
+        Generator(4)(z, torch.zeros(3, dtype=torch.long))
 
 
 # --- the unlabelled pool -----------------------------------------------------------------------

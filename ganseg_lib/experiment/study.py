@@ -8,7 +8,8 @@ Pre-registered in ``studies/beyond-the-paper/hypotheses.md`` (committed before t
    and ``noise`` use ``gan``'s pair: the same DC net and losses.
 2. **tier 1** — fair ``cnn``, ``gan``, ``ssgan`` at 15K, 30K, 150K; ``frozen`` and ``noise``
    under both protocols at 15K, beside paper-protocol ``gan`` and ``cnn`` run by the same code.
-3. **tier 2** — the three fair main methods at 3K (a point below the paper's smallest size).
+3. **tier 2** — the three fair main methods at 3K (a point below the paper's smallest size), and
+   the class-conditional generator (``cgan``, future work 2) at 15K.
 
 Cells run seed-major within each stage. Several runners share the cells through the grid's
 per-cell locks; a fair cell waits for its method's tuning, and a runner with nothing it can run
@@ -31,7 +32,14 @@ HYPOTHESES = f"studies/{STUDY}/hypotheses.md"
 TUNING_SIZE = 15_000
 TUNING_SEED = 0
 TUNING_GRID = ((1e-4, 0.5), (1e-4, 0.9), (3e-4, 0.5), (3e-4, 0.9))  # (lr, β1); ties: earlier
-TUNED = {"cnn": "cnn", "gan": "gan", "ssgan": "ssgan", "frozen": "gan", "noise": "gan"}
+TUNED = {
+    "cnn": "cnn",
+    "gan": "gan",
+    "ssgan": "ssgan",
+    "frozen": "gan",
+    "noise": "gan",
+    "cgan": "gan",  # the same DC net and losses as gan, with a class-conditional generator
+}
 N_UNLABELLED = 50_000  # unlabelled FOV patches of the training images (ssgan)
 
 
@@ -58,6 +66,7 @@ PLAN = (
     Arm("cnn", "fair", (3_000,), 2),
     Arm("gan", "fair", (3_000,), 2),
     Arm("ssgan", "fair", (3_000,), 2),
+    Arm("cgan", "fair", (15_000,), 2),
 )
 
 

@@ -71,6 +71,16 @@ def loss_generator_saturating(fake_logits: Tensor) -> Tensor:
     return F.log_softmax(fake_logits, dim=1)[:, FAKE].mean()
 
 
+def loss_generator_conditional(fake_logits: Tensor, labels: Tensor) -> Tensor:
+    """L_G,y = −E_{z,y} log p_DC(y | G(z, y)): a class-conditional generator's patches should be
+    classified as their class y — hence also not as fake — by the K+1-way DC net (the cross-
+    entropy over all K+1 logits, target y)."""
+    _check(fake_logits, (K + 1,))
+    if labels.shape != fake_logits.shape[:1]:
+        raise ValueError(f"labels must have shape ({fake_logits.shape[0]},)")
+    return F.cross_entropy(fake_logits, labels.long())
+
+
 def loss_unlabelled(real_logits: Tensor) -> Tensor:
     """L_unl = −E_{x~p_data(x)} log{1 − p_DC(y = K+1 | x)}: unlabelled real patches are "not fake".
 

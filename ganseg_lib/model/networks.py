@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import OrderedDict
 
 import torch
+import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ganseg_lib.deviations import declare
@@ -73,16 +74,24 @@ class Generator(nn.Module):
     InstanceNorm2d(affine) + ReLU follow every deconvolution except the output one, which is
     followed by tanh instead (our choice, as in DCGAN; the slides say nothing about the output).
     Deconvolutions followed by a normalisation have no bias: the normalisation would remove it.
+
+    ``n_classes > 0`` makes G(z, y) class-conditional (the paper's future work 2): the one-hot
+    class y is appended to z, so the first deconvolution sees 300 + n_classes input channels.
     """
 
-    def __init__(self, width: int = 32) -> None:
+    def __init__(self, width: int = 32, n_classes: int = 0) -> None:
         super().__init__()
         if width < 1:
             raise ValueError(f"width must be >= 1, got {width}")
+        if n_classes < 0:
+            raise ValueError(f"n_classes must be >= 0, got {n_classes}")
         self.width = width
+        self.n_classes = n_classes
         channels = [8 * width, 4 * width, 2 * width, width]
         layers: OrderedDict[str, nn.Module] = OrderedDict()
-        layers["deconv0"] = nn.ConvTranspose2d(NOISE_DIM, channels[0], 4, 1, 0, bias=False)
+        layers["deconv0"] = nn.ConvTranspose2d(
+            NOISE_DIM + n_classes, channels[0], 4, 1, 0, bias=False
+        )
         layers["norm0"] = instance_norm(channels[0])
         layers["relu0"] = nn.ReLU()
         for i, (c_in, c_out) in enumerate(zip(channels[:-1], channels[1:]), start=1):
@@ -94,11 +103,15 @@ class Generator(nn.Module):
         self.net = nn.Sequential(layers)
         self.apply(init_weights)
 
-    def forward(self, z: Tensor) -> Tensor:
-        """(B, 300) noise → (B, 1, 64, 64) fake patches."""
+    def forward(self, z: Tensor, y: Tensor | None = None) -> Tensor:
+        """(B, 300) noise [and (B,) class indices y for a conditional G] → (B, 1, 64, 64)."""
         if z.ndim != 2 or z.shape[1] != NOISE_DIM:
             raise ValueError(f"z must have shape (B, {NOISE_DIM}), got {tuple(z.shape)}")
-        return self.net(z.view(z.shape[0], NOISE_DIM, 1, 1))
+        if (y is None) != (self.n_classes == 0):
+            raise ValueError("a class-conditional generator needs y; an unconditional one none")
+        if y is not None:
+            z = torch.cat([z, F.one_hot(y, self.n_classes).to(z.dtype)], dim=1)
+        return self.net(z.view(z.shape[0], z.shape[1], 1, 1))
 
     def sample_noise(self, n: int, generator: torch.Generator | None = None) -> Tensor:
         """n standard normal noise vectors on the generator's device."""
@@ -106,7 +119,7 @@ class Generator(nn.Module):
         return torch.randn(n, NOISE_DIM, generator=generator).to(device)
 
     def example_input(self) -> Tensor:
-        """One noise vector, for shape and FLOP bookkeeping."""
+        """One noise vector, for shape and FLOP bookkeeping (unconditional G)."""
         return torch.zeros(1, NOISE_DIM, device=next(self.parameters()).device)
 
 

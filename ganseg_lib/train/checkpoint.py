@@ -57,7 +57,11 @@ def build_state(config: TrainConfig, device: torch.device) -> RunState:
     torch.manual_seed(config.seed)
     layout = {"device": device, "memory_format": TRAIN_MEMORY_FORMAT}
     dcnet = build_dcnet(config).to(**layout)
-    generator = Generator(config.g_width).to(**layout) if config.spec.has_generator else None
+    generator = (
+        Generator(config.g_width, n_classes=K if config.spec.conditional else 0).to(**layout)
+        if config.spec.has_generator
+        else None
+    )
     step = config.decay_step
 
     def adam(params):

@@ -86,10 +86,14 @@ def _progress(total: int, initial: int, desc: str):
 
 @torch.inference_mode()
 def generate_samples(generator: Generator, noise: torch.Tensor) -> np.ndarray:
-    """G's patches for fixed noise, as uint8 N×64×64 (eval mode, then back)."""
+    """G's patches for fixed noise, as uint8 N×64×64 (eval mode, then back); a conditional G
+    makes the classes in turn (vessel, background, vessel, ...)."""
     was_training = generator.training
     generator.eval()
-    fake = generator(noise).float().cpu().numpy()[:, 0]
+    classes = None
+    if generator.n_classes:
+        classes = torch.arange(len(noise), device=noise.device) % generator.n_classes
+    fake = generator(noise, classes).float().cpu().numpy()[:, 0]
     generator.train(was_training)
     return np.round((fake + 1.0) * 127.5).clip(0, 255).astype(np.uint8)
 

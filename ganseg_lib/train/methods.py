@@ -9,6 +9,9 @@ work (seed slide "Future Work"):
   that is never updated: the fakes carry no information about the data;
 * ``noise`` — the same, fakes of Gaussian noise with the labelled patches' mean and standard
   deviation (in the network's input range);
+* ``cgan`` — the same DC net and losses as ``gan`` with a class-conditional generator G(z, y)
+  (future work 2): the DC net learns G's patches as fake; G learns to make patches that the DC
+  net classifies as their class y and not as fake, L_G,y = −E_{z,y} log p_DC(y | G(z, y));
 * ``ssgan`` — the K+1 semi-supervised GAN of Salimans et al. (2016), "Improved techniques for
   training GANs", §5: labelled real patches → their class, unlabelled real patches → "not fake",
   generated patches → fake; the generator trained by feature matching (or the paper's L_G). This
@@ -32,6 +35,7 @@ class Method:
     label: str  # as tables and figures name it
     fakes: str | None  # None, "generator", "frozen" or "noise"
     unlabelled: bool = False  # learns "not fake" from unlabelled real patches
+    conditional: bool = False  # G(z, y): class-conditional fakes
     default_g_loss: str = "paper"
 
     @property
@@ -56,6 +60,7 @@ METHODS: dict[str, Method] = {
         Method("frozen", "frozen-G fakes", "frozen"),
         Method("noise", "noise fakes", "noise"),
         Method("ssgan", "K+1 SSL GAN", "generator", unlabelled=True, default_g_loss="fm"),
+        Method("cgan", "class-conditional GAN", "generator", conditional=True),
     )
 }
 PROTOCOLS = ("paper", "fair")

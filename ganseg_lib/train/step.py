@@ -27,6 +27,7 @@ from ganseg_lib.model.losses import (
     loss_classification,
     loss_feature_matching,
     loss_generator,
+    loss_generator_conditional,
     loss_unlabelled,
 )
 from ganseg_lib.paper import BACKGROUND, FAKE, LABEL_VESSEL, NOISE_DIM, PATCH_SIZE, VESSEL, K
@@ -71,19 +72,22 @@ def next_batch(state: RunState, batch_size: int) -> torch.Tensor:
     return idx
 
 
-def make_fakes(state: RunState, config: TrainConfig, n: int, device) -> torch.Tensor:
-    """This iteration's fake patches: with G's graph when the generator is trained."""
+def make_fakes(state: RunState, config: TrainConfig, n: int, device):
+    """This iteration's fake patches (with G's graph when the generator is trained) and, for a
+    class-conditional generator, the classes they were made for (else None)."""
     source = config.spec.fakes
     if source == "noise":
         mean, sd = state.noise_stats
-        return (torch.randn(n, 1, PATCH_SIZE, PATCH_SIZE, generator=state.rng) * sd + mean).to(
-            device
-        )
+        noise = torch.randn(n, 1, PATCH_SIZE, PATCH_SIZE, generator=state.rng)
+        return (noise * sd + mean).to(device), None
     z = torch.randn(n, NOISE_DIM, generator=state.rng).to(device)
+    y = None
+    if config.spec.conditional:
+        y = torch.randint(0, K, (n,), generator=state.rng).to(device)
     if source == "frozen":
         with torch.no_grad():
-            return state.generator(z)
-    return state.generator(z)
+            return state.generator(z), None
+    return state.generator(z, y), y
 
 
 def train_step(state: RunState, config: TrainConfig, batch: Batch) -> dict[str, torch.Tensor]:
@@ -98,7 +102,7 @@ def train_step(state: RunState, config: TrainConfig, batch: Batch) -> dict[str, 
             logits_real = dcnet(x).float()
             loss_d = l_c = loss_classification(logits_real, y)
     else:
-        fake = make_fakes(state, config, len(x), x.device)
+        fake, fake_classes = make_fakes(state, config, len(x), x.device)
         parts = [x, batch.u, fake.detach()] if batch.u is not None else [x, fake.detach()]
         with autocast:
             logits = dcnet(torch.cat(parts)).float()
@@ -123,13 +127,13 @@ def train_step(state: RunState, config: TrainConfig, batch: Batch) -> dict[str, 
     metrics["L_c"] = l_c.detach()
     metrics["real_acc"] = (logits_real[:, :K].argmax(1) == y).float().mean().detach()
     if config.spec.trains_generator:
-        metrics["L_G"] = _generator_step(state, config, fake, batch, autocast)
+        metrics["L_G"] = _generator_step(state, config, fake, fake_classes, batch, autocast)
     state.sched_d.step()
     state.iteration += 1
     return metrics
 
 
-def _generator_step(state: RunState, config: TrainConfig, fake, batch: Batch, autocast):
+def _generator_step(state: RunState, config: TrainConfig, fake, classes, batch: Batch, autocast):
     """Minimise the generator's objective through the updated DC net (its weights frozen)."""
     dcnet = state.dcnet
     dcnet.requires_grad_(False)  # the G step needs gradients through D, not for D's weights
@@ -138,6 +142,8 @@ def _generator_step(state: RunState, config: TrainConfig, fake, batch: Batch, au
             with torch.no_grad():
                 real_features = dcnet.embed(batch.u if batch.u is not None else batch.x)
             l_g = loss_feature_matching(real_features.float(), dcnet.embed(fake).float())
+        elif classes is not None:
+            l_g = loss_generator_conditional(dcnet(fake).float(), classes)
         else:
             l_g = loss_generator(dcnet(fake).float())
     state.opt_g.zero_grad(set_to_none=True)
