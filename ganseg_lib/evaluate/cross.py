@@ -37,7 +37,7 @@ import numpy as np
 from ganseg_lib.data.record import FundusRecord
 from ganseg_lib.errors import ConfigError, DataError
 from ganseg_lib.evaluate.metrics import evaluate_maps
-from ganseg_lib.evaluate.record import CROSS_FOLDER, RunRecord, read_record, weights_path
+from ganseg_lib.evaluate.record import CROSS_FOLDER, RunRecord, read_record, record_with_weights
 
 SCALINGS = ("native", "rescaled")
 WEIGHTS = ("last", "best")
@@ -98,14 +98,7 @@ def load_record_model(
     if which not in WEIGHTS:
         raise ConfigError(f"weights must be one of {WEIGHTS}, got {which!r}", "weights")
     path = Path(path)
-    record = read_record(path)
-    if not record.ok:
-        raise DataError(f"{path}: the run failed or was never evaluated; no model to evaluate")
-    source = weights_path(path)
-    if not source.is_file():
-        raise DataError(
-            f"{source}: no DC-net weights beside the record (made before they were kept)"
-        )
+    record, source = record_with_weights(path)
     kept = read_checkpoint(source)
     if kept.get(which) is None:
         raise DataError(f"{source}: keeps no {which!r} DC net")

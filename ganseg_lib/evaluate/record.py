@@ -100,6 +100,20 @@ def weights_path(path: str | os.PathLike) -> Path:
     return Path(path).with_suffix(".dcnet.pt")
 
 
+def record_with_weights(path: str | os.PathLike) -> tuple[RunRecord, Path]:
+    """A successful run's record and the file of its kept DC-net weights; a :class:`DataError`
+    naming the file when the run failed or its weights were not kept."""
+    record = read_record(path)
+    if not record.ok:
+        raise DataError(f"{path}: the run failed or was never evaluated; it has no model")
+    source = weights_path(path)
+    if not source.is_file():
+        raise DataError(
+            f"{source}: no DC-net weights beside the record (made before they were kept)"
+        )
+    return record, source
+
+
 def samples_path(path: str | os.PathLike) -> Path:
     """Where a record's generator samples lie: ``<cell>.samples.png`` beside ``<cell>.json``."""
     return Path(path).with_suffix(".samples.png")

@@ -182,17 +182,12 @@ def add_model(
     best-validation weights."""
     import torch
 
-    from ganseg_lib.evaluate.record import read_record, weights_path
+    from ganseg_lib.evaluate.record import record_with_weights
     from ganseg_lib.model.scale import TRAINING_FOV_DIAMETER
     from ganseg_lib.train.checkpoint import read_checkpoint, write_with_digest
 
     record_path = Path(record_path)
-    record = read_record(record_path)
-    if not record.ok:
-        raise DataError(f"{record_path}: the run failed or was never evaluated; not shipped")
-    source = weights_path(record_path)
-    if not source.is_file():
-        raise DataError(f"{source}: no DC-net weights beside the record; nothing to ship")
+    record, source = record_with_weights(record_path)
     which, evaluation = choose_weights(record, which)
     kept = read_checkpoint(source)
     if kept.get(which) is None:
