@@ -14,10 +14,13 @@ import torch
 from ganseg_lib.data.patches import PatchParams, make_patch_set
 from ganseg_lib.data.record import FundusRecord
 from ganseg_lib.data.unlabelled import unlabelled_pool
+from ganseg_lib.errors import ConfigError
 from ganseg_lib.evaluate.record import RunRecord, write_record
 from ganseg_lib.experiment.setup import Setup
 from ganseg_lib.experiment.study import TUNING_GRID, chosen, resolve_cell, tuning_cells
 from ganseg_lib.model.losses import (
+    loss_classification,
+    loss_classification_joint,
     loss_feature_matching,
     loss_generator_conditional,
     loss_unlabelled,
@@ -60,6 +63,28 @@ def test_loss_feature_matching_is_the_squared_distance_of_the_means():
     assert loss_feature_matching(real, real).item() == 0.0
     with pytest.raises(ValueError, match="feature shapes differ"):
         loss_feature_matching(real, fake[:, :1])
+
+
+def test_the_two_readings_of_l_c():
+    """Conditional: the fake logit does not enter, so nothing keeps a real patch out of the fake
+    class; joint: the K+1-way cross-entropy pushes the fake logit of a real patch down."""
+    logits = torch.tensor([[2.0, 0.0, 1.0]], requires_grad=True)
+    y = torch.tensor([0])
+    e = math.e
+    assert loss_classification_joint(logits, y).item() == pytest.approx(
+        -math.log(e**2 / (e**2 + 1 + e))
+    )
+    assert loss_classification(logits, y).item() == pytest.approx(-math.log(e**2 / (e**2 + 1)))
+    (grad_conditional,) = torch.autograd.grad(loss_classification(logits, y), logits)
+    (grad_joint,) = torch.autograd.grad(loss_classification_joint(logits, y), logits)
+    assert grad_conditional[0, 2] == 0  # the fake logit is free
+    assert grad_joint[0, 2] > 0  # descent lowers it
+
+
+def test_joint_reading_is_only_for_dc_nets_with_a_fake_class():
+    assert tiny("gan", classification="joint").cell.startswith("gan-lcjoint")
+    with pytest.raises(ConfigError, match="classification"):
+        tiny("cnn", classification="joint")
 
 
 def test_conditional_generator_loss_is_the_cross_entropy_of_its_class():

@@ -45,12 +45,14 @@ N_UNLABELLED = 50_000  # unlabelled FOV patches of the training images (ssgan)
 
 @dataclass(frozen=True)
 class Arm:
-    """A method under a protocol, at some sizes, in a tier of the plan."""
+    """A method under a protocol, at some sizes, in a tier of the plan (``classification``: the
+    reading of L_c, see ganseg_lib.model.losses)."""
 
     method: str
     protocol: str
     sizes: tuple[int, ...]
     tier: int
+    classification: str = "conditional"
 
 
 PLAN = (
@@ -67,6 +69,9 @@ PLAN = (
     Arm("gan", "fair", (3_000,), 2),
     Arm("ssgan", "fair", (3_000,), 2),
     Arm("cgan", "fair", (15_000,), 2),
+    # exploratory, added after registration: L_c over the K+1 outputs, so real patches are kept
+    # out of the fake class (the conditional reading lets p(fake | real) reach 1)
+    Arm("gan", "paper", (15_000,), 2, "joint"),
 )
 
 
@@ -78,10 +83,11 @@ def study_config(
     seed: int,
     lr: float | None = None,
     beta1: float | None = None,
+    classification: str = "conditional",
 ) -> TrainConfig:
     """A study cell's configuration: the profile's budget and widths, the method's unlabelled
-    pool, and (fair protocol) the given learning rate and β1."""
-    extra: dict = {"protocol": protocol}
+    pool, (fair protocol) the given learning rate and β1, and the reading of L_c."""
+    extra: dict = {"protocol": protocol, "classification": classification}
     if METHODS[method].unlabelled:
         extra["n_unlabelled"] = N_UNLABELLED
     if protocol == "fair":
@@ -128,11 +134,15 @@ def planned_cells(setup: Setup, tiers: tuple[int, ...] = (1,)) -> list[tuple[Arm
 def resolve_cell(setup: Setup, arm: Arm, n_patches: int, seed: int) -> TrainConfig | None:
     """The cell's configuration, or None while its method's tuning is unfinished."""
     if arm.protocol == "paper":
-        return study_config(setup, arm.method, "paper", n_patches, seed)
+        return study_config(
+            setup, arm.method, "paper", n_patches, seed, classification=arm.classification
+        )
     pair = chosen(setup, arm.method)
     if pair is None:
         return None
-    return study_config(setup, arm.method, "fair", n_patches, seed, *pair)
+    return study_config(
+        setup, arm.method, "fair", n_patches, seed, *pair, classification=arm.classification
+    )
 
 
 def run_study(

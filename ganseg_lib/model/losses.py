@@ -37,6 +37,20 @@ def loss_classification(logits: Tensor, labels: Tensor) -> Tensor:
     return F.cross_entropy(logits[:, :K], labels.long())
 
 
+def loss_classification_joint(logits: Tensor, labels: Tensor) -> Tensor:
+    """L_c read jointly: −E log p_DC(y | x) under the full K+1-way softmax (Odena 2016).
+
+    The other reading of the slide's L_c: the fake logit enters the normaliser, so a labelled real
+    patch is also pushed out of the fake class. With the conditional reading
+    (:func:`loss_classification`) nothing keeps real patches out of the fake class, and the DC
+    net can satisfy L_adv by calling every patch fake.
+    """
+    _check(logits, (K + 1,))
+    if labels.shape != logits.shape[:1]:
+        raise ValueError(f"labels must have shape ({logits.shape[0]},), got {tuple(labels.shape)}")
+    return F.cross_entropy(logits, labels.long())
+
+
 def loss_adversarial(fake_logits: Tensor) -> Tensor:
     """L_adv = −E_{x~G} log p_DC(y = K+1 | x): the DC net's loss on generated patches."""
     _check(fake_logits, (K + 1,))

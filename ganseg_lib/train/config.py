@@ -35,7 +35,7 @@ from ganseg_lib.paper import (
     LR_DECAY,
     PAPER_SIZES,
 )
-from ganseg_lib.train.methods import G_LOSSES, METHODS, PROTOCOLS, Method
+from ganseg_lib.train.methods import CLASSIFICATIONS, G_LOSSES, METHODS, PROTOCOLS, Method
 
 NORMS = ("final", "instance")  # DC net normalisation, see ganseg_lib.model.networks.DCNet
 
@@ -74,6 +74,9 @@ class TrainConfig:
     protocol: str = "paper"  # "paper", or "fair": augmentation and best-validation checkpoint
     g_loss: str | None = None  # generator objective; None: the method's default
     n_unlabelled: int = 0  # unlabelled real patches (methods that learn from them)
+    # L_c over the K real classes ("conditional", the replication's reading of the slide) or
+    # over all K+1 outputs ("joint", Odena 2016), for the DC nets with a fake class
+    classification: str = "conditional"
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:
@@ -86,6 +89,16 @@ class TrainConfig:
             )
         if self.g_loss is not None and self.g_loss not in G_LOSSES:
             raise ConfigError(f"g_loss must be one of {G_LOSSES}, got {self.g_loss!r}", "g_loss")
+        if self.classification not in CLASSIFICATIONS:
+            raise ConfigError(
+                f"classification must be one of {CLASSIFICATIONS}, got {self.classification!r}",
+                "classification",
+            )
+        if self.classification == "joint" and not self.spec.adversarial:
+            raise ConfigError(
+                "classification: the joint L_c needs a fake class (an adversarial method)",
+                "classification",
+            )
         if self.spec.unlabelled:
             require_int("n_unlabelled", self.n_unlabelled, 1)
         elif self.n_unlabelled:
@@ -125,6 +138,8 @@ class TrainConfig:
             name += f"-lr{self.lr:g}-b{self.betas[0]:g}"
         if self.g_loss is not None and self.g_loss != self.spec.default_g_loss:
             name += f"-g{self.g_loss}"
+        if self.classification != "conditional":
+            name += f"-lc{self.classification}"
         return name
 
     @property

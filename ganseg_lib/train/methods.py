@@ -65,6 +65,7 @@ METHODS: dict[str, Method] = {
 }
 PROTOCOLS = ("paper", "fair")
 G_LOSSES = ("paper", "fm")  # the slides' non-saturating L_G, or feature matching
+CLASSIFICATIONS = ("conditional", "joint")  # how L_c reads p_DC(y | x; y < K+1)
 
 
 def method_label(name: str, protocol: str = "paper") -> str:
