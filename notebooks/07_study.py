@@ -175,6 +175,16 @@ if hypotheses_file.is_file():
 # "not fake", generated patches to fake. Its unlabelled pool is 50,000 patches centred on FOV
 # pixels of the same training images, drawn without looking at the ground truth.
 #
+# **The reading of $L_c$.** The slide writes $L_c = -\mathbb{E} \log p_{DC}(y \mid x;\, y < K{+}1)$.
+# The replication read it as the softmax over the K real classes only (Salimans et al. 2016), so
+# the fake logit does not enter $L_c$ and nothing keeps a *real* patch out of the fake class:
+# the DC net can meet $L_{adv}$ by calling every patch fake, and its vessel score (which
+# renormalises over the real classes) does not notice. The study's records log
+# $p(\text{fake} \mid \text{labelled real})$ and $p(\text{fake} \mid \text{validation real})$
+# to see whether this happens; the joint reading (the K+1-way softmax, Odena 2016), which pushes
+# real patches out of the fake class, is an exploratory arm of tier 2 (`gan`, paper protocol,
+# `classification="joint"`), added after the hypotheses were registered.
+#
 # `cgan` is the paper's future work 2: a class-conditional generator $G(z, y)$, $y$ drawn
 # uniformly from {vessel, background}. The DC net treats its patches like any fakes ($L_{adv}$),
 # and the generator minimises $L_{G,y} = -\mathbb{E}_{z,y} \log p_{DC}(y \mid G(z, y))$, the
