@@ -97,6 +97,11 @@ display(Markdown(banner(STUDY_PROFILE, STUDY_DATA, STUDY_DATA, scope="in this ch
 display(Markdown(records_banner(study, results, "Study records")))
 
 # %% [markdown]
+# *Which code made which record.* A record names the commit of the code its process ran. The
+# first four records (the CNN tuning runs, written before commit `4b6d31e`) name instead the
+# commit checked out when each was written; their runners had started at `6cd9c99`, and the
+# training and evaluation code they ran is that of `db73234` (unchanged up to `4b6d31e`).
+#
 # ## The pre-registration
 #
 # The hypotheses and the rules that turn records into verdicts were committed in
