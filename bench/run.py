@@ -256,7 +256,8 @@ def _show(path: Path) -> str:
 def _notes(s: cases.Settings, rows: list[dict]) -> list[str]:
     notes = [
         "GFLOP/s count only convolutions and matrix products (bench/flops.py); training uses "
-        "the nominal count forward + backward = 3 × forward (GAN iteration: B(4 F_G + 8 F_D)), "
+        "the nominal count forward + backward = 3 × forward (GAN iteration: B(3 F_G + 8 F_D); the "
+        "replication variant B(4 F_G + 8 F_D)), "
         "about 2 % above what autograd executes (details.executed_gflops)."
     ]
     if s.data == "phantom":
