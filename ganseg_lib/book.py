@@ -30,6 +30,7 @@ from ganseg_lib.errors import ConfigError
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 CHAPTERS = ROOT / "book" / "chapters"
+EVIDENCE_DIR = ROOT / "results"  # the committed run records, which every build renders
 COLAB = NOTEBOOKS / "colab"
 KERNEL = "python3"
 TRAINING_CHAPTER = "04_training"
@@ -89,6 +90,7 @@ def plan(setup) -> list[ChapterRun]:
         "drive_dir": setup.drive_dir or "",
         "results_dir": str(_shown(setup.results_dir)),
         "runs_dir": str(_shown(setup.runs_dir)),
+        "evidence_dir": str(_shown(EVIDENCE_DIR)),
     }
     runs = []
     for src in chapter_sources():

@@ -40,12 +40,15 @@ if importlib.util.find_spec("ganseg_lib") is None:
 profile: str = "smoke"  # this build's run profile: smoke, cpu or paper
 data: str = "auto"  # data source: auto (DRIVE when found, else the phantom), drive or phantom
 drive_dir: str = ""  # DRIVE folder; empty: $GANSEG_DRIVE_DIR
-results_dir: str = "results"  # run records (JSON): results_dir/<profile>/<data>/
+results_dir: str = "results"  # this build's run records (JSON): results_dir/<profile>/<data>/
+evidence_dir: str = "results"  # the committed run records (the evidence)
 runs_dir: str = "runs"  # run folders (checkpoints for the segmentation maps)
 map_image: int = 0  # index of the test image whose segmentation maps are shown
 map_sizes: list = [15_000, 30_000]  # sizes to look for in this build's run folders
 
 # %% tags=["remove-input"]
+from pathlib import Path
+
 from IPython.display import Markdown, display
 
 from ganseg_lib.analysis import plots
@@ -67,12 +70,12 @@ from ganseg_lib.experiment.setup import Setup
 from ganseg_lib.train.config import EVIDENCE_PROFILE
 
 setup = Setup.resolve(profile, data, drive_dir or None, results_dir, runs_dir)
-evidence = load_evidence(setup.results_dir)
+evidence = load_evidence(evidence_dir)
 own = load_results(setup.results_dir, profile=setup.profile.name, data=setup.data)
 own_is_evidence = is_evidence(setup.profile, setup.data)
 page = Captions()
 display(Markdown(banner(EVIDENCE_PROFILE, "drive", "drive", scope="until the last section")))
-display(Markdown(records_banner(evidence, setup.results_dir, "Evidence")))
+display(Markdown(records_banner(evidence, evidence_dir, "Evidence")))
 
 # %% [markdown]
 # ## The paper's results
@@ -112,28 +115,32 @@ display(Markdown(records_banner(evidence, setup.results_dir, "Evidence")))
 # ## Our results: profile `cpu`, DRIVE
 
 # %% tags=["remove-input"]
-page.table(
-    format_results_table(results_table(evidence)),
-    "Mean test AUC of the GAN-CNN and the CNN per dataset size, ours beside the paper's.",
-)
-page.figure(
-    plots.plot_auc_summary(
-        aggregate(evidence), title="mean test AUC per dataset size", runs=ok_runs(evidence)
-    ),
-    "Mean test AUC ± sd over seeds (large dots), each seed's run (small dots), the paper (stars).",
-)
-page.figure(
-    plots.plot_roc_curves(list(ok_runs(evidence)["record"]), title="pooled ROC curves"),
-    "Pooled ROC curves: one thin line per seed, the bold line their vertical average.",
-)
-page.figure(
-    plots.plot_image_differences(image_comparison(evidence), title="per-image differences"),
-    "GAN-CNN AUC minus CNN AUC per test image, each averaged over seeds.",
-)
-failed = failed_runs(evidence)
-if len(failed):
-    page.table(failed, "Failed runs (listed, never averaged).")
-page.table(run_table(evidence), f"Every run ({len(evidence)}), with its per-run numbers.")
+if not len(ok_runs(evidence)):
+    display(Markdown(f"**No committed evidence records under `{evidence_dir}`.**"))
+else:
+    page.table(
+        format_results_table(results_table(evidence)),
+        "Mean test AUC of the GAN-CNN and the CNN per dataset size, ours beside the paper's.",
+    )
+    page.figure(
+        plots.plot_auc_summary(
+            aggregate(evidence), title="mean test AUC per dataset size", runs=ok_runs(evidence)
+        ),
+        "Mean test AUC ± sd over seeds (large dots), each seed's run (small dots), the paper "
+        "(stars).",
+    )
+    page.figure(
+        plots.plot_roc_curves(list(ok_runs(evidence)["record"]), title="pooled ROC curves"),
+        "Pooled ROC curves: one thin line per seed, the bold line their vertical average.",
+    )
+    page.figure(
+        plots.plot_image_differences(image_comparison(evidence), title="per-image differences"),
+        "GAN-CNN AUC minus CNN AUC per test image, each averaged over seeds.",
+    )
+    failed = failed_runs(evidence)
+    if len(failed):
+        page.table(failed, "Failed runs (listed, never averaged).")
+    page.table(run_table(evidence), f"Every run ({len(evidence)}), with its per-run numbers.")
 
 # %% [markdown]
 # Table 1 sets our mean AUCs beside the paper's; Figure 1 shows the same numbers with each seed's
@@ -180,7 +187,7 @@ page.table(
 # `results/cpu/chase/` and appear here as they are committed.
 
 # %% tags=["remove-input"]
-chase = load_results(setup.results_dir, profile=EVIDENCE_PROFILE, data="chase")
+chase = load_results(evidence_dir, profile=EVIDENCE_PROFILE, data="chase")
 if len(ok_runs(chase)):
     page.table(
         format_results_table(results_table(chase)),
@@ -200,7 +207,7 @@ else:
 # DC-net weights are kept beside its record, with its own test AUC beside the other dataset's.
 
 # %% tags=["remove-input"]
-across = cross_summary(cross_table(setup.results_dir / CROSS_FOLDER))
+across = cross_summary(cross_table(Path(evidence_dir) / CROSS_FOLDER))
 if len(across):
     page.table(
         across.round(4),
@@ -227,7 +234,7 @@ else:
 # these weight files, so their own maps cannot be drawn.
 
 # %% tags=["remove-input"]
-pair = find_pair(setup.results_dir, own, setup.runs_dir, setup.profile.name, setup.data, map_sizes)
+pair = find_pair(evidence_dir, own, setup.runs_dir, setup.profile.name, setup.data, map_sizes)
 try:
     test_image = load_split(pair.data, "test", setup.drive_dir)[map_image] if pair else None
 except DataError:  # the pair's data source is not on this machine

@@ -41,7 +41,8 @@ if importlib.util.find_spec("ganseg_lib") is None:
 profile: str = "smoke"  # this build's run profile: smoke, cpu or paper
 data: str = "auto"  # data source: auto (DRIVE when found, else the phantom), drive or phantom
 drive_dir: str = ""  # DRIVE folder; empty: $GANSEG_DRIVE_DIR
-results_dir: str = "results"  # run records (JSON): results_dir/<profile>/<data>/
+results_dir: str = "results"  # this build's run records (JSON): results_dir/<profile>/<data>/
+evidence_dir: str = "results"  # the committed run records (the evidence)
 
 # %% tags=["remove-input"]
 from IPython.display import Markdown, display
@@ -58,12 +59,12 @@ from ganseg_lib.experiment.setup import Setup
 from ganseg_lib.train.config import EVIDENCE_PROFILE
 
 setup = Setup.resolve(profile, data, drive_dir or None, results_dir)
-evidence = load_evidence(setup.results_dir)
+evidence = load_evidence(evidence_dir)
 own = load_results(setup.results_dir, profile=setup.profile.name, data=setup.data)
 own_is_evidence = is_evidence(setup.profile, setup.data)
 page = Captions()
 display(Markdown(banner(EVIDENCE_PROFILE, "drive", "drive", scope="in this report")))
-display(Markdown(records_banner(evidence, setup.results_dir, "Evidence")))
+display(Markdown(records_banner(evidence, evidence_dir, "Evidence")))
 
 # %% [markdown]
 # ## Scope of the replication

@@ -47,7 +47,7 @@ if importlib.util.find_spec("ganseg_lib") is None:
     importlib.invalidate_caches()
 
 # %% tags=["parameters", "remove-cell"]
-results_dir: str = "results"  # run records (JSON): results_dir/<profile>/<data>/
+evidence_dir: str = "results"  # the committed run records: results/study/drive, results/cpu/drive
 
 # %% tags=["remove-input"]
 from pathlib import Path
@@ -85,7 +85,7 @@ from ganseg_lib.experiment.preregistration import (
 from ganseg_lib.experiment.study import HYPOTHESES
 from ganseg_lib.paper import size_label
 
-results = Path(results_dir)
+results = Path(evidence_dir)
 hypotheses_file = Path(HYPOTHESES)  # relative to the project folder, where the chapter runs
 studies = hypotheses_file.parent.parent
 study = load_study(results)

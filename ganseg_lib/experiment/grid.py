@@ -21,6 +21,7 @@ from ganseg_lib.errors import ConfigError
 from ganseg_lib.evaluate.record import read_record, write_record
 from ganseg_lib.evaluate.run import evaluate_run, failed_record
 from ganseg_lib.experiment.setup import Setup
+from ganseg_lib.paper import PAPER_METHODS
 from ganseg_lib.train.config import METHODS, TrainConfig
 from ganseg_lib.train.device import resolve_device
 from ganseg_lib.train.loop import prepare_data, train
@@ -72,7 +73,7 @@ def run_grid(
     setup: Setup,
     sizes: Sequence[int] | None = None,
     seeds: Sequence[int] | None = None,
-    methods: Sequence[str] = METHODS,
+    methods: Sequence[str] = PAPER_METHODS,
     device: str = "auto",
     log=print,
 ) -> list[Path]:

@@ -25,7 +25,8 @@ from pathlib import Path
 from ganseg_lib.errors import ConfigError, DataError
 from ganseg_lib.experiment.grid import cells, check_methods, record_is_current, run_one_cell
 from ganseg_lib.experiment.setup import Setup
-from ganseg_lib.train.config import METHODS, get_profile
+from ganseg_lib.paper import PAPER_METHODS
+from ganseg_lib.train.config import get_profile
 
 RAY_MISSING = "the grid on Ray needs Ray: pip install ganseg[ray]"
 RESUMED = re.compile(r"^resuming .* (at iteration \d+/\d+)$")
@@ -65,7 +66,7 @@ def run_grid_on_ray(
     setup: Setup,
     sizes: Sequence[int] | None = None,
     seeds: Sequence[int] | None = None,
-    methods: Sequence[str] = METHODS,
+    methods: Sequence[str] = PAPER_METHODS,
     device: str = "auto",
     address: str | None = None,
     threads: int = 1,

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from ganseg_lib.evaluate.record import read_record
 from ganseg_lib.experiment.grid import record_is_current, run_cell_locked
 from ganseg_lib.experiment.setup import Setup
-from ganseg_lib.train.config import ADAM_BETAS, TrainConfig
+from ganseg_lib.train.config import ADAM_BETAS, UNLABELLED_POOL, TrainConfig
 from ganseg_lib.train.methods import METHODS
 
 STUDY = "beyond-the-paper"
@@ -40,7 +40,7 @@ TUNED = {
     "noise": "gan",
     "cgan": "gan",  # the same DC net and losses as gan, with a class-conditional generator
 }
-N_UNLABELLED = 50_000  # unlabelled FOV patches of the training images (ssgan)
+N_UNLABELLED = UNLABELLED_POOL
 
 
 @dataclass(frozen=True)

@@ -249,7 +249,10 @@ class Profile:
     n_validation_images: int | None = None  # None: all 4
 
     def config(self, method: str, n_patches: int, seed: int, data: str, **overrides) -> TrainConfig:
-        """A run of this profile; ``overrides`` set other fields (protocol, lr, ...)."""
+        """A run of this profile; ``overrides`` set other fields (protocol, lr, ...). A method
+        that learns from unlabelled patches gets a pool of :data:`UNLABELLED_POOL` by default."""
+        if METHODS[method].unlabelled:
+            overrides = {"n_unlabelled": UNLABELLED_POOL} | overrides
         return TrainConfig(
             method=method,
             data=data,
@@ -316,6 +319,7 @@ PROFILES = {
     # the study "Beyond the paper" (ganseg_lib.experiment.study): the cpu budget and widths
     "study": Profile("study", data="drive", iterations=5_000, width=16, g_width=16, eval_every=250),
 }
+UNLABELLED_POOL = 50_000  # unlabelled FOV patches of the training images (ssgan)
 EVIDENCE_PROFILE = "cpu"  # the profile of the committed DRIVE records
 
 
