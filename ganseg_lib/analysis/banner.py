@@ -58,13 +58,17 @@ def load_evidence(results_dir: str | os.PathLike) -> pd.DataFrame:
 
 def records_banner(df: pd.DataFrame, results_dir: str | os.PathLike, label: str) -> str:
     """A Markdown line naming a set of records: how many, where, when made, from which commits."""
+    # a folder outside the project is named by its last parts only: no page shows the paths of
+    # the machine that built it
+    folder = Path(results_dir)
+    shown = folder if not folder.is_absolute() else Path(folder.name)
     if not len(df):
-        return f"**{label}: no run records under `{results_dir}`.**"
+        return f"**{label}: no run records under `{shown}`.**"
     created = sorted(r.provenance.get("created", "") for r in df["record"])
     commits = sorted({str(r.provenance.get("git_commit"))[:10] for r in df["record"]})
     profile, data = df["profile"].iloc[0], df["data"].iloc[0]
     return (
         f"**{label}: {len(df)} run record{'s' if len(df) != 1 else ''} under "
-        f"`{Path(results_dir) / profile / data}`, created {created[0]} to {created[-1]}, "
+        f"`{shown / profile / data}`, created {created[0]} to {created[-1]}, "
         f"code commits {', '.join(commits)}.**"
     )
