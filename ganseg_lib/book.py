@@ -88,6 +88,7 @@ def plan(setup) -> list[ChapterRun]:
         "profile": setup.profile.name,
         "data": setup.data,
         "drive_dir": setup.drive_dir or "",
+        "chase_dir": setup.chase_dir or "",
         "results_dir": str(_shown(setup.results_dir)),
         "runs_dir": str(_shown(setup.runs_dir)),
         "evidence_dir": str(_shown(EVIDENCE_DIR)),
@@ -188,12 +189,18 @@ def build(
     runs_dir: Path = ROOT / "runs",
     html: bool = True,
     log=print,
+    chase_dir: str | None = None,
 ) -> Path:
     """Execute every chapter and build the HTML; return the path of ``index.html``."""
     from ganseg_lib.experiment.setup import Setup
 
     setup = Setup.resolve(
-        profile, data, drive_dir, Path(results_dir).resolve(), Path(runs_dir).resolve()
+        profile,
+        data,
+        drive_dir,
+        Path(results_dir).resolve(),
+        Path(runs_dir).resolve(),
+        chase_dir=chase_dir,
     )
     os.environ["GANSEG_PROGRESS"] = "0"  # progress goes to this terminal, not into the pages
     os.environ.setdefault("MPLBACKEND", "Agg")

@@ -37,8 +37,11 @@ if importlib.util.find_spec("ganseg_lib") is None:
 
 # %% tags=["parameters", "remove-cell"]
 profile: str = "smoke"  # run profile: smoke, cpu or paper
-data: str = "auto"  # data source: auto (DRIVE when found, else the phantom), drive or phantom
+data: str = (
+    "auto"  # data source: auto (DRIVE when found, else the phantom), drive, chase or phantom
+)
 drive_dir: str = ""  # DRIVE folder; empty: $GANSEG_DRIVE_DIR
+chase_dir: str = ""  # CHASE_DB1 folder; empty: $GANSEG_CHASE_DIR
 image_index: int = 0  # which training image the figures show
 n_gallery: int = 64  # labelled patches drawn for the gallery
 
@@ -60,7 +63,7 @@ from ganseg_lib.data.preprocessing import ClaheParams, preprocess
 from ganseg_lib.experiment.setup import Setup
 from ganseg_lib.paper import PAPER_SIZES, PATCH_SIZE
 
-setup = Setup.resolve(profile, data, drive_dir or None)
+setup = Setup.resolve(profile, data, drive_dir or None, chase_dir=chase_dir or None)
 data_name = setup.data
 page = Captions()
 display(Markdown(banner(setup.profile.name, setup.data, setup.requested)))

@@ -37,8 +37,11 @@ if importlib.util.find_spec("ganseg_lib") is None:
 
 # %% tags=["parameters", "remove-cell"]
 profile: str = "smoke"  # run profile: smoke, cpu or paper
-data: str = "auto"  # data source: auto (DRIVE when found, else the phantom), drive or phantom
+data: str = (
+    "auto"  # data source: auto (DRIVE when found, else the phantom), drive, chase or phantom
+)
 drive_dir: str = ""  # DRIVE folder; empty: $GANSEG_DRIVE_DIR
+chase_dir: str = ""  # CHASE_DB1 folder; empty: $GANSEG_CHASE_DIR
 runs_dir: str = "runs"  # run folders: a trained DC net is used for the dense demo when found
 n_pixels: int = 2_000  # random pixels for the patch-wise reference
 reference_width: int = 32  # a second width to tabulate (the paper profile's)
@@ -62,7 +65,9 @@ from ganseg_lib.model.networks import DCNet, Generator, count_parameters
 from ganseg_lib.paper import NOISE_DIM, K
 from ganseg_lib.train.checkpoint import load_dcnet
 
-setup = Setup.resolve(profile, data, drive_dir or None, runs_dir=runs_dir)
+setup = Setup.resolve(
+    profile, data, drive_dir or None, runs_dir=runs_dir, chase_dir=chase_dir or None
+)
 prof = setup.profile
 page = Captions()
 display(Markdown(banner(prof.name, setup.data, setup.requested)))

@@ -37,8 +37,11 @@ if importlib.util.find_spec("ganseg_lib") is None:
 
 # %% tags=["parameters", "remove-cell"]
 profile: str = "smoke"  # run profile: smoke, cpu or paper
-data: str = "auto"  # data source: auto (DRIVE when found, else the phantom), drive or phantom
+data: str = (
+    "auto"  # data source: auto (DRIVE when found, else the phantom), drive, chase or phantom
+)
 drive_dir: str = ""  # DRIVE folder; empty: $GANSEG_DRIVE_DIR
+chase_dir: str = ""  # CHASE_DB1 folder; empty: $GANSEG_CHASE_DIR
 results_dir: str = "results"  # run records (JSON), one per run
 runs_dir: str = "runs"  # run folders (checkpoints, histories, generator samples)
 n_patches: int = 15_000  # labelled training patches
@@ -61,7 +64,9 @@ from ganseg_lib.experiment.grid import run_grid
 from ganseg_lib.experiment.setup import Setup
 from ganseg_lib.paper import size_label
 
-setup = Setup.resolve(profile, data, drive_dir or None, results_dir, runs_dir)
+setup = Setup.resolve(
+    profile, data, drive_dir or None, results_dir, runs_dir, chase_dir=chase_dir or None
+)
 run_seeds = list(seeds) if seeds else list(setup.profile.seeds)
 size = size_label(n_patches)
 page = Captions()

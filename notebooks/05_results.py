@@ -38,8 +38,11 @@ if importlib.util.find_spec("ganseg_lib") is None:
 
 # %% tags=["parameters", "remove-cell"]
 profile: str = "smoke"  # this build's run profile: smoke, cpu or paper
-data: str = "auto"  # data source: auto (DRIVE when found, else the phantom), drive or phantom
+data: str = (
+    "auto"  # data source: auto (DRIVE when found, else the phantom), drive, chase or phantom
+)
 drive_dir: str = ""  # DRIVE folder; empty: $GANSEG_DRIVE_DIR
+chase_dir: str = ""  # CHASE_DB1 folder; empty: $GANSEG_CHASE_DIR
 results_dir: str = "results"  # this build's run records (JSON): results_dir/<profile>/<data>/
 evidence_dir: str = "results"  # the committed run records (the evidence)
 runs_dir: str = "runs"  # run folders (checkpoints for the segmentation maps)
@@ -69,7 +72,9 @@ from ganseg_lib.evaluate.record import CROSS_FOLDER, load_results
 from ganseg_lib.experiment.setup import Setup
 from ganseg_lib.train.config import EVIDENCE_PROFILE
 
-setup = Setup.resolve(profile, data, drive_dir or None, results_dir, runs_dir)
+setup = Setup.resolve(
+    profile, data, drive_dir or None, results_dir, runs_dir, chase_dir=chase_dir or None
+)
 evidence = load_evidence(evidence_dir)
 own = load_results(setup.results_dir, profile=setup.profile.name, data=setup.data)
 own_is_evidence = is_evidence(setup.profile, setup.data)

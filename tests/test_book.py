@@ -85,6 +85,15 @@ def test_training_chapter_runs_once_per_size(tmp_path):
         assert set(run.parameters) <= book.chapter_parameters(run.source)
 
 
+def test_every_chapter_that_loads_data_is_offered_the_chase_folder(tmp_path):
+    from ganseg_lib.experiment.setup import Setup
+
+    setup = Setup.resolve("smoke", "phantom", None, tmp_path, tmp_path, chase_dir=tmp_path)
+    for run in book.plan(setup):
+        if "drive_dir" in run.parameters:
+            assert run.parameters["chase_dir"] == str(tmp_path), run.source.name
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(2400)
 def test_smoke_book_builds(tmp_path):

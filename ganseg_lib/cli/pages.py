@@ -12,7 +12,7 @@ def add_parsers(sub) -> None:
     """Add this module's sub-commands to the ``ganseg`` parser."""
     book = sub.add_parser("book", help="execute the chapters and build the book")
     book.add_argument("--profile", default="smoke", help="smoke, cpu or paper")
-    add_data_args(book, chase=False)
+    add_data_args(book)
     book.add_argument("--results", type=Path, default=None, help="records folder")
     book.add_argument("--runs", type=Path, default=None, help="run folders")
     book.add_argument("--no-html", action="store_true", help="execute the chapters only")
@@ -31,7 +31,14 @@ def cmd_book(args: argparse.Namespace) -> int:
         kwargs["results_dir"] = args.results
     if args.runs:
         kwargs["runs_dir"] = args.runs
-    book.build(args.profile, args.data, args.drive_dir, html=not args.no_html, **kwargs)
+    book.build(
+        args.profile,
+        args.data,
+        args.drive_dir,
+        html=not args.no_html,
+        chase_dir=args.chase_dir,
+        **kwargs,
+    )
     return 0
 
 
