@@ -199,6 +199,11 @@ if len(ok_runs(chase)):
         "CHASE_DB1: mean test AUC of the GAN-CNN and the CNN per dataset size (the paper's "
         "columns are its DRIVE numbers).",
     )
+    page.figure(
+        plots.plot_roc_curves(list(ok_runs(chase)["record"]), title="CHASE_DB1: pooled ROC"),
+        "CHASE_DB1 pooled ROC curves: one thin line per seed, the bold line their vertical "
+        "average.",
+    )
 else:
     display(Markdown("**CHASE_DB1: no `cpu` record is committed yet.**"))
 

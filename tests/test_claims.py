@@ -143,3 +143,13 @@ def test_every_deviation_is_declared_and_every_declaring_module_is_imported():
     assert issue_list <= aspects
     cpu = table.set_index("aspect").loc["learning-rate decay"].iloc[1]
     assert "1× at 15,000" in cpu and "0× at 150,000" in cpu
+
+
+def test_second_dataset_claims_judge_only_the_sizes_it_has(committed):
+    """Without 150K runs (CHASE_DB1's grid), claims 1 and 2 are judged exactly as on DRIVE."""
+    small = committed[committed["n_patches"] < 150_000]
+    second = {c.id: c for c in C.second_dataset_claims(small)}
+    full = {c.id: c for c in C.evaluate_claims(committed)}
+    assert set(second) == {"1", "2"}
+    for cid in second:
+        assert (second[cid].verdict, second[cid].ours) == (full[cid].verdict, full[cid].ours)

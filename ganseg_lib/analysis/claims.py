@@ -10,8 +10,9 @@ Four kinds of claim, each with its own rule:
   (the claims give d / D, our share of the paper's effect); *not replicated* when d has the
   opposite sign with p < 0.05, or when p ≥ 0.05 and D lies outside the CI (our data exclude the
   paper's effect without showing one of their own); *inconclusive* when p ≥ 0.05 and D lies
-  inside the CI, or with too few seeds for a test. A significant sign with the wrong size is not
-  a replication of the size, which is what the paper's table reports.
+  inside the CI, or with too few seeds for a test. A significant sign with the wrong size does
+  not replicate the size, which is what the paper's table reports. On a second dataset
+  (:func:`second_dataset_claims`) the paper's DRIVE difference is D.
 * **equivalence** (claim 3: no difference at 150K) — :func:`equivalence_verdict`. "Not
   significant" is not evidence of no difference, so the claim is tested by TOST with the margin
   of :func:`equivalence_margin`: half the smallest GAN−CNN difference the paper reports as
@@ -25,8 +26,8 @@ Four kinds of claim, each with its own rule:
   paper's levels; both methods are judged, since a level that our CNN reaches as well says
   nothing about the GAN.
 
-The verdicts use Welch's test across seeds (:mod:`ganseg_lib.analysis.stats` says why); a claim
-without the runs it needs is *not tested*.
+The verdicts use Welch's test across seeds (:mod:`ganseg_lib.analysis.stats` says why); a
+claim without the runs it needs is *not tested*.
 """
 
 from __future__ import annotations
@@ -387,6 +388,11 @@ def evaluate_claims(df: pd.DataFrame) -> list[Claim]:
     ]
 
 
+def second_dataset_claims(df: pd.DataFrame) -> list[Claim]:
+    """Claims 1 and 2 on another dataset's records, judged against the paper's DRIVE effect."""
+    return comparison_claims({n: compare_size(df, n) for n in (SMALL, MIDDLE)})
+
+
 def claims_table(claims: Sequence[Claim]) -> pd.DataFrame:
     """The claims as a DataFrame, one row each, the verdict with our share of the paper's effect."""
     rows = []
@@ -395,9 +401,8 @@ def claims_table(claims: Sequence[Claim]) -> pd.DataFrame:
         row["verdict"] = c.verdict_text
         del row["share"], row["short"], row["detail"]
         rows.append(row)
-    return pd.DataFrame(rows).rename(
-        columns={"id": "#", "paper": "paper's number", "ours": "our number"}
-    )
+    names = {"id": "#", "paper": "paper's number", "ours": "our number"}
+    return pd.DataFrame(rows).rename(columns=names)
 
 
 def rule_constants() -> pd.DataFrame:
