@@ -288,3 +288,27 @@ def test_the_choice_uses_the_best_validation_auc_and_waits_for_every_tuning_run(
     cell = resolve_cell(setup, arm, 30_000, 3)
     assert (cell.lr, cell.betas[0], cell.protocol) == (*TUNING_GRID[2], "fair")
     assert resolve_cell(setup, next(a for a in PLAN if a.method == "gan"), 15_000, 0) is None
+    instance = next(a for a in PLAN if a.method == "cnn" and a.norm == "instance")
+    cell = resolve_cell(setup, instance, 15_000, 0)
+    assert (cell.norm, cell.lr, cell.protocol) == ("instance", TUNING_GRID[2][0], "fair")
+    assert cell.cell == "cnn-fair-lr0.0003-b0.5-norminstance-n15000-s0"  # its own record
+
+
+def test_every_cell_of_the_plan_has_its_own_name(tmp_path):
+    from ganseg_lib.experiment.study import PLAN, TUNED, resolve_cell, study_config
+
+    setup = Setup.resolve("study", "phantom", None, tmp_path / "results", tmp_path / "runs")
+    pair = {"cnn": TUNING_GRID[0], "gan": TUNING_GRID[1], "ssgan": TUNING_GRID[2]}
+    names = set()
+    for arm in PLAN:
+        for n in arm.sizes:
+            for seed in setup.profile.seeds:
+                if arm.protocol == "paper":
+                    cell = resolve_cell(setup, arm, n, seed)
+                else:
+                    variant = {"classification": arm.classification, "norm": arm.norm}
+                    cell = study_config(
+                        setup, arm.method, "fair", n, seed, *pair[TUNED[arm.method]], **variant
+                    )
+                names.add(cell.cell)
+    assert len(names) == sum(len(a.sizes) for a in PLAN) * len(setup.profile.seeds)

@@ -29,6 +29,7 @@ DECLARING_MODULES = (
     "ganseg_lib.train.validation",
     "ganseg_lib.train.monitor",
     "ganseg_lib.evaluate.metrics",
+    "ganseg_lib.evaluate.sampled",
     "ganseg_lib.evaluate.run",
     "ganseg_lib.analysis.stats",
 )

@@ -112,6 +112,8 @@ class Evaluation:
     roc_fpr: list[float]
     roc_tpr: list[float]
     thresholded: dict
+    # the same metrics on a fixed sample of FOV pixels (ganseg_lib.evaluate.sampled), when taken
+    sampled: dict | None = None
 
     def to_json(self) -> dict:
         return asdict(self)

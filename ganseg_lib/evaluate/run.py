@@ -11,7 +11,7 @@ import os
 import platform
 import subprocess
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from ganseg_lib.evaluate.record import (
     weights_path,
     write_record,
 )
+from ganseg_lib.evaluate.sampled import SAMPLED_PIXELS, predict_sampled, sample_mask
 from ganseg_lib.model.inference import predict_map
 from ganseg_lib.train.checkpoint import load_dcnet, read_checkpoint
 from ganseg_lib.train.config import TrainConfig
@@ -182,30 +183,46 @@ def evaluate_run(
     return path
 
 
+def _pixels(dcnet, records: list[FundusRecord]) -> list[np.ndarray]:
+    """The pixels each image is scored on: its FOV, or for a net without an exact dense path
+    (``norm="instance"``) the fixed sample of :func:`ganseg_lib.evaluate.sampled.sample_mask`."""
+    return [r.fov if dcnet.norm == "final" else sample_mask(r) for r in records]
+
+
+def _predict(dcnet, record: FundusRecord, pixels: np.ndarray, dev) -> np.ndarray:
+    if dcnet.norm == "final":
+        return predict_map(dcnet, record, dev)
+    return predict_sampled(dcnet, record, pixels, dev)
+
+
 def _evaluate_dcnet(dcnet, data: EvalData, dev, save_maps):
-    """Test metrics of one DC net, at the threshold that maximises F1 on the validation images."""
-    val_maps = [predict_map(dcnet, r, dev) for r in data.validation]
-    val = [fov_pixels(m, r.vessels, r.fov) for m, r in zip(val_maps, data.validation)]
+    """Test metrics of one DC net, at the threshold that maximises F1 on the validation images,
+    with (``"sampled"``) the same metrics on the fixed sample of FOV pixels of every test image."""
+    val_pixels = _pixels(dcnet, data.validation)
+    val = [
+        fov_pixels(_predict(dcnet, r, m, dev), r.vessels, m)
+        for r, m in zip(data.validation, val_pixels)
+    ]
     threshold = choose_threshold(
         np.concatenate([v[0] for v in val]), np.concatenate([v[1] for v in val])
     )
+    test_pixels = _pixels(dcnet, data.test)
     maps = []
-    for rec in data.test:
-        maps.append(predict_map(dcnet, rec, dev))
+    for rec, pixels in zip(data.test, test_pixels):
+        maps.append(_predict(dcnet, rec, pixels, dev))
         if save_maps is not None:
             out = Path(save_maps)
             out.mkdir(parents=True, exist_ok=True)
             tmp = out / f"{rec.image_id}.tmp.npy"
             np.save(tmp, maps[-1].astype(np.float32))
             os.replace(tmp, out / f"{rec.image_id}.npy")
-    ev = evaluate_maps(
-        maps,
-        [r.vessels for r in data.test],
-        [r.fov for r in data.test],
-        [r.image_id for r in data.test],
-        threshold,
-    )
-    return ev, threshold
+    truth, ids = [r.vessels for r in data.test], [r.image_id for r in data.test]
+    ev = evaluate_maps(maps, truth, test_pixels, ids, threshold)
+    sampled = ev if dcnet.norm != "final" else None
+    if sampled is None:
+        sampled = evaluate_maps(maps, truth, [sample_mask(r) for r in data.test], ids, threshold)
+    summary = {k: getattr(sampled, k) for k in ("mean_auc", "sd_auc", "pooled_auc")}
+    return replace(ev, sampled={"pixels_per_image": SAMPLED_PIXELS, **summary}), threshold
 
 
 def keep_artifacts(folder: RunFolder, ckpt: dict, path: Path) -> None:

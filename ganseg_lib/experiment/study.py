@@ -9,7 +9,9 @@ Pre-registered in ``studies/beyond-the-paper/hypotheses.md`` (committed before t
 2. **tier 1** — fair ``cnn``, ``gan``, ``ssgan`` at 15K, 30K, 150K; ``frozen`` and ``noise``
    under both protocols at 15K, beside paper-protocol ``gan`` and ``cnn`` run by the same code.
 3. **tier 2** — the three fair main methods at 3K (a point below the paper's smallest size), and
-   the class-conditional generator (``cgan``, future work 2) at 15K.
+   the class-conditional generator (``cgan``, future work 2) at 15K; exploratory, added after
+   registration: the K+1-way reading of L_c (``gan``, paper protocol) and the paper's
+   normalisation (``norm="instance"``, fair ``gan`` and ``cnn``) at 15K.
 
 Cells run seed-major within each stage. Several runners share the cells through the grid's
 per-cell locks; a fair cell waits for its method's tuning, and a runner with nothing it can run
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 from ganseg_lib.evaluate.record import read_record
 from ganseg_lib.experiment.grid import record_is_current, run_cell_locked
 from ganseg_lib.experiment.setup import Setup
-from ganseg_lib.train.config import ADAM_BETAS, UNLABELLED_POOL, TrainConfig
+from ganseg_lib.train.config import ADAM_BETAS, UNLABELLED_POOL, TrainConfig, variant_suffix
 from ganseg_lib.train.methods import METHODS
 
 STUDY = "beyond-the-paper"
@@ -46,13 +48,20 @@ N_UNLABELLED = UNLABELLED_POOL
 @dataclass(frozen=True)
 class Arm:
     """A method under a protocol, at some sizes, in a tier of the plan (``classification``: the
-    reading of L_c, see ganseg_lib.model.losses)."""
+    reading of L_c, see ganseg_lib.model.losses; ``norm``: the DC net's normalisation, see
+    ganseg_lib.model.networks.DCNet)."""
 
     method: str
     protocol: str
     sizes: tuple[int, ...]
     tier: int
     classification: str = "conditional"
+    norm: str = "final"
+
+    @property
+    def variant(self) -> str:
+        """What sets the arm's DC net apart (``-lcjoint``, ``-norminstance``); ``""`` for none."""
+        return variant_suffix(self.classification, self.norm)
 
 
 PLAN = (
@@ -72,6 +81,10 @@ PLAN = (
     # exploratory, added after registration: L_c over the K+1 outputs, so real patches are kept
     # out of the fake class (the conditional reading lets p(fake | real) reach 1)
     Arm("gan", "paper", (15_000,), 2, "joint"),
+    # the paper's normalisation (instance norm after every DC-net convolution), to price our one
+    # architectural deviation; evaluated on a fixed sample of FOV pixels (evaluate.sampled)
+    Arm("gan", "fair", (15_000,), 2, norm="instance"),
+    Arm("cnn", "fair", (15_000,), 2, norm="instance"),
 )
 
 
@@ -84,10 +97,12 @@ def study_config(
     lr: float | None = None,
     beta1: float | None = None,
     classification: str = "conditional",
+    norm: str = "final",
 ) -> TrainConfig:
     """A study cell's configuration: the profile's budget and widths, the method's unlabelled
-    pool, (fair protocol) the given learning rate and β1, and the reading of L_c."""
-    extra: dict = {"protocol": protocol, "classification": classification}
+    pool, (fair protocol) the given learning rate and β1, the reading of L_c and the DC net's
+    normalisation."""
+    extra: dict = {"protocol": protocol, "classification": classification, "norm": norm}
     if METHODS[method].unlabelled:
         extra["n_unlabelled"] = N_UNLABELLED
     if protocol == "fair":
@@ -133,16 +148,13 @@ def planned_cells(setup: Setup, tiers: tuple[int, ...] = (1,)) -> list[tuple[Arm
 
 def resolve_cell(setup: Setup, arm: Arm, n_patches: int, seed: int) -> TrainConfig | None:
     """The cell's configuration, or None while its method's tuning is unfinished."""
+    variant = {"classification": arm.classification, "norm": arm.norm}
     if arm.protocol == "paper":
-        return study_config(
-            setup, arm.method, "paper", n_patches, seed, classification=arm.classification
-        )
+        return study_config(setup, arm.method, "paper", n_patches, seed, **variant)
     pair = chosen(setup, arm.method)
     if pair is None:
         return None
-    return study_config(
-        setup, arm.method, "fair", n_patches, seed, *pair, classification=arm.classification
-    )
+    return study_config(setup, arm.method, "fair", n_patches, seed, *pair, **variant)
 
 
 def run_study(

@@ -138,9 +138,7 @@ class TrainConfig:
             name += f"-lr{self.lr:g}-b{self.betas[0]:g}"
         if self.g_loss is not None and self.g_loss != self.spec.default_g_loss:
             name += f"-g{self.g_loss}"
-        if self.classification != "conditional":
-            name += f"-lc{self.classification}"
-        return name
+        return name + variant_suffix(self.classification, self.norm)
 
     @property
     def cell(self) -> str:
@@ -184,6 +182,13 @@ class TrainConfig:
 def field_default(name: str):
     """The default of a :class:`TrainConfig` field (the command line's defaults come from here)."""
     return {f.name: f.default for f in dataclasses.fields(TrainConfig)}[name]
+
+
+def variant_suffix(classification: str = "conditional", norm: str = "final") -> str:
+    """What sets a run's DC net apart from the replication's: ``-lcjoint`` (the K+1-way reading
+    of L_c), ``-norminstance`` (instance norm after every convolution); empty for neither."""
+    suffix = f"-lc{classification}" if classification != "conditional" else ""
+    return suffix + (f"-norm{norm}" if norm != "final" else "")
 
 
 def cell_name(arm: str, n_patches: int, seed: int) -> str:
