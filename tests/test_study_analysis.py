@@ -20,11 +20,12 @@ PAIR = (3e-4, 0.5)  # the pair the constructed tuning records make the best
 SPREAD = np.array([-2, -1, 0, 1, 2]) / 1000  # per-seed offsets: sd 0.0016
 
 
-def _evaluation(mean: float) -> dict:
+def _evaluation(mean: float, sampled: float | None = None) -> dict:
     return {
         "image_ids": ["01", "02"],
         "per_image_auc": [mean - 0.01, mean + 0.01],
         "mean_auc": mean,
+        "sampled": None if sampled is None else {"mean_auc": sampled},
     }
 
 
@@ -41,12 +42,14 @@ def _record(
     history=None,
     best_val=0.9,
     last=None,
+    kind=None,
+    sampled=None,
 ):
     """A study record whose primary score is ``score``; under the fair protocol the last
     checkpoint scores ``last`` (default score − 0.005), so that the two can be told apart."""
     setup = S.study_setup(tmp)
     lr, b1 = pair if protocol == "fair" else (None, None)
-    config = study_config(setup, method, protocol, n, seed, lr, b1)
+    config = study_config(setup, method, protocol, n, seed, lr, b1, **(kind or {}))
     ok = status == "ok"
     fair = protocol == "fair"
     rec = RunRecord(
@@ -61,7 +64,7 @@ def _record(
         evaluation=_evaluation((score - 0.005 if last is None else last) if fair else score)
         if ok
         else None,
-        evaluation_best={"iteration": 3000, **_evaluation(score)} if ok and fair else None,
+        evaluation_best={"iteration": 3000, **_evaluation(score, sampled)} if ok and fair else None,
         history=history,
     )
     write_record(record_path(tmp, "study", config), rec)
@@ -77,10 +80,13 @@ def _tuning(tmp, scores=None):
                 _record(tmp, method, "fair", 15_000, 0, 0.9, pair=pair, best_val=best)
 
 
-def _arm(tmp, method, protocol, n, centre, seeds=range(5), spread=SPREAD, **kw):
+def _arm(tmp, method, protocol, n, centre, seeds=range(5), spread=SPREAD, sampled=None, **kw):
     for s in seeds:
         best = 0.95 if protocol == "fair" and s == 0 else 0.9
-        _record(tmp, method, protocol, n, s, centre + spread[s], best_val=best, **kw)
+        on_sample = None if sampled is None else sampled + spread[s]
+        _record(
+            tmp, method, protocol, n, s, centre + spread[s], best_val=best, sampled=on_sample, **kw
+        )
 
 
 def _verdicts(tmp) -> dict[str, V.Verdict]:
@@ -162,6 +168,34 @@ def test_size_table_compares_every_arm_with_the_fair_cnn(tmp_path):
     assert table.iloc[0]["− fair CNN [95% CI]"] == "(baseline)"
 
 
+def test_variants_are_arms_of_their_own(tmp_path):
+    """The joint reading of L_c and the paper's normalisation are arms beside the one they vary;
+    an instance-norm arm is compared with the fair CNN on the sampled pixels."""
+    _tuning(tmp_path)
+    _arm(tmp_path, "cnn", "fair", 15_000, 0.93, sampled=0.92)
+    flip = {"spread": SPREAD[::-1]}  # seed differences that vary, for the paired tests
+    _arm(tmp_path, "gan", "paper", 15_000, 0.935, **flip)
+    _arm(tmp_path, "gan", "paper", 15_000, 0.90, kind={"classification": "joint"}, **flip)
+    _arm(tmp_path, "cnn", "fair", 15_000, 0.95, kind={"norm": "instance"}, sampled=0.95, **flip)
+    df = S.load_study(tmp_path)
+    assert S.arm_scores(df, "gan", "paper", 15_000).mean() == pytest.approx(0.935)
+    assert S.arm_scores(df, "gan", "paper", 15_000, "-lcjoint").mean() == pytest.approx(0.90)
+    table = S.size_table(df, 15_000).set_index("arm")
+    assert list(table.index) == [
+        "CNN (fair)",
+        "GAN-CNN (paper)",
+        "GAN-CNN (paper, joint L_c)",
+        "CNN (fair, instance norm)",
+    ]
+    row = table.loc["CNN (fair, instance norm)"]
+    assert row["primary score"] == "best-validation, sampled pixels"
+    assert row["− fair CNN [95% CI]"].startswith("+0.0300 [")  # 0.95 − 0.92, not − 0.93
+    price = S.normalisation_table(df).set_index("method").loc["CNN"]
+    assert price["instance − final [95% CI]"].startswith("+0.0300 [")
+    assert price["final norm (ours)"].startswith("0.9200")
+    assert set(S.label_efficiency(df)["arm"]) == {"CNN (fair)", "GAN-CNN (paper)"}
+
+
 def test_label_efficiency_gives_a_t_interval_per_arm_and_size(tmp_path):
     _tuning(tmp_path)
     _arm(tmp_path, "gan", "fair", 15_000, 0.94)
@@ -173,7 +207,9 @@ def test_label_efficiency_gives_a_t_interval_per_arm_and_size(tmp_path):
 
 
 def test_the_tier_one_plan_counts_each_run_once():
-    planned = S.planned_runs((1,))
+    from ganseg_lib.analysis.study_compute import planned_runs
+
+    planned = planned_runs((1,))
     # tuning 3 × 4; fair cnn/gan/ssgan 3 sizes × 5 seeds less the chosen tuning run each;
     # paper cnn/gan/frozen/noise and fair frozen/noise at 15K × 5 seeds
     assert sum(planned.values()) == 12 + 3 * 15 - 3 + 6 * 5

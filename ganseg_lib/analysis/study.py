@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 import os
-from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -40,41 +39,70 @@ from ganseg_lib.experiment.study import (
     chosen,
     study_config,
 )
-from ganseg_lib.train.config import get_profile
+from ganseg_lib.train.config import get_profile, variant_suffix
 from ganseg_lib.train.methods import METHODS
 
 STUDY_PROFILE = "study"
 STUDY_DATA = "drive"
 N_SEEDS = len(get_profile(STUDY_PROFILE).seeds)  # the seeds each arm is planned with
 BASELINE = ("cnn", "fair")  # every arm is compared with the fair CNN
-ARMS: tuple[tuple[str, str], ...] = tuple(dict.fromkeys((a.method, a.protocol) for a in PLAN))
+# an arm: (method, protocol, variant), the variant "" unless the DC net differs (Arm.variant)
+ARMS: tuple[tuple[str, str, str], ...] = tuple(
+    dict.fromkeys((a.method, a.protocol, a.variant) for a in PLAN)
+)
+VARIANT_LABELS = {"-lcjoint": "joint L_c", "-norminstance": "instance norm"}
 STUDY_COLUMNS = (
     "protocol",
+    "variant",
     "lr",
     "beta1",
     "in_arm",
     "score",
+    "score_sampled",
     "score_last",
     "score_best",
     "best_iteration",
 )
 
 
-def arm_label(method: str, protocol: str) -> str:
-    """``GAN-CNN (fair)``, ``noise fakes (paper)``: an arm as the study's tables name it."""
-    return f"{METHODS[method].label if method in METHODS else method} ({protocol})"
+def arm_label(method: str, protocol: str, variant: str = "") -> str:
+    """``GAN-CNN (fair)``, ``noise fakes (paper)``, ``CNN (fair, instance norm)``: an arm as the
+    study's tables name it."""
+    label = METHODS[method].label if method in METHODS else method
+    extra = "".join(f", {VARIANT_LABELS.get(v, v)}" for v in _variant_parts(variant))
+    return f"{label} ({protocol}{extra})"
+
+
+def _variant_parts(variant: str) -> list[str]:
+    return [f"-{v}" for v in variant.split("-") if v]
+
+
+def record_variant(record) -> str:
+    """The variant of a record's DC net (see :attr:`ganseg_lib.experiment.study.Arm.variant`)."""
+    return variant_suffix(record.config.classification, record.config.norm)
 
 
 def primary_score(record) -> float | None:
     """The pre-registered primary score: fair protocol, the best-validation checkpoint's mean
     test AUC (``evaluation_best``); paper protocol, the last checkpoint's (``evaluation``).
     None for a failed run, or a fair record without a best-validation evaluation."""
+    evaluation = primary_evaluation(record)
+    return None if evaluation is None else float(evaluation["mean_auc"])
+
+
+def primary_evaluation(record) -> dict | None:
+    """The evaluation the primary score reads (best-validation checkpoint under the fair
+    protocol, last under the paper's); None for a failed run."""
     if not record.ok:
         return None
-    if record.config.protocol == "fair":
-        best = record.evaluation_best
-        return None if best is None else float(best["mean_auc"])
-    return float(record.evaluation["mean_auc"])
+    return record.evaluation_best if record.config.protocol == "fair" else record.evaluation
+
+
+def sampled_score(record) -> float | None:
+    """The primary checkpoint's mean AUC on the fixed sample of test pixels
+    (:mod:`ganseg_lib.evaluate.sampled`); None for records made before it was kept."""
+    sampled = (primary_evaluation(record) or {}).get("sampled")
+    return None if sampled is None else float(sampled["mean_auc"])
 
 
 def study_setup(results_dir: str | os.PathLike = "results") -> Setup:
@@ -100,21 +128,27 @@ def load_study(results_dir: str | os.PathLike = "results") -> pd.DataFrame:
     for rec in df["record"]:
         cfg = rec.config
         best = rec.evaluation_best if rec.ok else None
-        if cfg.protocol == "paper":
-            planned = study_config(setup, cfg.method, "paper", cfg.n_patches, cfg.seed)
+        variant = record_variant(rec)
+        kind = {"classification": cfg.classification, "norm": cfg.norm}
+        if (cfg.method, cfg.protocol, variant) not in ARMS:
+            planned = None
+        elif cfg.protocol == "paper":
+            planned = study_config(setup, cfg.method, "paper", cfg.n_patches, cfg.seed, **kind)
         elif pairs.get(cfg.method) is not None:
             planned = study_config(
-                setup, cfg.method, "fair", cfg.n_patches, cfg.seed, *pairs[cfg.method]
+                setup, cfg.method, "fair", cfg.n_patches, cfg.seed, *pairs[cfg.method], **kind
             )
         else:
             planned = None
         extra.append(
             {
                 "protocol": cfg.protocol,
+                "variant": variant,
                 "lr": cfg.lr,
                 "beta1": cfg.betas[0],
                 "in_arm": planned is not None and cfg == planned,
                 "score": primary_score(rec),
+                "score_sampled": sampled_score(rec),
                 "score_last": rec.evaluation["mean_auc"] if rec.ok else None,
                 "score_best": best["mean_auc"] if best else None,
                 "best_iteration": best["iteration"] if best else None,
@@ -123,12 +157,14 @@ def load_study(results_dir: str | os.PathLike = "results") -> pd.DataFrame:
     out = pd.concat(
         [df.reset_index(drop=True), pd.DataFrame(extra, columns=list(STUDY_COLUMNS))], axis=1
     )
-    for col in ("score", "score_last", "score_best", "best_iteration"):
+    for col in ("score", "score_sampled", "score_last", "score_best", "best_iteration"):
         out[col] = pd.to_numeric(out[col], errors="coerce")
     return out
 
 
-def arm_runs(df: pd.DataFrame, method: str, protocol: str, n_patches: int) -> pd.DataFrame:
+def arm_runs(
+    df: pd.DataFrame, method: str, protocol: str, n_patches: int, variant: str = ""
+) -> pd.DataFrame:
     """The arm's runs at one size (failed ones included), ordered by seed."""
     if not len(df):
         return df
@@ -136,18 +172,27 @@ def arm_runs(df: pd.DataFrame, method: str, protocol: str, n_patches: int) -> pd
         df["in_arm"]
         & (df["method"] == method)
         & (df["protocol"] == protocol)
+        & (df["variant"] == variant)
         & (df["n_patches"] == n_patches)
     ]
     return sel.sort_values("seed")
 
 
-def arm_scores(df: pd.DataFrame, method: str, protocol: str, n_patches: int) -> pd.Series:
-    """The arm's per-seed primary scores at one size (index: seed); failed runs left out."""
-    runs = arm_runs(df, method, protocol, n_patches)
+def arm_scores(
+    df: pd.DataFrame,
+    method: str,
+    protocol: str,
+    n_patches: int,
+    variant: str = "",
+    column: str = "score",
+) -> pd.Series:
+    """The arm's per-seed primary scores at one size (index: seed); failed runs left out.
+    ``column="score_sampled"``: the same checkpoint's score on the sampled test pixels."""
+    runs = arm_runs(df, method, protocol, n_patches, variant)
     if not len(runs):
         return pd.Series(dtype=float)
-    runs = runs[runs["score"].notna()]
-    return pd.Series(runs["score"].to_numpy(float), index=runs["seed"].to_numpy(int))
+    runs = runs[runs[column].notna()]
+    return pd.Series(runs[column].to_numpy(float), index=runs["seed"].to_numpy(int))
 
 
 def mean_ci(scores: Sequence[float], confidence: float = 0.95) -> tuple[float, float, float]:
@@ -181,18 +226,22 @@ def size_table(df: pd.DataFrame, n_patches: int) -> pd.DataFrame:
     """Every arm recorded at one size: primary score mean ± sd over seeds (n), the difference to
     the fair CNN with its 95% CI (Welch across seeds), Welch's and the paired-by-seed p, and the
     last and best-validation checkpoints' mean test AUC side by side."""
-    base = arm_scores(df, *BASELINE, n_patches)
     rows = []
-    for method, protocol in ARMS:
-        runs = arm_runs(df, method, protocol, n_patches)
+    for method, protocol, variant in ARMS:
+        runs = arm_runs(df, method, protocol, n_patches, variant)
         if not len(runs):
             continue
-        scores = arm_scores(df, method, protocol, n_patches)
+        # an instance-norm arm is scored on the sampled pixels, so its baseline is too
+        column = "score_sampled" if "norm" in variant else "score"
+        base = arm_scores(df, *BASELINE, n_patches, column=column)
+        scores = arm_scores(df, method, protocol, n_patches, variant, column)
         welch, paired = (
-            (None, None) if (method, protocol) == BASELINE else compare_arms(scores, base)
+            (None, None)
+            if (method, protocol, variant) == (*BASELINE, "")
+            else compare_arms(scores, base)
         )
         diff = scores.mean() - base.mean() if len(scores) and len(base) else math.nan
-        if (method, protocol) == BASELINE:
+        if (method, protocol, variant) == (*BASELINE, ""):
             diff_text = "(baseline)"
         else:
             ci = fmt_ci(welch.ci_low, welch.ci_high) if welch else ""
@@ -200,8 +249,9 @@ def size_table(df: pd.DataFrame, n_patches: int) -> pd.DataFrame:
         ok = runs[runs["status"] == "ok"]
         rows.append(
             {
-                "arm": arm_label(method, protocol),
-                "primary score": "best-validation" if protocol == "fair" else "last",
+                "arm": arm_label(method, protocol, variant),
+                "primary score": ("best-validation" if protocol == "fair" else "last")
+                + (", sampled pixels" if column == "score_sampled" else ""),
                 "mean AUC ± sd (seeds)": _mean_sd(scores),
                 "failed": int((runs["status"] != "ok").sum()),
                 "− fair CNN [95% CI]": diff_text,
@@ -227,6 +277,34 @@ SIZE_COLUMNS = [
     "best-val checkpoint",
     "best-val iteration",
 ]
+
+
+def normalisation_table(df: pd.DataFrame, n_patches: int = TUNING_SIZE) -> pd.DataFrame:
+    """The price of our one architectural deviation: per method, the fair arm with the
+    replication's DC net (one final instance norm) beside the one with the paper's (instance
+    norm after every convolution), both scored on the same sampled test pixels."""
+    rows = []
+    for method in ("gan", "cnn"):
+        final, inst = (
+            arm_scores(df, method, "fair", n_patches, v, "score_sampled")
+            for v in ("", "-norminstance")
+        )
+        welch, paired = compare_arms(inst, final)
+        diff = inst.mean() - final.mean() if len(inst) and len(final) else math.nan
+        ci = fmt_ci(welch.ci_low, welch.ci_high) if welch else ""
+        rows.append(
+            {
+                "method": METHODS[method].label,
+                "final norm (ours)": _mean_sd(final),
+                "instance norm (paper)": _mean_sd(inst),
+                "instance − final [95% CI]": f"{fmt_signed(diff)} {ci}".strip()
+                if not missing(diff)
+                else "–",
+                "Welch p": welch.p_value if welch else math.nan,
+                "paired p (seeds)": paired.p_value if paired else math.nan,
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def study_sizes(df: pd.DataFrame) -> list[int]:
@@ -271,14 +349,15 @@ def choice_table(results_dir: str | os.PathLike = "results") -> pd.DataFrame:
 
 def label_efficiency(df: pd.DataFrame) -> pd.DataFrame:
     """AUC against labelled patches: per arm and size, the mean primary score over seeds with
-    its 95% t interval and the number of seeds."""
+    its 95% t interval and the number of seeds (the replication's DC net only: the variants are
+    single-size arms, and instance-norm ones are scored on other pixels)."""
     rows = []
-    for method, protocol in ARMS:
+    for method, protocol, _ in (a for a in ARMS if not a[2]):
         for n in sorted(
             {
                 a
                 for arm in PLAN
-                if (arm.method, arm.protocol) == (method, protocol)
+                if (arm.method, arm.protocol, arm.variant) == (method, protocol, "")
                 for a in arm.sizes
             }
         ):
@@ -336,56 +415,3 @@ def replication_efficiency(cpu: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=EFFICIENCY_COLUMNS)
-
-
-# --- compute --------------------------------------------------------------------------------
-
-PRIOR_ESTIMATE_HOURS = 16.0  # tier 1, estimated before the first run
-PRIOR_GAN_MINUTES = 13.0  # one GAN-CNN run on one thread beside another runner (benchmark)
-
-
-def planned_runs(tiers: Sequence[int] = (1,)) -> Counter:
-    """Runs per method in the tuning stage and ``tiers`` of the plan (a tuned method's chosen
-    tuning run is also its fair 15K seed-0 cell, so it is counted once)."""
-    count: Counter = Counter()
-    for method in dict.fromkeys(TUNED.values()):
-        count[method] += len(TUNING_GRID)
-    for arm in PLAN:
-        if arm.tier not in tiers:
-            continue
-        for n in arm.sizes:
-            count[arm.method] += N_SEEDS
-            if arm.protocol == "fair" and arm.method in TUNED.values() and n == TUNING_SIZE:
-                count[arm.method] -= 1
-    return count
-
-
-def _run_hours(rec) -> float | None:
-    t = rec.timing.get("train_seconds")
-    if t is None:
-        return None
-    return (float(t) + float(rec.timing.get("eval_seconds") or 0.0)) / 3600
-
-
-def compute_table(df: pd.DataFrame, tiers: Sequence[int] = (1,)) -> pd.DataFrame:
-    """Per method: runs planned (tuning and ``tiers``), runs recorded, the mean hours per run the
-    records measured (training and evaluation, one thread each) and the projected total hours of
-    the plan at that rate (blank until a method has a timed record)."""
-    planned = planned_runs(tiers)
-    rows = []
-    for method in planned:
-        recs = list(df[df["method"] == method]["record"]) if len(df) else []
-        hours = [h for h in (_run_hours(r) for r in recs) if h is not None]
-        per_run = float(np.mean(hours)) if hours else math.nan
-        rows.append(
-            {
-                "method": METHODS[method].label,
-                "runs planned": planned[method],
-                "runs recorded": len(recs),
-                "hours recorded": float(sum(hours)),
-                "minutes per run": per_run * 60,
-                "projected hours": per_run * planned[method],
-                "devices": "; ".join(sorted({r.device for r in recs})) or "–",
-            }
-        )
-    return pd.DataFrame(rows)

@@ -19,12 +19,15 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from ganseg_lib.analysis.plots import METHOD_COLORS, PAPER_MARKER
-from ganseg_lib.analysis.study import arm_label
+from ganseg_lib.analysis.study import arm_label, record_variant
 from ganseg_lib.paper import PAPER_RESULTS, size_label
 from ganseg_lib.train.methods import METHODS
 
 ARM_COLORS = {**METHOD_COLORS, "ssgan": "#7d3c98", "frozen": "#d68910", "noise": "#117a65"}
 PROTOCOL_STYLES = {"fair": "-", "paper": "--"}
+VARIANT_STYLE = (
+    "-."  # an arm whose DC net differs from the replication's (joint L_c, instance norm)
+)
 # (history key, panel title) of the adversarial signals; p_fake_unl exists for ssgan only
 SIGNALS = (
     ("fake_detect", "fake detection (fakes classified fake)"),
@@ -41,14 +44,17 @@ def _color(method: str) -> str:
     return ARM_COLORS.get(method, "0.3")
 
 
-def _arm_key(record) -> tuple[str, str]:
-    return record.config.method, record.config.protocol
+def _arm_key(record) -> tuple[str, str, str]:
+    return record.config.method, record.config.protocol, record_variant(record)
 
 
-def _legend(fig: Figure, arms: Sequence[tuple[str, str]], extra: Sequence = ()) -> None:
+def _style(protocol: str, variant: str = "") -> str:
+    return VARIANT_STYLE if variant else PROTOCOL_STYLES.get(protocol, "-")
+
+
+def _legend(fig: Figure, arms: Sequence[tuple[str, ...]], extra: Sequence = ()) -> None:
     handles = [
-        Line2D([], [], color=_color(m), ls=PROTOCOL_STYLES.get(p, "-"), label=arm_label(m, p))
-        for m, p in arms
+        Line2D([], [], color=_color(a[0]), ls=_style(*a[1:]), label=arm_label(*a)) for a in arms
     ]
     if handles or extra:
         fig.legend(
@@ -78,7 +84,7 @@ def plot_label_efficiency(
         # arms side by side at a size: a small multiplicative offset on the log axis
         shift = JITTER ** (i - (len(groups) - 1) / 2)
         x, y = g["n_patches"].to_numpy(float) * shift, g["mean_auc"].to_numpy(float)
-        ax.plot(x, y, color=_color(method), ls=PROTOCOL_STYLES.get(protocol, "-"), marker="o")
+        ax.plot(x, y, color=_color(method), ls=_style(protocol), marker="o")
         lo, hi = g["ci_low"].to_numpy(float), g["ci_high"].to_numpy(float)
         ok = np.isfinite(lo) & np.isfinite(hi)
         if ok.any():
@@ -148,9 +154,9 @@ def plot_label_efficiency(
     return fig
 
 
-def _runs_by_arm(records: Sequence) -> dict[tuple[str, str], list]:
-    out: dict[tuple[str, str], list] = {}
-    for r in sorted(records, key=lambda r: (r.config.method, r.config.protocol, r.config.seed)):
+def _runs_by_arm(records: Sequence) -> dict[tuple[str, str, str], list]:
+    out: dict[tuple[str, str, str], list] = {}
+    for r in sorted(records, key=lambda r: (*_arm_key(r), r.config.seed)):
         out.setdefault(_arm_key(r), []).append(r)
     return out
 
@@ -169,7 +175,7 @@ def plot_fake_signals(records: Sequence, title: str = "") -> Figure:
     fig = Figure(figsize=(14, 7.2), layout="constrained")
     axes = np.atleast_1d(fig.subplots(2, 3, squeeze=False)).ravel()
     for ax, (key, name) in zip(axes, SIGNALS):
-        for (method, protocol), runs in by_arm.items():
+        for (method, protocol, variant), runs in by_arm.items():
             for r in runs:
                 x, y = _series(r.history, key)
                 if x:
@@ -177,7 +183,7 @@ def plot_fake_signals(records: Sequence, title: str = "") -> Figure:
                         x,
                         y,
                         color=_color(method),
-                        ls=PROTOCOL_STYLES.get(protocol, "-"),
+                        ls=_style(protocol, variant),
                         lw=1.1,
                         alpha=0.75,
                     )
@@ -209,14 +215,12 @@ def plot_validation_curves(records: Sequence, title: str = "validation AUC") -> 
     by_arm = _runs_by_arm(records)
     fig = Figure(figsize=(9, 4.8), layout="constrained")
     ax = fig.subplots()
-    for (method, protocol), runs in by_arm.items():
+    for (method, protocol, variant), runs in by_arm.items():
         for r in runs:
             x, y = _series(r.history, "val_auc")
             if not x:
                 continue
-            ax.plot(
-                x, y, color=_color(method), ls=PROTOCOL_STYLES.get(protocol, "-"), lw=1.1, alpha=0.8
-            )
+            ax.plot(x, y, color=_color(method), ls=_style(protocol, variant), lw=1.1, alpha=0.8)
             if protocol == "fair":
                 i = int(np.argmax(y))
                 ax.plot(x[i], y[i], "o", color=_color(method), ms=4)

@@ -1,0 +1,66 @@
+"""The study's compute: runs planned per method (tuning and tiers), runs recorded, the hours per
+run the records measured, and the plan's projected total at that rate."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ganseg_lib.analysis.study import N_SEEDS
+from ganseg_lib.experiment.study import PLAN, TUNED, TUNING_GRID, TUNING_SIZE
+from ganseg_lib.train.methods import METHODS
+
+PRIOR_ESTIMATE_HOURS = 16.0  # tier 1, estimated before the first run
+PRIOR_GAN_MINUTES = 13.0  # one GAN-CNN run on one thread beside another runner (benchmark)
+
+
+def planned_runs(tiers: Sequence[int] = (1,)) -> Counter:
+    """Runs per method in the tuning stage and ``tiers`` of the plan (a tuned method's chosen
+    tuning run is also its fair 15K seed-0 cell, so it is counted once)."""
+    count: Counter = Counter()
+    for method in dict.fromkeys(TUNED.values()):
+        count[method] += len(TUNING_GRID)
+    for arm in PLAN:
+        if arm.tier not in tiers:
+            continue
+        for n in arm.sizes:
+            count[arm.method] += N_SEEDS
+            tuned = arm.method in TUNED.values() and not arm.variant
+            if arm.protocol == "fair" and tuned and n == TUNING_SIZE:
+                count[arm.method] -= 1
+    return count
+
+
+def _run_hours(rec) -> float | None:
+    t = rec.timing.get("train_seconds")
+    if t is None:
+        return None
+    return (float(t) + float(rec.timing.get("eval_seconds") or 0.0)) / 3600
+
+
+def compute_table(df: pd.DataFrame, tiers: Sequence[int] = (1,)) -> pd.DataFrame:
+    """Per method: runs planned (tuning and ``tiers``), runs recorded, the mean hours per run the
+    records measured (training and evaluation, one thread each) and the projected total hours of
+    the plan at that rate (blank until a method has a timed record)."""
+    planned = planned_runs(tiers)
+    rows = []
+    for method in planned:
+        recs = list(df[df["method"] == method]["record"]) if len(df) else []
+        hours = [h for h in (_run_hours(r) for r in recs) if h is not None]
+        per_run = float(np.mean(hours)) if hours else math.nan
+        rows.append(
+            {
+                "method": METHODS[method].label,
+                "runs planned": planned[method],
+                "runs recorded": len(recs),
+                "hours recorded": float(sum(hours)),
+                "minutes per run": per_run * 60,
+                "projected hours": per_run * planned[method],
+                "devices": "; ".join(sorted({r.device for r in recs})) or "–",
+            }
+        )
+    return pd.DataFrame(rows)
