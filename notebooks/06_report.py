@@ -198,7 +198,7 @@ else:
 # with the reason. Each row is declared in the library next to the constant or rule that makes
 # it (the last column names the module), so the table cannot drift from the code. The settings
 # are those of the `cpu` profile, which produced the records above, and of this build's profile
-# when it is another one (Table 4).
+# when it is another one (the next table).
 
 # %% tags=["remove-input"]
 page.table(deviations_table(setup.profile), "Deviations from the paper.", collapse_rows=40)

@@ -129,9 +129,10 @@ def find_pair(
     ``profile``, data ``data``), else from this build's run folders; None when there is none."""
     from ganseg_lib.train.config import EVIDENCE_PROFILE
 
+    drive = "drive"  # the chapter's evidence is DRIVE's; CHASE_DB1's records have a section
     return (
-        record_pair(results_dir, "study", source="the study's records (paper protocol)")
-        or record_pair(results_dir, EVIDENCE_PROFILE, source=f"the {EVIDENCE_PROFILE} records")
+        record_pair(results_dir, "study", drive, "the study's records (paper protocol)")
+        or record_pair(results_dir, EVIDENCE_PROFILE, drive, f"the {EVIDENCE_PROFILE} records")
         or record_pair(results_dir, profile, data, f"this build's runs (profile {profile})")
         or run_folder_pair(own, runs_dir, sizes, f"this build's run folders (profile {profile})")
     )
