@@ -48,6 +48,7 @@ results_dir: str = "results"  # this build's run records (JSON): results_dir/<pr
 evidence_dir: str = "results"  # the committed run records (the evidence)
 
 # %% tags=["remove-input"]
+import pandas as pd
 from IPython.display import Markdown, display
 
 from ganseg_lib.analysis import claims, headline
@@ -226,7 +227,10 @@ else:
 # device each record names.
 
 # %% tags=["remove-input"]
-page.table(compute_used(evidence), "Compute used by the evidence.", digits=2)
+used = compute_used(evidence)
+if len(chase):
+    used = pd.concat([used, compute_used(chase)], ignore_index=True)
+page.table(used, "Compute used by the evidence, per data source.", digits=2)
 
 # %% [markdown]
 # ## Summary
