@@ -23,6 +23,10 @@ export PYTHONHASHSEED := 0
 ifneq ($(wildcard ../shared/data/DRIVE/training),)
 export GANSEG_DRIVE_DIR ?= $(abspath ../shared/data/DRIVE)
 endif
+# CHASE_DB1 likewise (otherwise set GANSEG_CHASE_DIR; its tests skip without it).
+ifneq ($(wildcard ../shared/data/CHASE_DB1/images),)
+export GANSEG_CHASE_DIR ?= $(abspath ../shared/data/CHASE_DB1)
+endif
 
 .PHONY: book test lint env clean
 .DELETE_ON_ERROR:
