@@ -62,6 +62,7 @@ from ganseg_lib.analysis.plots import show
 from ganseg_lib.analysis.study import (
     STUDY_DATA,
     STUDY_PROFILE,
+    arm_label,
     choice_table,
     label_efficiency,
     load_study,
@@ -241,7 +242,8 @@ show_table(compute, digits=1)
 # (number of seeds), its difference to the fair CNN with the 95% CI of Welch's test across seeds,
 # Welch's and the paired-by-seed p, and the mean test AUC of the last and of the
 # best-validation checkpoint (with the mean iteration of the latter). Only the fair protocol
-# keeps a best-validation checkpoint.
+# keeps a best-validation checkpoint. The rows of an instance-norm arm give every AUC on the
+# sampled test pixels (next section), and its difference is to the fair CNN on the same pixels.
 
 # %% tags=["remove-input"]
 sizes = study_sizes(study)
@@ -258,9 +260,9 @@ if not sizes:
 # one, after the last hidden map, so that a whole image can be scored exactly in one pass (see
 # the report's deviations). Tier 2 trains fair GAN-CNN and CNN with the paper's normalisation
 # (`norm="instance"`) at 15K, with the (lr, β1) each method chose for the replication's net. Such
-# a net needs one forward pass per pixel, so every study record is also scored on the same fixed
-# sample of 10,000 FOV pixels per test image (seeded by the image's id); the table compares the
-# two nets on those pixels. It is exploratory: no hypothesis was registered about it.
+# a net needs one forward pass per pixel, so every record of the study's arms is also scored on
+# the same fixed sample of 10,000 FOV pixels per test image (seeded by the image's id); the table
+# compares the two nets on those pixels. It is exploratory: no hypothesis was registered about it.
 
 # %% tags=["remove-input"]
 show_table(normalisation_table(study), digits=4)
@@ -318,12 +320,12 @@ else:
 # %% tags=["remove-input"]
 montages = []
 arms = small.groupby(["method", "protocol", "variant"], sort=False) if len(small) else []
-for (_, protocol, _), group in arms:
+for (method, protocol, variant), group in arms:
     first_run = group.sort_values("seed").iloc[0]
     png = samples_path(first_run["path"])
     if png.is_file():
         rec = first_run["record"]
-        title = f"{rec.config.spec.label} ({protocol}), seed {rec.config.seed}"
+        title = f"{arm_label(method, protocol, variant)}, seed {rec.config.seed}"
         montages.append((title, png, study_plots.sample_iterations(rec.history)))
 if montages:
     show(study_plots.plot_sample_montages(montages))

@@ -39,7 +39,7 @@ def test_sampled_prediction_of_a_final_norm_net_is_its_dense_map_there(records):
     sparse = predict_sampled(net, rec, mask)
     dense = predict_dense(net, preprocess(rec).image)
     np.testing.assert_allclose(sparse[mask], dense[mask], atol=1e-5)
-    assert not sparse[~mask].any()
+    assert np.isnan(sparse[~mask]).all()
 
 
 def test_instance_norm_runs_are_scored_on_the_sample(records):
@@ -66,3 +66,32 @@ def test_instance_norm_runs_are_scored_on_the_sample(records):
                 for r in records
             ]
             assert ev.per_image_auc == pytest.approx(whole, abs=1e-5)
+
+
+def test_add_sampled_gives_an_older_record_its_sampled_numbers_once(tmp_path, records):
+    """From the kept weights: sklearn's AUC over the sampled pixels of each image's dense map,
+    for the last and the best DC net; the rest of the record unchanged; a second call is a no-op."""
+    from ganseg_lib.evaluate.cross import load_record_model
+    from ganseg_lib.evaluate.record import read_record
+    from ganseg_lib.evaluate.sampled import add_sampled
+    from tests.test_cross import make_record
+
+    path = make_record(tmp_path, data="phantom")
+    before = read_record(path)
+    assert add_sampled(path, records, log=lambda line: None)
+    after = read_record(path)
+    for which, field in (("last", "evaluation"), ("best", "evaluation_best")):
+        net = load_record_model(path, which).dcnet
+        expected = []
+        for rec in records:
+            mask = sample_mask(rec)
+            dense = predict_dense(net, preprocess(rec).image)
+            expected.append(roc_auc_score(rec.vessels[mask], dense[mask]))
+        sampled = getattr(after, field)["sampled"]
+        assert sampled["mean_auc"] == pytest.approx(np.mean(expected), abs=1e-5)
+        assert sampled["n_pixels"] == [int(sample_mask(r).sum()) for r in records]
+        assert "git_commit" in sampled and "added" in sampled
+        rest = {k: v for k, v in getattr(after, field).items() if k != "sampled"}
+        assert rest == getattr(before, field)
+    assert after.config == before.config and after.history == before.history
+    assert not add_sampled(path, records, log=lambda line: None)

@@ -196,6 +196,20 @@ def test_variants_are_arms_of_their_own(tmp_path):
     assert set(S.label_efficiency(df)["arm"]) == {"CNN (fair)", "GAN-CNN (paper)"}
 
 
+def test_tier_one_compute_leaves_out_tier_two_runs(tmp_path):
+    from ganseg_lib.analysis.study_compute import compute_table
+
+    _tuning(tmp_path)
+    _arm(tmp_path, "cnn", "fair", 15_000, 0.93)
+    _arm(tmp_path, "cnn", "fair", 15_000, 0.95, kind={"norm": "instance"})
+    _arm(tmp_path, "cnn", "fair", 3_000, 0.90)
+    df = S.load_study(tmp_path)
+    tier1 = compute_table(df, (1,)).set_index("method").loc["CNN"]
+    assert tier1["runs recorded"] == 3 + 5  # tuning and the 15K arm
+    both = compute_table(df, (1, 2)).set_index("method").loc["CNN"]
+    assert both["runs recorded"] == 3 + 5 + 5 + 5
+
+
 def test_label_efficiency_gives_a_t_interval_per_arm_and_size(tmp_path):
     _tuning(tmp_path)
     _arm(tmp_path, "gan", "fair", 15_000, 0.94)

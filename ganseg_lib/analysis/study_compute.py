@@ -35,6 +35,17 @@ def planned_runs(tiers: Sequence[int] = (1,)) -> Counter:
     return count
 
 
+def runs_of_tiers(df: pd.DataFrame, tiers: Sequence[int] = (1,)) -> pd.DataFrame:
+    """The records of the tuning stage and of the arms and sizes of ``tiers`` (a tier-2 run,
+    e.g. an instance-norm one scored patch by patch, does not enter tier 1's rates)."""
+    if not len(df):
+        return df
+    cells = {(a.method, a.protocol, a.variant, n) for a in PLAN if a.tier in tiers for n in a.sizes}
+    keys = zip(df["method"], df["protocol"], df["variant"], df["n_patches"])
+    tuning = (df["protocol"] == "fair") & (df["n_patches"] == TUNING_SIZE) & (df["variant"] == "")
+    return df[np.array([k in cells for k in keys], dtype=bool) | tuning.to_numpy()]
+
+
 def _run_hours(rec) -> float | None:
     t = rec.timing.get("train_seconds")
     if t is None:
@@ -47,6 +58,7 @@ def compute_table(df: pd.DataFrame, tiers: Sequence[int] = (1,)) -> pd.DataFrame
     records measured (training and evaluation, one thread each) and the projected total hours of
     the plan at that rate (blank until a method has a timed record)."""
     planned = planned_runs(tiers)
+    df = runs_of_tiers(df, tiers)
     rows = []
     for method in planned:
         recs = list(df[df["method"] == method]["record"]) if len(df) else []

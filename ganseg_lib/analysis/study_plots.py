@@ -25,9 +25,8 @@ from ganseg_lib.train.methods import METHODS
 
 ARM_COLORS = {**METHOD_COLORS, "ssgan": "#7d3c98", "frozen": "#d68910", "noise": "#117a65"}
 PROTOCOL_STYLES = {"fair": "-", "paper": "--"}
-VARIANT_STYLE = (
-    "-."  # an arm whose DC net differs from the replication's (joint L_c, instance norm)
-)
+# an arm whose DC net differs from the replication's
+VARIANT_STYLES = {"-lcjoint": "-.", "-norminstance": ":"}
 # (history key, panel title) of the adversarial signals; p_fake_unl exists for ssgan only
 SIGNALS = (
     ("fake_detect", "fake detection (fakes classified fake)"),
@@ -49,7 +48,9 @@ def _arm_key(record) -> tuple[str, str, str]:
 
 
 def _style(protocol: str, variant: str = "") -> str:
-    return VARIANT_STYLE if variant else PROTOCOL_STYLES.get(protocol, "-")
+    if variant:
+        return VARIANT_STYLES.get(variant, (0, (3, 1, 1, 1, 1, 1)))
+    return PROTOCOL_STYLES.get(protocol, "-")
 
 
 def _legend(fig: Figure, arms: Sequence[tuple[str, ...]], extra: Sequence = ()) -> None:

@@ -40,7 +40,15 @@ def add_parsers(sub) -> None:
     train.set_defaults(func=cmd_train)
 
     evaluate = sub.add_parser("evaluate", help="evaluate trained runs on the test images")
-    evaluate.add_argument("run_dirs", nargs="+", type=Path, help="run folders")
+    evaluate.add_argument(
+        "run_dirs", nargs="+", type=Path, help="run folders (records with --add-sampled)"
+    )
+    evaluate.add_argument(
+        "--add-sampled",
+        action="store_true",
+        help="give records made before they were kept the metrics on the fixed sample of test "
+        "pixels, from their kept DC nets",
+    )
     add_data_args(evaluate)
     evaluate.add_argument("--results", type=Path, default=Path("results"), help="records folder")
     evaluate.add_argument("--profile", default="custom", help="profile name of the records")
@@ -111,23 +119,35 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from ganseg_lib.train.run_folder import RunFolder
 
     setups: dict[str, Setup] = {}
+
+    def setup_for(data: str) -> Setup:
+        if data not in setups:
+            setups[data] = Setup.resolve(
+                None, data, args.drive_dir, args.results, chase_dir=args.chase_dir
+            )
+        return setups[data]
+
+    if args.add_sampled:
+        from ganseg_lib.evaluate.record import read_record
+        from ganseg_lib.evaluate.sampled import add_sampled
+
+        for path in args.run_dirs:
+            test = setup_for(read_record(path).config.data).eval_data().test
+            add_sampled(path, test, args.device)
+        return 0
     for run_dir in args.run_dirs:
         folder = RunFolder(run_dir)
         if not folder.config.is_file():
             raise ConfigError(f"{run_dir}: no config.json (not a run folder)")
         config = TrainConfig.from_json(json.loads(folder.config.read_text()))
         data = config.data if args.data == "auto" else args.data
-        if data not in setups:
-            setups[data] = Setup.resolve(
-                None, data, args.drive_dir, args.results, chase_dir=args.chase_dir
-            )
         save = (
             args.save_maps / run_dir.name
             if args.save_maps and len(args.run_dirs) > 1
             else args.save_maps
         )
         evaluate_run(
-            run_dir, setups[data].eval_data(), args.results, args.profile, args.device, save
+            run_dir, setup_for(data).eval_data(), args.results, args.profile, args.device, save
         )
     return 0
 

@@ -109,7 +109,14 @@ def load_record_model(
         threshold = evaluation.get("thresholded", {}).get("threshold")
     if threshold is None:
         raise DataError(f"{path}: no validation threshold for the {which!r} DC net")
-    dcnet = build_dcnet(TrainConfig.from_json(kept["config"]))
+    config = TrainConfig.from_json(kept["config"])
+    if config.norm != "final":  # no exact dense path: a whole image is ~10⁶ patch passes
+        raise ConfigError(
+            f"{path}: a DC net with norm={config.norm!r} has no whole-image path; cross-dataset "
+            "evaluation needs norm='final'",
+            "norm",
+        )
+    dcnet = build_dcnet(config)
     dcnet.load_state_dict(kept[which])
     return RecordModel(
         record,

@@ -29,7 +29,7 @@ from ganseg_lib.evaluate.record import (
     weights_path,
     write_record,
 )
-from ganseg_lib.evaluate.sampled import SAMPLED_PIXELS, predict_sampled, sample_mask
+from ganseg_lib.evaluate.sampled import predict_sampled, sample_mask, sample_summary
 from ganseg_lib.model.inference import predict_map
 from ganseg_lib.train.checkpoint import load_dcnet, read_checkpoint
 from ganseg_lib.train.config import TrainConfig
@@ -218,11 +218,9 @@ def _evaluate_dcnet(dcnet, data: EvalData, dev, save_maps):
             os.replace(tmp, out / f"{rec.image_id}.npy")
     truth, ids = [r.vessels for r in data.test], [r.image_id for r in data.test]
     ev = evaluate_maps(maps, truth, test_pixels, ids, threshold)
-    sampled = ev if dcnet.norm != "final" else None
-    if sampled is None:
-        sampled = evaluate_maps(maps, truth, [sample_mask(r) for r in data.test], ids, threshold)
-    summary = {k: getattr(sampled, k) for k in ("mean_auc", "sd_auc", "pooled_auc")}
-    return replace(ev, sampled={"pixels_per_image": SAMPLED_PIXELS, **summary}), threshold
+    masks = [sample_mask(r) for r in data.test]
+    sampled = ev if dcnet.norm != "final" else evaluate_maps(maps, truth, masks, ids, threshold)
+    return replace(ev, sampled=sample_summary(sampled, masks)), threshold
 
 
 def keep_artifacts(folder: RunFolder, ckpt: dict, path: Path) -> None:

@@ -12,7 +12,9 @@ pixels as well (its dense map read there), beside its whole-FOV numbers: the rec
 
 from __future__ import annotations
 
+import hashlib
 import zlib
+from collections.abc import Sequence
 
 import numpy as np
 import torch
@@ -42,12 +44,63 @@ def predict_sampled(
     dcnet, record: FundusRecord, mask: np.ndarray, device: str | torch.device = "cpu"
 ) -> np.ndarray:
     """The vessel probability at the pixels of ``mask`` (each its own patch, as in training),
-    0 elsewhere: a float32 (H, W) map that is only read at ``mask``."""
+    NaN elsewhere: a float32 (H, W) map that is only read at ``mask``."""
     pixels = np.argwhere(mask)
-    out = np.zeros(mask.shape, dtype=np.float32)
+    out = np.full(mask.shape, np.nan, dtype=np.float32)
     dcnet = dcnet.to(device)
     out[mask] = predict_patchwise(dcnet, preprocess(record).image, pixels)
     return out
+
+
+def sample_summary(evaluation, masks: Sequence[np.ndarray]) -> dict:
+    """What a record keeps of the metrics on the sampled pixels: mean ± sd of the per-image AUCs,
+    the pooled AUC, each image's pixel count and a SHA-256 of the sampled pixel indices (so that
+    a record made with another sample, e.g. from another numpy, can be told apart)."""
+    digest = hashlib.sha256()
+    for mask in masks:
+        digest.update(np.flatnonzero(mask).astype(np.int64).tobytes())
+    return {
+        "mean_auc": evaluation.mean_auc,
+        "sd_auc": evaluation.sd_auc,
+        "pooled_auc": evaluation.pooled_auc,
+        "n_pixels": [int(m.sum()) for m in masks],
+        "sample_sha256": digest.hexdigest(),
+    }
+
+
+def add_sampled(
+    path, test: Sequence[FundusRecord], device: str | torch.device = "cpu", log=print
+) -> bool:
+    """Give a record made before the sampled-pixel metrics were kept its ``sampled`` numbers,
+    for the last and (when kept) best-validation DC nets, from the weights kept beside it (see
+    :func:`ganseg_lib.evaluate.cross.load_record_model`). Every other number of the record is
+    unchanged; the addition names the code and time that made it. True when the record changed."""
+    import dataclasses
+    import time
+
+    from ganseg_lib.evaluate.cross import load_record_model
+    from ganseg_lib.evaluate.metrics import evaluate_maps
+    from ganseg_lib.evaluate.record import read_record, write_record
+    from ganseg_lib.evaluate.run import CODE_AT_START
+    from ganseg_lib.model.inference import predict_map
+
+    record = read_record(path)
+    masks = [sample_mask(r) for r in test]
+    truth, ids = [r.vessels for r in test], [r.image_id for r in test]
+    added = {**CODE_AT_START, "added": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    updates = {}
+    for which, field in (("last", "evaluation"), ("best", "evaluation_best")):
+        evaluation = getattr(record, field)
+        if not evaluation or evaluation.get("sampled"):
+            continue
+        model = load_record_model(path, which, device)
+        maps = [predict_map(model.dcnet, r, device) for r in test]
+        on_sample = evaluate_maps(maps, truth, masks, ids, model.threshold)
+        updates[field] = {**evaluation, "sampled": {**sample_summary(on_sample, masks), **added}}
+        log(f"{path}: {which} DC net, mean AUC on the sampled pixels {on_sample.mean_auc:.4f}")
+    if updates:
+        write_record(path, dataclasses.replace(record, **updates))
+    return bool(updates)
 
 
 declare(
