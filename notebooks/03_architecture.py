@@ -37,9 +37,7 @@ if importlib.util.find_spec("ganseg_lib") is None:
 
 # %% tags=["parameters", "remove-cell"]
 profile: str = "smoke"  # run profile: smoke, cpu or paper
-data: str = (
-    "auto"  # data source: auto (DRIVE when found, else the phantom), drive, chase or phantom
-)
+data: str = "auto"  # data source: auto (DRIVE when found, else the phantom), drive, chase, phantom
 drive_dir: str = ""  # DRIVE folder; empty: $GANSEG_DRIVE_DIR
 chase_dir: str = ""  # CHASE_DB1 folder; empty: $GANSEG_CHASE_DIR
 runs_dir: str = "runs"  # run folders: a trained DC net is used for the dense demo when found

@@ -38,9 +38,7 @@ if importlib.util.find_spec("ganseg_lib") is None:
 
 # %% tags=["parameters", "remove-cell"]
 profile: str = "smoke"  # this build's run profile: smoke, cpu or paper
-data: str = (
-    "auto"  # data source: auto (DRIVE when found, else the phantom), drive, chase or phantom
-)
+data: str = "auto"  # data source: auto (DRIVE when found, else the phantom), drive, chase, phantom
 drive_dir: str = ""  # DRIVE folder; empty: $GANSEG_DRIVE_DIR
 chase_dir: str = ""  # CHASE_DB1 folder; empty: $GANSEG_CHASE_DIR
 results_dir: str = "results"  # this build's run records (JSON): results_dir/<profile>/<data>/
