@@ -18,7 +18,7 @@ import math
 
 import pandas as pd
 
-from ganseg_lib.analysis.stats import paired_test, welch_test
+from ganseg_lib.analysis.study import compare_arms
 from ganseg_lib.analysis.text import fmt_ci, fmt_signed
 
 KEYS = ["source", "target", "profile", "n_patches", "weights", "scaling"]
@@ -26,19 +26,18 @@ ARMS = ("gan", "cnn")  # the paper's protocol: the arm is the bare method name
 
 
 def _difference(gan: pd.Series, cnn: pd.Series) -> tuple[str, float, float]:
-    """(GAN − CNN with its 95% CI, Welch p, paired-by-seed p); NaN p without 2 seeds a side."""
-    if len(gan) < 2 or len(cnn) < 2:
+    """(GAN − CNN with its 95% CI, Welch p, paired-by-seed p), by the study's
+    :func:`~ganseg_lib.analysis.study.compare_arms`; NaN p without 2 seeds a side."""
+    welch, paired = compare_arms(gan, cnn)
+    if welch is None:
         diff = gan.mean() - cnn.mean() if len(gan) and len(cnn) else math.nan
         return (
             (fmt_signed(diff) + " (no test)" if not math.isnan(diff) else "–"),
             math.nan,
             math.nan,
         )
-    welch = welch_test(gan.to_numpy(float), cnn.to_numpy(float))
-    common = sorted(set(gan.index) & set(cnn.index))
-    paired = paired_test(gan[common], cnn[common]).p_value if len(common) >= 2 else math.nan
     text = f"{fmt_signed(welch.difference)} {fmt_ci(welch.ci_low, welch.ci_high)}"
-    return text, welch.p_value, paired
+    return text, welch.p_value, paired.p_value if paired else math.nan
 
 
 def generalisation_table(table: pd.DataFrame) -> pd.DataFrame:

@@ -218,8 +218,10 @@ def _evaluate_dcnet(dcnet, data: EvalData, dev, save_maps):
             os.replace(tmp, out / f"{rec.image_id}.npy")
     truth, ids = [r.vessels for r in data.test], [r.image_id for r in data.test]
     ev = evaluate_maps(maps, truth, test_pixels, ids, threshold)
+    if dcnet.norm != "final":  # already scored on the sample
+        return replace(ev, sampled=sample_summary(ev, test_pixels)), threshold
     masks = [sample_mask(r) for r in data.test]
-    sampled = ev if dcnet.norm != "final" else evaluate_maps(maps, truth, masks, ids, threshold)
+    sampled = evaluate_maps(maps, truth, masks, ids, threshold)
     return replace(ev, sampled=sample_summary(sampled, masks)), threshold
 
 
