@@ -312,3 +312,24 @@ def test_every_cell_of_the_plan_has_its_own_name(tmp_path):
                     )
                 names.add(cell.cell)
     assert len(names) == sum(len(a.sizes) for a in PLAN) * len(setup.profile.seeds)
+
+
+def test_the_plan_runs_every_cell_once_the_hypotheses_cells_first(tmp_path):
+    from ganseg_lib.experiment.study import PLAN, planned_cells
+
+    setup = Setup.resolve("study", "phantom", None, tmp_path / "results", tmp_path / "runs")
+    cells = planned_cells(setup, (1, 2))
+    seeds = setup.profile.seeds
+    assert len(cells) == len(set(cells)) == sum(len(a.sizes) for a in PLAN) * len(seeds)
+    tiers = [arm.tier for arm, _, _ in cells]
+    assert tiers == sorted(tiers)
+    tier1 = [(arm.method, arm.protocol, n, seed) for arm, n, seed in cells if arm.tier == 1]
+    h1_h3 = len(seeds) * 3  # fair cnn, gan, ssgan at 15K, every seed
+    assert {(m, p, n) for m, p, n, _ in tier1[:h1_h3]} == {
+        ("cnn", "fair", 15_000),
+        ("gan", "fair", 15_000),
+        ("ssgan", "fair", 15_000),
+    }
+    assert [s for *_, s in tier1[:h1_h3]] == sorted(s for *_, s in tier1[:h1_h3])  # seed-major
+    h2 = tier1[h1_h3 : h1_h3 + 4 * len(seeds)]
+    assert {p for _, p, _, _ in h2} == {"paper"}

@@ -13,7 +13,9 @@ Pre-registered in ``studies/beyond-the-paper/hypotheses.md`` (committed before t
    registration: the K+1-way reading of L_c (``gan``, paper protocol) and the paper's
    normalisation (``norm="instance"``, fair ``gan`` and ``cnn``) at 15K.
 
-Cells run seed-major within each stage. Several runners share the cells through the grid's
+Within a tier, cells run in the order of :func:`run_order` (the cells the hypotheses test first),
+seed-major within each group, so that an unfinished grid has whole hypotheses rather than a
+few seeds of everything. Several runners share the cells through the grid's
 per-cell locks; a fair cell waits for its method's tuning, and a runner with nothing it can run
 yet waits for the others.
 """
@@ -135,15 +137,25 @@ def chosen(setup: Setup, method: str) -> tuple[float, float] | None:
     return TUNING_GRID[max(range(len(scores)), key=lambda i: (scores[i], -i))]
 
 
+def run_order(arm: Arm, n_patches: int) -> int:
+    """The group a cell runs in, within its tier: 0 the fair main methods at 15K (H1, H3); 1 the
+    paper protocol at 15K (H2, H5); 2 the largest size (H4); 3 the rest (tables and curves)."""
+    if (
+        arm.protocol == "fair"
+        and n_patches == TUNING_SIZE
+        and arm.method in ("cnn", "gan", "ssgan")
+    ):
+        return 0
+    if arm.protocol == "paper":
+        return 1
+    return 2 if n_patches == max(max(a.sizes) for a in PLAN) else 3
+
+
 def planned_cells(setup: Setup, tiers: tuple[int, ...] = (1,)) -> list[tuple[Arm, int, int]]:
-    """(arm, size, seed) of the plan's tiers, seed-major."""
-    return [
-        (arm, n, seed)
-        for seed in setup.profile.seeds
-        for arm in PLAN
-        if arm.tier in tiers
-        for n in arm.sizes
-    ]
+    """(arm, size, seed) of the plan's tiers, by tier, then :func:`run_order`, then seed."""
+    cells = [(arm, n, seed) for seed in setup.profile.seeds for arm in PLAN for n in arm.sizes]
+    cells = [c for c in cells if c[0].tier in tiers]
+    return sorted(cells, key=lambda c: (c[0].tier, run_order(c[0], c[1])))  # stable: seed-major
 
 
 def resolve_cell(setup: Setup, arm: Arm, n_patches: int, seed: int) -> TrainConfig | None:
