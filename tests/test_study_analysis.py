@@ -282,7 +282,7 @@ def test_h1_with_some_seeds_is_interim_and_h3_compares_ssgan_with_gan(tmp_path):
     _arm(tmp_path, "ssgan", "fair", 15_000, 0.95, seeds=range(3))
     v = _verdicts(tmp_path)
     assert v["H1"].verdict == V.SUPPORTED and not v["H1"].complete
-    assert v["H1"].verdict_text == "supported (interim: 3, 3 of 5 seeds)"
+    assert v["H1"].verdict_text == "supported (interim: 3 and 3 of 5 seeds per arm)"
     assert v["H3"].verdict == V.SUPPORTED and v["H3"].estimate == pytest.approx(0.01)
     answer = study_answer(list(v.values()), S.label_efficiency(S.load_study(tmp_path)))
     assert answer.startswith("**Does adversarial learning reduce manual annotation here?** **Yes")

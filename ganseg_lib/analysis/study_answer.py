@@ -122,10 +122,12 @@ def annotation_sentence(efficiency: pd.DataFrame) -> str:
     gan, cnn15, cnn30 = level("gan", 15_000), level("cnn", 15_000), level("cnn", 30_000)
     if gan is None or cnn30 is None:
         return ""
+    seeds = int(gan["seeds"])
     text = (
         f"In annotation terms (descriptive, not one of the registered tests): the fair GAN-CNN "
-        f"trained on 15K labelled patches reaches {fmt(gan['mean_auc'], 4)} ({gan['seeds']} "
-        f"seeds), the fair CNN {fmt(cnn30['mean_auc'], 4)} with twice as many (30K)"
+        f"trained on 15K labelled patches reaches {fmt(gan['mean_auc'], 4)} ({seeds} "
+        f"seed{'' if seeds == 1 else 's'}), the fair CNN {fmt(cnn30['mean_auc'], 4)} with twice "
+        f"as many (30K)"
     )
     if cnn15 is not None:
         text += f" and {fmt(cnn15['mean_auc'], 4)} with the same 15K"

@@ -72,7 +72,7 @@ class Verdict:
     ci_high: float = math.nan
     p_value: float = math.nan
     complete: bool = False
-    runs: str = ""  # seeds per group, "5, 5"
+    runs: str = ""  # seeds per group, "5 and 5"
     holm_p: float = math.nan
 
     @property
@@ -80,7 +80,7 @@ class Verdict:
         """The label, with "interim" while seeds are missing."""
         if self.verdict == NOT_YET_RUN or self.complete:
             return self.verdict
-        return f"{self.verdict} (interim: {self.runs} of {N_SEEDS} seeds)"
+        return f"{self.verdict} (interim: {self.runs} of {N_SEEDS} seeds per arm)"
 
 
 def holm(p_values: Sequence[float | None]) -> list[float]:
@@ -101,7 +101,9 @@ def holm(p_values: Sequence[float | None]) -> list[float]:
 
 
 def _runs_text(*groups: pd.Series) -> str:
-    return ", ".join(str(len(g)) for g in groups)
+    """Seeds per group, in the order of the test's groups: "3 and 3", "5, 5, 2 and 2"."""
+    counts = [str(len(g)) for g in groups]
+    return counts[0] if len(counts) == 1 else f"{', '.join(counts[:-1])} and {counts[-1]}"
 
 
 def _complete(df: pd.DataFrame, groups: Sequence[tuple[str, str, int]]) -> bool:
