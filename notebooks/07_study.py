@@ -221,7 +221,10 @@ show_table(choice_table(results), digits=4, collapse_rows=20)
 # and 150K; frozen and noise fakes under both protocols and the paper-protocol GAN-CNN and CNN at
 # 15K; 5 seeds each) was estimated from the benchmark of one GAN-CNN run on one thread beside
 # another runner. The table puts the records' measured time per run beside it, and projects the
-# plan's total at the measured rates as records arrive.
+# plan's total at the measured rates as records arrive. Within a tier the runners take the cells
+# the hypotheses test first: the fair CNN, GAN-CNN and K+1 SSL GAN at 15K (H1, H3), then the
+# paper protocol at 15K (H2, H5), then 150K (H4), then the rest; seed by seed within each group.
+# While the grid is unfinished a hypothesis is judged on the seeds it has, marked *interim*.
 
 # %% tags=["remove-input"]
 compute = compute_table(study)
