@@ -301,15 +301,33 @@ def test_h2_supported_refuted_and_inconclusive(tmp_path):
     assert v["H2a"].verdict == V.SUPPORTED and v["H2a"].estimate == pytest.approx(0.8)
     assert v["H2b"].verdict == V.REFUTED and v["H2b"].estimate == pytest.approx(0.01)
     assert "share (ablation − CNN) / (GAN-CNN − CNN) = 80%" in v["H2a"].effect
+    assert (
+        "GAN-CNN − CNN +0.0100" in v["H2a"].effect
+        and "67% of the paper's +0.015" in v["H2a"].effect
+    )
     answer = study_answer(list(v.values()), S.label_efficiency(S.load_study(tmp_path)))
-    assert "regulariser" in answer
+    # the labels disagree: the answer names the source behind each, and claims no regulariser
+    assert "disagree" in answer and "regulariser" not in answer
+    assert "the frozen random generator recovers at least half" in answer
+    assert "the trained generator beats Gaussian noise" in answer
+
+
+def test_h2_supported_by_both_sources_reads_as_a_regulariser(tmp_path):
+    _paper_arms(tmp_path, gan=0.940, cnn=0.930, frozen=0.938, noise=0.939)
+    v = _verdicts(tmp_path)
+    assert v["H2a"].verdict == v["H2b"].verdict == V.SUPPORTED
+    answer = study_answer(list(v.values()), S.label_efficiency(S.load_study(tmp_path)))
+    assert "the frozen random generator and Gaussian noise" in answer and "regulariser" in answer
 
 
 def test_h2_needs_a_significant_gan_gain(tmp_path):
     _paper_arms(tmp_path, gan=0.931, cnn=0.930, frozen=0.931, noise=0.931, spread=SPREAD * 6)
     v = _verdicts(tmp_path)
-    assert v["H2a"].verdict == V.INCONCLUSIVE
+    assert v["H2a"].verdict == V.INCONCLUSIVE and v["H2a"].blocked and v["H2b"].blocked
     assert "needs GAN-CNN − CNN > 0" in v["H2a"].effect
+    answer = study_answer(list(v.values()), S.label_efficiency(S.load_study(tmp_path)))
+    assert "the GAN-CNN gain itself is not significant" in answer
+    assert "of the gain" not in answer  # no share of a gain that is not there
 
 
 def test_h2_inconclusive_when_the_share_is_small(tmp_path):
@@ -331,6 +349,8 @@ def test_h4_rule(tmp_path, gap_small, gap_large, verdict):
     h4 = _verdicts(tmp_path)["H4"]
     assert h4.verdict == verdict
     assert h4.estimate == pytest.approx(gap_small - gap_large)
+    share = (gap_small - gap_large) / ((0.931 - 0.916) - (0.962 - 0.960))  # the paper's +0.013
+    assert f"{100 * share:.0f}% of the paper's +0.013" in h4.effect
 
 
 def _history(fading: bool, n: int = 20) -> list[dict]:
@@ -382,6 +402,35 @@ def test_a_failed_run_counts_as_missing_never_as_fading(tmp_path):
     h5 = _verdicts(tmp_path)["H5"]
     assert h5.verdict == V.INCONCLUSIVE and h5.complete
     assert h5.effect.startswith("3 of 4 runs fade")
+    assert h5.verdict_text == "inconclusive (4 of 5 seeds per arm; 1 failed)"
+
+
+@pytest.mark.parametrize(
+    "runs",
+    [
+        [(True, None)] * 5,  # five runs without the history: none can be judged
+        [(False, "failed")] * 4 + [(True, False)],  # one judged run that does not fade
+    ],
+)
+def test_runs_that_cannot_be_judged_never_refute_h5(tmp_path, runs):
+    for seed, (ok, fading) in enumerate(runs):
+        history = None if fading is None else _history(fading)
+        status = "ok" if ok else "failed"
+        _record(tmp_path, "gan", "paper", 15_000, seed, 0.94, history=history, status=status)
+    h5 = _verdicts(tmp_path)["H5"]
+    assert h5.verdict == V.INCONCLUSIVE and h5.complete
+
+
+def test_a_failed_run_is_named_in_the_verdict_and_the_effect_is_set_against_the_paper(tmp_path):
+    _tuning(tmp_path)
+    _arm(tmp_path, "gan", "fair", 15_000, 0.94, seeds=range(4))
+    _record(tmp_path, "gan", "fair", 15_000, 4, 0.94, status="failed")  # not seed 0: tuning
+    _arm(tmp_path, "cnn", "fair", 15_000, 0.93)
+    h1 = _verdicts(tmp_path)["H1"]
+    assert h1.complete and h1.failed == 1
+    assert h1.verdict_text == f"{h1.verdict} (4 and 5 of 5 seeds per arm; 1 failed)"
+    diff = float(np.mean(0.94 + SPREAD[:4]) - 0.93)
+    assert f"{100 * diff / 0.015:.0f}% of the paper's +0.015" in h1.effect
 
 
 def test_verdict_table_has_holm_p_beside_p(tmp_path):

@@ -43,33 +43,44 @@ SENTENCES: dict[str, dict[str, str]] = {
         NOT_YET_RUN: "How the fair gain changes from 15K to 150K is not yet measured.",
     },
     "H2": {
-        SUPPORTED: "Under the paper's protocol, fakes that carry no information about the data "
-        "recover at least half of GAN-CNN's gain ({which}): the gain behaves like a regulariser "
-        "of the DC net, not like something learnt from the data's distribution.",
-        REFUTED: "Fakes that carry no information about the data do not recover GAN-CNN's gain, "
-        "and the trained generator beats them ({which}): the generator's fakes matter.",
+        SUPPORTED: "Under the paper's protocol, {names} — fakes that carry no information about "
+        "the data — recover at least half of GAN-CNN's gain ({which}): that much of the gain "
+        "needs no trained generator, as a regulariser of the DC net would.",
+        REFUTED: "Fakes that carry no information about the data do not recover a significant "
+        "part of GAN-CNN's gain, and the trained generator beats them ({which}): the "
+        "generator's fakes matter.",
+        "mixed": "The two fake sources without information about the data disagree ({which}): "
+        "{names} recovers at least half of GAN-CNN's gain, while the trained generator beats "
+        "{others}.",
+        "blocked": "Under the paper's protocol the GAN-CNN gain itself is not significant in "
+        "these runs, so the rule cannot say whether fakes without information about the data "
+        "recover it ({effect}).",
         INCONCLUSIVE: "Whether fakes without information about the data recover GAN-CNN's gain "
         "is not settled ({which}).",
         NOT_YET_RUN: "Whether fakes without information about the data (a frozen random "
         "generator, Gaussian noise) recover GAN-CNN's gain is not yet measured.",
     },
     "H5": {
-        SUPPORTED: "The adversarial signal fades during training: {effect}, so the DC net "
-        "rejects (nearly) every fake and L_adv is a negligible part of its loss by the end; "
-        "whatever the generator gives, it gives early.",
-        REFUTED: "The adversarial signal does not fade: {effect}; the generator keeps the DC "
-        "net busy to the end of training.",
+        SUPPORTED: "The adversarial signal fades during training: {effect}; in the last "
+        "intervals the DC net rejects (nearly) every fake and L_adv is under 1% of its loss, "
+        "so the generator teaches it little by the end.",
+        REFUTED: "The adversarial signal does not fade by the registered rule: {effect}; at the "
+        "end of most runs the DC net still misses some fakes, or L_adv is still 1% or more of "
+        "its loss.",
         INCONCLUSIVE: "Whether the adversarial signal fades is not settled: {effect}.",
         NOT_YET_RUN: "Whether the adversarial signal fades by the end of training is not yet "
         "measured.",
     },
     "H3": {
-        SUPPORTED: "Unlabelled patches, as the paper's future work proposes, add to GAN-CNN "
+        SUPPORTED: "The K+1 semi-supervised GAN, which adds unlabelled patches as the paper's "
+        "future work proposes (and trains its generator by feature matching), beats GAN-CNN "
         "({effect}).",
-        REFUTED: "Unlabelled patches, as the paper's future work proposes, make GAN-CNN worse "
-        "({effect}).",
-        EQUIVALENT: "Unlabelled patches, as the paper's future work proposes, change nothing "
-        "measurable ({effect}).",
+        REFUTED: "The K+1 semi-supervised GAN, which adds unlabelled patches as the paper's "
+        "future work proposes, scores below GAN-CNN ({effect}); it also trains its generator "
+        "by feature matching, so this prices the whole method, not the unlabelled patches "
+        "alone.",
+        EQUIVALENT: "The K+1 semi-supervised GAN, which adds unlabelled patches as the paper's "
+        "future work proposes, changes nothing measurable against GAN-CNN ({effect}).",
         INCONCLUSIVE: "Whether unlabelled patches add to GAN-CNN is not settled ({effect}).",
         NOT_YET_RUN: "Whether unlabelled patches (the paper's future work 1) add to GAN-CNN is "
         "not yet measured.",
@@ -87,10 +98,21 @@ def _sentence(v: Verdict) -> str:
     return SENTENCES[v.id][v.verdict].format(effect=v.effect) + _interim(v)
 
 
+H2_SOURCES = {"H2a": "the frozen random generator", "H2b": "Gaussian noise"}
+
+
 def _h2_sentence(a: Verdict, b: Verdict) -> str:
-    """One sentence for H2a and H2b: supported if either is, refuted if both are."""
-    labels = {a.verdict, b.verdict}
-    if SUPPORTED in labels:
+    """One sentence for H2a and H2b, naming the fake source behind each label: supported where
+    one is and the other is not refuted; *mixed* where one is supported and the other refuted;
+    refuted where both are; *blocked* where the rule's precondition fails."""
+    pair = (a, b)
+    labels = {v.verdict for v in pair}
+    sources = {v.verdict: H2_SOURCES[v.id] for v in pair}
+    if all(v.blocked for v in pair):
+        return SENTENCES["H2"]["blocked"].format(effect=a.effect)
+    if labels == {SUPPORTED, REFUTED}:
+        label = "mixed"
+    elif SUPPORTED in labels:
         label = SUPPORTED
     elif labels == {REFUTED}:
         label = REFUTED
@@ -98,13 +120,13 @@ def _h2_sentence(a: Verdict, b: Verdict) -> str:
         label = NOT_YET_RUN
     else:
         label = INCONCLUSIVE
+    names = " and ".join(H2_SOURCES[v.id] for v in pair if v.verdict == SUPPORTED)
     which = "; ".join(
-        f"{'frozen generator' if v.id == 'H2a' else 'noise'}: {v.verdict_text}, "
-        f"{fmt_share(v.estimate)} of the gain"
-        for v in (a, b)
+        f"{H2_SOURCES[v.id]}: {v.verdict_text}, {fmt_share(v.estimate)} of the gain"
+        for v in pair
         if v.verdict != NOT_YET_RUN
     )
-    return SENTENCES["H2"][label].format(which=which)
+    return SENTENCES["H2"][label].format(which=which, names=names, others=sources.get(REFUTED))
 
 
 def annotation_sentence(efficiency: pd.DataFrame) -> str:
@@ -119,20 +141,22 @@ def annotation_sentence(efficiency: pd.DataFrame) -> str:
         ]
         return None if sel.empty else sel.iloc[0]
 
+    def seeds(row) -> str:
+        k = int(row["seeds"])
+        return f"{k} seed{'' if k == 1 else 's'}"
+
     gan, cnn15, cnn30 = level("gan", 15_000), level("cnn", 15_000), level("cnn", 30_000)
     if gan is None or cnn30 is None:
         return ""
-    seeds = int(gan["seeds"])
     text = (
         f"In annotation terms (descriptive, not one of the registered tests): the fair GAN-CNN "
-        f"trained on 15K labelled patches reaches {fmt(gan['mean_auc'], 4)} ({seeds} "
-        f"seed{'' if seeds == 1 else 's'}), the fair CNN {fmt(cnn30['mean_auc'], 4)} with twice "
-        f"as many (30K)"
+        f"trained on 15K labelled patches reaches {fmt(gan['mean_auc'], 4)} ({seeds(gan)}), the "
+        f"fair CNN {fmt(cnn30['mean_auc'], 4)} ({seeds(cnn30)}) with twice as many (30K)"
     )
     if cnn15 is not None:
-        text += f" and {fmt(cnn15['mean_auc'], 4)} with the same 15K"
+        text += f" and {fmt(cnn15['mean_auc'], 4)} ({seeds(cnn15)}) with the same 15K"
     verdict = "at least matches" if gan["mean_auc"] >= cnn30["mean_auc"] else "stays below"
-    return text + f"; GAN-CNN at 15K {verdict} the CNN at 30K."
+    return text + f"; by the means, GAN-CNN at 15K {verdict} the CNN at 30K."
 
 
 def study_answer(verdicts: Sequence[Verdict], efficiency: pd.DataFrame) -> str:

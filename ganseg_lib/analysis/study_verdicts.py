@@ -19,7 +19,9 @@
 
 A hypothesis whose runs have no record is *not yet run*; one with fewer than the planned seeds
 is judged on the seeds it has and marked *interim* (its label may still change). A failed run
-counts as missing. The p-value beside a verdict is that of the test that decides it (for the
+counts as missing, and the verdict says how many failed. Where the paper has a number (the 15K
+difference for H1 and H2's gain, the 15K − 150K contrast for H4), the effect gives ours as a
+share of it. The p-value beside a verdict is that of the test that decides it (for the
 compound H2 rule the largest p of the tests its verdict needs, an intersection–union test);
 :func:`holm` adjusts the five tested p-values (H1, H2a, H2b, H3, H4; H5 is a count, untested).
 """
@@ -38,6 +40,7 @@ from ganseg_lib.analysis.claims import equivalence_margin
 from ganseg_lib.analysis.stats import SIGNIFICANCE, contrast_test, tost, welch_test
 from ganseg_lib.analysis.study import N_SEEDS, arm_label, arm_runs, arm_scores
 from ganseg_lib.analysis.text import fmt, fmt_ci, fmt_p, fmt_share, fmt_signed
+from ganseg_lib.paper import PAPER_RESULTS
 
 SUPPORTED, REFUTED, EQUIVALENT = "supported", "refuted", "equivalent"
 INCONCLUSIVE, NOT_YET_RUN = "inconclusive", "not yet run"
@@ -48,6 +51,8 @@ FADE_DETECT, FADE_SHARE, FADE_INTERVALS = 0.99, 0.01, 5  # H5
 FADE_SUPPORT, FADE_REFUTE = 4, 1  # H5: at least 4 of 5 runs fade; at most 1
 SMALL, LARGE = 15_000, 150_000
 TESTED = ("H1", "H2a", "H2b", "H3", "H4")  # the Holm family
+PAPER_GAIN = {n: PAPER_RESULTS[n]["gan"] - PAPER_RESULTS[n]["cnn"] for n in (SMALL, LARGE)}
+PAPER_CONTRAST = PAPER_GAIN[SMALL] - PAPER_GAIN[LARGE]  # H4's contrast in the paper: +0.013
 CLAIMS = {
     "H1": "Against a fair baseline, GAN-CNN still beats the CNN at 15K.",
     "H2a": "Fakes of a frozen random generator recover most of the paper-protocol gain.",
@@ -74,13 +79,17 @@ class Verdict:
     complete: bool = False
     runs: str = ""  # seeds per group, "5 and 5"
     holm_p: float = math.nan
+    failed: int = 0  # failed runs among the verdict's groups (they count as missing)
+    blocked: bool = False  # H2: the rule's precondition (a significant GAN-CNN gain) fails
 
     @property
     def verdict_text(self) -> str:
-        """The label, with "interim" while seeds are missing."""
-        if self.verdict == NOT_YET_RUN or self.complete:
+        """The label, with "interim" while seeds are missing, and the number of failed runs."""
+        failed = f"; {self.failed} failed" if self.failed else ""
+        if self.verdict == NOT_YET_RUN or (self.complete and not failed):
             return self.verdict
-        return f"{self.verdict} (interim: {self.runs} of {N_SEEDS} seeds per arm)"
+        interim = "" if self.complete else "interim: "
+        return f"{self.verdict} ({interim}{self.runs} of {N_SEEDS} seeds per arm{failed})"
 
 
 def holm(p_values: Sequence[float | None]) -> list[float]:
@@ -111,15 +120,35 @@ def _complete(df: pd.DataFrame, groups: Sequence[tuple[str, str, int]]) -> bool:
     return all(len(arm_runs(df, m, p, n)) >= N_SEEDS for m, p, n in groups)
 
 
-def _effect(name: str, diff: float, test) -> str:
+def _failed(df: pd.DataFrame, groups: Sequence[tuple[str, str, int]]) -> int:
+    """How many recorded runs of the groups failed (they have no score)."""
+    return sum(
+        len(arm_runs(df, m, p, n)) - len(arm_scores(df, m, p, n))
+        for m, p, n in dict.fromkeys(groups)
+    )
+
+
+def _of_paper(diff: float, paper: float | None) -> str:
+    """' (56% of the paper's +0.015)'; '' where the paper has no number."""
+    return (
+        ""
+        if paper is None
+        else f" ({fmt_share(diff / paper)} of the paper's {fmt_signed(paper, 3)})"
+    )
+
+
+def _effect(name: str, diff: float, test, paper: float | None = None) -> str:
     text = f"{name} {fmt_signed(diff)}"
     if test is not None:
         text += f" {fmt_ci(test.ci_low, test.ci_high)}, Welch p = {fmt_p(test.p_value)}"
-    return text
+    return text + _of_paper(diff, paper)
 
 
-def difference_verdict(hid: str, a: pd.Series, b: pd.Series, name: str, complete: bool) -> Verdict:
-    """H1 and H3: a − b by Welch across seeds, TOST ±:data:`MARGIN` for equivalence."""
+def difference_verdict(
+    hid: str, a: pd.Series, b: pd.Series, name: str, complete: bool, paper: float | None = None
+) -> Verdict:
+    """H1 and H3: a − b by Welch across seeds, TOST ±:data:`MARGIN` for equivalence
+    (``paper``: the paper's a − b, where it has one)."""
     runs = _runs_text(a, b)
     if not len(a) or not len(b):
         return Verdict(hid, CLAIMS[hid], NOT_YET_RUN, f"{name}: no runs yet", runs=runs)
@@ -129,14 +158,14 @@ def difference_verdict(hid: str, a: pd.Series, b: pd.Series, name: str, complete
             hid,
             CLAIMS[hid],
             INCONCLUSIVE,
-            _effect(name, diff, None) + " (no test yet)",
+            _effect(name, diff, None, paper) + " (no test yet)",
             diff,
             complete=False,
             runs=runs,
         )
     w = welch_test(a, b)
     eq = tost(a, b, MARGIN)
-    effect = _effect(name, diff, w) + f"; TOST ±{MARGIN:g} p = {fmt_p(eq.p_value)}"
+    effect = _effect(name, diff, w, paper) + f"; TOST ±{MARGIN:g} p = {fmt_p(eq.p_value)}"
     if w.p_value < SIGNIFICANCE:
         label, p = (SUPPORTED if diff > 0 else REFUTED), w.p_value
     elif eq.p_value < SIGNIFICANCE:
@@ -168,7 +197,8 @@ def ablation_verdict(
     gc, ac, ga = welch_test(gan, cnn), welch_test(ablation, cnn), welch_test(gan, ablation)
     effect = (
         f"share (ablation − CNN) / (GAN-CNN − CNN) = {fmt_share(share)}; "
-        f"{_effect(name + ' − CNN', recovered, ac)}; {_effect('GAN-CNN − CNN', gain, gc)}; "
+        f"{_effect(name + ' − CNN', recovered, ac)}; "
+        f"{_effect('GAN-CNN − CNN', gain, gc, PAPER_GAIN[SMALL])}; "
         f"{_effect('GAN-CNN − ' + name, gan.mean() - ablation.mean(), ga)}"
     )
     ci = (ac.ci_low, ac.ci_high)
@@ -178,6 +208,7 @@ def ablation_verdict(
     if not gan_helps:
         label, p = INCONCLUSIVE, gc.p_value
         effect += " (the rule needs GAN-CNN − CNN > 0 with p < 0.05)"
+        return Verdict(hid, CLAIMS[hid], label, effect, share, *ci, p, complete, runs, blocked=True)
     elif recovers and share >= SHARE:
         label, p = SUPPORTED, max(gc.p_value, ac.p_value)
     elif not recovers and generator_matters:
@@ -205,12 +236,15 @@ def contrast_verdict(hid: str, groups: Sequence[pd.Series], complete: bool) -> V
             hid,
             CLAIMS[hid],
             INCONCLUSIVE,
-            f"{name} {fmt_signed(estimate)} (no test yet)",
+            f"{name} {fmt_signed(estimate)}{_of_paper(estimate, PAPER_CONTRAST)} (no test yet)",
             estimate,
             runs=runs,
         )
     t = contrast_test(groups, [1, -1, -1, 1])
-    effect = f"{name} {fmt_signed(estimate)} {fmt_ci(t.ci_low, t.ci_high)}, p = {fmt_p(t.p_value)}"
+    effect = (
+        f"{name} {fmt_signed(estimate)} {fmt_ci(t.ci_low, t.ci_high)}, p = {fmt_p(t.p_value)}"
+        + _of_paper(estimate, PAPER_CONTRAST)
+    )
     if t.p_value < SIGNIFICANCE:
         label = SUPPORTED if estimate > 0 else REFUTED
     else:
@@ -233,13 +267,15 @@ def fades(history: Sequence[dict] | None) -> bool | None:
 
 def fading_verdict(hid: str, runs: pd.DataFrame) -> Verdict:
     """H5 from the paper-protocol GAN-CNN runs at 15K: how many of the planned runs fade. A
-    failed run, or one without the history, counts as missing (never as fading)."""
+    failed run, or one without the history, counts as missing: never as fading, and never as
+    not fading (a run that could not be judged keeps *refuted* out of reach as a missing one
+    does)."""
     if not len(runs):
         return Verdict(hid, CLAIMS[hid], NOT_YET_RUN, "needs paper-protocol GAN-CNN runs at 15K")
     ok = [r for r in runs["record"] if r.ok]
     judged = [f for f in (fades(r.history) for r in ok) if f is not None]
     k, n = sum(judged), len(judged)
-    pending = max(0, N_SEEDS - len(runs))
+    unjudged = max(0, N_SEEDS - n)  # missing, failed, or without the history
     tail = [h for r in ok for h in (r.history or [])[-FADE_INTERVALS:]]
     detect = [h["fake_detect"] for h in tail if h.get("fake_detect") is not None]
     share = [h["adv_share"] for h in tail if h.get("adv_share") is not None]
@@ -256,7 +292,7 @@ def fading_verdict(hid: str, runs: pd.DataFrame) -> Verdict:
         )
     if k >= FADE_SUPPORT:
         label = SUPPORTED
-    elif k + pending <= FADE_REFUTE:
+    elif k + unjudged <= FADE_REFUTE:
         label = REFUTED
     else:
         label = INCONCLUSIVE
@@ -269,8 +305,9 @@ def fading_verdict(hid: str, runs: pd.DataFrame) -> Verdict:
         low,
         high,
         math.nan,
-        pending == 0,
-        str(len(runs)),
+        len(runs) >= N_SEEDS,
+        str(n),
+        failed=len(runs) - len(ok),
     )
 
 
@@ -290,10 +327,13 @@ def evaluate_hypotheses(df: pd.DataFrame) -> list[Verdict]:
             s["cnn", fair, SMALL],
             "fair GAN-CNN − fair CNN",
             _complete(df, [("gan", fair, SMALL), ("cnn", fair, SMALL)]),
+            PAPER_GAIN[SMALL],
         )
     ]
+    groups_of = {"H1": [("gan", fair, SMALL), ("cnn", fair, SMALL)]}
     for hid, method in (("H2a", "frozen"), ("H2b", "noise")):
         groups = [(method, paper, SMALL), ("gan", paper, SMALL), ("cnn", paper, SMALL)]
+        groups_of[hid] = groups
         out.append(
             ablation_verdict(
                 hid,
@@ -313,9 +353,12 @@ def evaluate_hypotheses(df: pd.DataFrame) -> list[Verdict]:
             _complete(df, [("ssgan", fair, SMALL), ("gan", fair, SMALL)]),
         )
     )
+    groups_of["H3"] = [("ssgan", fair, SMALL), ("gan", fair, SMALL)]
     keys = [("gan", fair, SMALL), ("cnn", fair, SMALL), ("gan", fair, LARGE), ("cnn", fair, LARGE)]
+    groups_of["H4"] = keys
     out.append(contrast_verdict("H4", [s[k] for k in keys], _complete(df, keys)))
     out.append(fading_verdict("H5", arm_runs(df, "gan", paper, SMALL)))
+    out = [replace(v, failed=_failed(df, groups_of[v.id])) if v.id in groups_of else v for v in out]
     adjusted = dict(zip(TESTED, holm([v.p_value for v in out if v.id in TESTED])))
     return [replace(v, holm_p=adjusted.get(v.id, math.nan)) for v in out]
 
