@@ -442,3 +442,15 @@ def test_verdict_table_has_holm_p_beside_p(tmp_path):
     h1 = table[table["#"] == "H1"].iloc[0]
     assert h1["Holm p"] == pytest.approx(min(1.0, 5 * h1["p"]))  # the only p of the family
     assert isinstance(table, pd.DataFrame)
+
+
+def test_the_answer_sets_the_fair_protocols_own_gain_beside_the_generators(tmp_path):
+    _tuning(tmp_path)
+    _arm(tmp_path, "cnn", "fair", 15_000, 0.947)
+    _arm(tmp_path, "gan", "fair", 15_000, 0.948)
+    _arm(tmp_path, "cnn", "paper", 15_000, 0.932, seeds=range(3))  # mean 0.931: SPREAD[:3]
+    _arm(tmp_path, "gan", "paper", 15_000, 0.942, seeds=range(3))
+    v = V.evaluate_hypotheses(S.load_study(tmp_path))
+    answer = study_answer(v, S.label_efficiency(S.load_study(tmp_path)))
+    assert "takes the CNN from 0.9310 (3 seeds) to 0.9470 (5 seeds), +0.0160" in answer
+    assert "the generator adds +0.0100 to the same CNN" in answer
