@@ -208,14 +208,15 @@ def ablation_verdict(
     if not gan_helps:
         label, p = INCONCLUSIVE, gc.p_value
         effect += " (the rule needs GAN-CNN − CNN > 0 with p < 0.05)"
-        return Verdict(hid, CLAIMS[hid], label, effect, share, *ci, p, complete, runs, blocked=True)
     elif recovers and share >= SHARE:
         label, p = SUPPORTED, max(gc.p_value, ac.p_value)
     elif not recovers and generator_matters:
         label, p = REFUTED, max(gc.p_value, ga.p_value)
     else:
         label, p = INCONCLUSIVE, max(gc.p_value, ac.p_value)
-    return Verdict(hid, CLAIMS[hid], label, effect, share, *ci, p, complete, runs)
+    return Verdict(
+        hid, CLAIMS[hid], label, effect, share, *ci, p, complete, runs, blocked=not gan_helps
+    )
 
 
 def contrast_verdict(hid: str, groups: Sequence[pd.Series], complete: bool) -> Verdict:
