@@ -232,7 +232,7 @@ def test_headline_block_round_trips_and_states_the_effect_sizes(grid_df, tmp_pat
     assert "claim 1: direction replicated, larger effect (" in block
     assert "of the paper's" in block and "1 failed" in block and "replicated 8" not in block
     readme.write_text("no markers\n")
-    with pytest.raises(ValueError, match="no headline block"):
+    with pytest.raises(ValueError, match="no generated block"):
         H.update_readme(readme, grid_df)
 
 

@@ -11,8 +11,11 @@ import pandas as pd
 import pytest
 
 from ganseg_lib.analysis import study as S
+from ganseg_lib.analysis import study_headline as SH
 from ganseg_lib.analysis import study_verdicts as V
+from ganseg_lib.analysis.headline import read_block
 from ganseg_lib.analysis.study_answer import study_answer
+from ganseg_lib.cli import main
 from ganseg_lib.evaluate.record import RunRecord, record_path, write_record
 from ganseg_lib.experiment.study import TUNING_GRID, study_config
 
@@ -301,6 +304,7 @@ def test_h2_supported_refuted_and_inconclusive(tmp_path):
     assert v["H2a"].verdict == V.SUPPORTED and v["H2a"].estimate == pytest.approx(0.8)
     assert v["H2b"].verdict == V.REFUTED and v["H2b"].estimate == pytest.approx(0.01)
     assert "share (ablation − CNN) / (GAN-CNN − CNN) = 80%" in v["H2a"].effect
+    assert math.isnan(v["H2a"].ci_low) and math.isnan(v["H2a"].ci_high)  # no CI of a share
     assert (
         "GAN-CNN − CNN +0.0100" in v["H2a"].effect
         and "67% of the paper's +0.015" in v["H2a"].effect
@@ -454,3 +458,36 @@ def test_the_answer_sets_the_fair_protocols_own_gain_beside_the_generators(tmp_p
     answer = study_answer(v, S.label_efficiency(S.load_study(tmp_path)))
     assert "takes the CNN from 0.9310 (3 seeds) to 0.9470 (5 seeds), +0.0160" in answer
     assert "the generator adds +0.0100 to the same CNN" in answer
+
+
+# --- the README's study block ----------------------------------------------------------------
+
+
+def test_study_block_round_trips_through_the_cli_and_goes_stale_with_a_new_record(tmp_path):
+    results = tmp_path / "results"
+    _tuning(results)
+    _arm(results, "gan", "fair", 15_000, 0.94)
+    _arm(results, "cnn", "fair", 15_000, 0.93)
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# x\n\n{SH.STUDY_BEGIN}\nold\n{SH.STUDY_END}\n\nafter\n")
+    argv = ["report", "--study", "--results", str(results), "--readme", str(readme)]
+    assert main(argv) == 0 and main([*argv, "--check"]) == 0
+    block = read_block(readme, SH.STUDY_BEGIN, SH.STUDY_END)
+    assert readme.read_text().endswith("\n\nafter\n")
+    assert (
+        "| H1 | Against a fair baseline, GAN-CNN still beats the CNN at 15K. | **supported** |"
+        in (block)
+    )
+    assert "| H4 |" in block and "**not yet run**" in block
+    # 3 tuned methods × 3 other pairs, plus 2 arms × 5 seeds; of tier 1's and tuning's 84 runs
+    assert "19 of the 84 runs of tier 1 and the tuning stage recorded, 0 failed" in block
+    assert "hypotheses not committed" in block  # tmp_path is no git repository
+    assert "**Does adversarial learning reduce manual annotation here?** **Yes" in block
+    _record(results, "cnn", "fair", 150_000, 0, 0.95)
+    assert main([*argv, "--check"]) == 1  # a new record makes the block out of date
+    readme.write_text("no markers\n")
+    assert main(argv) == 2  # one clear error naming the file
+
+
+def test_study_block_without_records_says_so(tmp_path):
+    assert SH.study_markdown(S.load_study(tmp_path)) == "No study run records yet."

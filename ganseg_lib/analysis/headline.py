@@ -116,24 +116,40 @@ def headline_markdown(df: pd.DataFrame, profile: str = "cpu", data: str = "drive
     return "\n".join(lines)
 
 
-def update_readme(path: str | os.PathLike, df, profile: str = "cpu", data: str = "drive") -> bool:
-    """Replace the headline block of the README at ``path``; True when its text changed.
+def write_block(path: str | os.PathLike, body: str, begin: str, end: str) -> bool:
+    """Replace the text between the marker lines ``begin`` and ``end`` of the Markdown file at
+    ``path`` with ``body``; True when the file changed.
 
-    Raises ValueError when the README has no block (the two marker lines).
+    Raises ValueError when the file lacks either marker line.
     """
     path = Path(path)
     text = path.read_text(encoding="utf-8")
-    if HEADLINE_BEGIN not in text or HEADLINE_END not in text:
-        raise ValueError(f"{path}: no headline block (lines {HEADLINE_BEGIN!r} … {HEADLINE_END!r})")
-    head, rest = text.split(HEADLINE_BEGIN, 1)
-    _, tail = rest.split(HEADLINE_END, 1)
-    new = f"{head}{HEADLINE_BEGIN}\n{headline_markdown(df, profile, data)}\n{HEADLINE_END}{tail}"
+    if begin not in text or end not in text:
+        raise ValueError(f"{path}: no generated block (lines {begin!r} … {end!r})")
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    new = f"{head}{begin}\n{body}\n{end}{tail}"
     if new != text:
         path.write_text(new, encoding="utf-8")
     return new != text
 
 
+def read_block(path: str | os.PathLike, begin: str, end: str) -> str:
+    """The text between the marker lines ``begin`` and ``end`` of the file at ``path``."""
+    text = Path(path).read_text(encoding="utf-8")
+    if begin not in text or end not in text:
+        raise ValueError(f"{path}: no generated block (lines {begin!r} … {end!r})")
+    return text.split(begin, 1)[1].split(end, 1)[0].strip("\n")
+
+
+def update_readme(path: str | os.PathLike, df, profile: str = "cpu", data: str = "drive") -> bool:
+    """Replace the headline block of the README at ``path``; True when its text changed.
+
+    Raises ValueError when the README has no block (the two marker lines).
+    """
+    return write_block(path, headline_markdown(df, profile, data), HEADLINE_BEGIN, HEADLINE_END)
+
+
 def readme_headline(path: str | os.PathLike) -> str:
     """The text between the README's headline markers."""
-    text = Path(path).read_text(encoding="utf-8")
-    return text.split(HEADLINE_BEGIN, 1)[1].split(HEADLINE_END, 1)[0].strip("\n")
+    return read_block(path, HEADLINE_BEGIN, HEADLINE_END)

@@ -73,8 +73,8 @@ class Verdict:
     verdict: str
     effect: str
     estimate: float = math.nan
-    ci_low: float = math.nan
-    ci_high: float = math.nan
+    ci_low: float = math.nan  # the 95% CI of ``estimate``; NaN where none is computed (H2's
+    ci_high: float = math.nan  # share: the effect text gives the CIs of its two differences)
     p_value: float = math.nan
     complete: bool = False
     runs: str = ""  # seeds per group, "5 and 5"
@@ -201,7 +201,6 @@ def ablation_verdict(
         f"{_effect('GAN-CNN − CNN', gain, gc, PAPER_GAIN[SMALL])}; "
         f"{_effect('GAN-CNN − ' + name, gan.mean() - ablation.mean(), ga)}"
     )
-    ci = (ac.ci_low, ac.ci_high)
     gan_helps = gain > 0 and gc.p_value < SIGNIFICANCE
     recovers = recovered > 0 and ac.p_value < SIGNIFICANCE
     generator_matters = gan.mean() - ablation.mean() > 0 and ga.p_value < SIGNIFICANCE
@@ -215,7 +214,15 @@ def ablation_verdict(
     else:
         label, p = INCONCLUSIVE, max(gc.p_value, ac.p_value)
     return Verdict(
-        hid, CLAIMS[hid], label, effect, share, *ci, p, complete, runs, blocked=not gan_helps
+        hid,
+        CLAIMS[hid],
+        label,
+        effect,
+        share,
+        p_value=p,
+        complete=complete,
+        runs=runs,
+        blocked=not gan_helps,
     )
 
 

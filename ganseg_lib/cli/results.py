@@ -21,6 +21,11 @@ def add_parsers(sub) -> None:
     rep.add_argument(
         "--check", action="store_true", help="with --readme: exit 1 when it is out of date"
     )
+    rep.add_argument(
+        "--study",
+        action="store_true",
+        help="the study's verdicts instead (records in RESULTS/study/drive; --readme: its block)",
+    )
     rep.set_defaults(func=cmd_report)
 
     cross = sub.add_parser(
@@ -82,26 +87,44 @@ def add_parsers(sub) -> None:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from ganseg_lib.analysis import headline
-    from ganseg_lib.evaluate.record import load_results
 
-    df = load_results(args.results, profile=args.profile, data=args.data)
+    if args.study:
+        from ganseg_lib.analysis.study import load_study
+        from ganseg_lib.analysis.study_headline import (
+            HYPOTHESES,
+            STUDY_BEGIN,
+            STUDY_END,
+            study_markdown,
+        )
+
+        df = load_study(args.results)
+        hypotheses = args.results.resolve().parent / HYPOTHESES
+        body, markers, what = (
+            study_markdown(df, hypotheses),
+            (STUDY_BEGIN, STUDY_END),
+            "study block",
+        )
+    else:
+        from ganseg_lib.evaluate.record import load_results
+
+        df = load_results(args.results, profile=args.profile, data=args.data)
+        body = headline.headline_markdown(df, args.profile, args.data)
+        markers, what = (headline.HEADLINE_BEGIN, headline.HEADLINE_END), "headline"
     if args.readme is None:
-        print(headline.headline_markdown(df, args.profile, args.data))
+        print(body)
         return 0
     if not args.readme.is_file():
         raise ConfigError(f"--readme {args.readme}: no such file")
-    if args.check:
-        stale = headline.readme_headline(args.readme) != headline.headline_markdown(
-            df, args.profile, args.data
-        )
-        print(f"{args.readme}: headline {'out of date' if stale else 'up to date'}")
-        return 1 if stale else 0
     try:
-        changed = headline.update_readme(args.readme, df, args.profile, args.data)
+        if args.check:
+            stale = headline.read_block(args.readme, *markers) != body
+            print(f"{args.readme}: {what} {'out of date' if stale else 'up to date'}")
+            return 1 if stale else 0
+        changed = headline.write_block(args.readme, body, *markers)
     except ValueError as err:
         raise ConfigError(str(err)) from None
     print(
-        f"{args.readme}: headline {'updated' if changed else 'already up to date'} ({len(df)} runs)"
+        f"{args.readme}: {what} {'updated' if changed else 'already up to date'} ({len(df)} runs)"
     )
     return 0
 
