@@ -355,6 +355,7 @@ def test_h4_rule(tmp_path, gap_small, gap_large, verdict):
     assert h4.estimate == pytest.approx(gap_small - gap_large)
     share = (gap_small - gap_large) / ((0.931 - 0.916) - (0.962 - 0.960))  # the paper's +0.013
     assert f"{100 * share:.0f}% of the paper's +0.013" in h4.effect
+    assert f"GAN-CNN − CNN +{gap_small:.4f} at 15K, +{gap_large:.4f} at 150K" in h4.effect
 
 
 def _history(fading: bool, n: int = 20) -> list[dict]:
@@ -435,6 +436,16 @@ def test_a_failed_run_is_named_in_the_verdict_and_the_effect_is_set_against_the_
     assert h1.verdict_text == f"{h1.verdict} (4 and 5 of 5 seeds per arm; 1 failed)"
     diff = float(np.mean(0.94 + SPREAD[:4]) - 0.93)
     assert f"{100 * diff / 0.015:.0f}% of the paper's +0.015" in h1.effect
+
+
+@pytest.mark.parametrize("gain, outside", [(0.015, False), (0.002, True)])
+def test_the_effect_says_when_the_papers_value_lies_outside_our_interval(tmp_path, gain, outside):
+    _tuning(tmp_path)
+    _arm(tmp_path, "gan", "fair", 15_000, 0.93 + gain)
+    _arm(tmp_path, "cnn", "fair", 15_000, 0.93)
+    h1 = _verdicts(tmp_path)["H1"]
+    assert (h1.ci_low <= 0.015 <= h1.ci_high) is not outside  # the paper's +0.015
+    assert ("the paper's value lies outside our 95% CI" in h1.effect) is outside
 
 
 def test_verdict_table_has_holm_p_beside_p(tmp_path):

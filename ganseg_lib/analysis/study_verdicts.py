@@ -128,20 +128,22 @@ def _failed(df: pd.DataFrame, groups: Sequence[tuple[str, str, int]]) -> int:
     )
 
 
-def _of_paper(diff: float, paper: float | None) -> str:
-    """' (56% of the paper's +0.015)'; '' where the paper has no number."""
-    return (
-        ""
-        if paper is None
-        else f" ({fmt_share(diff / paper)} of the paper's {fmt_signed(paper, 3)})"
-    )
+def _of_paper(diff: float, paper: float | None, low: float = math.nan, high: float = math.nan):
+    """' (56% of the paper's +0.015)'; '' where the paper has no number. With our 95% CI
+    [``low``, ``high``], it also says when the paper's value lies outside it."""
+    if paper is None:
+        return ""
+    outside = not (math.isnan(low) or math.isnan(high)) and not low <= paper <= high
+    where = "; the paper's value lies outside our 95% CI" if outside else ""
+    return f" ({fmt_share(diff / paper)} of the paper's {fmt_signed(paper, 3)}{where})"
 
 
 def _effect(name: str, diff: float, test, paper: float | None = None) -> str:
     text = f"{name} {fmt_signed(diff)}"
-    if test is not None:
-        text += f" {fmt_ci(test.ci_low, test.ci_high)}, Welch p = {fmt_p(test.p_value)}"
-    return text + _of_paper(diff, paper)
+    if test is None:
+        return text + _of_paper(diff, paper)
+    text += f" {fmt_ci(test.ci_low, test.ci_high)}, Welch p = {fmt_p(test.p_value)}"
+    return text + _of_paper(diff, paper, test.ci_low, test.ci_high)
 
 
 def difference_verdict(
@@ -249,9 +251,11 @@ def contrast_verdict(hid: str, groups: Sequence[pd.Series], complete: bool) -> V
             runs=runs,
         )
     t = contrast_test(groups, [1, -1, -1, 1])
+    gains = (groups[0].mean() - groups[1].mean(), groups[2].mean() - groups[3].mean())
     effect = (
         f"{name} {fmt_signed(estimate)} {fmt_ci(t.ci_low, t.ci_high)}, p = {fmt_p(t.p_value)}"
-        + _of_paper(estimate, PAPER_CONTRAST)
+        + _of_paper(estimate, PAPER_CONTRAST, t.ci_low, t.ci_high)
+        + f"; GAN-CNN − CNN {fmt_signed(gains[0])} at 15K, {fmt_signed(gains[1])} at 150K"
     )
     if t.p_value < SIGNIFICANCE:
         label = SUPPORTED if estimate > 0 else REFUTED
