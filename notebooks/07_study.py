@@ -76,11 +76,9 @@ from ganseg_lib.analysis.study_compute import PRIOR_ESTIMATE_HOURS, PRIOR_GAN_MI
 from ganseg_lib.analysis.study_verdicts import evaluate_hypotheses, verdict_table
 from ganseg_lib.evaluate.record import samples_path
 from ganseg_lib.experiment.preregistration import (
-    first_record_date,
     preregistration_table,
     read_preregistration,
-    registration_commit,
-    registration_status,
+    registration_sentence,
 )
 from ganseg_lib.experiment.study import HYPOTHESES
 from ganseg_lib.paper import size_label
@@ -113,17 +111,7 @@ display(Markdown(records_banner(study, results, "Study records")))
 registered = preregistration_table(studies) if studies.is_dir() else None
 if registered is not None and len(registered):
     show_table(registered)
-commit = registration_commit(hypotheses_file) if hypotheses_file.is_file() else None
-first = first_record_date(study)
-status = registration_status(commit[1] if commit else None, first)
-display(
-    Markdown(
-        f"Registered in commit `{commit[0][:10]}` on {commit[1].isoformat()}; "
-        f"first study record: {first.isoformat() if first else 'none yet'} — **{status}**."
-        if commit
-        else f"The hypotheses file is not available here — **{status}**."
-    )
-)
+display(Markdown(registration_sentence(hypotheses_file, study)))
 if hypotheses_file.is_file():
     registration = read_preregistration(hypotheses_file)
     show_table(

@@ -330,6 +330,12 @@ def test_preregistration_dates_the_hypotheses_and_flags_a_late_one(tmp_path):
     table = P.preregistration_table(tmp_path / "studies", tmp_path)
     assert table.loc[0, "first record"].startswith("2026-01-01")
     assert table.loc[0, "status"] == P.LATE
+    sentence = P.registration_sentence(path, load_results(tmp_path / "results"))
+    assert sentence == (
+        f"Hypotheses and verdict rules registered in commit `{commit[0][:10]}` on "
+        f"2026-01-03T12:00:00+00:00; first study record: {table.loc[0, 'first record']} — "
+        f"**{P.LATE}**."
+    )
     assert P.registration_status(commit[1], None) == P.NO_RECORDS
     later = P.first_record_date(load_results(tmp_path / "results")).replace(year=2027)
     assert P.registration_status(commit[1], later) == P.REGISTERED

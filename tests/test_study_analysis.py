@@ -485,10 +485,8 @@ def test_study_block_round_trips_through_the_cli_and_goes_stale_with_a_new_recor
     assert main(argv) == 0 and main([*argv, "--check"]) == 0
     block = read_block(readme, SH.STUDY_BEGIN, SH.STUDY_END)
     assert readme.read_text().endswith("\n\nafter\n")
-    assert (
-        "| H1 | Against a fair baseline, GAN-CNN still beats the CNN at 15K. | **supported** |"
-        in (block)
-    )
+    h1_row = "| H1 | Against a fair baseline, GAN-CNN still beats the CNN at 15K. | **supported** |"
+    assert h1_row in block
     assert "| H4 |" in block and "**not yet run**" in block
     # 3 tuned methods × 3 other pairs, plus 2 arms × 5 seeds; of tier 1's and tuning's 84 runs
     assert "19 of the 84 runs of tier 1 and the tuning stage recorded, 0 failed" in block

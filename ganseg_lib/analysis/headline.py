@@ -116,6 +116,17 @@ def headline_markdown(df: pd.DataFrame, profile: str = "cpu", data: str = "drive
     return "\n".join(lines)
 
 
+def _split_block(path: Path, begin: str, end: str) -> tuple[str, str, str]:
+    """The text of ``path`` before, between and after its marker lines ``begin`` and ``end``;
+    ValueError when it lacks either."""
+    text = path.read_text(encoding="utf-8")
+    if begin not in text or end not in text:
+        raise ValueError(f"{path}: no generated block (lines {begin!r} … {end!r})")
+    head, rest = text.split(begin, 1)
+    body, tail = rest.split(end, 1)
+    return head, body, tail
+
+
 def write_block(path: str | os.PathLike, body: str, begin: str, end: str) -> bool:
     """Replace the text between the marker lines ``begin`` and ``end`` of the Markdown file at
     ``path`` with ``body``; True when the file changed.
@@ -123,23 +134,16 @@ def write_block(path: str | os.PathLike, body: str, begin: str, end: str) -> boo
     Raises ValueError when the file lacks either marker line.
     """
     path = Path(path)
-    text = path.read_text(encoding="utf-8")
-    if begin not in text or end not in text:
-        raise ValueError(f"{path}: no generated block (lines {begin!r} … {end!r})")
-    head, rest = text.split(begin, 1)
-    _, tail = rest.split(end, 1)
-    new = f"{head}{begin}\n{body}\n{end}{tail}"
-    if new != text:
-        path.write_text(new, encoding="utf-8")
-    return new != text
+    head, old, tail = _split_block(path, begin, end)
+    if old == f"\n{body}\n":
+        return False
+    path.write_text(f"{head}{begin}\n{body}\n{end}{tail}", encoding="utf-8")
+    return True
 
 
 def read_block(path: str | os.PathLike, begin: str, end: str) -> str:
     """The text between the marker lines ``begin`` and ``end`` of the file at ``path``."""
-    text = Path(path).read_text(encoding="utf-8")
-    if begin not in text or end not in text:
-        raise ValueError(f"{path}: no generated block (lines {begin!r} … {end!r})")
-    return text.split(begin, 1)[1].split(end, 1)[0].strip("\n")
+    return _split_block(Path(path), begin, end)[1].strip("\n")
 
 
 def update_readme(path: str | os.PathLike, df, profile: str = "cpu", data: str = "drive") -> bool:

@@ -62,8 +62,7 @@ SENTENCES: dict[str, dict[str, str]] = {
     },
     "H5": {
         SUPPORTED: "The adversarial signal fades during training: {effect}; in the last "
-        "intervals the DC net rejects (nearly) every fake and L_adv is under 1% of its loss, "
-        "so the generator teaches it little by the end.",
+        "intervals the DC net rejects (nearly) every fake and L_adv is under 1% of its loss.",
         REFUTED: "The adversarial signal does not fade by the registered rule: {effect}; at the "
         "end of most runs the DC net still misses some fakes, or L_adv is still 1% or more of "
         "its loss.",

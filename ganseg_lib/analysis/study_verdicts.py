@@ -128,7 +128,9 @@ def _failed(df: pd.DataFrame, groups: Sequence[tuple[str, str, int]]) -> int:
     )
 
 
-def _of_paper(diff: float, paper: float | None, low: float = math.nan, high: float = math.nan):
+def _of_paper(
+    diff: float, paper: float | None, low: float = math.nan, high: float = math.nan
+) -> str:
     """' (56% of the paper's +0.015)'; '' where the paper has no number. With our 95% CI
     [``low``, ``high``], it also says when the paper's value lies outside it."""
     if paper is None:

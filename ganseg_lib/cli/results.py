@@ -90,12 +90,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     if args.study:
         from ganseg_lib.analysis.study import load_study
-        from ganseg_lib.analysis.study_headline import (
-            HYPOTHESES,
-            STUDY_BEGIN,
-            STUDY_END,
-            study_markdown,
-        )
+        from ganseg_lib.analysis.study_headline import STUDY_BEGIN, STUDY_END, study_markdown
+        from ganseg_lib.experiment.study import HYPOTHESES
 
         df = load_study(args.results)
         hypotheses = args.results.resolve().parent / HYPOTHESES

@@ -99,6 +99,21 @@ def registration_status(committed: datetime | None, first_record: datetime | Non
     return REGISTERED if committed <= first_record else LATE
 
 
+def registration_sentence(path: str | os.PathLike, df: pd.DataFrame) -> str:
+    """The registering commit of the hypotheses at ``path`` and its date beside the date of the
+    first record in ``df``, with :func:`registration_status` in bold."""
+    commit = registration_commit(path) if Path(path).is_file() else None
+    first = first_record_date(df)
+    status = registration_status(commit[1] if commit else None, first)
+    if commit is None:
+        return f"Hypotheses and verdict rules: no commit found — **{status}**."
+    return (
+        f"Hypotheses and verdict rules registered in commit `{commit[0][:10]}` on "
+        f"{commit[1].isoformat()}; first study record: "
+        f"{first.isoformat() if first else 'none yet'} — **{status}**."
+    )
+
+
 def require_registered(path: str | os.PathLike) -> Preregistration:
     """The study's hypotheses, or a ConfigError when they are not committed yet."""
     registration = read_preregistration(path)
