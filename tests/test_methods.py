@@ -333,3 +333,21 @@ def test_the_plan_runs_every_cell_once_the_hypotheses_cells_first(tmp_path):
     assert [s for *_, s in tier1[:h1_h3]] == sorted(s for *_, s in tier1[:h1_h3])  # seed-major
     h2 = tier1[h1_h3 : h1_h3 + 4 * len(seeds)]
     assert {p for _, p, _, _ in h2} == {"paper"}
+
+
+def test_tier_two_runs_the_registered_arms_before_the_exploratory_ones(tmp_path):
+    from ganseg_lib.experiment.study import planned_cells
+
+    setup = Setup.resolve("study", "phantom", None, tmp_path / "results", tmp_path / "runs")
+    tier2 = [(a, n, s) for a, n, s in planned_cells(setup, (1, 2)) if a.tier == 2]
+    seeds = len(setup.profile.seeds)
+    first = tier2[: 3 * seeds]
+    assert {(a.method, n) for a, n, _ in first} == {
+        ("cnn", 3_000),
+        ("gan", 3_000),
+        ("ssgan", 3_000),
+    }
+    assert [s for *_, s in first] == sorted(s for *_, s in first)  # seed-major
+    assert {a.method for a, _, _ in tier2[3 * seeds : 4 * seeds]} == {"cgan"}
+    assert {a.norm for a, _, _ in tier2[4 * seeds : 6 * seeds]} == {"instance"}
+    assert {a.classification for a, _, _ in tier2[6 * seeds :]} == {"joint"}

@@ -138,8 +138,20 @@ def chosen(setup: Setup, method: str) -> tuple[float, float] | None:
 
 
 def run_order(arm: Arm, n_patches: int) -> int:
-    """The group a cell runs in, within its tier: 0 the fair main methods at 15K (H1, H3); 1 the
-    paper protocol at 15K (H2, H5); 2 the largest size (H4); 3 the rest (tables and curves)."""
+    """The group a cell runs in, within its tier.
+
+    Tier 1: 0 the fair main methods at 15K (H1, H3); 1 the paper protocol at 15K (H2, H5); 2 the
+    largest size (H4); 3 the rest (tables and curves). Tier 2, the arms named when the study was
+    registered before those added after it: 0 the point below the paper's smallest size (the
+    label-efficiency curve); 1 the class-conditional generator; 2 the paper's normalisation;
+    3 the joint reading of L_c.
+    """
+    if arm.tier == 2:
+        if n_patches < TUNING_SIZE:
+            return 0
+        if arm.method == "cgan":
+            return 1
+        return 2 if arm.norm != "final" else 3
     if (
         arm.protocol == "fair"
         and n_patches == TUNING_SIZE
