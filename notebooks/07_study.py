@@ -71,7 +71,7 @@ from ganseg_lib.analysis.study import (
     size_table,
     study_sizes,
 )
-from ganseg_lib.analysis.study_answer import study_answer
+from ganseg_lib.analysis.study_answer import study_answer, tier_two_answer
 from ganseg_lib.analysis.study_compute import PRIOR_ESTIMATE_HOURS, PRIOR_GAN_MINUTES, compute_table
 from ganseg_lib.analysis.study_verdicts import evaluate_hypotheses, verdict_table
 from ganseg_lib.evaluate.record import samples_path
@@ -351,3 +351,10 @@ show_table(verdict_table(verdicts), digits=4)
 
 # %% tags=["remove-input"]
 display(Markdown(study_answer(verdicts, efficiency)))
+
+# %% [markdown]
+# Tier 2 tests no registered hypothesis; its arms named at registration read as differences with
+# their 95% CI, beside the answer rather than in it:
+
+# %% tags=["remove-input"]
+display(Markdown(tier_two_answer(study)))

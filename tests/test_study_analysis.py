@@ -14,7 +14,7 @@ from ganseg_lib.analysis import study as S
 from ganseg_lib.analysis import study_headline as SH
 from ganseg_lib.analysis import study_verdicts as V
 from ganseg_lib.analysis.headline import read_block
-from ganseg_lib.analysis.study_answer import study_answer
+from ganseg_lib.analysis.study_answer import study_answer, tier_two_answer
 from ganseg_lib.cli import main
 from ganseg_lib.evaluate.record import RunRecord, record_path, write_record
 from ganseg_lib.experiment.study import TUNING_GRID, study_config
@@ -500,3 +500,18 @@ def test_study_block_round_trips_through_the_cli_and_goes_stale_with_a_new_recor
 
 def test_study_block_without_records_says_so(tmp_path):
     assert SH.study_markdown(S.load_study(tmp_path)) == "No study run records yet."
+
+
+def test_tier_two_reads_each_registered_arm_as_a_difference_or_not_yet_run(tmp_path):
+    _tuning(tmp_path)
+    for method in ("cnn", "gan", "ssgan"):  # the chosen pair's tuning run settles the choice
+        _arm(tmp_path, method, "fair", 15_000, 0.94, seeds=range(1))
+    _arm(tmp_path, "cnn", "fair", 3_000, 0.90)
+    _arm(tmp_path, "gan", "fair", 3_000, 0.92, seeds=range(3))
+    _arm(tmp_path, "ssgan", "fair", 3_000, 0.89, seeds=range(1))
+    text = tier_two_answer(S.load_study(tmp_path))
+    gan = S.arm_scores(S.load_study(tmp_path), "gan", "fair", 3_000)
+    assert gan.mean() == pytest.approx(0.919)  # SPREAD[:3] has mean −0.001
+    assert "fair GAN-CNN − fair CNN: +0.0190 [" in text and "(3 and 5 seeds) at 3K" in text
+    assert "K+1 SSL GAN − fair CNN: -0.0120 (1 and 5 seeds) at 3K" in text  # one seed: no CI
+    assert "class-conditional GAN − fair GAN-CNN: not yet run at 15K" in text

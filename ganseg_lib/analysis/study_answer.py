@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from ganseg_lib.analysis.study import N_SEEDS
+from ganseg_lib.analysis.study import N_SEEDS, arm_scores, compare_arms
 from ganseg_lib.analysis.study_verdicts import (
     EQUIVALENT,
     INCONCLUSIVE,
@@ -18,7 +18,9 @@ from ganseg_lib.analysis.study_verdicts import (
     SUPPORTED,
     Verdict,
 )
-from ganseg_lib.analysis.text import fmt, fmt_share, fmt_signed
+from ganseg_lib.analysis.text import fmt, fmt_ci, fmt_p, fmt_share, fmt_signed
+from ganseg_lib.experiment.study import SCARCE_SIZE, TUNING_SIZE
+from ganseg_lib.paper import size_label
 
 # What each verdict means for the question, per hypothesis; {effect} is the verdict's effect.
 SENTENCES: dict[str, dict[str, str]] = {
@@ -215,4 +217,39 @@ def study_answer(verdicts: Sequence[Verdict], efficiency: pd.DataFrame) -> str:
             f"**Unlabelled data.** {_sentence(v['H3'])}",
             f"*Status: {status}*",
         ]
+    )
+
+
+# Tier 2's comparisons named at registration: (what, arm a, arm b, size); each reads a − b.
+TIER_TWO = (
+    ("fair GAN-CNN − fair CNN", ("gan", "fair"), ("cnn", "fair"), SCARCE_SIZE),
+    ("K+1 SSL GAN − fair CNN", ("ssgan", "fair"), ("cnn", "fair"), SCARCE_SIZE),
+    ("class-conditional GAN − fair GAN-CNN", ("cgan", "fair"), ("gan", "fair"), TUNING_SIZE),
+)
+
+
+def difference_text(df: pd.DataFrame, a: tuple[str, str], b: tuple[str, str], n: int) -> str:
+    """'a − b' at ``n`` labelled patches from the records: the difference of the per-seed means,
+    with the 95% CI and p of Welch's test where each arm has 2 seeds, and the seeds behind it;
+    "not yet run" where an arm has none."""
+    sa, sb = arm_scores(df, *a, n), arm_scores(df, *b, n)
+    if not len(sa) or not len(sb):
+        return "not yet run"
+    welch, _ = compare_arms(sa, sb)
+    test = (
+        f" {fmt_ci(welch.ci_low, welch.ci_high)}, Welch p = {fmt_p(welch.p_value)}" if welch else ""
+    )
+    return f"{fmt_signed(sa.mean() - sb.mean())}{test} ({len(sa)} and {len(sb)} seeds)"
+
+
+def tier_two_answer(df: pd.DataFrame) -> str:
+    """Descriptive, not a registered test: tier 2's arms named at registration — the three main
+    methods at 3K (a fifth of the paper's smallest size) and the class-conditional generator
+    (the paper's future work 2) at 15K — each as a difference with its CI."""
+    parts = [
+        f"{what}: {difference_text(df, a, b, n)} at {size_label(n)}" for what, a, b, n in TIER_TWO
+    ]
+    return (
+        "**Tier 2 (exploratory, no registered hypothesis).** With fewer labels and with "
+        "class-specific fakes — " + "; ".join(parts) + "."
     )

@@ -34,6 +34,7 @@ from ganseg_lib.train.methods import METHODS
 STUDY = "beyond-the-paper"
 HYPOTHESES = f"studies/{STUDY}/hypotheses.md"
 TUNING_SIZE = 15_000
+SCARCE_SIZE = 3_000  # tier 2's point below the paper's smallest size (15K)
 TUNING_SEED = 0
 TUNING_GRID = ((1e-4, 0.5), (1e-4, 0.9), (3e-4, 0.5), (3e-4, 0.9))  # (lr, β1); ties: earlier
 TUNED = {
@@ -76,9 +77,9 @@ PLAN = (
     Arm("noise", "paper", (15_000,), 1),
     Arm("frozen", "fair", (15_000,), 1),
     Arm("noise", "fair", (15_000,), 1),
-    Arm("cnn", "fair", (3_000,), 2),
-    Arm("gan", "fair", (3_000,), 2),
-    Arm("ssgan", "fair", (3_000,), 2),
+    Arm("cnn", "fair", (SCARCE_SIZE,), 2),
+    Arm("gan", "fair", (SCARCE_SIZE,), 2),
+    Arm("ssgan", "fair", (SCARCE_SIZE,), 2),
     Arm("cgan", "fair", (15_000,), 2),
     # exploratory, added after registration: L_c over the K+1 outputs, so real patches are kept
     # out of the fake class (the conditional reading lets p(fake | real) reach 1)
@@ -147,7 +148,7 @@ def run_order(arm: Arm, n_patches: int) -> int:
     3 the joint reading of L_c.
     """
     if arm.tier == 2:
-        if n_patches < TUNING_SIZE:
+        if n_patches == SCARCE_SIZE:
             return 0
         if arm.method == "cgan":
             return 1
