@@ -212,9 +212,9 @@ show_table(choice_table(results), digits=4, collapse_rows=20)
 # plan's total at the measured rates as records arrive. Within a tier the runners take the cells
 # the hypotheses test first: the fair CNN, GAN-CNN and K+1 SSL GAN at 15K (H1, H3), then the
 # paper protocol at 15K (H2, H5), then 150K (H4), then the rest; seed by seed within each group.
-# Tier 2 follows: the arms named at registration first (the three main methods at 3K, then the
-# class-conditional generator), then those added after it (the paper's normalisation, then the
-# joint reading of $L_c$).
+# Tier 2 follows: the arms named at registration first (the three main methods at 3K and the
+# class-conditional generator at 15K, seed by seed together), then those added after it (the
+# paper's normalisation, then the joint reading of $L_c$).
 # While the grid is unfinished a hypothesis is judged on the seeds it has, marked *interim*.
 
 # %% tags=["remove-input"]

@@ -144,15 +144,13 @@ def run_order(arm: Arm, n_patches: int) -> int:
     Tier 1: 0 the fair main methods at 15K (H1, H3); 1 the paper protocol at 15K (H2, H5); 2 the
     largest size (H4); 3 the rest (tables and curves). Tier 2, the arms named when the study was
     registered before those added after it: 0 the point below the paper's smallest size (the
-    label-efficiency curve); 1 the class-conditional generator; 2 the paper's normalisation;
-    3 the joint reading of L_c.
+    label-efficiency curve) and the class-conditional generator, seed by seed together; 1 the
+    paper's normalisation; 2 the joint reading of L_c.
     """
     if arm.tier == 2:
-        if n_patches == SCARCE_SIZE:
+        if n_patches == SCARCE_SIZE or arm.method == "cgan":
             return 0
-        if arm.method == "cgan":
-            return 1
-        return 2 if arm.norm != "final" else 3
+        return 1 if arm.norm != "final" else 2
     if (
         arm.protocol == "fair"
         and n_patches == TUNING_SIZE
