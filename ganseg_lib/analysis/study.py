@@ -314,8 +314,9 @@ def study_sizes(df: pd.DataFrame) -> list[int]:
 
 def choice_table(results_dir: str | os.PathLike = "results") -> pd.DataFrame:
     """The (lr, β1) choice: per tuned method and pair of :data:`TUNING_GRID`, the tuning run's
-    best validation AUC (fair protocol, 15K, seed 0) and its iteration, and which pair is chosen
-    (the highest; ties to the earlier pair; a failed run is never chosen)."""
+    best validation AUC (fair protocol, 15K, seed 0) and its iteration, which pair is chosen
+    (the highest; ties to the earlier pair; a failed run is never chosen), and, on the method's
+    first row, the arms that use its choice."""
     setup = study_setup(results_dir)
     from ganseg_lib.evaluate.record import read_record  # records are read one by one here
 
@@ -323,7 +324,7 @@ def choice_table(results_dir: str | os.PathLike = "results") -> pd.DataFrame:
     for method in dict.fromkeys(TUNED.values()):
         pair = chosen(setup, method)
         users = ", ".join(METHODS[m].label for m, t in TUNED.items() if t == method)
-        for lr, b1 in TUNING_GRID:
+        for i, (lr, b1) in enumerate(TUNING_GRID):
             config = study_config(setup, method, "fair", TUNING_SIZE, TUNING_SEED, lr, b1)
             path = setup.record_path(config)
             rec = read_record(path) if path.is_file() else None
@@ -335,13 +336,13 @@ def choice_table(results_dir: str | os.PathLike = "results") -> pd.DataFrame:
             rows.append(
                 {
                     "method": METHODS[method].label,
-                    "lr": lr,
-                    "β1": b1,
+                    "lr": f"{lr:g}",  # as written in TUNING_GRID, not to the table's digits
+                    "β1": f"{b1:g}",
                     "status": rec.status if rec is not None else "not yet run",
                     "best validation AUC": math.nan if best is None else float(best),
                     "at iteration": at[0] if at else math.nan,
                     "chosen": ("pending" if pair is None else ("yes" if pair == (lr, b1) else "")),
-                    "used by": users,
+                    "used by": users if i == 0 else "",  # once per method: rows stay short
                 }
             )
     return pd.DataFrame(rows)
