@@ -82,6 +82,7 @@ from ganseg_lib.experiment.preregistration import (
 )
 from ganseg_lib.experiment.study import HYPOTHESES
 from ganseg_lib.paper import size_label
+from ganseg_lib.train.config import get_profile
 
 results = Path(evidence_dir)
 hypotheses_file = Path(HYPOTHESES)  # relative to the project folder, where the chapter runs
@@ -267,9 +268,24 @@ show_table(normalisation_table(study), digits=4)
 # Test AUC against the number of labelled patches: each study arm with its 95% confidence band
 # over seeds, the replication's GAN-CNN and CNN (profile `cpu`, paper protocol) dotted, and the
 # paper's numbers as stars. Read it horizontally for the annotation question: how many labelled
-# patches one method needs to reach another's level.
+# patches one method needs to reach another's level. Every run has the same budget of iterations,
+# so a larger labelled set is seen fewer times:
 
 # %% tags=["remove-input"]
+budget = {n: get_profile(STUDY_PROFILE).config("cnn", n, 0, STUDY_DATA) for n in sorted(sizes)}
+if budget:
+    first = next(iter(budget.values()))
+    epochs = [f"{c.total_iterations * c.batch_size / n:.1f}" for n, c in budget.items()]
+    epochs = ", ".join(
+        f"{e}{' epochs' if i == 0 else ''} of {size_label(n)}"
+        for i, (e, n) in enumerate(zip(epochs, budget))
+    )
+    display(
+        Markdown(
+            f"Budget per run: {first.total_iterations:,} iterations of {first.batch_size} "
+            f"patches, that is {epochs}."
+        )
+    )
 show(study_plots.plot_label_efficiency(efficiency, replication))
 if len(efficiency):
     show_table(
