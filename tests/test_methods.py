@@ -335,7 +335,7 @@ def test_the_plan_runs_every_cell_once_the_hypotheses_cells_first(tmp_path):
     assert {p for _, p, _, _ in h2} == {"paper"}
 
 
-def test_tier_two_runs_the_registered_arms_before_the_exploratory_ones(tmp_path):
+def test_tier_two_runs_the_3k_point_and_future_work_2_first(tmp_path):
     from ganseg_lib.experiment.study import planned_cells
 
     setup = Setup.resolve("study", "phantom", None, tmp_path / "results", tmp_path / "runs")

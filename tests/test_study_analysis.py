@@ -505,7 +505,7 @@ def test_study_block_without_records_says_so(tmp_path):
     assert SH.study_markdown(S.load_study(tmp_path)) == "No study run records yet."
 
 
-def test_tier_two_reads_each_registered_arm_as_a_difference_or_not_yet_run(tmp_path):
+def test_tier_two_reads_each_comparison_as_a_difference_or_not_yet_run(tmp_path):
     _tuning(tmp_path)
     for method in ("cnn", "gan", "ssgan"):  # the chosen pair's tuning run settles the choice
         _arm(tmp_path, method, "fair", 15_000, 0.94, seeds=range(1))

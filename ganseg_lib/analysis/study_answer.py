@@ -17,8 +17,9 @@ from ganseg_lib.analysis.study_verdicts import (
     REFUTED,
     SUPPORTED,
     Verdict,
+    effect_text,
 )
-from ganseg_lib.analysis.text import fmt, fmt_ci, fmt_p, fmt_share, fmt_signed
+from ganseg_lib.analysis.text import fmt, fmt_share, fmt_signed
 from ganseg_lib.experiment.study import SCARCE_SIZE, TUNING_SIZE
 from ganseg_lib.paper import size_label
 
@@ -220,7 +221,7 @@ def study_answer(verdicts: Sequence[Verdict], efficiency: pd.DataFrame) -> str:
     )
 
 
-# Tier 2's comparisons named at registration: (what, arm a, arm b, size); each reads a − b.
+# Tier 2's comparisons beside the answer: (what, arm a, arm b, size); each reads a − b.
 TIER_TWO = (
     ("fair GAN-CNN − fair CNN", ("gan", "fair"), ("cnn", "fair"), SCARCE_SIZE),
     ("K+1 SSL GAN − fair CNN", ("ssgan", "fair"), ("cnn", "fair"), SCARCE_SIZE),
@@ -236,16 +237,14 @@ def difference_text(df: pd.DataFrame, a: tuple[str, str], b: tuple[str, str], n:
     if not len(sa) or not len(sb):
         return "not yet run"
     welch, _ = compare_arms(sa, sb)
-    test = (
-        f" {fmt_ci(welch.ci_low, welch.ci_high)}, Welch p = {fmt_p(welch.p_value)}" if welch else ""
-    )
-    return f"{fmt_signed(sa.mean() - sb.mean())}{test} ({len(sa)} and {len(sb)} seeds)"
+    difference = effect_text("", sa.mean() - sb.mean(), welch).strip()
+    return f"{difference} ({len(sa)} and {len(sb)} seeds)"
 
 
 def tier_two_answer(df: pd.DataFrame) -> str:
-    """Descriptive, not a registered test: tier 2's arms named at registration — the three main
-    methods at 3K (a fifth of the paper's smallest size) and the class-conditional generator
-    (the paper's future work 2) at 15K — each as a difference with its CI."""
+    """Descriptive, not a registered test: tier 2's three main methods at 3K (a fifth of the
+    paper's smallest size) and the class-conditional generator (the paper's future work 2) at
+    15K — each as a difference with its CI."""
     parts = [
         f"{what}: {difference_text(df, a, b, n)} at {size_label(n)}" for what, a, b, n in TIER_TWO
     ]

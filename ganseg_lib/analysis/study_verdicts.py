@@ -140,7 +140,9 @@ def _of_paper(
     return f" ({fmt_share(diff / paper)} of the paper's {fmt_signed(paper, 3)}{where})"
 
 
-def _effect(name: str, diff: float, test, paper: float | None = None) -> str:
+def effect_text(name: str, diff: float, test, paper: float | None = None) -> str:
+    """'name +0.0011 [-0.0035, +0.0058], Welch p = 0.57' (the test's CI and p where there is a
+    test), set against the paper's value where it has one."""
     text = f"{name} {fmt_signed(diff)}"
     if test is None:
         return text + _of_paper(diff, paper)
@@ -162,14 +164,14 @@ def difference_verdict(
             hid,
             CLAIMS[hid],
             INCONCLUSIVE,
-            _effect(name, diff, None, paper) + " (no test yet)",
+            effect_text(name, diff, None, paper) + " (no test yet)",
             diff,
             complete=False,
             runs=runs,
         )
     w = welch_test(a, b)
     eq = tost(a, b, MARGIN)
-    effect = _effect(name, diff, w, paper) + f"; TOST ±{MARGIN:g} p = {fmt_p(eq.p_value)}"
+    effect = effect_text(name, diff, w, paper) + f"; TOST ±{MARGIN:g} p = {fmt_p(eq.p_value)}"
     if w.p_value < SIGNIFICANCE:
         label, p = (SUPPORTED if diff > 0 else REFUTED), w.p_value
     elif eq.p_value < SIGNIFICANCE:
@@ -201,9 +203,9 @@ def ablation_verdict(
     gc, ac, ga = welch_test(gan, cnn), welch_test(ablation, cnn), welch_test(gan, ablation)
     effect = (
         f"share (ablation − CNN) / (GAN-CNN − CNN) = {fmt_share(share)}; "
-        f"{_effect(name + ' − CNN', recovered, ac)}; "
-        f"{_effect('GAN-CNN − CNN', gain, gc, PAPER_GAIN[SMALL])}; "
-        f"{_effect('GAN-CNN − ' + name, gan.mean() - ablation.mean(), ga)}"
+        f"{effect_text(name + ' − CNN', recovered, ac)}; "
+        f"{effect_text('GAN-CNN − CNN', gain, gc, PAPER_GAIN[SMALL])}; "
+        f"{effect_text('GAN-CNN − ' + name, gan.mean() - ablation.mean(), ga)}"
     )
     gan_helps = gain > 0 and gc.p_value < SIGNIFICANCE
     recovers = recovered > 0 and ac.p_value < SIGNIFICANCE

@@ -8,10 +8,11 @@ Pre-registered in ``studies/beyond-the-paper/hypotheses.md`` (committed before t
    and ``noise`` use ``gan``'s pair: the same DC net and losses.
 2. **tier 1** — fair ``cnn``, ``gan``, ``ssgan`` at 15K, 30K, 150K; ``frozen`` and ``noise``
    under both protocols at 15K, beside paper-protocol ``gan`` and ``cnn`` run by the same code.
-3. **tier 2** — the three fair main methods at 3K (a point below the paper's smallest size), and
-   the class-conditional generator (``cgan``, future work 2) at 15K; exploratory, added after
-   registration: the K+1-way reading of L_c (``gan``, paper protocol) and the paper's
-   normalisation (``norm="instance"``, fair ``gan`` and ``cnn``) at 15K.
+3. **tier 2** — in the plan at registration: the three fair main methods at 3K (a point below the
+   paper's smallest size). Added after the first record, before any tier-2 run, and tested by no
+   hypothesis: the class-conditional generator (``cgan``, future work 2) at 15K, the K+1-way
+   reading of L_c (``gan``, paper protocol) and the paper's normalisation (``norm="instance"``,
+   fair ``gan`` and ``cnn``) at 15K.
 
 Within a tier, cells run in the order of :func:`run_order` (the cells the hypotheses test first),
 seed-major within each group, so that an unfinished grid has whole hypotheses rather than a
@@ -142,10 +143,10 @@ def run_order(arm: Arm, n_patches: int) -> int:
     """The group a cell runs in, within its tier.
 
     Tier 1: 0 the fair main methods at 15K (H1, H3); 1 the paper protocol at 15K (H2, H5); 2 the
-    largest size (H4); 3 the rest (tables and curves). Tier 2, the arms named when the study was
-    registered before those added after it: 0 the point below the paper's smallest size (the
-    label-efficiency curve) and the class-conditional generator, seed by seed together; 1 the
-    paper's normalisation; 2 the joint reading of L_c.
+    largest size (H4); 3 the rest (tables and curves). Tier 2: 0 the point below the paper's
+    smallest size (the label-efficiency curve) and the paper's future work 2 (the
+    class-conditional generator), seed by seed together; 1 the paper's normalisation (the price
+    of our deviation); 2 the joint reading of L_c (our own exploration).
     """
     if arm.tier == 2:
         if n_patches == SCARCE_SIZE or arm.method == "cgan":

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from ganseg_lib.data.source import DATA_SOURCES
@@ -280,10 +281,11 @@ class Profile:
             )
         return f"profile {self.name}: {self.epochs:g} epochs per run"
 
-    def epochs_text(self) -> str:
-        """Epochs of the labelled patches per size under this profile's budget."""
+    def epochs_text(self, sizes: Sequence[int] | None = None) -> str:
+        """Epochs of the labelled patches per size under this profile's budget (``sizes``: those
+        sizes instead of the profile's, e.g. a study plan's)."""
         return f"profile {self.name}: epochs per run " + self._per_size(
-            lambda c: f"{c.total_iterations / c.iterations_per_epoch:.1f}"
+            lambda c: f"{c.total_iterations / c.iterations_per_epoch:.1f}", sizes
         )
 
     def decay_text(self) -> str:
@@ -293,10 +295,10 @@ class Profile:
             lambda c: f"{(c.total_iterations - 1) // c.decay_step}×"
         )
 
-    def _per_size(self, describe) -> str:
+    def _per_size(self, describe, sizes: Sequence[int] | None = None) -> str:
         return ", ".join(
             f"{describe(self.config('cnn', n, self.seeds[0], 'phantom'))} at {n:,}"
-            for n in self.sizes
+            for n in (self.sizes if sizes is None else sizes)
         )
 
 
