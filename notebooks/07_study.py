@@ -359,8 +359,9 @@ show_table(verdict_table(verdicts), digits=4)
 display(Markdown(study_answer(verdicts, efficiency)))
 
 # %% [markdown]
-# Tier 2 tests no registered hypothesis; its 3K point and the class-conditional generator read
-# as differences with their 95% CI, beside the answer rather than in it:
+# Tier 2 tests no registered hypothesis; its 3K point, the class-conditional generator, the
+# paper's normalisation and the joint reading of $L_c$ read as differences with their 95% CI,
+# beside the answer rather than in it:
 
 # %% tags=["remove-input"]
 display(Markdown(tier_two_answer(study)))

@@ -518,3 +518,16 @@ def test_tier_two_reads_each_comparison_as_a_difference_or_not_yet_run(tmp_path)
     assert "fair GAN-CNN − fair CNN: +0.0190 [" in text and "(3 and 5 seeds) at 3K" in text
     assert "K+1 SSL GAN − fair CNN: -0.0120 (1 and 5 seeds) at 3K" in text  # one seed: no CI
     assert "class-conditional GAN − fair GAN-CNN: not yet run at 15K" in text
+    assert "fair GAN-CNN − fair CNN (sampled test pixels): not yet run at 15K" in text
+    assert "as replicated: not yet run at 15K" in text
+    # the paper's normalisation reads the sampled pixels; the joint L_c the primary score
+    inst = {"norm": "instance"}
+    _arm(tmp_path, "gan", "fair", 15_000, 0.5, seeds=range(2), kind=inst, sampled=0.93)
+    _arm(tmp_path, "cnn", "fair", 15_000, 0.5, seeds=range(2), kind=inst, sampled=0.92)
+    _arm(tmp_path, "gan", "paper", 15_000, 0.93, seeds=range(2), kind={"classification": "joint"})
+    _arm(tmp_path, "gan", "paper", 15_000, 0.94, seeds=range(2))
+    text = tier_two_answer(S.load_study(tmp_path))
+    sampled = text.split("(sampled test pixels): ")[1].split(" at 15K")[0]
+    assert sampled.startswith("+0.0100 [") and sampled.endswith("(2 and 2 seeds)")
+    joint = text.split("as replicated: ")[1].split(" at 15K")[0]
+    assert joint.startswith("-0.0100 [") and joint.endswith("(2 and 2 seeds)")
