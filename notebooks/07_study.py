@@ -72,7 +72,12 @@ from ganseg_lib.analysis.study import (
     study_sizes,
 )
 from ganseg_lib.analysis.study_answer import study_answer, tier_two_answer
-from ganseg_lib.analysis.study_compute import PRIOR_ESTIMATE_HOURS, PRIOR_GAN_MINUTES, compute_table
+from ganseg_lib.analysis.study_compute import (
+    PRIOR_ESTIMATE_HOURS,
+    PRIOR_GAN_MINUTES,
+    compute_table,
+    recorded_text,
+)
 from ganseg_lib.analysis.study_verdicts import evaluate_hypotheses, verdict_table
 from ganseg_lib.evaluate.record import samples_path
 from ganseg_lib.experiment.preregistration import (
@@ -226,7 +231,8 @@ display(
         f"Estimate before the first run: ≈ {PRIOR_ESTIMATE_HOURS:.0f} thread-hours for tier 1 "
         f"(≈ {PRIOR_GAN_MINUTES:.0f} min per GAN-CNN run, {compute['runs planned'].sum()} runs). "
         f"Recorded so far: {compute['runs recorded'].sum()} runs, "
-        f"{compute['hours recorded'].sum():.1f} hours of training and evaluation."
+        f"{compute['hours recorded'].sum():.1f} hours of training and evaluation. "
+        f"Tier 2, not part of that estimate: {recorded_text(study, (2,), tuning=False)}."
     )
 )
 show_table(compute, digits=1)

@@ -236,6 +236,20 @@ def test_the_tier_one_plan_counts_each_run_once():
     assert planned["frozen"] == planned["noise"] == 10
 
 
+def test_tier_two_counts_its_own_runs_without_the_tuning_stage(tmp_path):
+    from ganseg_lib.analysis.study_compute import planned_runs, recorded_text
+
+    # cnn/gan/ssgan at 3K, cgan at 15K, instance-norm gan/cnn at 15K, joint-L_c gan: × 5 seeds
+    assert sum(planned_runs((2,), tuning=False).values()) == 7 * 5
+    _tuning(tmp_path)  # 9 tuning runs: not tier 2's
+    _arm(tmp_path, "cnn", "fair", 3_000, 0.90, seeds=range(2))
+    _record(tmp_path, "gan", "fair", 3_000, 0, 0.9, status="failed")
+    df = S.load_study(tmp_path)
+    text = recorded_text(df, (2,), tuning=False)
+    assert text.startswith("3 of the 35 runs of tier 2 recorded, 1 failed, ")
+    assert recorded_text(df).startswith("9 of the 84 runs of tier 1 and the tuning stage recorded")
+
+
 # --- Holm ----------------------------------------------------------------------------------
 
 

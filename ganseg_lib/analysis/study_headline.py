@@ -13,8 +13,8 @@ import os
 import pandas as pd
 
 from ganseg_lib.analysis.study import STUDY_PROFILE, label_efficiency
-from ganseg_lib.analysis.study_answer import study_answer
-from ganseg_lib.analysis.study_compute import compute_table, runs_of_tiers
+from ganseg_lib.analysis.study_answer import study_answer, tier_two_answer
+from ganseg_lib.analysis.study_compute import recorded_text
 from ganseg_lib.analysis.study_verdicts import Verdict, evaluate_hypotheses
 from ganseg_lib.analysis.text import fmt_p, missing
 from ganseg_lib.experiment.preregistration import registration_sentence
@@ -45,14 +45,11 @@ def verdict_rows(verdicts: list[Verdict]) -> list[str]:
 
 def study_markdown(df: pd.DataFrame, hypotheses: str | os.PathLike = HYPOTHESES) -> str:
     """The study's block: the verdicts table, the tier-1 records and compute behind it, the
-    registration, and the answer's first paragraph (the whole answer is in the chapter)."""
+    registration, the answer's first paragraph (the whole answer is in the chapter), and tier
+    2's differences with how far it has run."""
     if not len(df):
         return "No study run records yet."
     verdicts = evaluate_hypotheses(df)
-    compute = compute_table(df)
-    planned, recorded = int(compute["runs planned"].sum()), int(compute["runs recorded"].sum())
-    failed = int((runs_of_tiers(df)["status"] != "ok").sum())  # among the same runs
-    hours = float(compute["hours recorded"].sum())
     profile = get_profile(STUDY_PROFILE)
     ok = df[df["status"] == "ok"]
     n_images = len(ok["record"].iloc[0].evaluation["image_ids"]) if len(ok) else 0
@@ -63,12 +60,13 @@ def study_markdown(df: pd.DataFrame, hypotheses: str | os.PathLike = HYPOTHESES)
             "",
             f"Profile `{STUDY_PROFILE}` ({profile.iterations:,} iterations, width "
             f"{profile.width}), DRIVE, mean AUC over the {n_images} test images per run; "
-            f"{recorded} of the {planned} runs of tier 1 and the tuning stage recorded, {failed} "
-            f"failed, {hours:.1f} h of training and evaluation. p is that of the test deciding "
+            f"{recorded_text(df)}. p is that of the test deciding "
             "the verdict, Holm-adjusted over H1, H2a, H2b, H3 and H4 in brackets; a verdict "
             "marked interim is judged on the seeds recorded so far. "
             + registration_sentence(hypotheses, df),
             "",
             answer,
+            "",
+            f"{tier_two_answer(df)} {recorded_text(df, (2,), tuning=False)}.",
         ]
     )
