@@ -44,11 +44,26 @@ class ChapterRun:
     source: Path
     output: Path
     parameters: dict = field(default_factory=dict)
+    records: str = ""  # digest of the run records the chapter reads (records_digest)
 
     @property
     def key(self) -> str:
-        blob = json.dumps({"p": self.parameters, "src": self.source.read_text()}, sort_keys=True)
+        """What an executed chapter depends on: its source, its parameters and the records, so
+        that a new or changed record executes it again."""
+        blob = json.dumps(
+            {"p": self.parameters, "src": self.source.read_text(), "records": self.records},
+            sort_keys=True,
+        )
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def records_digest(results_dir: Path) -> str:
+    """A digest of every record file under ``results_dir`` (path and content)."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(results_dir).rglob("*.json")) if Path(results_dir).is_dir() else ():
+        digest.update(str(path.relative_to(results_dir)).encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:16]
 
 
 def chapter_sources() -> list[Path]:
@@ -93,6 +108,7 @@ def plan(setup) -> list[ChapterRun]:
         "runs_dir": str(_shown(setup.runs_dir)),
         "evidence_dir": str(_shown(EVIDENCE_DIR)),
     }
+    records = records_digest(setup.results_dir)
     runs = []
     for src in chapter_sources():
         wanted = chapter_parameters(src)
@@ -100,10 +116,15 @@ def plan(setup) -> list[ChapterRun]:
         if src.stem == TRAINING_CHAPTER:
             for n in setup.profile.sizes:
                 runs.append(
-                    ChapterRun(src, CHAPTERS / f"{src.stem}_n{n}.ipynb", params | {"n_patches": n})
+                    ChapterRun(
+                        src,
+                        CHAPTERS / f"{src.stem}_n{n}.ipynb",
+                        params | {"n_patches": n},
+                        records,
+                    )
                 )
         else:
-            runs.append(ChapterRun(src, CHAPTERS / f"{src.stem}.ipynb", params))
+            runs.append(ChapterRun(src, CHAPTERS / f"{src.stem}.ipynb", params, records))
     return runs
 
 

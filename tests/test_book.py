@@ -85,6 +85,28 @@ def test_training_chapter_runs_once_per_size(tmp_path):
         assert set(run.parameters) <= book.chapter_parameters(run.source)
 
 
+def test_a_new_or_changed_record_executes_the_chapters_again(tmp_path):
+    from ganseg_lib.experiment.setup import Setup
+
+    setup = Setup.resolve("cpu", "phantom", None, tmp_path, tmp_path)
+    assert setup.results_dir == tmp_path
+
+    def keys():
+        return [r.key for r in book.plan(setup)]
+
+    before = keys()
+    assert keys() == before  # nothing changed: every executed chapter stays up to date
+    record = tmp_path / "study" / "drive" / "gan-n15000-s0.json"
+    record.parent.mkdir(parents=True)
+    record.write_text('{"status": "ok"}')
+    added = keys()
+    record.write_text('{"status": "failed"}')
+    changed = keys()
+    assert all(a != b for a, b in zip(before, added)) and all(
+        a != b for a, b in zip(added, changed)
+    )
+
+
 def test_every_chapter_that_loads_data_is_offered_the_chase_folder(tmp_path):
     from ganseg_lib.experiment.setup import Setup
 
