@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from bench.goals import NA, NOT_RUN, PASS
+from ganseg_lib.atomic import write_text_atomic
 
 SCHEMA = 1
 GROUPS = {
@@ -177,12 +178,6 @@ def _clean(obj):
     return obj
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def write_results(results: dict, out_dir: str | os.PathLike, stem: str, latest: str) -> list[Path]:
     """Write ``<stem>.json``, ``<latest>.json`` and ``<latest>.md`` into ``out_dir``."""
     out = Path(out_dir)
@@ -190,9 +185,9 @@ def write_results(results: dict, out_dir: str | os.PathLike, stem: str, latest: 
     data = _clean({"schema": SCHEMA, **results})
     text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     paths = [out / f"{stem}.json", out / f"{latest}.json", out / f"{latest}.md"]
-    _atomic_write(paths[0], text)
-    _atomic_write(paths[1], text)
-    _atomic_write(paths[2], render_markdown(data))
+    write_text_atomic(paths[0], text)
+    write_text_atomic(paths[1], text)
+    write_text_atomic(paths[2], render_markdown(data))
     return paths
 
 

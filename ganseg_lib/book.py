@@ -25,6 +25,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ganseg_lib.atomic import replacing
 from ganseg_lib.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -165,21 +166,20 @@ def execute(run: ChapterRun, work: Path, log=print) -> bool:
     src_nb = to_ipynb(run.source, work / f"{run.source.stem}.ipynb")
     check_parameters(src_nb, run.parameters)
     run.output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = run.output.with_name(f"{run.output.stem}.{os.getpid()}.partial.ipynb")  # per build
     t0 = time.perf_counter()
     log(f"  {run.output.name}: running {run.parameters}")
-    papermill.execute_notebook(
-        str(src_nb),
-        str(tmp),
-        parameters=run.parameters,
-        kernel_name=KERNEL,
-        cwd=str(ROOT),
-        progress_bar=sys.stderr.isatty(),
-        log_output=False,
-        execution_timeout=CELL_TIMEOUT_S,
-    )
-    _finish_page(tmp, run.parameters.get("n_patches"))
-    os.replace(tmp, run.output)
+    with replacing(run.output) as tmp:  # a page that fails leaves the previous one in place
+        papermill.execute_notebook(
+            str(src_nb),
+            str(tmp),
+            parameters=run.parameters,
+            kernel_name=KERNEL,
+            cwd=str(ROOT),
+            progress_bar=sys.stderr.isatty(),
+            log_output=False,
+            execution_timeout=CELL_TIMEOUT_S,
+        )
+        _finish_page(tmp, run.parameters.get("n_patches"))
     stamp.write_text(run.key)
     log(f"  {run.output.name}: {time.perf_counter() - t0:.0f} s")
     return True

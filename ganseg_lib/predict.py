@@ -37,6 +37,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from ganseg_lib.atomic import replacing
 from ganseg_lib.data.fov import derive_fov
 from ganseg_lib.errors import ConfigError, DataError
 from ganseg_lib.model.scale import MAX_SCALE as MAX_SCALE
@@ -220,9 +221,8 @@ def output_stems(files: Sequence[Path]) -> list[str]:
 
 def _save_png(array: np.ndarray, path: Path) -> None:
     """Write atomically, with zlib level 1 (several times faster to encode than the default 6)."""
-    tmp = path.with_name(path.name + ".tmp.png")
-    Image.fromarray(array).save(tmp, compress_level=1)
-    os.replace(tmp, path)
+    with replacing(path) as tmp:
+        Image.fromarray(array).save(tmp, compress_level=1)
 
 
 @dataclass
@@ -273,9 +273,8 @@ def predict_one(
     _save_png(overlay(rgb, vessels), written[-1])
     if npy:
         written.append(out_dir / f"{stem}_prob.npy")
-        tmp = written[-1].with_name(written[-1].name + ".tmp.npy")
-        np.save(tmp, prob)
-        os.replace(tmp, written[-1])
+        with replacing(written[-1]) as tmp:
+            np.save(tmp, prob)
     return written
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from pathlib import Path
 
 import pandas as pd
 
@@ -16,6 +15,8 @@ from ganseg_lib.analysis.claims import Claim, evaluate_claims
 from ganseg_lib.analysis.compute import compute_used
 from ganseg_lib.analysis.tables import difference_cell, ours_cell, results_table
 from ganseg_lib.analysis.text import DATA_LABELS, METHOD_LABELS, fmt, fmt_p, fmt_share, missing
+from ganseg_lib.markers import read_block as read_block  # the CLI's and tests' name
+from ganseg_lib.markers import write_block as write_block
 from ganseg_lib.paper import PAPER_METHODS, PAPER_RESULTS, size_label
 
 HEADLINE_BEGIN = "<!-- headline: begin (written by `ganseg report --readme README.md`) -->"
@@ -114,36 +115,6 @@ def headline_markdown(df: pd.DataFrame, profile: str = "cpu", data: str = "drive
         verdict_summary(df, claims),
     ]
     return "\n".join(lines)
-
-
-def _split_block(path: Path, begin: str, end: str) -> tuple[str, str, str]:
-    """The text of ``path`` before, between and after its marker lines ``begin`` and ``end``;
-    ValueError when it lacks either."""
-    text = path.read_text(encoding="utf-8")
-    if begin not in text or end not in text:
-        raise ValueError(f"{path}: no generated block (lines {begin!r} … {end!r})")
-    head, rest = text.split(begin, 1)
-    body, tail = rest.split(end, 1)
-    return head, body, tail
-
-
-def write_block(path: str | os.PathLike, body: str, begin: str, end: str) -> bool:
-    """Replace the text between the marker lines ``begin`` and ``end`` of the Markdown file at
-    ``path`` with ``body``; True when the file changed.
-
-    Raises ValueError when the file lacks either marker line.
-    """
-    path = Path(path)
-    head, old, tail = _split_block(path, begin, end)
-    if old == f"\n{body}\n":
-        return False
-    path.write_text(f"{head}{begin}\n{body}\n{end}{tail}", encoding="utf-8")
-    return True
-
-
-def read_block(path: str | os.PathLike, begin: str, end: str) -> str:
-    """The text between the marker lines ``begin`` and ``end`` of the file at ``path``."""
-    return _split_block(Path(path), begin, end)[1].strip("\n")
 
 
 def update_readme(path: str | os.PathLike, df, profile: str = "cpu", data: str = "drive") -> bool:

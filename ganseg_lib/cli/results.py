@@ -87,6 +87,7 @@ def add_parsers(sub) -> None:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from ganseg_lib.analysis import headline
+    from ganseg_lib.markers import read_block, write_block
 
     if args.study:
         from ganseg_lib.analysis.study import load_study
@@ -113,10 +114,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise ConfigError(f"--readme {args.readme}: no such file")
     try:
         if args.check:
-            stale = headline.read_block(args.readme, *markers) != body
+            stale = read_block(args.readme, *markers) != body
             print(f"{args.readme}: {what} {'out of date' if stale else 'up to date'}")
             return 1 if stale else 0
-        changed = headline.write_block(args.readme, body, *markers)
+        changed = write_block(args.readme, body, *markers)
     except ValueError as err:
         raise ConfigError(str(err)) from None
     print(

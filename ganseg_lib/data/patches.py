@@ -32,6 +32,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from scipy import ndimage
 from skimage.morphology import disk, skeletonize
 
+from ganseg_lib.atomic import replacing
 from ganseg_lib.data.preprocessing import ClaheParams, preprocess
 from ganseg_lib.data.record import FundusRecord
 from ganseg_lib.deviations import deviation
@@ -146,17 +147,16 @@ class PatchSet:
         """Write an ``.npz`` atomically (temporary file, then rename)."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp.npz")
-        np.savez(
-            tmp,
-            patches=self.patches,
-            labels=self.labels,
-            centers=self.centers,
-            image_index=self.image_index,
-            image_ids=np.array(self.image_ids),
-            params=np.array(json.dumps(self.params)),
-        )
-        os.replace(tmp, path)
+        with replacing(path) as tmp:
+            np.savez(
+                tmp,
+                patches=self.patches,
+                labels=self.labels,
+                centers=self.centers,
+                image_index=self.image_index,
+                image_ids=np.array(self.image_ids),
+                params=np.array(json.dumps(self.params)),
+            )
         return path
 
     @classmethod

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ganseg_lib.atomic import write_text_atomic
 from ganseg_lib.data.record import FundusRecord
 from ganseg_lib.errors import ConfigError, DataError
 from ganseg_lib.evaluate.metrics import evaluate_maps
@@ -208,10 +209,7 @@ def write_cross(path: str | os.PathLike, result: dict) -> Path:
     """Write one result atomically."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(result, indent=1, sort_keys=True) + "\n")
-    os.replace(tmp, path)
-    return path
+    return write_text_atomic(path, json.dumps(result, indent=1, sort_keys=True) + "\n")
 
 
 def run_cross(

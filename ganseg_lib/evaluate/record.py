@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from ganseg_lib.atomic import write_text_atomic
 from ganseg_lib.errors import DataError
 from ganseg_lib.train.config import TrainConfig
 from ganseg_lib.train.device import threads_label
@@ -131,10 +132,7 @@ def write_record(path: str | os.PathLike, record: RunRecord) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     body = record.to_json()
     body["sha256"] = record_checksum(body)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(body, indent=1, sort_keys=True) + "\n")
-    os.replace(tmp, path)
-    return path
+    return write_text_atomic(path, json.dumps(body, indent=1, sort_keys=True) + "\n")
 
 
 def read_record(path: str | os.PathLike) -> RunRecord:

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ganseg_lib.atomic import replacing
 from ganseg_lib.data.record import FundusRecord
 from ganseg_lib.deviations import declare
 from ganseg_lib.errors import ConfigError
@@ -213,9 +214,8 @@ def _evaluate_dcnet(dcnet, data: EvalData, dev, save_maps):
         if save_maps is not None:
             out = Path(save_maps)
             out.mkdir(parents=True, exist_ok=True)
-            tmp = out / f"{rec.image_id}.tmp.npy"
-            np.save(tmp, maps[-1].astype(np.float32))
-            os.replace(tmp, out / f"{rec.image_id}.npy")
+            with replacing(out / f"{rec.image_id}.npy") as tmp:
+                np.save(tmp, maps[-1].astype(np.float32))
     truth, ids = [r.vessels for r in data.test], [r.image_id for r in data.test]
     ev = evaluate_maps(maps, truth, test_pixels, ids, threshold)
     if dcnet.norm != "final":  # already scored on the sample

@@ -26,6 +26,7 @@ import os
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
+from ganseg_lib.atomic import write_bytes_atomic, write_text_atomic
 from ganseg_lib.errors import ConfigError, DataError
 
 MODELS_DIR = Path(__file__).resolve().parent
@@ -88,10 +89,7 @@ def write_manifest(models: list[ShippedModel], models_dir: str | os.PathLike | N
     """Write the manifest atomically, models sorted by name."""
     path = models_folder(models_dir) / MANIFEST
     body = {"models": [asdict(m) for m in sorted(models, key=lambda m: m.name)]}
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(body, indent=1, ensure_ascii=False) + "\n")
-    os.replace(tmp, path)
-    return path
+    return write_text_atomic(path, json.dumps(body, indent=1, ensure_ascii=False) + "\n")
 
 
 def verify_models(models_dir: str | os.PathLike | None = None) -> list[str]:
@@ -213,9 +211,7 @@ def add_model(
     )
     write_with_digest(root / f"{name}.dcnet.pt", buf.getvalue())
     copy = root / f"{name}.json"
-    tmp = copy.with_name(copy.name + ".tmp")
-    tmp.write_bytes(record_path.read_bytes())
-    os.replace(tmp, copy)
+    write_bytes_atomic(copy, record_path.read_bytes())
     model = ShippedModel(
         name=name,
         weights=f"{name}.dcnet.pt",
@@ -294,13 +290,12 @@ def update_readme(
     cross_dir: str | os.PathLike = Path("results") / "cross",
 ) -> bool:
     """Rewrite the block between the shipped-models markers of ``readme``; True when changed."""
-    path = Path(readme)
-    text = path.read_text()
-    if README_BEGIN not in text or README_END not in text:
-        raise ConfigError(f"readme: {path} has no {README_BEGIN} … {README_END} block", "readme")
-    head, rest = text.split(README_BEGIN, 1)
-    _, tail = rest.split(README_END, 1)
-    new = f"{head}{README_BEGIN}\n{models_markdown(models_dir, cross_dir)}\n{README_END}{tail}"
-    if new != text:
-        path.write_text(new)
-    return new != text
+    from ganseg_lib.markers import write_block
+
+    body = models_markdown(models_dir, cross_dir)
+    try:
+        return write_block(readme, body, README_BEGIN, README_END)
+    except ValueError:
+        raise ConfigError(
+            f"readme: {readme} has no {README_BEGIN} … {README_END} block", "readme"
+        ) from None

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import torch
 
+from ganseg_lib.atomic import write_bytes_atomic
 from ganseg_lib.errors import DataError
 from ganseg_lib.model.networks import DCNet, Generator
 from ganseg_lib.paper import K
@@ -103,12 +104,7 @@ def _state_dict(state: RunState, config: TrainConfig) -> dict:
 def write_with_digest(path: Path, payload: bytes) -> None:
     """Write ``<sha256 hex>\\n<payload>`` to a temporary file, fsync it, rename it over ``path``."""
     digest = hashlib.sha256(payload).hexdigest()
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(digest.encode() + b"\n" + payload)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    write_bytes_atomic(path, digest.encode() + b"\n" + payload)
 
 
 def save_checkpoint(path: Path, state: RunState, config: TrainConfig) -> None:

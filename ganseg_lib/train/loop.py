@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ganseg_lib.atomic import write_text_atomic
 from ganseg_lib.data.patches import PatchParams, PatchSet, cached_patch_set
 from ganseg_lib.data.record import FundusRecord
 from ganseg_lib.errors import ConfigError
@@ -30,7 +31,7 @@ from ganseg_lib.train.checkpoint import (
 from ganseg_lib.train.config import TrainConfig
 from ganseg_lib.train.device import resolve_device, threads_label
 from ganseg_lib.train.monitor import COLLAPSE_WINDOW, Diverged, Interval, detect_collapse
-from ganseg_lib.train.run_folder import RunFolder, atomic_write_text
+from ganseg_lib.train.run_folder import RunFolder
 from ganseg_lib.train.step import Batch, class_index, next_batch, train_step
 from ganseg_lib.train.validation import ValidationSet, to_input, validate
 
@@ -117,7 +118,7 @@ def _start(config: TrainConfig, folder: RunFolder, dev: torch.device, resume: bo
         folder.truncate_history(state.iteration)
         log(f"resuming {folder.path.name} at iteration {state.iteration}/{config.total_iterations}")
         return state
-    atomic_write_text(folder.config, json.dumps(config.to_json(), indent=2))
+    write_text_atomic(folder.config, json.dumps(config.to_json(), indent=2))
     folder.history.write_text("")
     return build_state(config, dev)
 

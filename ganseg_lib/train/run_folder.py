@@ -15,14 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ganseg_lib.atomic import replacing, write_text_atomic
 from ganseg_lib.errors import ConfigError
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path``, then rename it over ``path``."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text)
-    os.replace(tmp, path)
 
 
 @dataclass(frozen=True)
@@ -79,16 +73,15 @@ class RunFolder:
     def truncate_history(self, iteration: int) -> None:
         """Drop history lines written after the checkpoint (a run killed between the two writes)."""
         kept = [h for h in self.read_history() if h["iteration"] <= iteration]
-        atomic_write_text(self.history, "".join(json.dumps(h) + "\n" for h in kept))
+        write_text_atomic(self.history, "".join(json.dumps(h) + "\n" for h in kept))
 
     # --- generator samples -------------------------------------------------------------------
 
     def save_samples(self, samples: np.ndarray, iteration: int) -> None:
         """Write one grid of generated patches (uint8, N×64×64) atomically."""
         path = self.samples / f"iter_{iteration:07d}.npy"
-        tmp = path.with_name(path.name + ".tmp.npy")
-        np.save(tmp, samples)
-        os.replace(tmp, path)
+        with replacing(path) as tmp:
+            np.save(tmp, samples)
 
     def read_samples(self) -> dict[int, np.ndarray]:
         """The saved grids, by iteration."""
