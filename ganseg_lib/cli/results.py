@@ -26,6 +26,13 @@ def add_parsers(sub) -> None:
         action="store_true",
         help="the study's verdicts instead (records in RESULTS/study/drive; --readme: its block)",
     )
+    rep.add_argument(
+        "--figure",
+        type=Path,
+        default=None,
+        help="with --readme (profile cpu, DRIVE, or --study): where the answer figure goes "
+        "(default RESULTS/figures/answer.png)",
+    )
     rep.set_defaults(func=cmd_report)
 
     cross = sub.add_parser(
@@ -116,14 +123,34 @@ def cmd_report(args: argparse.Namespace) -> int:
         if args.check:
             stale = read_block(args.readme, *markers) != body
             print(f"{args.readme}: {what} {'out of date' if stale else 'up to date'}")
-            return 1 if stale else 0
+            figure_stale = _answer_figure(args, check=True)
+            return 1 if stale or figure_stale else 0
         changed = write_block(args.readme, body, *markers)
     except ValueError as err:
         raise ConfigError(str(err)) from None
     print(
         f"{args.readme}: {what} {'updated' if changed else 'already up to date'} ({len(df)} runs)"
     )
+    _answer_figure(args, check=False)
     return 0
+
+
+def _answer_figure(args: argparse.Namespace, check: bool) -> bool:
+    """Beside the README's blocks, the answer figure (ganseg_lib.analysis.answer_figure) from the
+    ``cpu`` and study records of DRIVE: written, or with ``check`` compared; True when it is (or
+    was) out of date. Another profile's or data source's headline has no figure."""
+    if not args.study and (args.profile, args.data) != ("cpu", "drive"):
+        return False
+    from ganseg_lib.analysis.answer_figure import ANSWER_FIGURE, write_answer_figure
+    from ganseg_lib.analysis.study import load_study
+    from ganseg_lib.evaluate.record import load_results
+
+    path = args.figure or args.results / ANSWER_FIGURE
+    cpu = load_results(args.results, profile="cpu", data="drive")
+    stale = write_answer_figure(path, cpu, load_study(args.results), check=check)
+    state = ("out of date" if check else "updated") if stale else "up to date"
+    print(f"{path}: answer figure {state}")
+    return stale
 
 
 def cmd_cross(args: argparse.Namespace) -> int:

@@ -1,0 +1,212 @@
+"""The answer at a glance: mean test AUC against labelled patches for the paper's two methods,
+our runs of the paper's protocol and the study's fair-protocol arms, in one figure.
+
+Each of our points is the mean over seeds of a run's score with the 95% t interval over seeds:
+
+* the paper (``ganseg_lib.paper.PAPER_RESULTS``): GAN-CNN and CNN as published, no interval;
+* the replication (profile ``cpu``, ``results/cpu/drive``): the paper's protocol, the last
+  checkpoint's mean AUC over the test images;
+* the study (profile ``study``, ``results/study/drive``): each fair-protocol method at the
+  (lr, β1) chosen on the validation images, its primary score (the best-validation
+  checkpoint's mean test AUC; :func:`ganseg_lib.analysis.study.arm_scores`).
+
+``ganseg report --readme README.md`` writes it to ``results/figures/answer.png``
+(:func:`write_answer_figure`), which the README and the book's first page show.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from scipy import stats
+
+from ganseg_lib.analysis.plots import PAPER_MARKER
+from ganseg_lib.analysis.study import arm_scores
+from ganseg_lib.analysis.study_plots import ARM_COLORS
+from ganseg_lib.atomic import write_bytes_atomic
+from ganseg_lib.paper import PAPER_METHODS, PAPER_RESULTS, size_label
+from ganseg_lib.train.methods import METHODS
+
+# the study's fair-protocol methods on the replication's DC net; the fake-source ablations and
+# the DC-net variants stay in the study chapter (one size each, or scored on other pixels)
+FAIR_METHODS = ("gan", "cnn", "ssgan", "cgan")
+STUDY_SIZES = (3_000, 15_000, 30_000, 150_000)
+SOURCES = ("paper", "replication", "study")
+SOURCE_TEXT = {
+    "paper": "the paper",
+    "replication": "ours, paper protocol",
+    "study": "ours, fair protocol",
+}
+SOURCE_STYLES = {  # (line style, marker)
+    "paper": (":", PAPER_MARKER),
+    "replication": ("--", "s"),
+    "study": ("-", "o"),
+}
+EXTRA_COLORS = {"cgan": "#8d6e63"}  # not drawn elsewhere in the book
+JITTER = 1.035  # multiplicative offset between our series at one size, so intervals stay apart
+DPI = 120  # fixed, so that a rewrite of the committed PNG gives the same bytes
+ANSWER_FIGURE = Path("figures") / "answer.png"  # inside the results folder
+POINT_COLUMNS = [
+    "source",
+    "method",
+    "label",
+    "n_patches",
+    "seeds",
+    "mean_auc",
+    "ci_low",
+    "ci_high",
+]
+
+
+def t_interval(scores: Sequence[float], confidence: float = 0.95) -> tuple[float, float, float]:
+    """(mean, low, high): the mean over seeds and its t interval (NaN bounds below 2 seeds)."""
+    x = np.asarray(scores, float)
+    if not len(x):
+        return math.nan, math.nan, math.nan
+    mean = float(x.mean())
+    if len(x) < 2:
+        return mean, math.nan, math.nan
+    low, high = stats.t.interval(confidence, len(x) - 1, loc=mean, scale=stats.sem(x))
+    return mean, float(low), float(high)
+
+
+def _row(source: str, method: str, n: int, scores: Sequence[float]) -> dict:
+    mean, low, high = t_interval(scores)
+    label = f"{METHODS[method].label} ({SOURCE_TEXT[source]})"
+    return dict(zip(POINT_COLUMNS, (source, method, label, int(n), len(scores), mean, low, high)))
+
+
+def answer_points(
+    cpu: pd.DataFrame,
+    study: pd.DataFrame,
+    paper: Mapping[int, Mapping[str, float]] = PAPER_RESULTS,
+    fair_methods: Sequence[str] = FAIR_METHODS,
+) -> pd.DataFrame:
+    """The figure's points, one row per (source, method, size): mean AUC, 95% t interval over
+    seeds and the number of seeds.
+
+    ``cpu``: the replication's records (:func:`ganseg_lib.evaluate.record.load_results`, profile
+    ``cpu``); ``study``: :func:`ganseg_lib.analysis.study.load_study`. Failed runs are left out;
+    a (method, size) without runs has no row.
+    """
+    rows = [
+        {**_row("paper", m, n, [values[m]]), "seeds": 0}
+        for m in PAPER_METHODS
+        for n, values in sorted(paper.items())
+        if m in values
+    ]
+    ok = cpu[(cpu["status"] == "ok") & cpu["mean_auc"].notna()] if len(cpu) else cpu
+    for m in PAPER_METHODS:
+        for n in sorted({int(n) for n in ok["n_patches"]}) if len(ok) else []:
+            scores = ok[(ok["method"] == m) & (ok["n_patches"] == n)]["mean_auc"]
+            if len(scores):
+                rows.append(_row("replication", m, n, scores.to_numpy(float)))
+    for m in fair_methods:
+        for n in STUDY_SIZES:
+            scores = arm_scores(study, m, "fair", n) if len(study) else pd.Series(dtype=float)
+            if len(scores):
+                rows.append(_row("study", m, n, scores.to_numpy(float)))
+    return pd.DataFrame(rows, columns=POINT_COLUMNS)
+
+
+def _color(method: str) -> str:
+    return ARM_COLORS.get(method) or EXTRA_COLORS.get(method, "0.3")
+
+
+def plot_answer(points: pd.DataFrame, title: str = "") -> Figure:
+    """Mean test AUC against labelled patches (log x): the paper's points as stars, ours with
+    their 95% interval over seeds as bars, paper protocol dashed and fair protocol solid, one
+    colour per method (GAN-CNN red, CNN blue, as everywhere in the book)."""
+    fig = Figure(figsize=(10, 4.8), layout="constrained")
+    ax = fig.subplots()
+    series = list(points.groupby(["source", "method"], sort=False))
+    ours = [key for key, _ in series if key[0] != "paper"]
+    handles = []
+    for (source, method), g in series:
+        g = g.sort_values("n_patches")
+        # the paper's points at their sizes, ours side by side around them
+        i = ours.index((source, method)) if source != "paper" else None
+        shift = 1.0 if i is None else JITTER ** (i - (len(ours) - 1) / 2)
+        x = g["n_patches"].to_numpy(float) * shift
+        y = g["mean_auc"].to_numpy(float)
+        ls, marker = SOURCE_STYLES[source]
+        color = _color(method)
+        paper = source == "paper"
+        ax.plot(
+            x,
+            y,
+            ls=ls,
+            lw=1.0 if paper else 1.6,
+            marker=marker,
+            ms=12 if paper else 6,
+            mfc="none" if paper else color,
+            color=color,
+            gid=f"{source}-{method}",
+        )
+        lo, hi = g["ci_low"].to_numpy(float), g["ci_high"].to_numpy(float)
+        ok = np.isfinite(lo) & np.isfinite(hi)
+        if ok.any():
+            ax.errorbar(
+                x[ok],
+                y[ok],
+                yerr=[y[ok] - lo[ok], hi[ok] - y[ok]],
+                ls="",
+                color=color,
+                capsize=3,
+                lw=1.2,
+                gid=f"{source}-{method}-ci",
+            )
+        handles.append(
+            Line2D(
+                [],
+                [],
+                ls=ls,
+                marker=marker,
+                ms=10 if paper else 6,
+                mfc="none" if paper else color,
+                color=color,
+                label=g["label"].iloc[0],
+            )
+        )
+    sizes = sorted({int(n) for n in points["n_patches"]})
+    ax.set_xscale("log")
+    ax.set_xticks(sizes, [size_label(n) for n in sizes])
+    ax.minorticks_off()
+    ax.set_xlabel("labelled training patches (log scale)")
+    ax.set_ylabel("mean AUC over the 20 DRIVE test images")
+    ax.grid(alpha=0.3)
+    if title:
+        ax.set_title(title)
+    fig.legend(handles=handles, loc="outside right center", fontsize="small")
+    return fig
+
+
+def answer_png(fig: Figure) -> bytes:
+    """The figure as PNG bytes at :data:`DPI`, without the software tag: the same records give
+    the same bytes."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def write_answer_figure(
+    path: str | os.PathLike, cpu: pd.DataFrame, study: pd.DataFrame, check: bool = False
+) -> bool:
+    """Write the answer figure of these records to ``path``; True when the file changed (with
+    ``check``: when it would change, and nothing is written)."""
+    png = answer_png(plot_answer(answer_points(cpu, study)))
+    path = Path(path)
+    if path.is_file() and path.read_bytes() == png:
+        return False
+    if not check:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomic(path, png)
+    return True
