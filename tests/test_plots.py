@@ -34,6 +34,7 @@ def _history(n: int = 3, gan: bool = True, offset: float = 0.0) -> list[dict]:
             "L_G": 0.4 if gan else 0.0,
             "real_acc": 0.5 + 0.1 * i,
             "fake_detect": 0.5 if gan else 0.0,
+            "p_fake_real": 0.3 if gan else None,
             "val_auc": 0.6 + 0.05 * i,
         }
         for i in range(n)
@@ -100,7 +101,7 @@ def test_training_curves_draw_one_line_per_run_and_skip_gan_only_metrics_for_the
     histories = {"gan": [_history(), _history(offset=0.01)], "cnn": [_history(gan=False)]}
     fig = plots.plot_training_curves(histories)
     axes = {ax.get_title(): ax for ax in fig.axes if ax.get_title()}
-    assert len(axes) == 6
+    assert len(axes) == 7
     lc = axes[plots.HISTORY_METRICS["L_c"]]
     assert _colors(lc).count(GAN) == 2 and _colors(lc).count(CNN) == 1
     for metric in plots.GAN_ONLY_METRICS:

@@ -30,9 +30,11 @@ HISTORY_METRICS = {
     "L_G": "generator loss $L_G$",
     "real_acc": "accuracy on real patches",
     "fake_detect": "fake detection rate",
+    # beside fake detection: a DC net that calls every patch fake detects every fake too
+    "p_fake_real": "mean p(fake | labelled real)",
     "val_auc": "validation AUC",
 }
-GAN_ONLY_METRICS = ("L_adv", "L_G", "fake_detect")
+GAN_ONLY_METRICS = ("L_adv", "L_G", "fake_detect", "p_fake_real")
 
 
 def show(fig: Figure, dpi: int = 100) -> None:

@@ -212,3 +212,87 @@ def correlation(a: Sequence[float], b: Sequence[float]) -> float:
     if len(a) < 3 or len(a) != len(b):
         return float("nan")
     return float(np.corrcoef(a, b)[0, 1])
+
+
+def mean_ci(scores: Sequence[float], confidence: float = 0.95) -> tuple[float, float, float]:
+    """(mean, low, high): the t interval of the mean, x̄ ± t_(1−α/2, n−1) s / √n (NaN bounds
+    below 2 values); ``scipy.stats.t.interval`` gives the same bounds."""
+    x = np.asarray(scores, float)
+    if not len(x):
+        return float("nan"), float("nan"), float("nan")
+    if len(x) < 2:
+        return float(x.mean()), float("nan"), float("nan")
+    half = float(stats.t.ppf(0.5 + confidence / 2, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x)))
+    return float(x.mean()), float(x.mean()) - half, float(x.mean()) + half
+
+
+def holm(p_values: Sequence[float | None]) -> list[float]:
+    """Holm's step-down adjustment (Holm 1979): with p_(1) ≤ … ≤ p_(m), adjusted p_(i) =
+    max_{j ≤ i} min(1, (m − j + 1) p_(j)). A missing p counts as 1 in the family (so m is the
+    family's size) and stays missing; ``statsmodels``' ``multipletests(method="holm")`` gives
+    the same values."""
+    p = np.array([1.0 if v is None or np.isnan(v) else float(v) for v in p_values])
+    m = len(p)
+    order = np.argsort(p, kind="stable")
+    adjusted = np.empty(m)
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * p[i]))
+        adjusted[i] = running
+    return [
+        float("nan") if v is None or np.isnan(v) else float(a) for v, a in zip(p_values, adjusted)
+    ]
+
+
+def bootstrap_ratio_ci(
+    numerator: Sequence[float],
+    denominator: Sequence[float],
+    baseline: Sequence[float],
+    confidence: float = 0.95,
+    n_resamples: int = 10_000,
+    seed: int = 0,
+) -> tuple[float, float, float]:
+    """(ratio, low, high) for (mean(numerator) − mean(baseline)) / (mean(denominator) −
+    mean(baseline)), e.g. the share of a gain an ablation recovers: a percentile bootstrap
+    (Efron & Tibshirani 1993, §13.3) with each of the three independent groups resampled with
+    replacement (``scipy.stats.bootstrap``, ``paired=False``, ``method="percentile"``)."""
+    groups = [np.asarray(x, float) for x in (numerator, denominator, baseline)]
+    if min(len(g) for g in groups) < 2:
+        raise ValueError("a bootstrap CI needs at least 2 values per group")
+
+    def ratio(a, d, b, axis=-1):
+        base = b.mean(axis=axis)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (a.mean(axis=axis) - base) / (d.mean(axis=axis) - base)
+
+    point = float(ratio(*groups))
+    res = stats.bootstrap(
+        groups,
+        ratio,
+        paired=False,
+        vectorized=True,
+        confidence_level=confidence,
+        n_resamples=n_resamples,
+        method="percentile",
+        rng=np.random.default_rng(seed),
+    )
+    ci = res.confidence_interval
+    return point, float(ci.low), float(ci.high)
+
+
+def excluded_text(low: float, high: float, references: dict[str, float]) -> str:
+    """Which reference effects a 95% CI [low, high] excludes and which it does not: 'its 95% CI
+    excludes the paper's +0.015 (15K); it does not exclude the replication's +0.0053 (30K)'."""
+    out, inside = [], []
+    for name, value in references.items():
+        (inside if low <= value <= high else out).append(f"{name} {value:+.4f}")
+    parts = []
+    if out:
+        parts.append("its 95% CI excludes " + _and(out))
+    if inside:
+        parts.append(("but" if out else "its 95% CI") + " does not exclude " + _and(inside))
+    return " ".join(parts)
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -20,13 +20,10 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
-from scipy import stats
 
-from ganseg_lib.analysis.stats import paired_test, welch_test
+from ganseg_lib.analysis.stats import mean_ci, paired_test, welch_test
 from ganseg_lib.analysis.text import fmt_ci, fmt_signed, missing
 from ganseg_lib.evaluate.record import load_results
 from ganseg_lib.experiment.setup import Setup
@@ -193,17 +190,6 @@ def arm_scores(
         return pd.Series(dtype=float)
     runs = runs[runs[column].notna()]
     return pd.Series(runs[column].to_numpy(float), index=runs["seed"].to_numpy(int))
-
-
-def mean_ci(scores: Sequence[float], confidence: float = 0.95) -> tuple[float, float, float]:
-    """(mean, low, high): the t interval of the mean over seeds (NaN bounds below 2 values)."""
-    x = np.asarray(scores, float)
-    if not len(x):
-        return math.nan, math.nan, math.nan
-    if len(x) < 2:
-        return float(x.mean()), math.nan, math.nan
-    half = float(stats.t.ppf(0.5 + confidence / 2, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x)))
-    return float(x.mean()), float(x.mean()) - half, float(x.mean()) + half
 
 
 def compare_arms(a: pd.Series, b: pd.Series):

@@ -5,23 +5,37 @@ yet measured" where they show nothing)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import pandas as pd
 
-from ganseg_lib.analysis.study import N_SEEDS, arm_scores, compare_arms
+from ganseg_lib.analysis.stats import excluded_text
+from ganseg_lib.analysis.study import (
+    N_SEEDS,
+    STUDY_PROFILE,
+    arm_label,
+    arm_runs,
+    arm_scores,
+    compare_arms,
+)
 from ganseg_lib.analysis.study_verdicts import (
     EQUIVALENT,
+    FADE_INTERVALS,
     INCONCLUSIVE,
+    MARGIN,
     NOT_YET_RUN,
     REFUTED,
     SUPPORTED,
     Verdict,
     effect_text,
+    onset_text,
+    p_fake_text,
 )
 from ganseg_lib.analysis.text import fmt, fmt_share, fmt_signed
 from ganseg_lib.experiment.study import SCARCE_SIZE, TUNING_SIZE
-from ganseg_lib.paper import size_label
+from ganseg_lib.paper import PAPER_RESULTS, size_label
+from ganseg_lib.train.config import get_profile
 
 # What each verdict means for the question, per hypothesis; {effect} is the verdict's effect.
 SENTENCES: dict[str, dict[str, str]] = {
@@ -31,8 +45,9 @@ SENTENCES: dict[str, dict[str, str]] = {
         "beaten by GAN-CNN ({effect}).",
         REFUTED: "**No — against a fair baseline the CNN is the better segmenter at 15K** "
         "({effect}).",
-        EQUIVALENT: "**No measurable gain against a fair baseline at 15K**: the difference lies "
-        "within ±0.0075 AUC, half the smallest gain the paper calls significant ({effect}).",
+        EQUIVALENT: "**For this GAN-CNN, no measurable gain against a fair baseline at 15K**: "
+        "the difference lies within ±0.0075 AUC, half the smallest gain the paper calls "
+        "significant ({effect}).",
         INCONCLUSIVE: "**Not settled yet at 15K**: the fair comparison neither shows a gain nor "
         "excludes one ({effect}).",
         NOT_YET_RUN: "**Not yet measured.** The fair-protocol GAN-CNN and CNN runs at 15K have "
@@ -49,9 +64,9 @@ SENTENCES: dict[str, dict[str, str]] = {
         SUPPORTED: "Under the paper's protocol, {names} — fakes that carry no information about "
         "the data — recover at least half of GAN-CNN's gain ({which}): that much of the gain "
         "needs no trained generator, as a regulariser of the DC net would.",
-        REFUTED: "Fakes that carry no information about the data do not recover a significant "
-        "part of GAN-CNN's gain, and the trained generator beats them ({which}): the "
-        "generator's fakes matter.",
+        REFUTED: "Under the paper's protocol, fakes that carry no information about the data do "
+        "not recover a significant part of GAN-CNN's gain, and the trained generator beats them "
+        "({which}): there, the generator's fakes matter.",
         "mixed": "The two fake sources without information about the data disagree ({which}): "
         "{names} recovers at least half of GAN-CNN's gain, while the trained generator beats "
         "{others}.",
@@ -64,8 +79,12 @@ SENTENCES: dict[str, dict[str, str]] = {
         "generator, Gaussian noise) recover GAN-CNN's gain is not yet measured.",
     },
     "H5": {
-        SUPPORTED: "The adversarial signal fades during training: {effect}; in the last "
-        "intervals the DC net rejects (nearly) every fake and L_adv is under 1% of its loss.",
+        SUPPORTED: "The adversarial signal fades during training: {effect}. In the last "
+        "intervals the DC net calls every patch fake, the real ones included, so its fake "
+        "detection of 1.0 does not mean that it tells fakes apart; L_adv is under 1% of its "
+        "loss: from then on this GAN-CNN is trained by L_c alone. (H5 describes more than it "
+        "predicts: the fading was visible in the replication's records before the study was "
+        "registered.)",
         REFUTED: "The adversarial signal does not fade by the registered rule: {effect}; at the "
         "end of most runs the DC net still misses some fakes, or L_adv is still 1% or more of "
         "its loss.",
@@ -77,10 +96,12 @@ SENTENCES: dict[str, dict[str, str]] = {
         SUPPORTED: "The K+1 semi-supervised GAN, which adds unlabelled patches as the paper's "
         "future work proposes (and trains its generator by feature matching), beats GAN-CNN "
         "({effect}).",
-        REFUTED: "The K+1 semi-supervised GAN, which adds unlabelled patches as the paper's "
-        "future work proposes, scores below GAN-CNN ({effect}); it also trains its generator "
-        "by feature matching, so this prices the whole method, not the unlabelled patches "
-        "alone.",
+        REFUTED: "The K+1 semi-supervised GAN as implemented here (L_unl with a generator "
+        "trained by feature matching, tuned on lr and β1 only), which adds unlabelled patches "
+        "as the paper's future work proposes, scores below GAN-CNN ({effect}). This is a "
+        "finding about this implementation and its tuning, not about unlabelled data: it "
+        "prices the whole method, and the method has not been shown to help on a problem "
+        "where the answer is known.",
         EQUIVALENT: "The K+1 semi-supervised GAN, which adds unlabelled patches as the paper's "
         "future work proposes, changes nothing measurable against GAN-CNN ({effect}).",
         INCONCLUSIVE: "Whether unlabelled patches add to GAN-CNN is not settled ({effect}).",
@@ -189,15 +210,158 @@ def annotation_sentence(efficiency: pd.DataFrame) -> str:
     return text + f"; by the means, GAN-CNN at 15K {verdict} the CNN at 30K."
 
 
-def study_answer(verdicts: Sequence[Verdict], efficiency: pd.DataFrame) -> str:
+def _gain(efficiency: pd.DataFrame, n: int, protocol: str) -> float | None:
+    gan, cnn = _level(efficiency, "gan", n, protocol), _level(efficiency, "cnn", n, protocol)
+    return None if gan is None or cnn is None else float(gan["mean_auc"] - cnn["mean_auc"])
+
+
+def reference_effects(
+    efficiency: pd.DataFrame, replication: pd.DataFrame | None = None
+) -> dict[str, float]:
+    """The effects an equivalence verdict is read against: the paper's GAN-CNN − CNN at 15K and
+    30K, and the replication's (``replication``: :func:`~ganseg_lib.analysis.study.
+    replication_efficiency`) at the same sizes where it has them."""
+    refs = {
+        f"the paper's {size_label(n)} gain": PAPER_RESULTS[n]["gan"] - PAPER_RESULTS[n]["cnn"]
+        for n in (15_000, 30_000)
+    }
+    for n in (15_000, 30_000):
+        gain = None if replication is None else _gain(replication, n, "paper")
+        if gain is not None:
+            refs[f"the replication's {size_label(n)} gain"] = gain
+    return refs
+
+
+def exclusion_sentence(v: Verdict, refs: dict[str, float]) -> str:
+    """For an *equivalent* verdict: which effect sizes its 95% CI excludes, and the margin's
+    reach ('' for other verdicts)."""
+    if v.verdict != EQUIVALENT or math.isnan(v.ci_low):
+        return ""
+    admitted = [f"{name} ({value:+.4f})" for name, value in refs.items() if abs(value) < MARGIN]
+    return f"What this equivalence excludes: {excluded_text(v.ci_low, v.ci_high, refs)}" + (
+        f"; the ±{MARGIN:g} margin itself would call {' and '.join(admitted)} equivalent "
+        "to no effect."
+        if admitted
+        else "."
+    )
+
+
+def _arms_difference(df: pd.DataFrame, name: str, a, b, n: int) -> str:
+    return f"{name} {difference_text(df, a, b, n)}"
+
+
+def fair_ablation_sentence(df: pd.DataFrame) -> str:
+    """Descriptive, beside H2 (paper protocol): the same fake sources under the fair protocol."""
+    gan = ("gan", "fair", "")
+    parts = [
+        _arms_difference(df, f"GAN-CNN − {what}", gan, (m, "fair", ""), TUNING_SIZE)
+        for m, what in (("noise", "noise fakes"), ("frozen", "frozen-G fakes"))
+    ]
+    if any(p.endswith("not yet run") for p in parts):
+        return ""
+    return (
+        "Under the fair protocol the same comparisons do not separate (descriptive, not a "
+        "registered test): " + "; ".join(parts) + " at 15K; so the fakes matter under the "
+        "paper's protocol only."
+    )
+
+
+def game_text(df: pd.DataFrame, method: str, protocol: str, n: int, variant: str = "") -> str:
+    """An arm's game at the end of training, from its records: over the last intervals of its
+    runs, fake detection, p(fake | labelled / validation real), the largest adversarial share,
+    and when p(fake | labelled real) first reached 0.99."""
+    runs = [r for r in arm_runs(df, method, protocol, n, variant).get("record", []) if r.ok]
+    tail = [h for r in runs for h in (r.history or [])[-FADE_INTERVALS:]]
+    if not tail:
+        return f"{arm_label(method, protocol, variant)}: no run with a training history yet."
+    detect = [h["fake_detect"] for h in tail if h.get("fake_detect") is not None]
+    share = [h["adv_share"] for h in tail if h.get("adv_share") is not None]
+    return (
+        f"{arm_label(method, protocol, variant)} at {size_label(n)}, {len(runs)} runs, last "
+        f"{FADE_INTERVALS} intervals: fake detection {fmt(min(detect), 3)}–{fmt(max(detect), 3)}"
+        f"{p_fake_text(tail)}; adversarial share {max(share):.1e} at most"
+        f"{onset_text([r.history or [] for r in runs])}."
+    )
+
+
+def scope_sentence(df: pd.DataFrame) -> str:
+    """What the answer is about: the operationalisation measured, the state of its game at the
+    end of training (p(fake | real)), the one live-game variant and the smallest size."""
+    tails = {}
+    for key, (method, protocol, variant) in {
+        "gan": ("gan", "fair", ""),
+        "joint": ("gan", "paper", "-lcjoint"),
+    }.items():
+        runs = arm_runs(df, method, protocol, TUNING_SIZE, variant)
+        tails[key] = [
+            h for r in runs.get("record", []) if r.ok for h in (r.history or [])[-FADE_INTERVALS:]
+        ]
+    if not tails["gan"]:
+        return ""
+    real = [h["p_fake_real"] for h in tails["gan"] if h.get("p_fake_real") is not None]
+    text = (
+        "**What this answer is about.** It measures one operationalisation of the paper's "
+        "method: the GAN-CNN with L_c read over the K real classes (the replication's reading "
+        "of the slide), whose DC net ends up calling every patch fake, the real ones included "
+        f"(fair protocol at 15K, last {FADE_INTERVALS} intervals: p(fake | labelled real) "
+        f"{fmt(min(real), 3)}–{fmt(max(real), 3)}), so that its game ends early and it is "
+        "trained by L_c alone from then on."
+    )
+    if tails["joint"]:
+        share = [h["adv_share"] for h in tails["joint"] if h.get("adv_share") is not None]
+        joint = [h["p_fake_real"] for h in tails["joint"] if h.get("p_fake_real") is not None]
+        text += (
+            " The one variant whose game stays live, the joint reading of L_c (p(fake | "
+            f"labelled real) {fmt(min(joint), 2)}–{fmt(max(joint), 2)}, adversarial share up to "
+            f"{fmt(max(share), 2)} in its last intervals), ran untuned under the paper's "
+            "protocol and scores below the CNN: "
+            + _arms_difference(
+                df,
+                "joint-L_c GAN-CNN − CNN (paper protocol)",
+                ("gan", "paper", "-lcjoint"),
+                ("cnn", "paper", ""),
+                TUNING_SIZE,
+            )
+            + "; against the fair CNN "
+            + difference_text(df, ("gan", "paper", "-lcjoint"), ("cnn", "fair", ""), TUNING_SIZE)
+            + "."
+        )
+    sizes = sorted(int(n) for n in df["n_patches"].unique()) if len(df) else []
+    if sizes:
+        text += (
+            f" Every run has {sizes[0]:,} labelled patches or more: where labels are scarce, "
+            "the question is not yet measured."
+        )
+    return text
+
+
+def study_answer(
+    verdicts: Sequence[Verdict],
+    efficiency: pd.DataFrame,
+    df: pd.DataFrame | None = None,
+    replication: pd.DataFrame | None = None,
+) -> str:
     """The answer as Markdown paragraphs: whether (H1, H4, the label-efficiency data), why
-    (H2a/b, H5), and the unlabelled data of the paper's future work (H3)."""
+    (H2a/b, H5), and the unlabelled data of the paper's future work (H3), each scoped to the
+    implementation measured (``df``: the study records, for the scope and the fair-protocol
+    ablations; ``replication``: the replication's efficiency rows, for what an equivalence
+    verdict excludes)."""
     v = {x.id: x for x in verdicts}
-    whether = " ".join(s for s in (_sentence(v["H1"]), _sentence(v["H4"])) if s)
+    refs = reference_effects(efficiency, replication)
+    whether = " ".join(
+        s for s in (_sentence(v["H1"]), exclusion_sentence(v["H1"], refs), _sentence(v["H4"])) if s
+    )
+    caveat = trend_caveat(df)
+    if caveat:
+        whether += " " + caveat
     annotation = annotation_sentence(efficiency)
     if annotation:
         whether += " " + annotation
-    why = f"{_h2_sentence(v['H2a'], v['H2b'])} {_sentence(v['H5'])}"
+    why = f"{_h2_sentence(v['H2a'], v['H2b'])}"
+    fair = fair_ablation_sentence(df) if df is not None and len(df) else ""
+    if fair:
+        why += " " + fair
+    why += f" {_sentence(v['H5'])}"
     protocol = protocol_sentence(efficiency)
     if protocol:
         why += " " + protocol
@@ -211,13 +375,29 @@ def study_answer(verdicts: Sequence[Verdict], efficiency: pd.DataFrame) -> str:
         )
         + "."
     )
+    scope = scope_sentence(df) if df is not None and len(df) else ""
     return "\n\n".join(
         [
             f"**Does adversarial learning reduce manual annotation here?** {whether}",
+            *([scope] if scope else []),
             f"**Why?** {why}",
             f"**Unlabelled data.** {_sentence(v['H3'])}",
             f"*Status: {status}*",
         ]
+    )
+
+
+def trend_caveat(df: pd.DataFrame | None, sizes: Sequence[int] | None = None) -> str:
+    """Size trends under a fixed iteration budget are also trends in epochs and in learning-
+    rate decays: the profile's numbers for the sizes measured ('' without records)."""
+    if df is None or not len(df):
+        return ""
+    profile = get_profile(STUDY_PROFILE)
+    sizes = sizes or sorted(int(n) for n in df["n_patches"].unique())
+    return (
+        "A change with size here is also a change in training length: at a fixed "
+        f"{profile.iterations:,} iterations, {profile.epochs_text(sizes)}; "
+        f"{profile.decay_text(sizes)}."
     )
 
 

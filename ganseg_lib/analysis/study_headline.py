@@ -43,7 +43,11 @@ def verdict_rows(verdicts: list[Verdict]) -> list[str]:
     return rows
 
 
-def study_markdown(df: pd.DataFrame, hypotheses: str | os.PathLike = HYPOTHESES) -> str:
+def study_markdown(
+    df: pd.DataFrame,
+    hypotheses: str | os.PathLike = HYPOTHESES,
+    replication: pd.DataFrame | None = None,
+) -> str:
     """The study's block: the verdicts table, the tier-1 records and compute behind it, the
     registration, the answer's first paragraph (the whole answer is in the chapter), and tier
     2's differences with how far it has run."""
@@ -53,7 +57,7 @@ def study_markdown(df: pd.DataFrame, hypotheses: str | os.PathLike = HYPOTHESES)
     profile = get_profile(STUDY_PROFILE)
     ok = df[df["status"] == "ok"]
     n_images = len(ok["record"].iloc[0].evaluation["image_ids"]) if len(ok) else 0
-    answer = study_answer(verdicts, label_efficiency(df)).split("\n\n")[0]
+    answer = study_answer(verdicts, label_efficiency(df), df, replication).split("\n\n")[0]
     return "\n".join(
         [
             *verdict_rows(verdicts),

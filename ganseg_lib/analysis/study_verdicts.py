@@ -32,12 +32,11 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-import numpy as np
 import pandas as pd
 from scipy import stats
 
 from ganseg_lib.analysis.claims import equivalence_margin
-from ganseg_lib.analysis.stats import SIGNIFICANCE, contrast_test, tost, welch_test
+from ganseg_lib.analysis.stats import SIGNIFICANCE, contrast_test, holm, tost, welch_test
 from ganseg_lib.analysis.study import N_SEEDS, arm_label, arm_runs, arm_scores
 from ganseg_lib.analysis.text import fmt, fmt_ci, fmt_p, fmt_share, fmt_signed
 from ganseg_lib.paper import PAPER_RESULTS
@@ -90,23 +89,6 @@ class Verdict:
             return self.verdict
         interim = "" if self.complete else "interim: "
         return f"{self.verdict} ({interim}{self.runs} of {N_SEEDS} seeds per arm{failed})"
-
-
-def holm(p_values: Sequence[float | None]) -> list[float]:
-    """Holm's step-down adjustment (Holm 1979): with p_(1) ≤ … ≤ p_(m), adjusted p_(i) =
-    max_{j ≤ i} min(1, (m − j + 1) p_(j)). A missing p counts as 1 in the family (so m is the
-    family's size) and stays missing."""
-    p = np.array([1.0 if v is None or math.isnan(v) else float(v) for v in p_values])
-    m = len(p)
-    order = np.argsort(p, kind="stable")
-    adjusted = np.empty(m)
-    running = 0.0
-    for rank, i in enumerate(order):
-        running = max(running, min(1.0, (m - rank) * p[i]))
-        adjusted[i] = running
-    return [
-        math.nan if v is None or math.isnan(v) else float(a) for v, a in zip(p_values, adjusted)
-    ]
 
 
 def _runs_text(*groups: pd.Series) -> str:
@@ -281,6 +263,40 @@ def fades(history: Sequence[dict] | None) -> bool | None:
     return all(h["fake_detect"] >= FADE_DETECT and h["adv_share"] < FADE_SHARE for h in last)
 
 
+def p_fake_text(tail: Sequence[dict]) -> str:
+    """'; p(fake | labelled real) 0.998–1.000, p(fake | validation real) 0.999–1.000' over
+    history lines: a fake detection of 1.0 means that fakes are told apart from real patches
+    only where p(fake | real) stays low ('' without those metrics)."""
+    parts = []
+    for key, what in (("p_fake_real", "labelled real"), ("p_fake_val", "validation real")):
+        values = [h[key] for h in tail if h.get(key) is not None]
+        if values:
+            parts.append(f"p(fake | {what}) {fmt(min(values), 3)}–{fmt(max(values), 3)}")
+    return "; " + ", ".join(parts) if parts else ""
+
+
+def _first(history: Sequence[dict], test) -> int | None:
+    return next((h["iteration"] for h in history if test(h)), None)
+
+
+def onset_text(histories: Sequence[Sequence[dict]]) -> str:
+    """When the game ends in each run: the first logged iteration with p(fake | labelled real)
+    ≥ 0.99, and the first with the L_adv share < :data:`FADE_SHARE` ('' without those metrics)."""
+    real = [_first(h, lambda x: (x.get("p_fake_real") or 0) >= FADE_DETECT) for h in histories]
+    share = [_first(h, lambda x: (x.get("adv_share") or 1) < FADE_SHARE) for h in histories]
+    parts = []
+    for values, what in ((real, f"p(fake | labelled real) ≥ {FADE_DETECT:g}"), (share, "")):
+        values = [v for v in values if v is not None]
+        if not values:
+            continue
+        span = (
+            f"{min(values):,}" if min(values) == max(values) else f"{min(values):,}–{max(values):,}"
+        )
+        what = what or f"L_adv share < {FADE_SHARE:g}"
+        parts.append(f"{what} from iteration {span}")
+    return "; " + ", ".join(parts) if parts else ""
+
+
 def fading_verdict(hid: str, runs: pd.DataFrame) -> Verdict:
     """H5 from the paper-protocol GAN-CNN runs at 15K: how many of the planned runs fade. A
     failed run, or one without the history, counts as missing: never as fading, and never as
@@ -306,6 +322,7 @@ def fading_verdict(hid: str, runs: pd.DataFrame) -> Verdict:
             f"; last {FADE_INTERVALS} intervals: fake detection {fmt(min(detect), 3)}–"
             f"{fmt(max(detect), 3)}, L_adv share {max(share):.1e} at most"
         )
+    effect += p_fake_text(tail) + onset_text([r.history or [] for r in ok])
     if k >= FADE_SUPPORT:
         label = SUPPORTED
     elif k + unjudged <= FADE_REFUTE:

@@ -190,6 +190,10 @@ def run_table(df: pd.DataFrame) -> pd.DataFrame:
                 "fake detection (end)": fmt(final.get("fake_detect"), 2)
                 if r["method"] == "gan"
                 else "",
+                # a fake detection of 1 says little when the reals are called fake as well
+                "p(fake | real) (end)": fmt(final.get("p_fake_real"), 3)
+                if r["method"] == "gan"
+                else "",
                 "train min": fmt(train_s / 60 if train_s else None, 1),
                 "device": r["device"],
             }

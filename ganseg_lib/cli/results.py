@@ -97,14 +97,19 @@ def cmd_report(args: argparse.Namespace) -> int:
     from ganseg_lib.markers import read_block, write_block
 
     if args.study:
-        from ganseg_lib.analysis.study import load_study
+        from ganseg_lib.analysis.study import load_study, replication_efficiency
         from ganseg_lib.analysis.study_headline import STUDY_BEGIN, STUDY_END, study_markdown
+        from ganseg_lib.evaluate.record import load_results
         from ganseg_lib.experiment.study import HYPOTHESES
 
         df = load_study(args.results)
         hypotheses = args.results.resolve().parent / HYPOTHESES
         body, markers, what = (
-            study_markdown(df, hypotheses),
+            study_markdown(
+                df,
+                hypotheses,
+                replication_efficiency(load_results(args.results, profile="cpu", data="drive")),
+            ),
             (STUDY_BEGIN, STUDY_END),
             "study block",
         )
