@@ -144,21 +144,13 @@ def load_predictor(checkpoint: str | os.PathLike | None = None, device: str = "c
     """Load a model once: its DC net, training data and threshold. ``checkpoint`` is a training
     checkpoint or run folder, a record's kept weights ``<cell>.dcnet.pt`` (its last DC net), a
     shipped model (:mod:`ganseg_lib.models`, by file or name), or None: the best shipped model."""
-    from ganseg_lib.train.checkpoint import build_dcnet, read_checkpoint
-    from ganseg_lib.train.config import TrainConfig
+    from ganseg_lib.train.weights import load_kept_dcnet
 
     path = _checkpoint_path(checkpoint)
-    ckpt = read_checkpoint(path, "cpu")
-    config = ckpt.get("config") or {}
-    data = config.get("data", "drive")
+    dcnet, ckpt = load_kept_dcnet(path, "last", device)
+    data = ckpt["config"].get("data", "drive")
     diameter = ckpt.get("fov_diameter") or TRAINING_FOV_DIAMETER.get(data)
     threshold, source = find_validation_threshold(path, ckpt)
-    state = ckpt.get("dcnet") if "dcnet" in ckpt else ckpt.get("last")  # a record's weights
-    if state is None or not config:
-        raise DataError(f"--checkpoint {path}: holds no DC net")
-    dcnet = build_dcnet(TrainConfig.from_json(config))
-    dcnet.load_state_dict(state)
-    dcnet = dcnet.to(device).eval()
     diameter = float(diameter) if diameter else None
     return Predictor(dcnet, path, data, diameter, threshold, source, device)
 

@@ -20,14 +20,14 @@ import pandas as pd
 
 from ganseg_lib.analysis.aggregate import common_seeds
 from ganseg_lib.data.record import FundusRecord
-from ganseg_lib.errors import DataError
 from ganseg_lib.evaluate.metrics import image_auc
 from ganseg_lib.model.inference import predict_map
 from ganseg_lib.model.networks import DCNet
 from ganseg_lib.paper import PAPER_METHODS, size_label
-from ganseg_lib.train.checkpoint import build_dcnet, load_dcnet, read_checkpoint
-from ganseg_lib.train.config import TrainConfig, cell_name
+from ganseg_lib.train.checkpoint import load_dcnet
+from ganseg_lib.train.config import cell_name
 from ganseg_lib.train.run_folder import RunFolder
+from ganseg_lib.train.weights import load_kept_dcnet
 
 # The paper's protocol only: a cell name with a suffix (``gan-fair-…``) is another arm.
 WEIGHTS_NAME = re.compile(r"^gan-n(\d+)-s(\d+)\.dcnet\.pt$")
@@ -37,12 +37,7 @@ def load_weights(path: str | os.PathLike, which: str = "last", device: str = "cp
     """The DC net of a record's weights file (``<cell>.dcnet.pt``: ``{"config", "last",
     "best"}``), in eval mode, after checking the file's SHA-256 header as checkpoints are
     checked; a damaged file is a :class:`DataError`, never loaded."""
-    weights = read_checkpoint(Path(path), device)
-    if weights.get(which) is None:
-        raise DataError(f"{path}: the weights file keeps no {which!r} DC net")
-    dcnet = build_dcnet(TrainConfig.from_json(weights["config"])).to(device)
-    dcnet.load_state_dict(weights[which])
-    return dcnet.eval()
+    return load_kept_dcnet(path, which, device)[0]
 
 
 def load_pair_dcnet(path: Path) -> DCNet:

@@ -93,16 +93,13 @@ def load_record_model(
     path: str | os.PathLike, which: str = "last", device: str = "cpu"
 ) -> RecordModel:
     """Read a record and its kept DC-net weights (checked against their SHA-256)."""
-    from ganseg_lib.train.checkpoint import build_dcnet, read_checkpoint
-    from ganseg_lib.train.config import TrainConfig
+    from ganseg_lib.train.weights import load_kept_dcnet
 
     if which not in WEIGHTS:
         raise ConfigError(f"weights must be one of {WEIGHTS}, got {which!r}", "weights")
     path = Path(path)
     record, source = record_with_weights(path)
-    kept = read_checkpoint(source)
-    if kept.get(which) is None:
-        raise DataError(f"{source}: keeps no {which!r} DC net")
+    dcnet, _ = load_kept_dcnet(source, which, device)
     if which == "last":
         threshold, evaluation = record.validation_threshold, record.evaluation
     else:
@@ -110,20 +107,17 @@ def load_record_model(
         threshold = evaluation.get("thresholded", {}).get("threshold")
     if threshold is None:
         raise DataError(f"{path}: no validation threshold for the {which!r} DC net")
-    config = TrainConfig.from_json(kept["config"])
-    if config.norm != "final":  # no exact dense path: a whole image is ~10⁶ patch passes
+    if dcnet.norm != "final":  # no exact dense path: a whole image is ~10⁶ patch passes
         raise ConfigError(
-            f"{path}: a DC net with norm={config.norm!r} has no whole-image path; cross-dataset "
+            f"{path}: a DC net with norm={dcnet.norm!r} has no whole-image path; cross-dataset "
             "evaluation needs norm='final'",
             "norm",
         )
-    dcnet = build_dcnet(config)
-    dcnet.load_state_dict(kept[which])
     return RecordModel(
         record,
         path,
         which,
-        dcnet.to(device).eval(),
+        dcnet,
         float(threshold),
         float(evaluation["mean_auc"]),
     )

@@ -229,24 +229,21 @@ def keep_artifacts(folder: RunFolder, ckpt: dict, path: Path) -> None:
     """Beside the record: the DC net's weights (last, and best when kept; small at width 16),
     so that re-evaluation never needs re-training, and a montage of generator samples at a few
     iterations (generated patches, not image data)."""
-    import io
-
     from PIL import Image
 
     from ganseg_lib.montage import montage
-    from ganseg_lib.train.checkpoint import write_with_digest
+    from ganseg_lib.train.weights import save_weights
 
     path.parent.mkdir(parents=True, exist_ok=True)
     weights = {"config": ckpt["config"], "last": ckpt["dcnet"], "best": ckpt.get("best_dcnet")}
-    buf = io.BytesIO()
-    torch.save(weights, buf)
-    write_with_digest(weights_path(path), buf.getvalue())
+    save_weights(weights_path(path), weights)
     grids = folder.read_samples()
     if grids:
         its = sorted(grids)
         picked = [its[round(i * (len(its) - 1) / (SAMPLE_GRIDS - 1))] for i in range(SAMPLE_GRIDS)]
         rows = [montage(grids[it][:8], ncols=8) for it in dict.fromkeys(picked)]
-        Image.fromarray(np.concatenate(rows, axis=0)).save(samples_path(path))
+        with replacing(samples_path(path)) as tmp:
+            Image.fromarray(np.concatenate(rows, axis=0)).save(tmp)
 
 
 def failed_record(profile: str, config: TrainConfig, folder: RunFolder, reason: str) -> RunRecord:

@@ -20,7 +20,6 @@ per-image AUCs on its own data source's test images).
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 from dataclasses import asdict, dataclass, fields
@@ -178,11 +177,9 @@ def add_model(
     FOV diameter) and a copy of the record into ``models_dir`` and list both in the manifest
     (replacing an entry of the same name). ``name`` is ``<data>-<cell>``, ``-best`` added for
     best-validation weights."""
-    import torch
-
     from ganseg_lib.evaluate.record import record_with_weights
     from ganseg_lib.model.scale import TRAINING_FOV_DIAMETER
-    from ganseg_lib.train.checkpoint import read_checkpoint, write_with_digest
+    from ganseg_lib.train.weights import read_checkpoint, save_weights
 
     record_path = Path(record_path)
     record, source = record_with_weights(record_path)
@@ -198,18 +195,14 @@ def add_model(
     name = f"{data}-{record.cell}" + ("-best" if which == "best" else "")
     root = models_folder(models_dir)
     root.mkdir(parents=True, exist_ok=True)
-    buf = io.BytesIO()
-    torch.save(
-        {
-            "config": kept["config"],
-            "dcnet": kept[which],
-            "which": which,
-            "validation_threshold": float(threshold),
-            "fov_diameter": diameter,
-        },
-        buf,
-    )
-    write_with_digest(root / f"{name}.dcnet.pt", buf.getvalue())
+    shipped = {
+        "config": kept["config"],
+        "dcnet": kept[which],
+        "which": which,
+        "validation_threshold": float(threshold),
+        "fov_diameter": diameter,
+    }
+    save_weights(root / f"{name}.dcnet.pt", shipped)
     copy = root / f"{name}.json"
     write_bytes_atomic(copy, record_path.read_bytes())
     model = ShippedModel(

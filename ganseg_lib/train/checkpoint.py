@@ -1,23 +1,22 @@
 """The state of a run and its checkpoint: networks, optimisers, schedules and random state,
 written atomically with a SHA-256 so that a run resumes bit-for-bit and a damaged file is never
-loaded."""
+loaded (the file format, and the one loader of every kept DC net: :mod:`.weights`)."""
 
 from __future__ import annotations
 
-import hashlib
-import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 
-from ganseg_lib.atomic import write_bytes_atomic
-from ganseg_lib.errors import DataError
 from ganseg_lib.model.networks import DCNet, Generator
 from ganseg_lib.paper import K
 from ganseg_lib.train.config import TrainConfig
 from ganseg_lib.train.run_folder import RunFolder
+from ganseg_lib.train.weights import build_dcnet, load_kept_dcnet, save_weights
+from ganseg_lib.train.weights import read_checkpoint as read_checkpoint  # also imported from here
+from ganseg_lib.train.weights import write_with_digest as write_with_digest
 
 CHECKPOINT_FORMAT = 1
 
@@ -41,11 +40,6 @@ class RunState:
     best_iteration: int | None = None
     best_dcnet: dict | None = None  # the DC net's weights at ``best_iteration`` (on the CPU)
     noise_stats: tuple[float, float] | None = None  # mean, sd of the labelled input patches
-
-
-def build_dcnet(config: TrainConfig) -> DCNet:
-    """The DC net of a configuration: K+1 outputs when it trains against fakes, else K."""
-    return DCNet(K + 1 if config.adversarial else K, width=config.width, norm=config.norm)
 
 
 # Training keeps weights and activations channels-last: oneDNN's convolutions and transposed
@@ -101,29 +95,9 @@ def _state_dict(state: RunState, config: TrainConfig) -> dict:
     }
 
 
-def write_with_digest(path: Path, payload: bytes) -> None:
-    """Write ``<sha256 hex>\\n<payload>`` to a temporary file, fsync it, rename it over ``path``."""
-    digest = hashlib.sha256(payload).hexdigest()
-    write_bytes_atomic(path, digest.encode() + b"\n" + payload)
-
-
 def save_checkpoint(path: Path, state: RunState, config: TrainConfig) -> None:
     """Write atomically: serialise to memory, write a temporary file with its SHA-256, rename."""
-    buf = io.BytesIO()
-    torch.save(_state_dict(state, config), buf)
-    write_with_digest(Path(path), buf.getvalue())
-
-
-def read_checkpoint(path: Path, map_location: str | torch.device = "cpu") -> dict:
-    """Load a checkpoint after checking its SHA-256; a damaged file is reported, never loaded."""
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as err:
-        raise DataError(f"{path}: cannot read the checkpoint ({err})") from err
-    digest, sep, payload = raw.partition(b"\n")
-    if not sep or hashlib.sha256(payload).hexdigest().encode() != digest:
-        raise DataError(f"{path}: checkpoint is corrupted (SHA-256 mismatch); it was not loaded")
-    return torch.load(io.BytesIO(payload), map_location=map_location, weights_only=False)
+    save_weights(path, _state_dict(state, config))
 
 
 def load_state(ckpt: dict, config: TrainConfig, device: torch.device) -> RunState:
@@ -155,10 +129,4 @@ def load_dcnet(
     path = Path(path)
     if path.is_dir():
         path = RunFolder(path).checkpoint
-    ckpt = read_checkpoint(path, device)
-    key = {"last": "dcnet", "best": "best_dcnet"}[which]
-    if ckpt.get(key) is None:
-        raise DataError(f"{path}: the checkpoint keeps no {which!r} DC net")
-    dcnet = build_dcnet(TrainConfig.from_json(ckpt["config"])).to(device)
-    dcnet.load_state_dict(ckpt[key])
-    return dcnet.eval()
+    return load_kept_dcnet(path, which, device)[0]
