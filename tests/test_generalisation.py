@@ -52,3 +52,20 @@ def test_gan_minus_cnn_in_target_auc_and_in_drop():
 
 def test_no_cross_results_give_an_empty_table():
     assert generalisation_table(pd.DataFrame()).empty
+
+
+def test_each_protocol_compares_its_own_arms():
+    fair = ("gan-fair-lr0.0003-b0.5", "cnn-fair-lr0.0003-b0.9")
+    gan, cnn = [0.86, 0.87, 0.88], [0.85, 0.85, 0.86]
+    table = pd.DataFrame(
+        _rows("gan", [0.90, 0.91], 0.95)
+        + _rows("cnn", [0.89, 0.90], 0.94)
+        + _rows(fair[0], gan, 0.95)
+        + _rows(fair[1], cnn, 0.95)
+        + _rows("cnn-fair-lr0.0003-b0.5", [0.1, 0.1], 0.9)  # an arm of another (lr, β1)
+    )
+    out = generalisation_table(table, {"paper": ("gan", "cnn"), "fair": fair})
+    assert list(out["protocol"]) == ["paper", "fair"]
+    row = out.iloc[1]
+    assert row["Welch p"] == pytest.approx(stats.ttest_ind(gan, cnn, equal_var=False).pvalue)
+    assert row["CNN target AUC"] == pytest.approx(sum(cnn) / 3)

@@ -3,8 +3,9 @@
 The paper motivates the GAN by representation learning; a representation that is learnt, not
 memorised, should carry over to another camera and population. From the cross-dataset results
 (:func:`ganseg_lib.evaluate.cross.cross_table`), for each source → target, profile, labelled
-patches, weights and scaling at which both the GAN-CNN and the CNN of the paper's protocol (arms
-``gan`` and ``cnn``) have results:
+patches, weights and scaling at which both the GAN-CNN and the CNN of a protocol have results
+(the paper's protocol: arms ``gan`` and ``cnn``; the study's fair protocol: the arms of the chosen
+learning rate and β1, :func:`protocol_arms`):
 
 * the difference of their mean AUC on the target's test images, GAN − CNN (Welch across seeds,
   95% CI; the paired test by seed beside it, a seed being the same labelled patches);
@@ -15,6 +16,7 @@ patches, weights and scaling at which both the GAN-CNN and the CNN of the paper'
 from __future__ import annotations
 
 import math
+import os
 
 import pandas as pd
 
@@ -23,6 +25,19 @@ from ganseg_lib.analysis.text import fmt_ci, fmt_signed
 
 KEYS = ["source", "target", "profile", "n_patches", "weights", "scaling"]
 ARMS = ("gan", "cnn")  # the paper's protocol: the arm is the bare method name
+PAPER_ARMS = {"paper": ARMS}
+
+
+def protocol_arms(results_dir: str | os.PathLike = "results") -> dict[str, tuple[str, str]]:
+    """(GAN-CNN arm, CNN arm) per protocol: the paper's bare names, and the fair protocol's arms
+    at the (lr, β1) the study chose for each method on validation AUC (when it has chosen)."""
+    from ganseg_lib.analysis.study import chosen_pairs
+
+    arms = dict(PAPER_ARMS)
+    pairs = chosen_pairs(results_dir)
+    if pairs.get("gan") and pairs.get("cnn"):
+        arms["fair"] = tuple(f"{m}-fair-lr{pairs[m][0]:g}-b{pairs[m][1]:g}" for m in ARMS)
+    return arms
 
 
 def _difference(gan: pd.Series, cnn: pd.Series) -> tuple[str, float, float]:
@@ -40,16 +55,28 @@ def _difference(gan: pd.Series, cnn: pd.Series) -> tuple[str, float, float]:
     return text, welch.p_value, paired.p_value if paired else math.nan
 
 
-def generalisation_table(table: pd.DataFrame) -> pd.DataFrame:
-    """One row per (source → target, profile, size, weights, scaling) with both arms: seeds,
-    GAN−CNN in target AUC and in drop, each with its CI and p-values."""
+def generalisation_table(
+    table: pd.DataFrame, arms: dict[str, tuple[str, str]] | None = None
+) -> pd.DataFrame:
+    """One row per (protocol, source → target, profile, size, weights, scaling) with both arms:
+    seeds, GAN−CNN in target AUC and in drop, each with its CI and p-values (``arms``: the
+    (GAN-CNN, CNN) arm names per protocol, :func:`protocol_arms`; the paper's by default)."""
     rows = []
-    runs = table[table["arm"].isin(ARMS)] if len(table) else table
+    for protocol, (gan_arm, cnn_arm) in (arms or PAPER_ARMS).items():
+        for row in _protocol_rows(table, gan_arm, cnn_arm):
+            rows.append({"protocol": protocol, **row})
+    return pd.DataFrame(rows)
+
+
+def _protocol_rows(table: pd.DataFrame, gan_arm: str, cnn_arm: str) -> list[dict]:
+    rows = []
+    runs = table[table["arm"].isin((gan_arm, cnn_arm))] if len(table) else table
     for key, group in runs.groupby(KEYS, sort=True) if len(runs) else []:
-        by_arm = {arm: group[group["arm"] == arm].set_index("seed").sort_index() for arm in ARMS}
-        if any(not len(g) for g in by_arm.values()):
+        gan, cnn = (
+            group[group["arm"] == arm].set_index("seed").sort_index() for arm in (gan_arm, cnn_arm)
+        )
+        if not len(gan) or not len(cnn):
             continue
-        gan, cnn = by_arm["gan"], by_arm["cnn"]
         auc, auc_p, auc_paired = _difference(gan["mean_auc"], cnn["mean_auc"])
         drop_gan, drop_cnn = (
             gan["own_mean_auc"] - gan["mean_auc"],
@@ -73,4 +100,4 @@ def generalisation_table(table: pd.DataFrame) -> pd.DataFrame:
                 "drop p": drop_p,
             }
         )
-    return pd.DataFrame(rows)
+    return rows

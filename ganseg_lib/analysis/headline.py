@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from ganseg_lib.analysis.aggregate import ok_runs, per_seed_scores
-from ganseg_lib.analysis.claims import Claim, evaluate_claims
+from ganseg_lib.analysis.claims import Claim, evaluate_claims, size_trend_caveat
 from ganseg_lib.analysis.compute import compute_used
 from ganseg_lib.analysis.tables import difference_cell, ours_cell, results_table
 from ganseg_lib.analysis.text import DATA_LABELS, METHOD_LABELS, fmt, fmt_p, fmt_share, missing
@@ -55,8 +55,12 @@ def verdict_summary(df: pd.DataFrame, claims: Sequence[Claim] | None = None) -> 
         if c.kind != "equivalence" and not missing(c.share):
             share = f", our effect {fmt_share(c.share)} of the paper's"
         detail = f" ({c.detail})" if c.detail else ""
-        parts.append(f"{c.short} (claim {c.id}): **{c.verdict}**{detail}{share}")
+        reach = f" — {c.reach}" if c.reach else ""
+        parts.append(f"{c.short} (claim {c.id}): **{c.verdict}**{detail}{share}{reach}")
     text = "Verdicts: " + "; ".join(parts) + "."
+    caveat = size_trend_caveat(df)
+    if caveat and any(c.kind in ("size trend", "equivalence") for c in claims):
+        text += " " + caveat
     gaps = level_gaps(df)
     if any(gaps.values()):
         levels = "; ".join(
