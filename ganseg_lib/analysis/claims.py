@@ -459,7 +459,7 @@ def claims_table(claims: Sequence[Claim]) -> pd.DataFrame:
     for c in claims:
         row = asdict(c)
         row["verdict"] = c.verdict_text
-        del row["share"], row["short"], row["detail"]
+        del row["share"], row["short"], row["detail"], row["reach"]  # reach: in "ours"
         rows.append(row)
     names = {"id": "#", "paper": "paper's number", "ours": "our number"}
     return pd.DataFrame(rows).rename(columns=names)
