@@ -82,7 +82,28 @@ def _comparison(test: str, a: np.ndarray, b: np.ndarray, res, diff: float, confi
 
 def welch_test(a: Sequence[float], b: Sequence[float], confidence: float = 0.95) -> Comparison:
     """Welch's t-test (Welch 1947; ``scipy.stats.ttest_ind(equal_var=False)``): t = (ā − b̄) /
-    sqrt(s_a²/n_a + s_b²/n_b), Welch–Satterthwaite df, two-sided p."""
+    sqrt(s_a²/n_a + s_b²/n_b), Welch–Satterthwaite df, two-sided p.
+
+    Parameters
+    ----------
+    a, b : array_like
+        Two independent samples (per-seed mean AUCs), at least 2 values each (a ``ValueError``
+        otherwise).
+    confidence : float, default 0.95
+        Level of the confidence interval of mean(a) − mean(b).
+
+    Returns
+    -------
+    Comparison
+        ``difference``, ``ci_low``, ``ci_high``, ``statistic``, ``df``, ``p_value``.
+
+    Examples
+    --------
+    >>> import ganseg_lib
+    >>> r = ganseg_lib.welch_test([0.951, 0.953, 0.950, 0.954], [0.946, 0.949, 0.947, 0.944])
+    >>> round(r.difference, 4), round(r.ci_low, 4), round(r.ci_high, 4), round(r.p_value, 4)
+    (0.0055, 0.0021, 0.0089, 0.0076)
+    """
     a, b = np.asarray(a, float), np.asarray(b, float)
     if len(a) < 2 or len(b) < 2:
         raise ValueError(
@@ -94,7 +115,27 @@ def welch_test(a: Sequence[float], b: Sequence[float], confidence: float = 0.95)
 
 def paired_test(a: Sequence[float], b: Sequence[float], confidence: float = 0.95) -> Comparison:
     """Paired t-test (``scipy.stats.ttest_rel``): t = mean(d) / (sd(d) / sqrt(n)), d = a − b,
-    n − 1 df; a[i] and b[i] share a unit (a seed's patch set, or a test image)."""
+    n − 1 df; a[i] and b[i] share a unit (a seed's patch set, or a test image).
+
+    Parameters
+    ----------
+    a, b : array_like
+        Paired samples of equal length, at least 2 (a ``ValueError`` otherwise).
+    confidence : float, default 0.95
+        Level of the confidence interval of mean(a − b).
+
+    Returns
+    -------
+    Comparison
+        As :func:`welch_test`, with ``test`` "paired".
+
+    Examples
+    --------
+    >>> import ganseg_lib
+    >>> r = ganseg_lib.paired_test([0.951, 0.953, 0.950, 0.954], [0.946, 0.949, 0.947, 0.944])
+    >>> round(r.difference, 4), r.df, round(r.p_value, 4)
+    (0.0055, 3.0, 0.0384)
+    """
     a, b = np.asarray(a, float), np.asarray(b, float)
     if len(a) != len(b) or len(a) < 2:
         raise ValueError(
@@ -123,7 +164,29 @@ def contrast_test(
     """t = Σ w_i x̄_i / sqrt(Σ w_i² s_i²/n_i), df by Welch–Satterthwaite, two-sided p.
 
     With two groups and weights (1, −1) this is Welch's t-test; with (1, −1, −1, 1) it is the
-    difference of two differences (claim 5). Every group needs at least 2 values.
+    difference of two differences (claim 5).
+
+    Parameters
+    ----------
+    groups : sequence of array_like
+        Independent samples, at least 2 values each (a ``ValueError`` otherwise).
+    weights : sequence of float
+        One weight per group.
+    confidence : float, default 0.95
+        Level of the confidence interval of the contrast.
+
+    Returns
+    -------
+    ContrastTest
+        ``estimate``, ``se``, ``df``, ``statistic``, ``p_value``, ``ci_low``, ``ci_high``.
+
+    Examples
+    --------
+    >>> import ganseg_lib
+    >>> groups = [[0.95, 0.96, 0.94], [0.93, 0.92, 0.94], [0.96, 0.95, 0.97], [0.95, 0.96, 0.94]]
+    >>> r = ganseg_lib.contrast_test(groups, [1, -1, -1, 1])  # a difference of differences
+    >>> round(r.estimate, 4), round(r.df, 1), round(r.p_value, 4)
+    (0.01, 8.0, 0.4117)
     """
     arrays = [np.asarray(g, float) for g in groups]
     if len(arrays) != len(weights):
@@ -168,6 +231,27 @@ def tost(
     H0 d ≥ margin; p = max of the two one-sided p-values. se and df are Welch's (or the paired
     test's with ``paired``), as ``scipy.stats.ttest_ind(a + margin, b, equal_var=False,
     alternative="greater")`` and ``(a − margin, b, alternative="less")``.
+
+    Parameters
+    ----------
+    a, b : array_like
+        The two samples, at least 2 values each (equal length when ``paired``).
+    margin : float
+        The equivalence margin, > 0 (a ``ValueError`` otherwise).
+    paired : bool, default False
+        Use the paired test's se and df instead of Welch's.
+
+    Returns
+    -------
+    Equivalence
+        ``p_value`` (equivalent when below α), ``p_lower``, ``p_upper`` and the 90 % CI.
+
+    Examples
+    --------
+    >>> import ganseg_lib
+    >>> r = ganseg_lib.tost([0.951, 0.953, 0.950, 0.954], [0.946, 0.949, 0.947, 0.944], margin=0.01)
+    >>> round(r.p_value, 4), round(r.ci_low, 4), round(r.ci_high, 4)
+    (0.0089, 0.0028, 0.0082)
     """
     if not margin > 0:
         raise ValueError(f"margin must be > 0, got {margin}")
@@ -197,7 +281,28 @@ def welch_power(
 ) -> float:
     """Power of the two-sided Welch test to detect a true ``difference``: P(|T| > t_(1−α/2, ν))
     with T non-central t (ν by Welch–Satterthwaite from the given sds, non-centrality
-    difference / se) — the usual approximation, within a few points of a simulation at n = 5."""
+    difference / se) — the usual approximation, within a few points of a simulation at n = 5.
+
+    Parameters
+    ----------
+    difference, sd_a, sd_b : float
+        The true difference of means and the groups' standard deviations.
+    n_a, n_b : int
+        The groups' sizes, at least 2.
+    alpha : float, default 0.05
+        The test's two-sided level.
+
+    Returns
+    -------
+    float
+        The probability that the test rejects.
+
+    Examples
+    --------
+    >>> import ganseg_lib
+    >>> round(ganseg_lib.welch_power(0.002, 0.0015, 0.0015, 5, 5), 2)
+    0.46
+    """
     va, vb = sd_a**2 / n_a, sd_b**2 / n_b
     se = np.sqrt(va + vb)
     dfree = (va + vb) ** 2 / (va**2 / (n_a - 1) + vb**2 / (n_b - 1))
@@ -230,7 +335,24 @@ def holm(p_values: Sequence[float | None]) -> list[float]:
     """Holm's step-down adjustment (Holm 1979): with p_(1) ≤ … ≤ p_(m), adjusted p_(i) =
     max_{j ≤ i} min(1, (m − j + 1) p_(j)). A missing p counts as 1 in the family (so m is the
     family's size) and stays missing; ``statsmodels``' ``multipletests(method="holm")`` gives
-    the same values."""
+    the same values.
+
+    Parameters
+    ----------
+    p_values : sequence of float or None
+        The family's p-values; None or NaN for a test not run.
+
+    Returns
+    -------
+    list of float
+        The adjusted p-values, in the given order (NaN where missing).
+
+    Examples
+    --------
+    >>> import ganseg_lib
+    >>> ganseg_lib.holm([0.01, 0.04, 0.03, None])
+    [0.04, 0.09, 0.09, nan]
+    """
     p = np.array([1.0 if v is None or np.isnan(v) else float(v) for v in p_values])
     m = len(p)
     order = np.argsort(p, kind="stable")
