@@ -38,6 +38,13 @@ def scale_factor(fov: np.ndarray, target_diameter: float) -> float:
     return factor
 
 
+def applied_scale(fov: np.ndarray, target_diameter: float | None) -> float:
+    """The factor :func:`predict_scaled` resizes by: :func:`scale_factor`, or 1.0 when
+    ``target_diameter`` is None or the factor is within ``RESCALE_TOLERANCE`` of 1."""
+    factor = scale_factor(fov, target_diameter) if target_diameter is not None else 1.0
+    return 1.0 if abs(factor - 1.0) <= RESCALE_TOLERANCE else factor
+
+
 def _resize_rgb(rgb: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     """uint8 RGB → (width, height) ``size``; Lanczos (anti-aliased when shrinking)."""
     return np.asarray(Image.fromarray(rgb).resize(size, Image.Resampling.LANCZOS))
@@ -67,9 +74,7 @@ def predict_scaled(
     from ganseg_lib.model.inference import predict_map
 
     height, width = fov.shape
-    factor = scale_factor(fov, target_diameter) if target_diameter is not None else 1.0
-    if abs(factor - 1.0) <= RESCALE_TOLERANCE:
-        factor = 1.0
+    factor = applied_scale(fov, target_diameter)
     if factor == 1.0:
         work_rgb, work_fov = rgb, fov
     else:
