@@ -15,7 +15,76 @@ One folder per stage of the paper, one idea per module:
 * ``evaluate/`` — test-set metrics, the run record, evaluating a run;
 * ``experiment/`` — the resolved setup of an entry point, the grid of runs;
 * ``analysis/`` — statistics, the paper's claims and their verdicts, tables, figures;
-* ``book``, ``cli`` — the book builder (needs a checkout) and the ``ganseg`` command.
+* ``api`` — the public functions below; ``book``, ``cli`` — the book builder (needs a
+  checkout) and the ``ganseg`` command.
+
+The public API (``__all__``), documented in the book's appendix "API reference":
+
+* :func:`segment` — the vessel probability map of a fundus image (what ``ganseg predict``
+  writes); :func:`load_model`, :func:`list_models`, :func:`read_image`;
+* :func:`load_dataset`, :func:`make_patches`, :func:`train_model`, :func:`evaluate_model` — what
+  ``ganseg train`` and ``ganseg evaluate`` do;
+* :func:`welch_test`, :func:`paired_test`, :func:`tost`, :func:`contrast_test`,
+  :func:`welch_power`, :func:`holm` — the statistical tests behind the verdicts.
+
+They are imported on first use, so that ``import ganseg_lib`` loads neither torch nor numpy.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
 __version__ = "0.1.0"
+
+__all__ = [
+    # ganseg_lib.api
+    "segment",
+    "load_model",
+    "list_models",
+    "read_image",
+    "load_dataset",
+    "make_patches",
+    "train_model",
+    "evaluate_model",
+    # ganseg_lib.analysis.stats
+    "welch_test",
+    "paired_test",
+    "tost",
+    "contrast_test",
+    "welch_power",
+    "holm",
+]
+_STATS = ("welch_test", "paired_test", "tost", "contrast_test", "welch_power", "holm")
+
+if TYPE_CHECKING:
+    from ganseg_lib.analysis.stats import (
+        contrast_test,
+        holm,
+        paired_test,
+        tost,
+        welch_power,
+        welch_test,
+    )
+    from ganseg_lib.api import (
+        evaluate_model,
+        list_models,
+        load_dataset,
+        load_model,
+        make_patches,
+        read_image,
+        segment,
+        train_model,
+    )
+
+
+def __getattr__(name: str):
+    """Import a public name on first use (PEP 562)."""
+    if name not in __all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = "ganseg_lib.analysis.stats" if name in _STATS else "ganseg_lib.api"
+    return getattr(importlib.import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -23,6 +23,7 @@ FLOORS = {
     "experiment": 5,
     "analysis": 6,
     "predict": 7,
+    "api": 8,  # the public functions, over every floor below
     "book": 8,
     "cli": 9,
 }

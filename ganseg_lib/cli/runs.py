@@ -89,9 +89,9 @@ def add_parsers(sub) -> None:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    from ganseg_lib.api import train_model
     from ganseg_lib.experiment.setup import Setup
     from ganseg_lib.train.config import TrainConfig
-    from ganseg_lib.train.loop import prepare_data, train
 
     setup = Setup.resolve(None, args.data, args.drive_dir, chase_dir=args.chase_dir)
     config = TrainConfig(
@@ -107,8 +107,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         eval_every=args.eval_every,
         bf16=args.bf16,
     )
-    run_data = prepare_data(config, *setup.training_images())
-    train(config, args.out, run_data, device=args.device, resume=args.resume)
+    data_dir = setup.chase_dir if setup.data == "chase" else setup.drive_dir
+    train_model(config, args.out, data_dir=data_dir, device=args.device, resume=args.resume)
     return 0
 
 

@@ -78,17 +78,18 @@ def _predict_single(args: argparse.Namespace, predictor) -> int:
     import numpy as np
     from PIL import Image
 
+    from ganseg_lib.api import segment
     from ganseg_lib.data.user_image import user_record
-    from ganseg_lib.predict import predict_probability
+    from ganseg_lib.model.scale import applied_scale
 
     if len(args.images) != 1 or args.images[0].is_dir():
         raise ConfigError("--out takes one image file; use --out-dir for several", "out")
     t0 = time.perf_counter()
     record = user_record(args.images[0], args.mask)
+    rescale = not args.no_rescale
     try:
-        prob, factor = predict_probability(
-            predictor, record.rgb, record.fov, not args.no_rescale, record.image_id
-        )
+        factor = applied_scale(record.fov, predictor.fov_diameter if rescale else None)
+        prob = segment(record.rgb, predictor, mask=record.fov, rescale=rescale)
     except DataError as err:
         raise DataError(f"{args.images[0]}: {err}") from err
     args.out.parent.mkdir(parents=True, exist_ok=True)
