@@ -11,11 +11,12 @@ is neither recorded nor being run by another.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 from ganseg_lib.errors import ConfigError
 from ganseg_lib.evaluate.record import read_record, write_record
@@ -34,22 +35,24 @@ def cell_lock(results_dir: Path, profile: str, data: str, cell: str) -> Iterator
     holds it.
 
     Grid runners on the same results folder (e.g. one per core, each with ``--threads 1``) thus
-    share the work: each takes the next cell that is neither recorded nor locked. The lock is an
-    ``fcntl.flock`` on ``results_dir/.<profile>.<data>.<cell>.lock``; the kernel releases it when
-    its process ends, however it ends.
+    share the work: each takes the next cell that is neither recorded nor locked. The lock is a
+    :class:`filelock.FileLock` (``flock`` on POSIX) on the file
+    ``results_dir/.<profile>.<data>.<cell>.lock``, which the system releases when its process
+    ends, however it ends; the holder writes its process id into the file.
     """
     results_dir.mkdir(parents=True, exist_ok=True)
     path = results_dir / f".{profile}.{data}.{cell}.lock"
-    with open(path, "a") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        fh.truncate(0)
-        fh.write(str(os.getpid()))
-        fh.flush()
+    lock = FileLock(path, timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        yield False
+        return
+    try:
+        path.write_text(str(os.getpid()))  # the lock is on the file, not on this descriptor
         yield True
+    finally:
+        lock.release()
 
 
 def cells(
