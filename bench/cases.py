@@ -847,7 +847,7 @@ def bench_auc(s: Settings, log) -> list[dict]:
     from ganseg_lib.train.run_folder import RunFolder
     from ganseg_lib.train.validation import ValidationSet
 
-    os.environ["GANSEG_PROGRESS"] = "0"
+    os.environ["TQDM_DISABLE"] = "1"
     n_it = s.auc_iterations
     train_recs, val_recs = split_validation(load_phantom("training", s.auc_phantom_images, seed=0))
     validation = ValidationSet.from_records(val_recs, s.auc_validation_pixels, seed=0)

@@ -120,7 +120,7 @@ def test_every_chapter_that_loads_data_is_offered_the_chase_folder(tmp_path):
 @pytest.mark.timeout(2400)
 def test_smoke_book_builds(tmp_path):
     """CI builds the whole book with the smoke profile: every chapter, the table, a ROC figure."""
-    env = os.environ | {"GANSEG_PROGRESS": "0"}
+    env = os.environ | {"TQDM_DISABLE": "1"}
     cmd = [
         sys.executable,
         "-m",

@@ -79,7 +79,7 @@ def test_colab_copy_installs_the_library_and_runs_on_the_phantom(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GANSEG_", "PYTHONPATH"))}
     env |= {
         "GANSEG_CACHE_DIR": str(tmp_path / "cache"),
-        "GANSEG_PROGRESS": "0",
+        "TQDM_DISABLE": "1",
         "JUPYTER_PATH": str(tmp_path / "jupyter"),
         "PIP_NO_INDEX": "1",  # offline: every dependency must already be there
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",

@@ -111,7 +111,7 @@ def html_root() -> Path:
     index = HTML / "index.html"
     if not index.is_file() or index.stat().st_mtime < _sources_mtime():
         cmd = [sys.executable, "-m", "ganseg_lib.cli", "book", "--profile", "smoke"]
-        env = os.environ | {"GANSEG_PROGRESS": "0"}
+        env = os.environ | {"TQDM_DISABLE": "1"}
         subprocess.run(cmd, check=True, cwd=book.ROOT, env=env, timeout=2400)
     return HTML
 

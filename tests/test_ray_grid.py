@@ -62,7 +62,7 @@ def ray_local():
     ray = pytest.importorskip("ray", reason="Ray is not installed: pip install ganseg[ray]")
     with pytest.MonkeyPatch.context() as mp:
         mp.delenv("GANSEG_DRIVE_DIR", raising=False)  # the workers inherit this environment
-        mp.setenv("GANSEG_PROGRESS", "0")
+        mp.setenv("TQDM_DISABLE", "1")
         ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
         try:
             yield ray
@@ -83,7 +83,7 @@ def local_records(tmp_path_factory):
     try:
         with pytest.MonkeyPatch.context() as mp:
             mp.delenv("GANSEG_DRIVE_DIR", raising=False)
-            mp.setenv("GANSEG_PROGRESS", "0")
+            mp.setenv("TQDM_DISABLE", "1")
             paths = run_grid(smoke_setup(root), SIZES, SEEDS, METHODS, "cpu", log=lambda m: None)
     finally:
         torch.set_num_threads(threads)

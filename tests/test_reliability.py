@@ -140,7 +140,7 @@ TRAIN_ARGS = [
 
 
 def _train(out, *extra, wait=True):
-    env = os.environ | {"GANSEG_PROGRESS": "0", "OMP_NUM_THREADS": "1"}
+    env = os.environ | {"TQDM_DISABLE": "1", "OMP_NUM_THREADS": "1"}
     cmd = [sys.executable, "-m", "ganseg_lib.cli", *TRAIN_ARGS, "--out", str(out), *extra]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     if wait:

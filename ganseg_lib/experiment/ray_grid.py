@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -163,18 +162,10 @@ def run_grid_on_ray(
 
 def _collect(ray, refs: dict, n_cells: int, n_done: int, log) -> list[tuple[str, Exception]]:
     """Wait for the tasks, logging each cell as it completes; return the failed cells."""
-    from tqdm import tqdm
+    from ganseg_lib.progress import progress_bar
 
     failures = []
-    bar = tqdm(
-        total=n_cells,
-        initial=n_done,
-        desc="cells",
-        unit="cell",
-        file=sys.stderr,
-        disable=os.environ.get("GANSEG_PROGRESS", "1") == "0",
-        dynamic_ncols=True,
-    )
+    bar = progress_bar(total=n_cells, initial=n_done, desc="cells", unit="cell")
     try:
         while refs:
             (ref,), _ = ray.wait(list(refs), num_returns=1)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from ganseg_lib.data.record import FundusRecord
 from ganseg_lib.errors import ConfigError
 from ganseg_lib.model.networks import Generator
 from ganseg_lib.paper import NOISE_DIM
+from ganseg_lib.progress import progress_bar
 from ganseg_lib.train.augment import augment, dihedral_indices
 from ganseg_lib.train.checkpoint import (
     TRAIN_MEMORY_FORMAT,
@@ -71,18 +71,7 @@ def input_stats(patches_u8: np.ndarray) -> tuple[float, float]:
 
 
 def _progress(total: int, initial: int, desc: str):
-    from tqdm import tqdm
-
-    disable = os.environ.get("GANSEG_PROGRESS", "1") == "0"
-    return tqdm(
-        total=total,
-        initial=initial,
-        desc=desc,
-        disable=disable,
-        mininterval=2.0,
-        file=sys.stderr,
-        dynamic_ncols=True,
-    )
+    return progress_bar(total=total, initial=initial, desc=desc, mininterval=2.0)
 
 
 @torch.inference_mode()
