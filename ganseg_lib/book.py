@@ -223,7 +223,7 @@ def build(
         Path(runs_dir).resolve(),
         chase_dir=chase_dir,
     )
-    os.environ["GANSEG_PROGRESS"] = "0"  # progress goes to this terminal, not into the pages
+    os.environ["TQDM_DISABLE"] = "1"  # progress goes to this terminal, not into the pages
     os.environ.setdefault("MPLBACKEND", "Agg")
     log(f"ganseg book: profile {setup.profile.name}, data {setup.data}")
     runs = plan(setup)
