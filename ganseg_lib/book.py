@@ -25,6 +25,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ganseg_lib.analysis.display import BOOK_ENV
 from ganseg_lib.atomic import replacing
 from ganseg_lib.errors import ConfigError
 
@@ -224,6 +225,7 @@ def build(
         chase_dir=chase_dir,
     )
     os.environ["TQDM_DISABLE"] = "1"  # progress goes to this terminal, not into the pages
+    os.environ[BOOK_ENV] = "1"  # the chapters glue their figures and tables for the builder
     os.environ.setdefault("MPLBACKEND", "Agg")
     log(f"ganseg book: profile {setup.profile.name}, data {setup.data}")
     runs = plan(setup)
@@ -363,8 +365,56 @@ def _point_launch_buttons(app, pagename, templatename, context, doctree) -> None
     fix(context.get("header_buttons", []))
 
 
+# --- numbered tables (a Sphinx extension, with the launch buttons) -----------------------------
+
+try:
+    from docutils import nodes as _nodes
+except ModuleNotFoundError:  # the book's packages are not installed: no Sphinx build either
+    _nodes = None
+
+if _nodes is not None:
+
+    class table_figure(_nodes.figure):  # noqa: N801 (docutils names node classes in lower case)
+        """A glued table with its caption, numbered as a table ("Table 3"): the builder's table
+        numbering covers only Markdown tables, not a notebook's HTML output."""
+
+
+TABLE_FIGURE_CLASS = "ganseg-table-figure"  # book/_static/custom.css sets its caption on top
+
+
+def _visit_table_figure(self, node) -> None:
+    self.visit_figure(node)
+
+
+def _depart_table_figure(self, node) -> None:
+    self.depart_figure(node)
+
+
+def _glue_table_directive():
+    """``glue:table``: myst-nb's ``glue:figure`` made a :class:`table_figure` (what
+    :class:`ganseg_lib.analysis.display.Captions` writes for a named table in the book)."""
+    from myst_nb.ext.glue.directives import PasteFigureDirective
+
+    class PasteTableDirective(PasteFigureDirective):
+        def run(self):
+            out = super().run()
+            if not out or not isinstance(out[0], _nodes.figure):
+                return out
+            figure = out[0]
+            table = table_figure(figure.rawsource, *figure.children, **figure.attributes)
+            table.source, table.line = figure.source, figure.line
+            table["classes"].append(TABLE_FIGURE_CLASS)
+            for node_id in table["ids"]:  # the label must point at the node in the tree
+                self.state.document.ids[node_id] = table
+            return [table, *out[1:]]
+
+    return PasteTableDirective
+
+
 def setup(app) -> dict:
     app.connect("html-page-context", _point_launch_buttons, priority=900)
+    app.add_enumerable_node(table_figure, "table", html=(_visit_table_figure, _depart_table_figure))
+    app.add_directive_to_domain("glue", "table", _glue_table_directive())
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 

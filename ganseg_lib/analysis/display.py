@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import math
 import numbers
+import os
 from collections.abc import Callable, Mapping
 
 import pandas as pd
@@ -156,34 +157,68 @@ def show_table(df: pd.DataFrame, **options) -> None:
     display(Table(df, **options))
 
 
-class Captions:
-    """A page's numbered figures and tables: "Figure 1. …", "Table 2. …", numbered in the order
-    they are shown, so that the text can refer to them by number.
+BOOK_ENV = "GANSEG_BOOK"  # "1" while ganseg_lib.book executes the chapters for the book
 
-    One instance per page (chapter). A figure is displayed as a PNG with its caption below it, a
-    table with its caption above it (the table's own ``<caption>``).
+
+def building_book() -> bool:
+    """Whether this kernel runs a chapter for the book (:data:`BOOK_ENV`, set by
+    :func:`ganseg_lib.book.build`), where the builder numbers figures and tables."""
+    return os.environ.get(BOOK_ENV) == "1"
+
+
+def numbered_markdown(directive: str, name: str, caption: str) -> str:
+    """The MyST of a named, numbered figure or table whose content is glued under ``name``
+    (``glue:figure``, or ``glue:table`` from :mod:`ganseg_lib.book`): the builder numbers it,
+    and ``{numref}`name``` in the text cites it."""
+    return f"```{{{directive}}} {name}\n:name: {name}\n\n{caption}\n```"
+
+
+class Captions:
+    """A page's figures and tables with their captions, numbered in the order they are shown.
+
+    One instance per page (chapter). Outside the book (Jupyter, Colab) a figure is displayed as
+    a PNG with "Figure N. caption" below it, a table with "Table N. caption" above it. In the
+    book, a figure or table given a ``name`` is glued under that name (myst-nb) and shown by a
+    ``glue:figure`` or ``glue:table`` directive that the builder numbers across the book, so the
+    text cites it as ``{numref}`name``` and no number is written by hand. A page names all of
+    its figures and tables or none; names are unique across the book.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, book: bool | None = None) -> None:
         self.numbers = {"Figure": 0, "Table": 0}
+        self.book = building_book() if book is None else book
 
     def _next(self, kind: str, caption: str) -> str:
         self.numbers[kind] += 1
         return f"{kind} {self.numbers[kind]}. {caption}"
 
-    def figure(self, fig, caption: str, dpi: int = 100) -> int:
-        """Display a matplotlib figure with its numbered caption; return its number."""
-        from IPython.display import HTML, display
+    def _glue(self, name: str, content, directive: str, caption: str) -> None:
+        from IPython.display import Markdown, display
+        from myst_nb import glue
 
-        from ganseg_lib.analysis.plots import show
+        glue(name, content, display=False)
+        display(Markdown(numbered_markdown(directive, name, caption)))
+
+    def figure(self, fig, caption: str, dpi: int = 100, name: str | None = None) -> int:
+        """Display a matplotlib figure with its caption; return its number on the page."""
+        from IPython.display import HTML, Image, display
+
+        from ganseg_lib.analysis.plots import png_bytes, show
 
         text = self._next("Figure", caption)
+        if self.book and name:
+            self._glue(name, Image(data=png_bytes(fig, dpi)), "glue:figure", caption)
+            return self.numbers["Figure"]
         show(fig, dpi=dpi)
         display(HTML(f'<p class="ganseg-caption"><em>{html.escape(text)}</em></p>'))
         return self.numbers["Figure"]
 
-    def table(self, df: pd.DataFrame, caption: str, **options) -> int:
-        """Display ``df`` as :func:`show_table` does, with its numbered caption; return its
-        number."""
-        show_table(df, caption=self._next("Table", caption), **options)
+    def table(self, df: pd.DataFrame, caption: str, name: str | None = None, **options) -> int:
+        """Display ``df`` as :func:`show_table` does, with its caption; return its number on the
+        page."""
+        text = self._next("Table", caption)
+        if self.book and name:
+            self._glue(name, Table(df, **options), "glue:table", caption)
+            return self.numbers["Table"]
+        show_table(df, caption=text, **options)
         return self.numbers["Table"]

@@ -43,13 +43,18 @@ def show(fig: Figure, dpi: int = 100) -> None:
     The figures here are not registered with pyplot, so nothing else would display them when a
     notebook runs under ``MPLBACKEND=Agg`` (as ``make book`` does).
     """
-    import io
-
     from IPython.display import Image, display
+
+    display(Image(data=png_bytes(fig, dpi)))
+
+
+def png_bytes(fig: Figure, dpi: int = 100) -> bytes:
+    """The figure as PNG bytes, cropped to its content, as the book shows it."""
+    import io
 
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
-    display(Image(data=buf.getvalue()))
+    return buf.getvalue()
 
 
 def _methods(keys) -> list[str]:
