@@ -3,9 +3,12 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-# The CPU wheel of PyTorch. On a machine whose PyPI torch would be a CUDA build, use e.g.
-#   make test TORCH_SPEC="torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu"
-TORCH_SPEC ?= torch==2.13.0
+# Every package is installed at the version of the lock file CONSTRAINTS (torch included).
+# Regenerate it from a working environment with `make constraints` (see that target).
+CONSTRAINTS := requirements/constraints.txt
+# On a machine whose PyPI torch would be a CUDA build, take the CPU wheel from PyTorch's index:
+#   make test TORCH_SPEC="torch --extra-index-url https://download.pytorch.org/whl/cpu"
+TORCH_SPEC ?= torch
 STAMP := $(VENV)/.ganseg-installed
 PROFILE ?=
 DATA ?=
@@ -28,14 +31,14 @@ ifneq ($(wildcard ../shared/data/CHASE_DB1/images),)
 export GANSEG_CHASE_DIR ?= $(abspath ../shared/data/CHASE_DB1)
 endif
 
-.PHONY: book test lint env clean
+.PHONY: book test lint env clean constraints
 .DELETE_ON_ERROR:
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(CONSTRAINTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet $(TORCH_SPEC)
-	$(BIN)/python -m pip install --quiet -e '.[book,test,ray]'
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) $(TORCH_SPEC)
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[book,test,ray]'
 	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 --display-name "Python 3 (ganseg)" >/dev/null
 	touch $@
 
@@ -55,6 +58,17 @@ lint: $(STAMP) | $(DIRS)
 
 test: lint
 	$(BIN)/pytest
+
+# The lock file, from the packages installed in $(VENV): `pip freeze` without ganseg itself (an
+# editable install), without CUDA libraries (nvidia-*, triton: a CPU environment has none), and
+# with torch's local tag dropped (torch==2.13.0 fits its PyPI and its CPU wheel, 2.13.0+cpu).
+constraints:
+	test -x $(BIN)/python
+	{ sed -n '1,/^$$/p' $(CONSTRAINTS); \
+	  $(BIN)/python -m pip freeze --exclude-editable \
+	    | grep -v -E '^(ganseg==|nvidia-|triton==)' | sed -E 's/^(torch==[^+]+)\+.*/\1/'; \
+	} > $(CONSTRAINTS).new
+	mv $(CONSTRAINTS).new $(CONSTRAINTS)
 
 clean:
 	rm -rf book/_build book/chapters .cache/ganseg
