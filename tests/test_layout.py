@@ -15,6 +15,9 @@ FLOORS = {
     "paper": 0,
     "deviations": 0,
     "montage": 0,
+    "atomic": 0,  # atomic file writes
+    "markers": 0,  # generated blocks of Markdown files
+    "progress": 0,  # progress bars
     "data": 1,
     "model": 2,
     "train": 3,
@@ -26,6 +29,7 @@ FLOORS = {
     "api": 8,  # the public functions, over every floor below
     "book": 8,
     "cli": 9,
+    "__main__": 10,  # python -m ganseg_lib
 }
 MAX_LINES = 420  # one idea per module; the phantom and the figures are the exceptions
 LONG_ALLOWED = {"data/phantom.py", "analysis/plots.py"}
