@@ -14,11 +14,8 @@
 # %% [markdown]
 # # Results
 #
-# The paper's results table, ROC curves, segmentation maps and literature comparison, each with
-# our numbers beside the paper's. Every number here is computed from run records
-# (`results_dir/<profile>/<data>/<method>-n<N>-s<seed>.json`): first the committed DRIVE records of
-# the `cpu` profile, the replication's evidence; then, in a folded section, the runs this build
-# made itself. The tables come from `ganseg_lib.analysis.tables`.
+# Does the GAN-trained classifier beat the same CNN trained without the generator, as the
+# paper's results table says, when both are run by the same code on DRIVE?
 
 # %% tags=["remove-cell"]
 # Bootstrap (Colab, or any Python without ganseg_lib): install the library from the project's
@@ -52,7 +49,7 @@ from pathlib import Path
 
 from IPython.display import Markdown, display
 
-from ganseg_lib.analysis import plots
+from ganseg_lib.analysis import headline, plots
 from ganseg_lib.analysis.aggregate import aggregate, failed_runs, image_comparison, ok_runs
 from ganseg_lib.analysis.banner import banner, is_evidence, load_evidence, records_banner
 from ganseg_lib.analysis.display import Captions
@@ -78,10 +75,26 @@ evidence = load_evidence(evidence_dir)
 own = load_results(setup.results_dir, profile=setup.profile.name, data=setup.data)
 own_is_evidence = is_evidence(setup.profile, setup.data)
 page = Captions()
-display(Markdown(banner(EVIDENCE_PROFILE, "drive", "drive", scope="until the last section")))
-display(Markdown(records_banner(evidence, evidence_dir, "Evidence")))
 
 # %% [markdown]
+# ## The answer
+#
+# Under the paper's protocol our GAN-CNN beats our CNN in the paper's direction at 15K and 30K
+# labelled patches, by a smaller margin than the paper's, and the two are equivalent at 150K.
+# The verdicts, computed from the committed records by the rules of the report chapter:
+
+# %% tags=["remove-input"]
+if len(ok_runs(evidence)):
+    display(Markdown(headline.verdict_summary(evidence)))
+display(Markdown(banner(EVIDENCE_PROFILE, "drive", "drive", scope="until the last section")))
+
+# %% [markdown]
+# Every number here is computed from run records
+# (`results_dir/<profile>/<data>/<method>-n<N>-s<seed>.json`): first the committed DRIVE records
+# of the `cpu` profile, the replication's evidence; then, in a folded section, the runs this
+# build made itself. The tables come from `ganseg_lib.analysis.tables`; which records and which
+# code made them is in the folded section at the end of the page.
+#
 # ## The paper's results
 #
 # > In retinal vessel segmentation literature, area under the **Receiver Operation Curve**,
@@ -125,6 +138,7 @@ else:
     page.table(
         format_results_table(results_table(evidence)),
         "Mean test AUC of the GAN-CNN and the CNN per dataset size, ours beside the paper's.",
+        name="tbl-results-auc",
     )
     page.figure(
         plots.plot_auc_summary(
@@ -132,26 +146,34 @@ else:
         ),
         "Mean test AUC ± sd over seeds (large dots), each seed's run (small dots), the paper "
         "(stars).",
+        name="fig-results-auc",
     )
     page.figure(
         plots.plot_roc_curves(list(ok_runs(evidence)["record"]), title="pooled ROC curves"),
         "Pooled ROC curves: one thin line per seed, the bold line their vertical average.",
+        name="fig-results-roc",
     )
     page.figure(
         plots.plot_image_differences(image_comparison(evidence), title="per-image differences"),
         "GAN-CNN AUC minus CNN AUC per test image, each averaged over seeds.",
+        name="fig-results-images",
     )
     failed = failed_runs(evidence)
     if len(failed):
-        page.table(failed, "Failed runs (listed, never averaged).")
-    page.table(run_table(evidence), f"Every run ({len(evidence)}), with its per-run numbers.")
+        page.table(failed, "Failed runs (listed, never averaged).", name="tbl-results-failed")
+    page.table(
+        run_table(evidence),
+        f"Every run ({len(evidence)}), with its per-run numbers.",
+        name="tbl-results-runs",
+    )
 
 # %% [markdown]
-# Table 1 sets our mean AUCs beside the paper's; Figure 1 shows the same numbers with each seed's
-# run, and the paper's values as stars. In the ROC panels of Figure 2 each thin line is one
-# seed's pooled ROC curve and the bold line their vertical average. Figure 3 shows, per test
-# image, how much higher the GAN-CNN's AUC is than the CNN's (each averaged over seeds): the data
-# of the per-image tests. The folded Table 2 lists every run.
+# {numref}`tbl-results-auc` sets our mean AUCs beside the paper's; {numref}`fig-results-auc`
+# shows the same numbers with each seed's run, and the paper's values as stars. In the ROC panels
+# of {numref}`fig-results-roc` each thin line is one seed's pooled ROC curve and the bold line
+# their vertical average. {numref}`fig-results-images` shows, per test image, how much higher the
+# GAN-CNN's AUC is than the CNN's (each averaged over seeds): the data of the per-image tests.
+# The folded {numref}`tbl-results-runs` lists every run.
 #
 # > ROC curves of proposed GAN-CNN and simple CNN on the combined 20 test images of DRIVE retina
 # > dataset. Curves of **GAN-CNN** always tends to be **higher** on the ROC plots compared to
@@ -177,10 +199,11 @@ else:
 page.table(
     literature_table(evidence, "ours: profile cpu, DRIVE (recorded)"),
     "Mean AUC on DRIVE: the paper's comparison with the literature, and our runs.",
+    name="tbl-results-literature",
 )
 
 # %% [markdown]
-# Table 3 gives the paper's comparison with our two methods added.
+# {numref}`tbl-results-literature` gives the paper's comparison with our two methods added.
 #
 # ## A second dataset: CHASE_DB1
 #
@@ -197,11 +220,13 @@ if len(ok_runs(chase)):
         format_results_table(results_table(chase, sorted(set(chase["n_patches"]), reverse=True))),
         "CHASE_DB1: mean test AUC of the GAN-CNN and the CNN per dataset size (the paper's "
         "columns are its DRIVE numbers).",
+        name="tbl-results-chase",
     )
     page.figure(
         plots.plot_roc_curves(list(ok_runs(chase)["record"]), title="CHASE_DB1: pooled ROC"),
         "CHASE_DB1 pooled ROC curves: one thin line per seed, the bold line their vertical "
         "average.",
+        name="fig-results-chase-roc",
     )
 else:
     display(Markdown("**CHASE_DB1: no `cpu` record is committed yet.**"))
@@ -222,6 +247,7 @@ if len(across):
         across.round(4),
         "Cross-dataset mean test AUC (over seeds), native and scale-normalised, beside the same "
         "models' AUC on their own test images.",
+        name="tbl-results-cross",
     )
 else:
     display(Markdown("**No cross-dataset result is committed yet** (`ganseg cross`)."))
@@ -241,7 +267,12 @@ general = generalisation_table(
     cross_table(Path(evidence_dir) / CROSS_FOLDER), protocol_arms(evidence_dir)
 )
 if len(general):
-    page.table(general, "GAN-CNN against the CNN on the other dataset's test images.", digits=4)
+    page.table(
+        general,
+        "GAN-CNN against the CNN on the other dataset's test images.",
+        name="tbl-results-generalisation",
+        digits=4,
+    )
 else:
     display(Markdown("**No cross-dataset result has both methods of the paper's protocol yet.**"))
 
@@ -287,6 +318,7 @@ if test_image is not None:
             if pair.profile == "smoke"
             else "."
         ),
+        name="fig-results-maps",
     )
 elif pair is None:
     display(
@@ -308,12 +340,31 @@ else:
 display(Markdown(banner(setup.profile, setup.data, setup.requested, scope="in this section")))
 display(Markdown(records_banner(own, setup.results_dir, "This build")))
 if len(ok_runs(own)) and not own_is_evidence:
-    page.table(format_results_table(results_table(own)), "This build's mean test AUC.")
+    page.table(
+        format_results_table(results_table(own)),
+        "This build's mean test AUC.",
+        name="tbl-results-own-auc",
+    )
     page.figure(
         plots.plot_auc_summary(aggregate(own), runs=ok_runs(own)),
         "This build's mean test AUC per dataset size.",
+        name="fig-results-own-auc",
     )
     page.figure(
-        plots.plot_roc_curves(list(ok_runs(own)["record"])), "This build's pooled ROC curves."
+        plots.plot_roc_curves(list(ok_runs(own)["record"])),
+        "This build's pooled ROC curves.",
+        name="fig-results-own-roc",
     )
-    page.table(run_table(own), f"Every run of this build ({len(own)}).")
+    page.table(
+        run_table(own), f"Every run of this build ({len(own)}).", name="tbl-results-own-runs"
+    )
+
+# %% [markdown]
+# ## Provenance
+#
+# Which records this page reads and which commits of the code made them, in the folded output
+# below.
+
+# %% tags=["remove-input", "hide-output"]
+display(Markdown(records_banner(evidence, evidence_dir, "Evidence (DRIVE)")))
+display(Markdown(records_banner(chase, evidence_dir, "Evidence (CHASE_DB1)")))

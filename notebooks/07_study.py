@@ -14,21 +14,8 @@
 # %% [markdown]
 # # Beyond the paper
 #
-# **Does adversarial learning reduce manual annotation here, and why?** The replication found
-# GAN-CNN ahead of the CNN in the paper's direction but by a fraction of the paper's margin, and
-# its records hint at a mechanism the paper does not claim: by the end of every GAN-CNN run the
-# DC net rejects every fake, so the generator has stopped teaching it anything, and the gain
-# appears only where the CNN has time to over-fit. A GAN that helps as a regulariser is a
-# different finding from a GAN that helps by learning the data. The CNN baseline was also the
-# weakest reasonable one: no augmentation, no validation-based checkpoint, the GAN's Adam betas.
-# Realistic evaluation of semi-supervised learning (Oliver et al., NeurIPS 2018) asks for a
-# well-regularised supervised baseline with an equal tuning budget.
-#
-# This chapter tests, with hypotheses registered before the first run: GAN-CNN against a fair
-# CNN; two fake sources that carry no information about the data; the paper's own future work
-# (unlabelled data through the K+1 semi-supervised GAN of Salimans et al. 2016); and what the
-# run histories say about the adversarial signal. Every number comes from the committed records
-# of the `study` profile (`results/study/drive/`); a verdict whose runs are missing says so.
+# **Does adversarial learning reduce manual annotation here, and why?** Against a fair baseline,
+# with fakes that carry no information about the data, and with the paper's own future work.
 
 # %% tags=["remove-cell"]
 # Bootstrap (Colab, or any Python without ganseg_lib): install the library from the project's
@@ -57,8 +44,7 @@ from IPython.display import Markdown, display
 
 from ganseg_lib.analysis import study_plots
 from ganseg_lib.analysis.banner import banner, load_evidence, records_banner
-from ganseg_lib.analysis.display import show_table
-from ganseg_lib.analysis.plots import show
+from ganseg_lib.analysis.display import Captions
 from ganseg_lib.analysis.study import (
     STUDY_DATA,
     STUDY_PROFILE,
@@ -98,31 +84,59 @@ runs = study[study["in_arm"]] if len(study) else study
 verdicts = evaluate_hypotheses(study)
 efficiency = label_efficiency(study)
 replication = replication_efficiency(load_evidence(results))
-display(Markdown(banner(STUDY_PROFILE, STUDY_DATA, STUDY_DATA, scope="in this chapter")))
-display(Markdown(records_banner(study, results, "Study records")))
+page = Captions()
 
 # %% [markdown]
-# *Which code made which record.* A record names the commit of the code its process ran. The
-# first four records (the CNN tuning runs, written before commit `4b6d31e`) name instead the
-# commit checked out when each was written; their runners had started at `6cd9c99`, and the
-# training and evaluation code they ran is that of `db73234` (unchanged up to `4b6d31e`).
+# ## The answer
 #
-# ## The pre-registration
-#
-# The hypotheses and the rules that turn records into verdicts were committed in
-# `studies/beyond-the-paper/hypotheses.md` before the study's first run; the study runner refuses
-# to start without them. The table gives the commit and its date beside the date of the first
-# study record.
+# Written from the registered verdicts (section Verdicts below) when this page was built:
 
 # %% tags=["remove-input"]
-registered = preregistration_table(studies) if studies.is_dir() else None
-if registered is not None and len(registered):
-    show_table(registered)
-display(Markdown(registration_sentence(hypotheses_file, study)))
+display(Markdown(study_answer(verdicts, efficiency, study, replication)))
+
+# %% [markdown]
+# Tier 2 tests no registered hypothesis; its 3K point, the class-conditional generator, the
+# paper's normalisation and the joint reading of $L_c$ read as differences with their 95% CI,
+# beside the answer rather than in it:
+
+# %% tags=["remove-input"]
+display(Markdown(tier_two_answer(study)))
+display(Markdown(banner(STUDY_PROFILE, STUDY_DATA, STUDY_DATA, scope="in this chapter")))
+
+# %% [markdown]
+# ## Why this study
+#
+# The replication found GAN-CNN ahead of the CNN in the paper's direction but by a fraction of the
+# paper's margin, and its records hint at a mechanism the paper does not claim: by the end of
+# every GAN-CNN run the DC net rejects every fake, so the generator has stopped teaching it
+# anything, and the gain appears only where the CNN has time to over-fit. A GAN that helps as a
+# regulariser is a different finding from a GAN that helps by learning the data. The CNN baseline
+# was also the weakest reasonable one: no augmentation, no validation-based checkpoint, the GAN's
+# Adam betas. Realistic evaluation of semi-supervised learning (Oliver et al., NeurIPS 2018) asks
+# for a well-regularised supervised baseline with an equal tuning budget.
+#
+# This chapter tests, with hypotheses registered before the first run: GAN-CNN against a fair
+# CNN; two fake sources that carry no information about the data; the paper's own future work
+# (unlabelled data through the K+1 semi-supervised GAN of Salimans et al. 2016); and what the
+# run histories say about the adversarial signal. Every number comes from the committed records
+# of the `study` profile (`results/study/drive/`); a verdict whose runs are missing says so.
+
+# %% [markdown]
+# ## The pre-registration
+#
+# The hypotheses and the rules that turn records into verdicts
+# ({numref}`tbl-study-hypotheses`) were committed in `studies/beyond-the-paper/hypotheses.md`
+# before the study's first run; the study runner refuses to start without them. The commit and
+# its date beside the date of the first study record are in the folded provenance section at
+# the end of the page.
+
+# %% tags=["remove-input"]
 if hypotheses_file.is_file():
     registration = read_preregistration(hypotheses_file)
-    show_table(
+    page.table(
         pd.DataFrame(registration.hypotheses)[["id", "claim", "test", "rule"]],
+        "The registered hypotheses, their tests and verdict rules.",
+        name="tbl-study-hypotheses",
         headers={"id": "#"},
         collapse_rows=20,
     )
@@ -214,7 +228,13 @@ display(Markdown(game_text(study, "cgan", "fair", 15_000)))
 # protocol** is the replication's: no augmentation, the last checkpoint, lr 1e-4, β1 0.5.
 
 # %% tags=["remove-input"]
-show_table(choice_table(results), digits=4, collapse_rows=20)
+page.table(
+    choice_table(results),
+    "The (lr, β1) choice on the validation images.",
+    name="tbl-study-choice",
+    digits=4,
+    collapse_rows=20,
+)
 
 # %% [markdown]
 # ## Compute
@@ -243,7 +263,7 @@ display(
         f"Tier 2, not part of that estimate: {recorded_text(study, (2,), tuning=False)}."
     )
 )
-show_table(compute, digits=1)
+page.table(compute, "Compute: estimated and recorded.", name="tbl-study-compute", digits=1)
 
 # %% [markdown]
 # ## Results per size
@@ -259,7 +279,12 @@ show_table(compute, digits=1)
 sizes = study_sizes(study)
 for n in sizes:
     display(Markdown(f"### {size_label(n)} labelled patches"))
-    show_table(size_table(study, n), digits=4)
+    page.table(
+        size_table(study, n),
+        f"Every arm at {size_label(n)} labelled patches.",
+        name=f"tbl-study-size-{n}",
+        digits=4,
+    )
 if not sizes:
     display(Markdown("*No study run has a record yet.*"))
 
@@ -275,7 +300,12 @@ if not sizes:
 # compares the two nets on those pixels. It is exploratory: no hypothesis was registered about it.
 
 # %% tags=["remove-input"]
-show_table(normalisation_table(study), digits=4)
+page.table(
+    normalisation_table(study),
+    "The replication's DC net beside the paper's normalisation, on the sampled test pixels.",
+    name="tbl-study-normalisation",
+    digits=4,
+)
 
 # %% [markdown]
 # ## Label efficiency
@@ -290,10 +320,17 @@ show_table(normalisation_table(study), digits=4)
 if sizes:
     profile = get_profile(STUDY_PROFILE)
     display(Markdown(f"Budget: {profile.budget_text()}; {profile.epochs_text(sorted(sizes))}."))
-show(study_plots.plot_label_efficiency(efficiency, replication))
+page.figure(
+    study_plots.plot_label_efficiency(efficiency, replication),
+    "Mean test AUC against labelled patches: study arms with their 95% band over seeds, the "
+    "replication dotted, the paper as stars.",
+    name="fig-study-efficiency",
+)
 if len(efficiency):
-    show_table(
+    page.table(
         efficiency.drop(columns=["source", "method", "protocol"]),
+        "The points of the label-efficiency figure (study arms).",
+        name="tbl-study-efficiency",
         digits=4,
         collapse_rows=0,
         summary="The points of the figure (study arms)",
@@ -313,7 +350,11 @@ if len(efficiency):
 small = runs[runs["n_patches"] == 15_000] if len(runs) else runs
 adversarial = [r for r in small["record"] if r.config.spec.adversarial and r.history]
 if adversarial:
-    show(study_plots.plot_fake_signals(adversarial, title="adversarial signals, 15K"))
+    page.figure(
+        study_plots.plot_fake_signals(adversarial, title="adversarial signals, 15K"),
+        "The adversarial signals over training at 15K, one line per run.",
+        name="fig-study-signals",
+    )
 else:
     display(Markdown("*No adversarial study run with a history has a record yet.*"))
 
@@ -323,7 +364,12 @@ else:
 # %% tags=["remove-input"]
 with_history = [r for r in small["record"] if r.history]
 if with_history:
-    show(study_plots.plot_validation_curves(with_history, "validation AUC, 15K"))
+    page.figure(
+        study_plots.plot_validation_curves(with_history, "validation AUC, 15K"),
+        "Validation AUC over training at 15K; the dot marks the checkpoint the fair protocol "
+        "keeps.",
+        name="fig-study-validation",
+    )
 else:
     display(Markdown("*No study run with a history has a record yet.*"))
 
@@ -342,7 +388,11 @@ for (method, protocol, variant), group in arms:
         title = f"{arm_label(method, protocol, variant)}, seed {rec.config.seed}"
         montages.append((title, png, study_plots.sample_iterations(rec.history)))
 if montages:
-    show(study_plots.plot_sample_montages(montages))
+    page.figure(
+        study_plots.plot_sample_montages(montages),
+        "Generator samples from fixed noise at four iterations, lowest seed per arm, 15K.",
+        name="fig-study-samples",
+    )
 else:
     display(Markdown("*No generator samples are recorded yet.*"))
 
@@ -362,7 +412,12 @@ else:
 # difference minus the 150K one (+0.013) for H4.
 
 # %% tags=["remove-input"]
-show_table(verdict_table(verdicts), digits=4)
+page.table(
+    verdict_table(verdicts),
+    "Each hypothesis by its registered rule.",
+    name="tbl-study-verdicts",
+    digits=4,
+)
 
 # %% [markdown]
 # ### Registered analyses computed late
@@ -375,7 +430,11 @@ show_table(verdict_table(verdicts), digits=4)
 # the method. H2's share gets a percentile bootstrap over seeds, each arm resampled on its own.
 
 # %% tags=["remove-input"]
-show_table(paired_table(study))
+page.table(
+    paired_table(study),
+    "The registered paired tests, by seed and by test image.",
+    name="tbl-study-paired",
+)
 display(
     Markdown(
         "H2's share (ablation − CNN) / (GAN-CNN − CNN): " + share_text(share_intervals(study)) + "."
@@ -383,17 +442,20 @@ display(
 )
 
 # %% [markdown]
-# ## The answer
+# ## Provenance
 #
-# Written from the verdicts above when this page was built:
+# Which records this chapter reads, which code made them and when the hypotheses were
+# registered, in the folded output below. *Which code made which record:* a record names the
+# commit of the code its process ran. The first four records (the CNN tuning runs, written
+# before commit `4b6d31e`) name instead the commit checked out when each was written; their
+# runners had started at `6cd9c99`, and the training and evaluation code they ran is that of
+# `db73234` (unchanged up to `4b6d31e`).
 
-# %% tags=["remove-input"]
-display(Markdown(study_answer(verdicts, efficiency, study, replication)))
-
-# %% [markdown]
-# Tier 2 tests no registered hypothesis; its 3K point, the class-conditional generator, the
-# paper's normalisation and the joint reading of $L_c$ read as differences with their 95% CI,
-# beside the answer rather than in it:
-
-# %% tags=["remove-input"]
-display(Markdown(tier_two_answer(study)))
+# %% tags=["remove-input", "hide-output"]
+display(Markdown(records_banner(study, results, "Study records")))
+registered = preregistration_table(studies) if studies.is_dir() else None
+if registered is not None and len(registered):
+    page.table(
+        registered, "The registration: commit, date, first record.", name="tbl-study-registration"
+    )
+display(Markdown(registration_sentence(hypotheses_file, study)))
