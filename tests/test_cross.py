@@ -30,9 +30,20 @@ from ganseg_lib.train.checkpoint import build_dcnet, write_with_digest
 from ganseg_lib.train.config import TrainConfig
 
 
-def make_record(folder, data="drive", seed=0, best=True, mean_auc=0.9, best_auc=0.92, **config):
+def make_record(
+    folder,
+    data="drive",
+    seed=0,
+    best=True,
+    mean_auc=0.9,
+    best_auc=0.92,
+    val_auc=None,
+    best_val_auc=None,
+    **config,
+):
     """A run record with kept DC-net weights (random, seeded; width 4), as evaluate_run keeps
-    them: ``<cell>.json`` and ``<cell>.dcnet.pt`` with {"config", "last", "best"}."""
+    them: ``<cell>.json`` and ``<cell>.dcnet.pt`` with {"config", "last", "best"}. Validation
+    AUCs (last interval, best of the run) default to the test AUCs."""
     config = TrainConfig(
         method="cnn", data=data, n_patches=64, iterations=1, width=4, seed=seed, **config
     )
@@ -49,7 +60,10 @@ def make_record(folder, data="drive", seed=0, best=True, mean_auc=0.9, best_auc=
         status="ok",
         config=config,
         run_dir="runs/x",
-        training={},
+        training={
+            "final": {"val_auc": mean_auc if val_auc is None else val_auc},
+            "best_val_auc": best_auc if best_val_auc is None else best_val_auc,
+        },
         timing={},
         provenance={},
         evaluation=evaluation(mean_auc, 0.31),

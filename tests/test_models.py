@@ -41,7 +41,7 @@ def test_add_ships_the_chosen_weights_with_threshold_scale_and_record(tmp_path):
     rec = make_record(tmp_path / "results", mean_auc=0.90, best_auc=0.92)
     kept = read_checkpoint(weights_path(rec))
     shipped = tmp_path / "models"
-    auto = add_model(rec, "auto", shipped)  # best-validation weights test better: chosen
+    auto = add_model(rec, "auto", shipped)  # best-validation weights kept: chosen
     assert auto.name == "drive-cnn-n64-s0-best" and auto.which == "best"
     assert auto.test_mean_auc == 0.92 and auto.validation_threshold == 0.47
     last = add_model(rec, "last", shipped)
@@ -58,13 +58,26 @@ def test_add_ships_the_chosen_weights_with_threshold_scale_and_record(tmp_path):
     assert pred.fov_diameter == DRIVE_FOV_DIAMETER and pred.data == "drive"
     pred = load_predictor(shipped / auto.weights)
     assert same_weights(pred.dcnet, kept["best"]) and pred.threshold == 0.47
-    # shipping again replaces the entry; a worse best keeps the last weights
-    rec2 = make_record(tmp_path / "r2", data="chase", mean_auc=0.95, best_auc=0.94)
+    # shipping again replaces the entry; without best-validation weights "auto" is the last
+    rec2 = make_record(tmp_path / "r2", data="chase", mean_auc=0.95, best=False)
     m = add_model(rec2, "auto", shipped)
     assert m.which == "last" and m.fov_diameter == CHASE_FOV_DIAMETER
-    assert best_model(shipped) == shipped / "chase-cnn-n64-s0.dcnet.pt"  # highest test AUC
     add_model(rec2, "auto", shipped)
     assert len(read_manifest(shipped)) == 3
+    # the default is a DRIVE model, the one with the highest validation AUC
+    assert best_model(shipped) == shipped / "drive-cnn-n64-s0-best.dcnet.pt"
+    assert best_model(shipped, data="chase") == shipped / "chase-cnn-n64-s0.dcnet.pt"
+
+
+def test_the_default_model_and_best_record_are_chosen_on_validation_never_on_test(tmp_path):
+    # a: the higher test AUC, the lower validation AUC; b: the other way round
+    a = make_record(tmp_path / "a", seed=0, best=False, mean_auc=0.96, val_auc=0.90)
+    b = make_record(tmp_path / "b", seed=1, best=False, mean_auc=0.94, val_auc=0.95)
+    assert best_record([a, b]) == b
+    shipped = tmp_path / "models"
+    add_model(a, "auto", shipped)
+    add_model(b, "auto", shipped)
+    assert best_model(shipped) == shipped / "drive-cnn-n64-s1.dcnet.pt"
 
 
 def test_a_records_kept_weights_load_with_the_records_threshold(tmp_path):

@@ -13,8 +13,9 @@ each:
 
 :func:`add_model` ships a record's kept weights (``<cell>.dcnet.pt`` beside ``<cell>.json``, see
 :func:`ganseg_lib.evaluate.record.weights_path`); :func:`best_model` is the default of
-``ganseg predict``: the shipped model with the highest test AUC of its record (mean of the
-per-image AUCs on its own data source's test images).
+``ganseg predict``: of the DRIVE-trained models, the one with the highest validation AUC of its
+record (the held-out validation images of its training data, never its test images, so that its
+test AUC stays an honest estimate).
 """
 
 from __future__ import annotations
@@ -113,8 +114,20 @@ def _checked(root: Path, model: ShippedModel) -> Path:
     return path
 
 
-def best_model(models_dir: str | os.PathLike | None = None) -> Path:
-    """The weights file of the shipped model with the highest test AUC, its SHA-256 checked."""
+def shipped_validation_auc(root: Path, model: ShippedModel) -> float | None:
+    """A shipped model's validation AUC, read from its record (:func:`validation_auc`)."""
+    from ganseg_lib.evaluate.record import read_record
+
+    try:
+        return validation_auc(read_record(root / model.record), model.which)
+    except DataError:
+        return None
+
+
+def best_model(models_dir: str | os.PathLike | None = None, data: str = "drive") -> Path:
+    """The weights file of the default shipped model, its SHA-256 checked: of the models trained
+    on ``data`` (any data source when none is), the one with the highest validation AUC of its
+    record — chosen on validation images only, never on test AUC."""
     root = models_folder(models_dir)
     models = read_manifest(root)
     if not models:
@@ -122,7 +135,9 @@ def best_model(models_dir: str | os.PathLike | None = None) -> Path:
             f"checkpoint: none given and no shipped model in {root} (pass a run folder)",
             "checkpoint",
         )
-    return _checked(root, max(models, key=lambda m: m.test_mean_auc))
+    pool = [m for m in models if m.data == data] or models
+    scored = [(shipped_validation_auc(root, m) or float("-inf"), m.name, m) for m in pool]
+    return _checked(root, max(scored, key=lambda x: (x[0], x[1]))[2])
 
 
 def model_path(name: str, models_dir: str | os.PathLike | None = None) -> Path | None:
@@ -135,24 +150,34 @@ def model_path(name: str, models_dir: str | os.PathLike | None = None) -> Path |
     return None
 
 
+def validation_auc(record, which: str) -> float | None:
+    """The validation AUC of a record's ``last`` or ``best`` weights (validation images of its
+    own training data, never test images): the last interval's, or the best of the run."""
+    training = record.training or {}
+    if which == "best":
+        return training.get("best_val_auc")
+    return (training.get("final") or {}).get("val_auc")
+
+
 def choose_weights(record, which: str = "auto") -> tuple[str, dict]:
     """("last" or "best", its test evaluation). ``auto``: the best-validation weights when the
-    record kept them (fair protocol) and their test mean AUC is higher, else the last."""
+    record kept them (fair protocol; chosen on validation AUC, so never worse there than the
+    last), else the last. Test AUC plays no part in the choice."""
     if which not in WEIGHTS:
         raise ConfigError(f"weights must be one of {WEIGHTS}, got {which!r}", "weights")
     best = record.evaluation_best
     if which == "best" and best is None:
         raise DataError(f"record {record.cell}: keeps no best-validation evaluation")
     if which == "auto":
-        better = best is not None and best["mean_auc"] > record.evaluation["mean_auc"]
-        which = "best" if better else "last"
+        which = "best" if best is not None else "last"
     return which, (best if which == "best" else record.evaluation)
 
 
 def best_record(record_paths) -> Path:
-    """Of several run records, the one whose kept DC net scores the highest test mean AUC (its
-    best-validation weights counted when better, as :func:`choose_weights` ``auto`` does);
-    records without weights beside them, failed or unreadable, are passed over."""
+    """Of several run records, the one whose kept DC net (weights as :func:`choose_weights`
+    ``auto`` picks them) has the highest validation AUC — chosen on validation images only, so
+    that the shipped model's test AUC is an honest estimate; records without weights beside them,
+    without a validation AUC, failed or unreadable, are passed over."""
     from ganseg_lib.evaluate.record import read_record, weights_path
 
     scored = []
@@ -162,7 +187,9 @@ def best_record(record_paths) -> Path:
         except DataError:
             continue
         if record.ok and weights_path(path).is_file():
-            scored.append((choose_weights(record)[1]["mean_auc"], str(path)))
+            auc = validation_auc(record, choose_weights(record)[0])
+            if auc is not None:
+                scored.append((auc, str(path)))
     if not scored:
         raise DataError("no run record with DC-net weights beside it among the records given")
     return Path(max(scored)[1])
