@@ -98,7 +98,8 @@ print("validation:", ", ".join(r.image_id for r in validation))
 # about a validation set. We hold out the last 4 training images (`N_VALIDATION`; DRIVE 37–40)
 # and never train on them: they monitor training (validation AUC) and choose the decision
 # threshold, so that no decision ever looks at a test image. The patches are therefore drawn from
-# 16 images, not 20. Table 1 lists the images and how much of each is vessel.
+# 16 images, not 20. {numref}`tbl-data-images` lists the images and how much of each is
+# vessel.
 
 # %% tags=["hide-input"]
 summary = pd.DataFrame(
@@ -114,7 +115,9 @@ summary = pd.DataFrame(
         for i, r in enumerate(records)
     ]
 )
-page.table(summary, "The training images: role, size, FOV and vessel pixels.")
+page.table(
+    summary, "The training images: role, size, FOV and vessel pixels.", name="tbl-data-images"
+)
 
 # %% [markdown]
 # ## Preprocessing
@@ -129,12 +132,16 @@ page.table(summary, "The training images: role, size, FOV and vessel pixels.")
 # `equalize_adapthist` with the parameters printed below (a deviation only in the sense that we
 # had to choose them), quantises the result to 8 bits and scales it to [-1, 1] for the networks.
 # The field-of-view (FOV) mask travels with the image: patch centres and the evaluation use only
-# pixels inside it. Figure 1 shows each step on one training image.
+# pixels inside it. {numref}`fig-data-preprocessing` shows each step on one training image.
 
 # %%
 print(ClaheParams())
 record = train[image_index]
-page.figure(plots.plot_preprocessing(record), "From the RGB image to the CLAHE green channel.")
+page.figure(
+    plots.plot_preprocessing(record),
+    "From the RGB image to the CLAHE green channel.",
+    name="fig-data-preprocessing",
+)
 
 # %% [markdown]
 # ## Where the patches are centred
@@ -156,8 +163,8 @@ page.figure(plots.plot_preprocessing(record), "From the RGB image to the CLAHE g
 # where the manual annotation is least certain. The slides give no dilation radius; we use a
 # disk of the radius printed below. Both kinds of centre lie inside the FOV. Pixels between
 # the skeleton and the dilated border (the vessel flanks and edges) are never patch centres in
-# training, although the test metric scores every FOV pixel. Figure 2 marks both kinds of
-# centre on one image.
+# training, although the test metric scores every FOV pixel. {numref}`fig-data-centres` marks
+# both kinds of centre on one image.
 
 # %%
 print(f"patch size {PATCH_SIZE}×{PATCH_SIZE}; dilation radius {DILATION_RADIUS} px")
@@ -167,12 +174,13 @@ bc = background_centres(record.vessels, record.fov)
 page.figure(
     plots.plot_patch_centres(pre.image_u8, vc, bc, title=f"image {record.image_id}"),
     "Vessel centres (the skeleton) and background centres (outside the dilated annotation).",
+    name="fig-data-centres",
 )
 
 # %% [markdown]
 # How many centres of each kind every training image offers, and so how many balanced patches
 # (half vessel, half background) the training images can supply without drawing a centre twice
-# (Table 2):
+# ({numref}`tbl-data-centres`):
 
 # %% tags=["hide-input"]
 counts = pd.DataFrame(
@@ -190,6 +198,7 @@ totals = counts.drop(columns="image").sum()
 page.table(
     pd.concat([counts, pd.DataFrame([{"image": "total", **totals}])], ignore_index=True),
     "Patch centres each training image offers.",
+    name="tbl-data-centres",
     collapse_rows=20,
 )
 most = 2 * int(min(totals["vessel centres (skeleton)"], totals["background centres"]))
@@ -213,7 +222,7 @@ print(f"at most about {most:,} balanced patches can be drawn without repeating a
 # A small draw from the same sampler the training uses (`make_patch_set`); the cross marks the
 # centre pixel whose label the whole patch carries. Patches near the FOV border contain the dark
 # outside of the aperture, and reflect padding supplies the pixels beyond the image border
-# (Figure 3).
+# ({numref}`fig-data-patches`).
 
 # %%
 gallery = make_patch_set(train, PatchParams(n_patches=n_gallery, seed=0), data_name)
@@ -225,12 +234,13 @@ print(
 page.figure(
     plots.plot_patch_gallery(gallery.patches, gallery.labels, n_per_class=8),
     "Labelled 64×64 patches from the training sampler; the cross marks the labelled pixel.",
+    name="fig-data-patches",
 )
 
 # %% [markdown]
 # Vessels absorb green light more than the retina around them, so vessel centres are expected to
 # be darker than background centres; the mean intensities of this small draw (CLAHE output,
-# 0–255, Table 3) show how far that holds here.
+# 0–255, {numref}`tbl-data-intensity`) show how far that holds here.
 
 # %% tags=["hide-input"]
 centre = gallery.patches[:, PATCH_SIZE // 2, PATCH_SIZE // 2].astype(float)
@@ -244,7 +254,11 @@ intensities = pd.DataFrame(
         ],
     }
 )
-page.table(intensities, "Mean intensity of the patches of each class (CLAHE output, 0–255).")
+page.table(
+    intensities,
+    "Mean intensity of the patches of each class (CLAHE output, 0–255).",
+    name="tbl-data-intensity",
+)
 
 # %% [markdown]
 # Everything above is in `ganseg_lib`: `data.source.load_split` and `split_validation`,

@@ -84,12 +84,13 @@ display(Markdown("**This chapter uses no image data: its numbers come from synth
 #
 # — seed slide "Semi-Supervised Learning with GAN" (after Odena, 2016)
 #
-# Here $K = 2$, and the DC net's outputs are, in this order (Table 1):
+# Here $K = 2$, and the DC net's outputs are, in this order ({numref}`tbl-theory-outputs`):
 
 # %% tags=["remove-input"]
 page.table(
     pd.DataFrame({"output": [VESSEL, BACKGROUND, FAKE], "class": list(CLASS_NAMES)}),
     "The DC net's outputs (zero-based).",
+    name="tbl-theory-outputs",
 )
 print(f"K = {K} real classes; the fake class has index K = {FAKE} (zero-based)")
 
@@ -128,8 +129,8 @@ print(inspect.getsource(losses.loss_generator))
 # ### Check against the slide equations
 #
 # On random logits, the library's losses equal the slides' formulas written out naively with
-# probabilities (fine for moderate logits, where nothing over- or underflows); Table 2 compares
-# them:
+# probabilities (fine for moderate logits, where nothing over- or underflows);
+# {numref}`tbl-theory-losses` compares them:
 
 # %%
 gen = torch.Generator().manual_seed(0)
@@ -159,6 +160,7 @@ page.table(
         }
     ),
     "The library's losses against the slide formulas, on random logits.",
+    name="tbl-theory-losses",
     digits=6,
 )
 
@@ -176,7 +178,8 @@ page.table(
 #
 # The cell below does not use these formulas: it asks torch's autograd for the gradients of the
 # library's two functions, on logits $[0, 0, t]$ with $t$ swept so that $p_{fake}$ runs from
-# near 0 to near 1 (Figure 1, and Table 3 at a few points).
+# near 0 to near 1 ({numref}`fig-theory-gradients`, and {numref}`tbl-theory-gradients` at a few
+# points).
 
 # %% tags=["hide-input"]
 t_values = np.linspace(-6.0, 14.0, n_points)
@@ -205,6 +208,7 @@ page.figure(
         title="gradient reaching the generator through the fake logit",
     ),
     "The gradient that reaches the generator through the fake logit, from torch's autograd.",
+    name="fig-theory-gradients",
 )
 
 # %% tags=["hide-input"]
@@ -221,7 +225,12 @@ for target in (0.5, 0.9, 0.99, 0.999, 0.9999):
             "autograd = p (non-sat.)": np.isclose(abs(grad_ns[i]), p_fake[i], rtol=1e-9),
         }
     )
-page.table(pd.DataFrame(rows), "Gradient magnitudes of the two generator objectives.", digits=4)
+page.table(
+    pd.DataFrame(rows),
+    "Gradient magnitudes of the two generator objectives.",
+    name="tbl-theory-gradients",
+    digits=4,
+)
 
 # %% [markdown]
 # Both objectives push the generator in the same direction (lower $p_{fake}$), and Goodfellow et

@@ -88,11 +88,15 @@ print(f"torch {torch.__version__}, {torch.get_num_threads()} CPU threads")
 # map, a 4×4 deconvolution makes it 4×4, and deconvolutions of kernel 4 and stride 2 double the
 # side four times to 64×64 while the channels halve. The output layer has a tanh instead of
 # normalisation + ReLU, so that samples lie in [-1, 1] like the preprocessed patches. FLOPs count
-# 2 × multiply-adds of the (de)convolutions for one sample (Table 1).
+# 2 × multiply-adds of the (de)convolutions for one sample ({numref}`tbl-arch-generator`).
 
 # %% tags=["remove-input"]
 print(f"noise dimension {NOISE_DIM}; generator width {prof.g_width} (profile {prof.name})")
-page.table(layer_frame(Generator(prof.g_width)), f"The generator, width {prof.g_width}.")
+page.table(
+    layer_frame(Generator(prof.g_width)),
+    f"The generator, width {prof.g_width}.",
+    name="tbl-arch-generator",
+)
 
 # %% [markdown]
 # ## DC net and CNN baseline
@@ -108,17 +112,24 @@ page.table(layer_frame(Generator(prof.g_width)), f"The generator, width {prof.g_
 # Three unpadded convolutions of kernel 4 and stride 2 take the 64×64 patch to a 6×6 map; a 6×6
 # convolution (a linear layer over the whole map) gives the logits over
 # [vessel, background, fake]. The CNN baseline is the same network with $K = 2$ outputs: the
-# generator and the fake class are the only differences between the two methods (Tables 2
-# and 3).
+# generator and the fake class are the only differences between the two methods
+# ({numref}`tbl-arch-dcnet` and {numref}`tbl-arch-cnn`).
 
 # %%
 dc_net, cnn = DCNet(K + 1, width=prof.width), DCNet(K, width=prof.width)
-page.table(layer_frame(dc_net), f"The DC net (GAN-CNN), width {prof.width}, {K + 1} outputs.")
-page.table(layer_frame(cnn), f"The CNN baseline, width {prof.width}, {K} outputs.")
+page.table(
+    layer_frame(dc_net),
+    f"The DC net (GAN-CNN), width {prof.width}, {K + 1} outputs.",
+    name="tbl-arch-dcnet",
+)
+page.table(
+    layer_frame(cnn), f"The CNN baseline, width {prof.width}, {K} outputs.", name="tbl-arch-cnn"
+)
 
 # %% [markdown]
 # The same networks at width `reference_width` (the `paper` profile's), and the DC net with
-# the paper's normalisation (`norm="instance"`) for comparison (Tables 4 and 5):
+# the paper's normalisation (`norm="instance"`) for comparison ({numref}`tbl-arch-instance`
+# and {numref}`tbl-arch-sizes`):
 
 # %% tags=["hide-input"]
 summary = []
@@ -141,8 +152,17 @@ for name, net in [
         }
     )
     if "instance" in name:
-        page.table(frame, f"The DC net with the paper's normalisation, width {reference_width}.")
-page.table(pd.DataFrame(summary), f"The networks at width {reference_width}.", digits=1)
+        page.table(
+            frame,
+            f"The DC net with the paper's normalisation, width {reference_width}.",
+            name="tbl-arch-instance",
+        )
+page.table(
+    pd.DataFrame(summary),
+    f"The networks at width {reference_width}.",
+    name="tbl-arch-sizes",
+    digits=1,
+)
 
 # %% [markdown]
 # ## Deviation: where the DC net normalises
@@ -209,12 +229,13 @@ print(
 
 # %% [markdown]
 # The two paths differ only by float32 rounding; the library's tests require the difference to
-# stay below 1e-4. Figure 1 shows the dense map of the image, inside and outside the FOV (the
-# evaluation uses only FOV pixels).
+# stay below 1e-4. {numref}`fig-arch-dense` shows the dense map of the image, inside and
+# outside the FOV (the evaluation uses only FOV pixels).
 
 # %% tags=["remove-input"]
 page.figure(
     plots.plot_probability_maps(record.rgb, None, {"dense vessel probability": dense}),
     f"Test image {record.image_id} and its dense vessel probability map, from "
     f"{source.split(' (')[0]}.",
+    name="fig-arch-dense",
 )

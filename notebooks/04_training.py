@@ -85,14 +85,16 @@ display(Markdown(f"**This page: {n_patches:,} labelled patches ({size}), seeds {
 # Each GAN-CNN iteration takes one step of the DC net on $L_c + L_{adv}$ (a labelled real
 # mini-batch and a mini-batch of $G(z)$) and one step of the generator on the non-saturating
 # $L_G$; the CNN takes the same DC step without $L_{adv}$ on a 2-output network. The complete
-# configuration of this page's runs is Table 1 (the GAN-CNN's; the CNN's differs only in
-# `method`).
+# configuration of this page's runs is the first table below (the GAN-CNN's; the CNN's differs
+# only in `method`). The three training pages share one source, so their figures and tables are
+# cited by what they show, not by number.
 
 # %% tags=["hide-input"]
 config = setup.config("gan", n_patches, run_seeds[0])
 page.table(
     pd.DataFrame({"field": list(config.to_json()), "value": map(str, config.to_json().values())}),
     "The training configuration (TrainConfig) of this page's GAN-CNN runs.",
+    name=f"tbl-training-config-n{n_patches}",
     collapse_rows=40,
 )
 epochs = config.total_iterations / config.iterations_per_epoch
@@ -119,7 +121,7 @@ print(
 # `run_grid` (`ganseg_lib.experiment.grid`) trains and evaluates every (method, seed) of this
 # size that has no record yet, resumes interrupted runs from their checkpoints, and skips
 # recorded ones. Failed runs (a NaN or Inf loss) are recorded as failed and never averaged. Its
-# log (folded) names each run; Table 2 lists the runs of this size.
+# log (folded) names each run; the table after it lists the runs of this size.
 
 # %% tags=["hide-output"]
 paths = run_grid(setup, sizes=[n_patches], seeds=run_seeds, methods=methods, device=device)
@@ -127,12 +129,16 @@ paths = run_grid(setup, sizes=[n_patches], seeds=run_seeds, methods=methods, dev
 # %% tags=["hide-input"]
 runs = load_results(setup.results_dir, setup.profile.name, setup.data)
 runs = runs[runs["n_patches"] == n_patches]
-page.table(run_table(runs), f"The runs of this page ({size} labelled patches).")
+page.table(
+    run_table(runs),
+    f"The runs of this page ({size} labelled patches).",
+    name=f"tbl-training-runs-n{n_patches}",
+)
 
 # %% [markdown]
 # The test AUCs are analysed in the results chapter, across sizes and seeds. The figures below
 # come from the run folders (`runs_dir/<profile>/<data>/<method>-n<N>-s<seed>/`): one line per
-# run, GAN-CNN in red, CNN in blue (Figures 1 to 3).
+# run, GAN-CNN in red, CNN in blue.
 
 # %% tags=["remove-input"]
 folders = {
@@ -171,6 +177,7 @@ if any(histories.values()):
             title=f"training on {size} labelled patches ({setup.data}, profile {profile})",
         ),
         "Losses, accuracy on real patches, fake detection rate and validation AUC per interval.",
+        name=f"fig-training-curves-n{n_patches}",
     )
 else:
     print("no run folder with a history: nothing to plot here")
@@ -187,6 +194,7 @@ if any(curves.values()):
             title=f"validation AUC during training, {size} labelled patches",
         ),
         "Validation AUC during training, from the run records.",
+        name=f"fig-training-validation-n{n_patches}",
     )
 else:
     print("no record holds a validation AUC curve")
@@ -214,6 +222,7 @@ if samples:
     page.figure(
         plots.plot_samples(grids, ncols=4, title=f"{size} patches ({gan_folder.path.name})"),
         "Generator samples from fixed noise at a few iterations, beside real labelled patches.",
+        name=f"fig-training-samples-n{n_patches}",
     )
 else:
     print("no generator samples: the GAN-CNN run folder is missing or 'gan' was not trained")
