@@ -72,8 +72,8 @@ def test_add_sampled_gives_an_older_record_its_sampled_numbers_once(tmp_path, re
     """From the kept weights: sklearn's AUC over the sampled pixels of each image's dense map,
     for the last and the best DC net; the rest of the record unchanged; a second call is a no-op."""
     from ganseg_lib.evaluate.cross import load_record_model
+    from ganseg_lib.evaluate.migrate import add_sampled
     from ganseg_lib.evaluate.record import read_record
-    from ganseg_lib.evaluate.sampled import add_sampled
     from tests.test_cross import make_record
 
     path = make_record(tmp_path, data="phantom")

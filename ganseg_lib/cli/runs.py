@@ -128,8 +128,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         return setups[data]
 
     if args.add_sampled:
+        from ganseg_lib.evaluate.migrate import add_sampled
         from ganseg_lib.evaluate.record import read_record
-        from ganseg_lib.evaluate.sampled import add_sampled
 
         for path in args.run_dirs:
             test = setup_for(read_record(path).config.data).eval_data().test

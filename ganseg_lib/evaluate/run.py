@@ -8,11 +8,8 @@ writes the :class:`~ganseg_lib.evaluate.record.RunRecord`.
 from __future__ import annotations
 
 import os
-import platform
-import subprocess
 import time
 from dataclasses import dataclass, replace
-from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +20,8 @@ from ganseg_lib.data.record import FundusRecord
 from ganseg_lib.deviations import declare
 from ganseg_lib.errors import ConfigError
 from ganseg_lib.evaluate.metrics import choose_threshold, evaluate_maps, fov_pixels
+from ganseg_lib.evaluate.provenance import CODE_AT_START as CODE_AT_START  # its old home
+from ganseg_lib.evaluate.provenance import provenance
 from ganseg_lib.evaluate.record import (
     RunRecord,
     record_path,
@@ -34,11 +33,9 @@ from ganseg_lib.evaluate.sampled import predict_sampled, sample_mask, sample_sum
 from ganseg_lib.model.inference import predict_map
 from ganseg_lib.train.checkpoint import load_dcnet, read_checkpoint
 from ganseg_lib.train.config import TrainConfig
-from ganseg_lib.train.device import device_label
 from ganseg_lib.train.monitor import detect_collapse
 from ganseg_lib.train.run_folder import RunFolder
 
-PACKAGES = ("torch", "numpy", "scipy", "scikit-image", "scikit-learn", "ganseg")
 SAMPLE_GRIDS = 4  # generator sample grids kept with a record (evenly spread over the run)
 declare(
     aspect="checkpoint evaluated",
@@ -48,50 +45,6 @@ declare(
     reason="the slides name no model selection; the last checkpoint needs no validation "
     "decision, so that both methods are treated alike",
 )
-
-
-def _git(*args: str) -> str | None:
-    try:
-        out = subprocess.run(
-            ["git", *args],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            cwd=Path(__file__).resolve().parent,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout if out.returncode == 0 else None
-
-
-def code_state() -> dict:
-    """The commit checked out and whether tracked files differed from it (``git_dirty``)."""
-    commit = (_git("rev-parse", "HEAD") or "").strip() or None
-    status = _git("status", "--porcelain", "--untracked-files=no", "--", ":(top)ganseg_lib")
-    return {"git_commit": commit, "git_dirty": None if status is None else bool(status.strip())}
-
-
-# Read once, when the library is loaded: a long run's record names the code it ran, not the
-# commit checked out when it finished (the checkout may move on while a grid runs).
-CODE_AT_START = code_state()
-
-
-def provenance(device: torch.device) -> dict:
-    """Where and with what a record was made: the code of this process (:data:`CODE_AT_START`),
-    package versions, device, Python, time."""
-    versions = {}
-    for pkg in PACKAGES:
-        try:
-            versions[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            versions[pkg] = None
-    return {
-        **CODE_AT_START,
-        "versions": versions,
-        "device": device_label(device),
-        "python": platform.python_version(),
-        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-    }
 
 
 def history_summary(folder: RunFolder) -> dict:
