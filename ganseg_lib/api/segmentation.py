@@ -52,14 +52,15 @@ def read_image(path: str | os.PathLike) -> np.ndarray:
 
 
 def list_models() -> list[str]:
-    """The names of the DC nets shipped with the package, best first.
+    """The names of the DC nets shipped with the package, the default first.
 
     Returns
     -------
     names : list of str
-        Each a name :func:`load_model` accepts, ordered by the mean test AUC of its run record on
-        its own data's test images (highest first); ``names[0]`` is the default of
-        :func:`segment` and of ``ganseg predict``.
+        Each a name :func:`load_model` accepts. ``names[0]`` is the default of
+        :func:`load_model`, :func:`segment` and ``ganseg predict``: of the models trained on
+        DRIVE, the one whose record has the highest validation AUC (chosen on validation
+        images, never on test images); the others follow by name.
 
     Examples
     --------
@@ -67,9 +68,11 @@ def list_models() -> list[str]:
     >>> "drive-cnn-fair-lr0.0003-b0.5-n15000-s0" in ganseg_lib.list_models()
     True
     """
-    from ganseg_lib.models import read_manifest
+    from ganseg_lib.models import best_model, read_manifest
 
-    return [m.name for m in sorted(read_manifest(), key=lambda m: -m.test_mean_auc)]
+    models = read_manifest()
+    default = best_model().name if models else None
+    return [m.name for m in sorted(models, key=lambda m: (m.weights != default, m.name))]
 
 
 def load_model(name_or_path: str | os.PathLike | None = None, *, device: str = "cpu") -> Predictor:
@@ -79,7 +82,8 @@ def load_model(name_or_path: str | os.PathLike | None = None, *, device: str = "
     ----------
     name_or_path : str, os.PathLike or None, default None
         A shipped model's name (:func:`list_models`), a run folder or its ``checkpoint.pt``, or a
-        record's kept weights ``<cell>.dcnet.pt``; None loads the best shipped model.
+        record's kept weights ``<cell>.dcnet.pt``; None loads the default shipped model
+        (``list_models()[0]``).
     device : str, default "cpu"
         The torch device to predict on ("cpu", "cuda", ...).
 
@@ -142,7 +146,7 @@ def segment(
     image : ndarray, shape (H, W, 3)
         RGB image, uint8 or float in [0, 1]; at least 64 × 64 pixels.
     model : Predictor, str, os.PathLike or None, default None
-        A model from :func:`load_model`, or what :func:`load_model` accepts; None: the best
+        A model from :func:`load_model`, or what :func:`load_model` accepts; None: the default
         shipped model. Load it once with :func:`load_model` to segment many images.
     mask : ndarray of bool, shape (H, W), optional
         The field of view (True inside); derived from the image when None.
@@ -166,7 +170,7 @@ def segment(
 
     Examples
     --------
-    A synthetic fundus image (the project's phantom) segmented with the shipped model:
+    A synthetic fundus image (the project's phantom) segmented with the default shipped model:
 
     >>> import ganseg_lib
     >>> from ganseg_lib.data.phantom import make_phantom
