@@ -26,6 +26,7 @@ FLOORS = {
     "experiment": 5,
     "analysis": 6,
     "predict": 7,
+    "calibration": 7,  # the losses checked on digits: uses the model, statistics, provenance
     "api": 8,  # the public functions, over every floor below
     "book": 8,
     "cli": 9,
