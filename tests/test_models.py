@@ -1,6 +1,6 @@
 """Shipped models: ``ganseg models add`` ships a record's kept DC net with its record and SHA-256,
 ``ganseg predict`` without ``--checkpoint`` uses the best one, and the package's own models are
-intact, listed in the manifest and described in the README."""
+intact, listed in the manifest and described in the book's appendix (book/using.md)."""
 
 from __future__ import annotations
 
@@ -177,7 +177,7 @@ def test_the_packages_shipped_models_are_intact_and_described():
     assert verify_models() == []
     pyproject = (ROOT / "pyproject.toml").read_text()
     assert '"ganseg_lib.models" = ["*.dcnet.pt", "*.json"]' in pyproject
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "book" / "using.md").read_text()  # `ganseg models list --readme` writes it
     assert models.models_markdown(cross_dir=ROOT / "results" / "cross") in readme
     for m in shipped:
         assert m.name in readme and (models.MODELS_DIR / m.weights).stat().st_size < 1024**2
