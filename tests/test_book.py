@@ -233,3 +233,87 @@ def test_launch_buttons_open_the_colab_copy():
     urls = [b["url"] for b in context["header_buttons"][0]["buttons"]]
     assert all(u.endswith("notebooks/colab/04_training.ipynb") for u in urls), urls
     assert (book.ROOT / "notebooks/colab/04_training.ipynb").is_file()
+
+
+# --- first screens: the answer first, the figure before any table, provenance folded -------------
+
+README = book.ROOT / "README.md"
+INTRO = book.ROOT / "book" / "intro.md"
+ANSWER_PNG = "results/figures/answer.png"
+# an abbreviated or full commit hash: 7 to 40 hex digits with at least one letter and one digit
+COMMIT = re.compile(r"\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{7,40}\b")
+ANSWERING = ("05_results", "06_report", "07_study")  # the chapters that answer a question
+
+
+def _first_table_line(text: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines()) if line.startswith("|"))
+
+
+@pytest.mark.parametrize("page", [README, INTRO], ids=lambda p: p.name)
+def test_the_figure_comes_before_any_table(page):
+    text = page.read_text()
+    figure = next(i for i, line in enumerate(text.splitlines()) if ANSWER_PNG in line)
+    assert figure < _first_table_line(text)
+    assert (book.ROOT / ANSWER_PNG).is_file()
+    # the three answers open the page, each in one sentence, scoped to what was measured
+    opening = text[: text.index(ANSWER_PNG)]
+    for answer in ("**The paper:**", "**Our replication, the paper's protocol:**", "fair baseline"):
+        assert answer in opening
+    assert "+0.0084 at 15K (56% of the paper's +0.015)" in opening
+    assert "+0.0011 [95% CI −0.0035, +0.0058]" in opening and "p = 0.0054" in opening
+
+
+def test_readme_is_short_and_its_two_commands_come_early():
+    lines = README.read_text().splitlines()
+    assert len(lines) <= 110
+    assert lines.index("make book") < 60 and lines.index("make test") < 60
+    # the reference material lives in the book's appendix
+    assert "book/using.md" in README.read_text()
+    assert "file: book/using" in (book.ROOT / "_toc.yml").read_text()
+
+
+@pytest.mark.parametrize("stem", ANSWERING)
+def test_an_answering_chapter_states_its_answer_first(stem):
+    cells = jupytext.read(book.NOTEBOOKS / f"{stem}.py").cells
+    headings = [
+        (i, line)
+        for i, c in enumerate(cells)
+        if c.cell_type == "markdown"
+        for line in c.source.splitlines()
+        if line.startswith("## ")
+    ]
+    first, heading = headings[0]
+    assert heading == "## The answer"
+    shown = next(c for c in cells[first + 1 :] if c.cell_type == "code")
+    if stem == "07_study":  # the generated answer, not a hand-written one
+        assert "study_answer(" in shown.source
+    else:
+        assert "verdict_summary(" in shown.source
+
+
+@pytest.mark.parametrize("stem", ANSWERING)
+def test_provenance_is_folded_at_the_end(stem):
+    cells = jupytext.read(book.NOTEBOOKS / f"{stem}.py").cells
+    for cell in cells:
+        if cell.cell_type == "code" and re.search(
+            r"records_banner\(|registration_sentence\(", cell.source
+        ):
+            assert "hide-output" in cell.metadata.get("tags", []), cell.source[:80]
+    last_heading = [
+        c.source for c in cells if c.cell_type == "markdown" and "\n## " in "\n" + c.source
+    ]
+    assert last_heading[-1].startswith("## Provenance")
+
+
+@pytest.mark.parametrize("page", [*SOURCES, INTRO, README], ids=lambda p: p.name)
+def test_no_commit_hash_on_a_first_screen(page):
+    head = "\n".join(page.read_text().splitlines()[:40])
+    assert not COMMIT.findall(head)
+
+
+def test_no_figure_or_table_number_is_written_by_hand():
+    hand = re.compile(r"\b(Figures?|Tables?) \d")
+    for source in SOURCES:
+        for cell in jupytext.read(source).cells:
+            if cell.cell_type == "markdown":
+                assert not hand.search(cell.source), f"{source.name}: {cell.source[:80]}"
