@@ -9,13 +9,20 @@ from ganseg_lib.calibration.record import (
     ARMS,
     RECORD,
     SEEDS,
-    configuration_table,
     read_record,
     run_configuration,
     summarise,
     update_record,
 )
 from ganseg_lib.calibration.references import label_spreading_accuracy, logistic_accuracy
+from ganseg_lib.calibration.report import (
+    arm_table,
+    configuration_table,
+    plot_configurations,
+    plot_samples,
+    plot_seeds,
+    verdict,
+)
 from ganseg_lib.calibration.training import CalibrationConfig, accuracy, train_arm
 
 __all__ = [
@@ -29,16 +36,21 @@ __all__ = [
     "DigitsSplit",
     "Generator",
     "accuracy",
+    "arm_table",
     "configuration",
     "configuration_table",
     "k_plus_one",
     "label_spreading_accuracy",
     "load_digits_scaled",
     "logistic_accuracy",
+    "plot_configurations",
+    "plot_samples",
+    "plot_seeds",
     "read_record",
     "run_configuration",
     "split_digits",
     "summarise",
     "train_arm",
     "update_record",
+    "verdict",
 ]

@@ -150,23 +150,3 @@ def update_record(entry: dict, path: str | os.PathLike = RECORD) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(record, indent=1) + "\n")
     return path
-
-
-def configuration_table(record: dict):
-    """One row per configuration: per-arm mean ± sd, the difference, its CI and p."""
-    import pandas as pd
-
-    rows = []
-    for entry in record["configurations"]:
-        s = entry["summary"]
-        row = {"configuration": entry["config"]["name"], "seeds": s["n_seeds"]}
-        for arm in ARMS:
-            row[arm] = f"{s['arms'][arm]['mean']:.3f} ± {s['arms'][arm]['sd']:.3f}"
-        d = s["ssl_gan_minus_supervised"]
-        row["GAN − supervised"] = f"{d['difference']:+.3f}"
-        row["95% CI"] = f"[{d['ci_low']:+.3f}, {d['ci_high']:+.3f}]"
-        row["p"] = f"{d['p']:.2g}"
-        row["clears bar"] = "yes" if d["clears_bar"] else "no"
-        row["change"] = entry["config"]["note"]
-        rows.append(row)
-    return pd.DataFrame(rows)
