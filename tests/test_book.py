@@ -22,10 +22,11 @@ EXPECTED = [
     "05_results",
     "06_report",
     "07_study",
+    "08_calibration",
 ]
 
 
-def test_the_seven_chapters_exist():
+def test_the_eight_chapters_exist():
     assert [s.stem for s in SOURCES] == EXPECTED
 
 
@@ -75,7 +76,7 @@ def test_training_chapter_runs_once_per_size(tmp_path):
 
     runs = book.plan(Setup.resolve("cpu", "phantom", None, tmp_path, tmp_path))
     names = [r.output.name for r in runs]
-    assert names.count("04_training_n30000.ipynb") == 1 and len(names) == 9
+    assert names.count("04_training_n30000.ipynb") == 1 and len(names) == 10
     assert [r.parameters["n_patches"] for r in runs if "n_patches" in r.parameters] == [
         15_000,
         30_000,
@@ -143,6 +144,7 @@ def test_smoke_book_builds(tmp_path):
         "05_results",
         "06_report",
         "07_study",
+        "08_calibration",
     ]:
         page = html / "book" / "chapters" / f"{name}.html"
         assert page.is_file(), page

@@ -16,11 +16,13 @@ from ganseg_lib.calibration.record import (
 )
 from ganseg_lib.calibration.references import label_spreading_accuracy, logistic_accuracy
 from ganseg_lib.calibration.report import (
+    ablation_text,
     arm_table,
     configuration_table,
     plot_configurations,
     plot_samples,
     plot_seeds,
+    provenance_text,
     verdict,
 )
 from ganseg_lib.calibration.training import CalibrationConfig, accuracy, train_arm
@@ -35,6 +37,7 @@ __all__ = [
     "Classifier",
     "DigitsSplit",
     "Generator",
+    "ablation_text",
     "accuracy",
     "arm_table",
     "configuration",
@@ -46,6 +49,7 @@ __all__ = [
     "plot_configurations",
     "plot_samples",
     "plot_seeds",
+    "provenance_text",
     "read_record",
     "run_configuration",
     "split_digits",

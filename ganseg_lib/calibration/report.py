@@ -100,6 +100,47 @@ def verdict(entry: dict) -> str:
     )
 
 
+def ablation_text(record: dict, headline: str) -> str:
+    """Which configurations clear the bar and which do not, and how each moves the SSL GAN's
+    mean accuracy from the headline configuration's."""
+    base = entry_of(record, headline)["summary"]["arms"]["ssl_gan"]["mean"]
+    parts = {True: [], False: []}
+    for entry in record["configurations"]:
+        name = entry["config"]["name"]
+        if name == headline:
+            continue
+        gan = entry["summary"]["arms"]["ssl_gan"]["mean"]
+        d = _difference(entry)
+        parts[d["clears_bar"]].append(
+            f"`{name}` (SSL GAN {gan - base:+.3f} against `{headline}`; GAN − supervised "
+            f"{d['difference']:+.3f}, p = {d['p']:.2g})"
+        )
+    lines = []
+    for clears, label in ((True, "Clear the bar"), (False, "Do not clear it")):
+        if parts[clears]:
+            lines.append(f"* {label}: " + "; ".join(parts[clears]) + ".")
+    return "\n".join(lines) or f"No configuration other than `{headline}` was run."
+
+
+def provenance_text(record: dict, path) -> str:
+    """Where the record is, and per configuration the code (commit; whether tracked library
+    files differed from it), when, torch, device and the compute of its runs."""
+    lines = [f"Record: `{path}`.", ""]
+    for entry in record["configurations"]:
+        prov = entry["provenance"]
+        runs = [s["seconds"] for s in entry["seeds"]]
+        gan = np.mean([r["ssl_gan"] for r in runs])
+        supervised = np.mean([r["supervised"] for r in runs])
+        dirty = " (tracked library files differed from it)" if prov.get("git_dirty") else ""
+        lines.append(
+            f"* `{entry['config']['name']}`: commit `{prov['git_commit']}`{dirty}, "
+            f"{prov['created']}, torch {prov['versions']['torch']} on {prov['device']}; "
+            f"{len(runs)} seeds in {entry['seconds']:.0f} s (SSL GAN {gan:.0f} s, supervised "
+            f"{supervised:.0f} s per run)."
+        )
+    return "\n".join(lines)
+
+
 def plot_seeds(entry: dict) -> Figure:
     """Test accuracy of every arm on every seed (the same split per seed), means as lines."""
     acc = accuracies(entry)
@@ -115,7 +156,7 @@ def plot_seeds(entry: dict) -> Figure:
     ax.set_xticks(seeds, [f"seed {s}" for s in seeds])
     ax.set_ylabel("test accuracy (540 images)")
     ax.set_title(f"Digits, 5 labels per class: configuration {entry['config']['name']}")
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return fig
 
 
