@@ -225,7 +225,7 @@ class Equivalence:
 def tost(
     a: Sequence[float], b: Sequence[float], margin: float, paired: bool = False
 ) -> Equivalence:
-    """Two one-sided tests (Schuirmann 1987) of |mean(a) − mean(b)| < margin.
+    """Two one-sided tests (Schuirmann 1987) of ``|mean(a) − mean(b)| < margin``.
 
     t_lower = (d + margin) / se against H0 d ≤ −margin, t_upper = (d − margin) / se against
     H0 d ≥ margin; p = max of the two one-sided p-values. se and df are Welch's (or the paired
@@ -279,9 +279,9 @@ def welch_power(
     n_b: int,
     alpha: float = SIGNIFICANCE,
 ) -> float:
-    """Power of the two-sided Welch test to detect a true ``difference``: P(|T| > t_(1−α/2, ν))
-    with T non-central t (ν by Welch–Satterthwaite from the given sds, non-centrality
-    difference / se) — the usual approximation, within a few points of a simulation at n = 5.
+    """Power of the two-sided Welch test for a true ``difference``: ``P(|T| > t_(1−α/2, ν))``,
+    T non-central t (ν by Welch–Satterthwaite from the given sds, non-centrality difference / se)
+    — the usual approximation, within a few points of a simulation at n = 5.
 
     Parameters
     ----------
