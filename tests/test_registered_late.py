@@ -21,6 +21,7 @@ from ganseg_lib.analysis.study_answer import (
     scope_sentence,
     trend_caveat,
 )
+from ganseg_lib.analysis.text import excluded_text
 from tests.test_study_analysis import _arm, _history, _record, _tuning
 
 
@@ -63,9 +64,9 @@ def test_bootstrap_ratio_ci_agrees_with_a_plain_resampling_loop():
 
 
 def test_excluded_text_names_what_lies_outside_and_inside_the_interval():
-    text = ST.excluded_text(-0.0035, 0.0058, {"a": 0.015, "b": 0.0053})
+    text = excluded_text(-0.0035, 0.0058, {"a": 0.015, "b": 0.0053})
     assert text == "its 95% CI excludes a +0.0150 but does not exclude b +0.0053"
-    assert ST.excluded_text(-1, 1, {"a": 0.0}) == "its 95% CI does not exclude a +0.0000"
+    assert excluded_text(-1, 1, {"a": 0.0}) == "its 95% CI does not exclude a +0.0000"
 
 
 def _study(tmp):
@@ -155,3 +156,8 @@ def test_the_answer_is_scoped_caveated_and_gives_the_fair_ablations(tmp_path):
     fair = fair_ablation_sentence(df)
     assert "GAN-CNN − noise fakes +0.0010" in fair and "GAN-CNN − frozen-G fakes +0.0040" in fair
     assert scope_sentence(df) == ""  # the constructed runs have no history to read p(fake) from
+
+
+def test_welch_power_is_finite_far_in_the_tail():
+    assert ST.welch_power(0.015, 0.002, 0.002, 5, 5) == pytest.approx(1.0)
+    assert 0 < ST.welch_power(0.002, 0.002, 0.002, 5, 5) < 1

@@ -49,11 +49,18 @@ from ganseg_lib.analysis.aggregate import (
 from ganseg_lib.analysis.stats import (
     SIGNIFICANCE,
     Equivalence,
-    excluded_text,
     tost,
     welch_power,
 )
-from ganseg_lib.analysis.text import fmt, fmt_ci, fmt_p, fmt_share, fmt_signed, missing
+from ganseg_lib.analysis.text import (
+    excluded_text,
+    fmt,
+    fmt_ci,
+    fmt_p,
+    fmt_share,
+    fmt_signed,
+    missing,
+)
 from ganseg_lib.paper import LITERATURE, PAPER_RESULTS, size_label
 
 REPLICATED = "replicated"

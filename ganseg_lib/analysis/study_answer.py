@@ -10,7 +10,6 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from ganseg_lib.analysis.stats import excluded_text
 from ganseg_lib.analysis.study import (
     N_SEEDS,
     STUDY_PROFILE,
@@ -32,7 +31,7 @@ from ganseg_lib.analysis.study_verdicts import (
     onset_text,
     p_fake_text,
 )
-from ganseg_lib.analysis.text import fmt, fmt_share, fmt_signed
+from ganseg_lib.analysis.text import excluded_text, fmt, fmt_share, fmt_signed
 from ganseg_lib.experiment.study import SCARCE_SIZE, TUNING_SIZE
 from ganseg_lib.paper import PAPER_RESULTS, size_label
 from ganseg_lib.train.config import get_profile

@@ -40,3 +40,21 @@ def fmt_ci(low: float | None, high: float | None, digits: int = 4) -> str:
 
 METHOD_LABELS = {"gan": "GAN-CNN", "cnn": "CNN"}
 DATA_LABELS = {"drive": "DRIVE", "phantom": "the synthetic phantom"}
+
+
+def excluded_text(low: float, high: float, references: dict[str, float]) -> str:
+    """Which reference effects a 95% CI [low, high] excludes and which it does not: 'its 95% CI
+    excludes the paper's +0.015 (15K); it does not exclude the replication's +0.0053 (30K)'."""
+    out, inside = [], []
+    for name, value in references.items():
+        (inside if low <= value <= high else out).append(f"{name} {value:+.4f}")
+    parts = []
+    if out:
+        parts.append("its 95% CI excludes " + _and(out))
+    if inside:
+        parts.append(("but" if out else "its 95% CI") + " does not exclude " + _and(inside))
+    return " ".join(parts)
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
