@@ -48,7 +48,8 @@ ROOT = Path(__file__).resolve().parents[1]
 GROUPS = ("ceilings", "training", "inference", "data")
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+def get_args_parser() -> argparse.ArgumentParser:
+    """The suite's options (bench/README.md)."""
     p = argparse.ArgumentParser(
         prog="python -m bench",
         description="ganseg benchmarks: ceilings, training, inference, data preparation, goals.",
@@ -102,6 +103,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--out-dir", default=str(ROOT / "bench" / "results"))
     p.add_argument("--name", default=None, help="results file stem (default: CPU or GPU model)")
     p.add_argument("--no-save", action="store_true", help="print only, write no files")
+    return p
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The options, checked; ``only`` becomes the set of groups to run."""
+    p = get_args_parser()
     args = p.parse_args(argv)
     only = {g.strip() for g in args.only.split(",") if g.strip()}
     if not only <= set(GROUPS):
@@ -178,50 +185,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     machine = machine_info(device)
     started = dt.datetime.now().astimezone()
-
-    def log(msg: str) -> None:
-        if msg:
-            print(msg, file=sys.stderr, flush=True)
-
-    log(f"ganseg benchmarks{' (quick)' if s.quick else ''} on {describe(machine)}; data {s.data}")
-    rows: list[dict] = []
-    ceilings: dict = {}
+    _log(f"ganseg benchmarks{' (quick)' if s.quick else ''} on {describe(machine)}; data {s.data}")
     t_start = time.perf_counter()
-    seconds: dict[str, float] = {}
-    if "ceilings" in args.only:
-        log("[ceilings]")
-        t0 = time.perf_counter()
-        ceiling_rows, ceilings = cases.bench_ceilings(s, log)
-        rows += ceiling_rows
-        seconds["ceilings"] = time.perf_counter() - t0
-    if "training" in args.only:
-        log("[training]")
-        t0 = time.perf_counter()
-        rows += cases.bench_training(s, log)
-        seconds["training"] = time.perf_counter() - t0
-    if "inference" in args.only:
-        log("[inference]")
-        t0 = time.perf_counter()
-        try:
-            rows += cases.bench_inference(s, log)
-        except Exception as err:  # noqa: BLE001 - e.g. the image cannot be read
-            log(f"  inference: FAILED {type(err).__name__}: {err}")
-            rows.append(cases.failed_row("inference/setup", "inference", "inference", "", err))
-        seconds["inference"] = time.perf_counter() - t0
-    if "data" in args.only:
-        log("[data]")
-        t0 = time.perf_counter()
-        rows += cases.bench_data(s, log)
-        seconds["data"] = time.perf_counter() - t0
-    if s.auc_iterations:
-        log(f"[auc check: {s.auc_iterations} iterations × {len(s.auc_seeds)} seed(s) × 2]")
-        t0 = time.perf_counter()
-        try:
-            rows += cases.bench_auc(s, log)
-        except Exception as err:  # noqa: BLE001
-            log(f"  auc: FAILED {type(err).__name__}: {err}")
-            rows.append(cases.failed_row(f"auc/w{s.auc_width}", "auc", "AUC check", "", err))
-        seconds["auc"] = time.perf_counter() - t0
+    rows, ceilings, seconds = measure_groups(s, args.only, _log)
     machine["load_average_end"] = machine_info(device)["load_average"]
     results = {
         "created": started.isoformat(timespec="seconds"),
@@ -244,6 +210,61 @@ def main(argv: list[str] | None = None) -> int:
         paths = write_results(results, args.out_dir, stem, latest)
         print("wrote " + ", ".join(_show(p) for p in paths))
     return 0
+
+
+def _log(msg: str) -> None:
+    if msg:
+        print(msg, file=sys.stderr, flush=True)
+
+
+def measure_groups(
+    s: cases.Settings, only: set[str], log
+) -> tuple[list[dict], dict, dict[str, float]]:
+    """The chosen groups in the order of GROUPS, then the AUC check when asked: their rows, the
+    ceilings, and the seconds each group took."""
+    ceilings: dict = {}
+
+    def ceiling_rows() -> list[dict]:
+        nonlocal ceilings
+        found, ceilings = cases.bench_ceilings(s, log)
+        return found
+
+    groups = {
+        "ceilings": ceiling_rows,
+        "training": lambda: cases.bench_training(s, log),
+        "inference": lambda: _inference_rows(s, log),
+        "data": lambda: cases.bench_data(s, log),
+    }
+    rows: list[dict] = []
+    seconds: dict[str, float] = {}
+    for name in GROUPS:
+        if name in only:
+            log(f"[{name}]")
+            t0 = time.perf_counter()
+            rows += groups[name]()
+            seconds[name] = time.perf_counter() - t0
+    if s.auc_iterations:
+        log(f"[auc check: {s.auc_iterations} iterations × {len(s.auc_seeds)} seed(s) × 2]")
+        t0 = time.perf_counter()
+        rows += _auc_rows(s, log)
+        seconds["auc"] = time.perf_counter() - t0
+    return rows, ceilings, seconds
+
+
+def _inference_rows(s: cases.Settings, log) -> list[dict]:
+    try:
+        return cases.bench_inference(s, log)
+    except Exception as err:  # noqa: BLE001 - e.g. the image cannot be read
+        log(f"  inference: FAILED {type(err).__name__}: {err}")
+        return [cases.failed_row("inference/setup", "inference", "inference", "", err)]
+
+
+def _auc_rows(s: cases.Settings, log) -> list[dict]:
+    try:
+        return cases.bench_auc(s, log)
+    except Exception as err:  # noqa: BLE001
+        log(f"  auc: FAILED {type(err).__name__}: {err}")
+        return [cases.failed_row(f"auc/w{s.auc_width}", "auc", "AUC check", "", err)]
 
 
 def _show(path: Path) -> str:
