@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -61,7 +62,7 @@ def _train_and_validate(s: Settings, seed: int, bf16: bool, data) -> tuple[float
         t0 = time.perf_counter()
         train(config, run_dir, data, device=str(s.device), log=lambda *a, **k: None)
         seconds = time.perf_counter() - t0
-        auc = RunFolder(run_dir).read_history()[-1]["val_auc"]
+        auc = RunFolder(Path(run_dir)).read_history()[-1]["val_auc"]
     return float(auc), seconds
 
 
