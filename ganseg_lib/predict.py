@@ -31,6 +31,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -302,10 +303,41 @@ def predict_files(
     import time
     from concurrent.futures import ThreadPoolExecutor
 
-    import torch
     from tqdm import tqdm
 
     out_dir = Path(out_dir)
+    files, jobs = _checked_inputs(inputs, out_dir, mask, jobs)
+    value, source = resolve_threshold(predictor, threshold)
+    report = PredictReport(threshold=value, threshold_source=source)
+    say = warn if warn is not None else _above_the_bar
+
+    def run(path: Path, stem: str) -> tuple[Path, list[Path] | None, str | None]:
+        return _attempt(
+            path, lambda: predict_one(predictor, path, out_dir, stem, value, rescale, npy, mask)
+        )
+
+    bar = tqdm(total=len(files), unit="image", disable=not progress, dynamic_ncols=True)
+    t0 = time.perf_counter()
+    with bar, _torch_threads_shared_by(jobs), ThreadPoolExecutor(max_workers=jobs) as pool:
+        for path, written, error in pool.map(run, files, output_stems(files)):
+            if error is None:
+                report.written[path] = written
+            else:
+                report.failed[path] = error
+                say(f"ganseg: error: {error}")
+            bar.set_postfix_str(path.name, refresh=False)
+            bar.update()
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _checked_inputs(
+    inputs: Sequence[str | os.PathLike],
+    out_dir: Path,
+    mask: str | os.PathLike | None,
+    jobs: int | None,
+) -> tuple[list[Path], int]:
+    """The files to predict and the images to predict side by side (no more than files)."""
     files = collect_inputs(inputs, exclude=out_dir)
     if not files:
         raise DataError(f"no input files in {', '.join(str(p) for p in inputs)}")
@@ -314,41 +346,33 @@ def predict_files(
     jobs = min(default_jobs() if jobs is None else jobs, len(files))
     if jobs < 1:
         raise ConfigError(f"--jobs must be >= 1, got {jobs}", "jobs")
-    value, source = resolve_threshold(predictor, threshold)
-    report = PredictReport(threshold=value, threshold_source=source)
-    bar = tqdm(total=len(files), unit="image", disable=not progress, dynamic_ncols=True)
+    return files, jobs
 
-    def say(line: str) -> None:
-        if warn is not None:
-            warn(line)
-        else:
-            tqdm.write(line, file=sys.stderr)  # above the progress bar, which stays intact
 
-    def run(path: Path, stem: str) -> tuple[Path, list[Path] | None, str | None]:
-        try:
-            return (
-                path,
-                predict_one(predictor, path, out_dir, stem, value, rescale, npy, mask),
-                None,
-            )
-        except (ValueError, OSError, RuntimeError) as err:  # DataError, ConfigError, torch
-            return path, None, str(err) if str(path) in str(err) else f"{path}: {err}"
+def _attempt(
+    path: Path, predict: Callable[[], list[Path]]
+) -> tuple[Path, list[Path] | None, str | None]:
+    """(path, files written, None), or (path, None, a one-line error that names the file)."""
+    try:
+        return path, predict(), None
+    except (ValueError, OSError, RuntimeError) as err:  # DataError, ConfigError, torch
+        return path, None, str(err) if str(path) in str(err) else f"{path}: {err}"
+
+
+def _above_the_bar(line: str) -> None:
+    from tqdm import tqdm
+
+    tqdm.write(line, file=sys.stderr)  # above the progress bar, which stays intact
+
+
+@contextmanager
+def _torch_threads_shared_by(jobs: int):
+    """Give each of ``jobs`` threads an equal share of torch's CPU threads, restored after."""
+    import torch
 
     torch_threads = torch.get_num_threads()
     torch.set_num_threads(max(1, torch_threads // jobs))
-    t0 = time.perf_counter()
     try:
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            for path, written, error in pool.map(run, files, output_stems(files)):
-                if error is None:
-                    report.written[path] = written
-                else:
-                    report.failed[path] = error
-                    say(f"ganseg: error: {error}")
-                bar.set_postfix_str(path.name, refresh=False)
-                bar.update()
+        yield
     finally:
         torch.set_num_threads(torch_threads)
-        bar.close()
-    report.seconds = time.perf_counter() - t0
-    return report
