@@ -19,6 +19,7 @@ import os
 import re
 import time
 from collections.abc import Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from ganseg_lib.errors import ConfigError, DataError
@@ -83,6 +84,33 @@ def run_grid_on_ray(
     ``GANSEG_DRIVE_DIR``); its data source is resolved here, once, for all tasks.
     """
     ray = import_ray()
+    _check_arguments(setup, methods, threads)
+    todo = cells(
+        tuple(sizes or setup.profile.sizes),
+        tuple(setup.profile.seeds if seeds is None else seeds),
+        methods,
+    )
+    paths, pending = _record_paths(setup, todo, log)
+    if not pending:
+        return paths
+    with _ray_instance(ray, address):
+        resources = ray.cluster_resources()
+        gpus = _task_gpus(resources, threads, device)
+        log(_plan_line(resources, len(pending), len(todo), threads, gpus))
+        remote = ray.remote(cell_task).options(
+            num_cpus=threads, num_gpus=gpus, max_retries=max_retries, retry_exceptions=False
+        )
+        refs = {
+            remote.remote(_task_arguments(setup, config, device, threads)): path
+            for config, path in pending
+        }
+        failures = _collect(ray, refs, len(todo), len(todo) - len(pending), log)
+    if failures:
+        _raise_first(failures)
+    return paths
+
+
+def _check_arguments(setup: Setup, methods: Sequence[str], threads: int) -> None:
     check_methods(methods)
     if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
         raise ConfigError(f"threads must be an integer >= 1, got {threads!r}", "threads")
@@ -90,11 +118,10 @@ def run_grid_on_ray(
         raise ConfigError(
             f"profile {setup.profile.name!r}: Ray tasks run named profiles only", "profile"
         )
-    todo = cells(
-        tuple(sizes or setup.profile.sizes),
-        tuple(setup.profile.seeds if seeds is None else seeds),
-        methods,
-    )
+
+
+def _record_paths(setup: Setup, todo, log) -> tuple[list[Path], list[tuple]]:
+    """The record path of every cell, and the (config, path) of those not recorded yet."""
     paths, pending = [], []
     for seed, n, method in todo:
         config = setup.config(method, n, seed)
@@ -104,9 +131,13 @@ def run_grid_on_ray(
             log(f"{config.cell}: recorded, skipped")
         else:
             pending.append((config, path))
-    if not pending:
-        return paths
+    return paths, pending
 
+
+@contextmanager
+def _ray_instance(ray, address: str | None):
+    """The Ray instance of this process: the one already initialised, else one started here
+    (connected to ``address``, or local with this machine's cores) and shut down after."""
     started = not ray.is_initialized()
     if started:
         if address:
@@ -114,50 +145,58 @@ def run_grid_on_ray(
         else:
             ray.init(num_cpus=local_cores())
     try:
-        resources = ray.cluster_resources()
-        if resources.get("CPU", 0) < threads:
-            raise ConfigError(
-                f"--threads {threads}: the Ray cluster has {resources.get('CPU', 0):g} CPUs",
-                "threads",
-            )
-        gpus = 1 if device != "cpu" and resources.get("GPU", 0) > 0 else 0
-        log(
-            f"Ray: {len(pending)} of {len(todo)} cells to run on {resources.get('CPU', 0):g} CPUs"
-            f" and {resources.get('GPU', 0):g} GPUs, each with {threads} CPU thread(s)"
-            + (" and 1 GPU" if gpus else "")
-        )
-        remote = ray.remote(cell_task).options(
-            num_cpus=threads, num_gpus=gpus, max_retries=max_retries, retry_exceptions=False
-        )
-        refs = {}
-        for config, path in pending:
-            kwargs = dict(
-                profile_name=setup.profile.name,
-                method=config.method,
-                n_patches=config.n_patches,
-                seed=config.seed,
-                data=setup.data,
-                drive_dir=setup.drive_dir,
-                chase_dir=setup.chase_dir,
-                # absolute: a worker's working directory is not the driver's
-                runs_dir=str(Path(setup.runs_dir).resolve()),
-                results_dir=str(Path(setup.results_dir).resolve()),
-                device=device,
-                threads=threads,
-            )
-            refs[remote.remote(kwargs)] = path
-        failures = _collect(ray, refs, len(todo), len(todo) - len(pending), log)
+        yield
     finally:
         if started:
             ray.shutdown()
-    if failures:
-        stem, err = failures[0]
-        more = f" (and {len(failures) - 1} more failed cells)" if len(failures) > 1 else ""
-        cause = getattr(err, "cause", None)
-        if isinstance(cause, (DataError, ConfigError)):
-            raise type(cause)(f"{stem}: {cause}{more}")
-        raise RuntimeError(f"{stem}: {err}{more}") from err
-    return paths
+
+
+def _task_gpus(resources: dict, threads: int, device: str) -> int:
+    """The GPUs each task asks for (one where the cluster has GPUs and ``device`` allows);
+    a cluster with fewer CPUs than one task's ``threads`` is an error."""
+    if resources.get("CPU", 0) < threads:
+        raise ConfigError(
+            f"--threads {threads}: the Ray cluster has {resources.get('CPU', 0):g} CPUs",
+            "threads",
+        )
+    return 1 if device != "cpu" and resources.get("GPU", 0) > 0 else 0
+
+
+def _plan_line(resources: dict, n_pending: int, n_cells: int, threads: int, gpus: int) -> str:
+    return (
+        f"Ray: {n_pending} of {n_cells} cells to run on {resources.get('CPU', 0):g} CPUs"
+        f" and {resources.get('GPU', 0):g} GPUs, each with {threads} CPU thread(s)"
+        + (" and 1 GPU" if gpus else "")
+    )
+
+
+def _task_arguments(setup: Setup, config, device: str, threads: int) -> dict:
+    """The keyword arguments of :func:`~ganseg_lib.experiment.grid.run_one_cell` for one cell."""
+    return dict(
+        profile_name=setup.profile.name,
+        method=config.method,
+        n_patches=config.n_patches,
+        seed=config.seed,
+        data=setup.data,
+        drive_dir=setup.drive_dir,
+        chase_dir=setup.chase_dir,
+        # absolute: a worker's working directory is not the driver's
+        runs_dir=str(Path(setup.runs_dir).resolve()),
+        results_dir=str(Path(setup.results_dir).resolve()),
+        device=device,
+        threads=threads,
+    )
+
+
+def _raise_first(failures: list[tuple[str, Exception]]) -> None:
+    """Raise the first failed cell's error (a data or configuration error as itself), naming
+    the cell and counting the others."""
+    stem, err = failures[0]
+    more = f" (and {len(failures) - 1} more failed cells)" if len(failures) > 1 else ""
+    cause = getattr(err, "cause", None)
+    if isinstance(cause, (DataError, ConfigError)):
+        raise type(cause)(f"{stem}: {cause}{more}")
+    raise RuntimeError(f"{stem}: {err}{more}") from err
 
 
 def _collect(ray, refs: dict, n_cells: int, n_done: int, log) -> list[tuple[str, Exception]]:
@@ -178,18 +217,19 @@ def _collect(ray, refs: dict, n_cells: int, n_done: int, log) -> list[tuple[str,
                 failures.append((path.stem, err))
                 log(f"{tag}: ERROR {str(err).splitlines()[0] if str(err) else type(err).__name__}")
             else:
-                resumed = [m.group(1) for x in lines if (m := RESUMED.search(x))]
-                if any("another grid runner is working on it" in x for x in lines):
-                    outcome = "left to another grid runner"
-                elif any(x.endswith(": recorded, skipped") for x in lines):
-                    outcome = "recorded meanwhile, skipped"
-                else:
-                    status = "FAILED" if any(": FAILED (" in x for x in lines) else "done"
-                    outcome = f"{status} in {seconds:.0f} s" + (
-                        f" (resumed {resumed[-1]})" if resumed else ""
-                    )
-                log(f"{tag}: {outcome}")
+                log(f"{tag}: {_outcome(lines, seconds)}")
             bar.update(1)
     finally:
         bar.close()
     return failures
+
+
+def _outcome(lines: list[str], seconds: float) -> str:
+    """What became of a finished task's cell, read from the lines it logged."""
+    resumed = [m.group(1) for x in lines if (m := RESUMED.search(x))]
+    if any("another grid runner is working on it" in x for x in lines):
+        return "left to another grid runner"
+    if any(x.endswith(": recorded, skipped") for x in lines):
+        return "recorded meanwhile, skipped"
+    status = "FAILED" if any(": FAILED (" in x for x in lines) else "done"
+    return f"{status} in {seconds:.0f} s" + (f" (resumed {resumed[-1]})" if resumed else "")
