@@ -47,7 +47,11 @@ BASELINE = ("cnn", "fair")  # every arm is compared with the fair CNN
 ARMS: tuple[tuple[str, str, str], ...] = tuple(
     dict.fromkeys((a.method, a.protocol, a.variant) for a in PLAN)
 )
-VARIANT_LABELS = {"-lcjoint": "joint L_c", "-norminstance": "instance norm"}
+VARIANT_LABELS = {
+    "-lcjoint": "joint L_c",
+    "-norminstance": "instance norm",
+    "-realnotfake": "real-data term",
+}
 STUDY_COLUMNS = (
     "protocol",
     "variant",
@@ -76,7 +80,8 @@ def _variant_parts(variant: str) -> list[str]:
 
 def record_variant(record) -> str:
     """The variant of a record's DC net (see :attr:`ganseg_lib.experiment.study.Arm.variant`)."""
-    return variant_suffix(record.config.classification, record.config.norm)
+    cfg = record.config
+    return variant_suffix(cfg.classification, cfg.norm, cfg.real_not_fake)
 
 
 def primary_score(record) -> float | None:
@@ -127,6 +132,7 @@ def load_study(results_dir: str | os.PathLike = "results") -> pd.DataFrame:
         best = rec.evaluation_best if rec.ok else None
         variant = record_variant(rec)
         kind = {"classification": cfg.classification, "norm": cfg.norm}
+        kind["real_not_fake"] = cfg.real_not_fake
         if (cfg.method, cfg.protocol, variant) not in ARMS:
             planned = None
         elif cfg.protocol == "paper":

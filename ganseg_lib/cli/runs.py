@@ -28,6 +28,11 @@ def add_parsers(sub) -> None:
     )
     train.add_argument("--norm", default=field_default("norm"), help="DC net normalisation")
     train.add_argument(
+        "--real-not-fake",
+        action="store_true",
+        help="the DC loss adds -E log(1 - p(fake | x)) on labelled real patches",
+    )
+    train.add_argument(
         "--eval-every",
         type=int,
         default=field_default("eval_every"),
@@ -72,6 +77,12 @@ def add_parsers(sub) -> None:
     grid.add_argument("--sizes", type=int, nargs="+", default=None, help="labelled patch counts")
     grid.add_argument("--seeds", type=int, nargs="+", default=None)
     grid.add_argument("--methods", nargs="+", default=["gan", "cnn"])
+    grid.add_argument(
+        "--real-not-fake",
+        action="store_true",
+        help="adversarial methods: the DC loss adds -E log(1 - p(fake | x)) on labelled real "
+        "patches (cells named -realnotfake)",
+    )
     grid.add_argument("--runs", type=Path, default=Path("runs"), help="run folders go here")
     grid.add_argument("--results", type=Path, default=Path("results"), help="records go here")
     grid.add_argument("--device", default="auto")
@@ -105,6 +116,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         g_width=args.g_width,
         norm=args.norm,
         eval_every=args.eval_every,
+        real_not_fake=args.real_not_fake,
         bf16=args.bf16,
     )
     data_dir = setup.chase_dir if setup.data == "chase" else setup.drive_dir
@@ -164,6 +176,12 @@ def cmd_grid(args: argparse.Namespace) -> int:
         import_ray()  # before anything else: one line telling how to install it
     if args.threads:
         torch.set_num_threads(args.threads)
+    if args.real_not_fake and (args.ray or args.profile == "study"):
+        raise ConfigError(
+            "--real-not-fake runs on the local grid of a profile; the study sets it per arm "
+            "(Arm.real_not_fake)",
+            "real_not_fake",
+        )
     setup = Setup.resolve(
         args.profile, args.data, args.drive_dir, args.results, args.runs, args.chase_dir
     )
@@ -177,5 +195,6 @@ def cmd_grid(args: argparse.Namespace) -> int:
         threads = args.threads or 1
         run_grid_on_ray(setup, args.sizes, args.seeds, args.methods, args.device, address, threads)
         return 0
-    run_grid(setup, args.sizes, args.seeds, args.methods, args.device)
+    overrides = {"real_not_fake": True} if args.real_not_fake else None
+    run_grid(setup, args.sizes, args.seeds, args.methods, args.device, overrides=overrides)
     return 0

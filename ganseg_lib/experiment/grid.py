@@ -79,8 +79,11 @@ def run_grid(
     methods: Sequence[str] = PAPER_METHODS,
     device: str = "auto",
     log=print,
+    overrides: dict | None = None,
 ) -> list[Path]:
-    """Train and evaluate every missing cell; return the record paths of all cells."""
+    """Train and evaluate every missing cell; return the record paths of all cells.
+    ``overrides`` sets other :class:`TrainConfig` fields of every cell (e.g. ``real_not_fake``;
+    a field that a method cannot take is left out of that method's cells)."""
     check_methods(methods)
     todo = cells(
         tuple(sizes or setup.profile.sizes),
@@ -89,13 +92,21 @@ def run_grid(
     )
     paths, busy = [], []
     for i, (seed, n, method) in enumerate(todo, start=1):
-        config = setup.config(method, n, seed)
+        config = setup.config(method, n, seed, **_applicable(overrides, method))
         paths.append(setup.record_path(config))
         if not run_cell_locked(setup, config, device, f"[{i}/{len(todo)}] {config.cell}", log):
             busy.append(config.cell)
     if busy:
         log(f"{len(busy)} cells were left to other grid runners: {', '.join(busy)}")
     return paths
+
+
+def _applicable(overrides: dict | None, method: str) -> dict:
+    """The overrides a method can take: the DC loss's real-data term needs a fake class."""
+    overrides = dict(overrides or {})
+    if not METHODS[method].adversarial:
+        overrides.pop("real_not_fake", None)
+    return overrides
 
 
 def run_cell_locked(setup: Setup, config: TrainConfig, device: str, tag: str, log=print) -> bool:

@@ -61,11 +61,13 @@ class Arm:
     tier: int
     classification: str = "conditional"
     norm: str = "final"
+    real_not_fake: bool = False  # the DC loss's real-data term (TrainConfig.real_not_fake)
 
     @property
     def variant(self) -> str:
-        """What sets the arm's DC net apart (``-lcjoint``, ``-norminstance``); ``""`` for none."""
-        return variant_suffix(self.classification, self.norm)
+        """What sets the arm's DC net apart (``-lcjoint``, ``-norminstance``, ``-realnotfake``);
+        ``""`` for none."""
+        return variant_suffix(self.classification, self.norm, self.real_not_fake)
 
 
 PLAN = (
@@ -102,11 +104,14 @@ def study_config(
     beta1: float | None = None,
     classification: str = "conditional",
     norm: str = "final",
+    real_not_fake: bool = False,
 ) -> TrainConfig:
     """A study cell's configuration: the profile's budget and widths, the method's unlabelled
-    pool, (fair protocol) the given learning rate and β1, the reading of L_c and the DC net's
-    normalisation."""
+    pool, (fair protocol) the given learning rate and β1, the reading of L_c, the DC net's
+    normalisation and whether its loss has the real-data term."""
     extra: dict = {"protocol": protocol, "classification": classification, "norm": norm}
+    if real_not_fake:  # only when set, so that every earlier configuration is unchanged
+        extra["real_not_fake"] = True
     if METHODS[method].unlabelled:
         extra["n_unlabelled"] = N_UNLABELLED
     if protocol == "fair":
@@ -173,6 +178,7 @@ def planned_cells(setup: Setup, tiers: tuple[int, ...] = (1,)) -> list[tuple[Arm
 def resolve_cell(setup: Setup, arm: Arm, n_patches: int, seed: int) -> TrainConfig | None:
     """The cell's configuration, or None while its method's tuning is unfinished."""
     variant = {"classification": arm.classification, "norm": arm.norm}
+    variant["real_not_fake"] = arm.real_not_fake
     if arm.protocol == "paper":
         return study_config(setup, arm.method, "paper", n_patches, seed, **variant)
     pair = chosen(setup, arm.method)

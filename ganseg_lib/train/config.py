@@ -78,6 +78,9 @@ class TrainConfig:
     # L_c over the K real classes ("conditional", the replication's reading of the slide) or
     # over all K+1 outputs ("joint", Odena 2016), for the DC nets with a fake class
     classification: str = "conditional"
+    # the DC net also learns its labelled real patches as "not fake", −E_x log(1 − p_DC(fake | x))
+    # (adversarial methods; False: the replication's DC loss, L_c + L_adv)
+    real_not_fake: bool = False
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:
@@ -99,6 +102,11 @@ class TrainConfig:
             raise ConfigError(
                 "classification: the joint L_c needs a fake class (an adversarial method)",
                 "classification",
+            )
+        if self.real_not_fake and not self.spec.adversarial:
+            raise ConfigError(
+                "real_not_fake: the real-data term needs a fake class (an adversarial method)",
+                "real_not_fake",
             )
         if self.spec.unlabelled:
             require_int("n_unlabelled", self.n_unlabelled, 1)
@@ -139,7 +147,7 @@ class TrainConfig:
             name += f"-lr{self.lr:g}-b{self.betas[0]:g}"
         if self.g_loss is not None and self.g_loss != self.spec.default_g_loss:
             name += f"-g{self.g_loss}"
-        return name + variant_suffix(self.classification, self.norm)
+        return name + variant_suffix(self.classification, self.norm, self.real_not_fake)
 
     @property
     def cell(self) -> str:
@@ -185,11 +193,15 @@ def field_default(name: str):
     return {f.name: f.default for f in dataclasses.fields(TrainConfig)}[name]
 
 
-def variant_suffix(classification: str = "conditional", norm: str = "final") -> str:
+def variant_suffix(
+    classification: str = "conditional", norm: str = "final", real_not_fake: bool = False
+) -> str:
     """What sets a run's DC net apart from the replication's: ``-lcjoint`` (the K+1-way reading
-    of L_c), ``-norminstance`` (instance norm after every convolution); empty for neither."""
+    of L_c), ``-norminstance`` (instance norm after every convolution), ``-realnotfake`` (the
+    real-data term in the DC loss); empty for none."""
     suffix = f"-lc{classification}" if classification != "conditional" else ""
-    return suffix + (f"-norm{norm}" if norm != "final" else "")
+    suffix += f"-norm{norm}" if norm != "final" else ""
+    return suffix + ("-realnotfake" if real_not_fake else "")
 
 
 def cell_name(arm: str, n_patches: int, seed: int) -> str:

@@ -19,6 +19,7 @@ class Interval:
         "L_c",
         "L_adv",
         "L_unl",
+        "L_real",  # the DC loss's real-data term (TrainConfig.real_not_fake)
         "L_G",
         "real_acc",
         "fake_detect",
