@@ -1,0 +1,231 @@
+"""Did the generator learn? Its samples measured against real patches of held-out training images.
+
+The paper shows no generated patch and no measure of G. The book's reading of the adversarial
+result rests on whether G made patches like the data, so each generator is checked by three
+things, with a fixed pass rule:
+
+* **diversity ratio** — the mean pairwise L2 distance between N generated patches divided by the
+  same between N real patches (:func:`diversity_ratio`). 0 means every sample is the same patch
+  (mode collapse); about 1 means the samples differ from each other as much as real patches do.
+* **two-sample accuracy** — the held-out accuracy of a classifier told to tell generated from real
+  patches (a classifier two-sample test, Lopez-Paz & Oquab 2017; :func:`two_sample_accuracy`).
+  The classifier is scikit-learn's ``HistGradientBoostingClassifier`` on 27 simple features of a
+  patch (:func:`patch_features`: intensity quantiles, first and second differences, the radially
+  averaged power spectrum, the centre's contrast, the darkest line); it trains on a stratified
+  half and is scored on the other half. 0.5 means it cannot tell them apart; 1.0 always can.
+* **vessels visible** — a person looks at the samples (:func:`samples_beside_real` shows them
+  beside real patches) and says whether dark, vessel-like lines appear.
+
+A generator passes when diversity ratio ≥ :data:`MIN_DIVERSITY_RATIO`, two-sample accuracy ≤
+:data:`MAX_TWO_SAMPLE_ACCURACY` and vessels are visible. Real patches come from the validation
+images (DRIVE 37–40, never trained on) and never from the test images; they are drawn at run time
+and never written into a committed file.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import torch
+
+from ganseg_lib.model.networks import Generator
+
+MIN_DIVERSITY_RATIO = 0.5
+MAX_TWO_SAMPLE_ACCURACY = 0.95
+N_CHECK = 1000  # generated and real patches per check
+N_FEATURES = 27
+
+
+@dataclass(frozen=True)
+class GeneratorCheck:
+    """The numbers of one generator's check (see the module docstring for each)."""
+
+    diversity_ratio: float  # fake_distance / real_distance
+    fake_distance: float  # mean pairwise L2 distance between generated patches, in [-1, 1] units
+    real_distance: float  # the same between real patches
+    two_sample_accuracy: float  # held-out accuracy of the generated-vs-real classifier
+    n_fake: int
+    n_real: int
+
+    def passes_numbers(self) -> bool:
+        """The numeric half of the pass rule (the other half is a person's look at the samples)."""
+        return (
+            self.diversity_ratio >= MIN_DIVERSITY_RATIO
+            and self.two_sample_accuracy <= MAX_TWO_SAMPLE_ACCURACY
+        )
+
+    def passes(self, vessels_visible: bool) -> bool:
+        """The pass rule: diverse enough, hard enough to tell from real, and vessels visible."""
+        return self.passes_numbers() and vessels_visible
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def to_unit(patches: np.ndarray) -> np.ndarray:
+    """uint8 patches (N, 64, 64) → float64 in [-1, 1], the networks' input range."""
+    patches = np.asarray(patches)
+    if patches.ndim != 3:
+        raise ValueError(f"patches must have shape (N, h, w), got {patches.shape}")
+    return patches.astype(np.float64) / 127.5 - 1.0
+
+
+def mean_pairwise_distance(patches: np.ndarray) -> float:
+    """Mean L2 distance ‖a − b‖ over all pairs a ≠ b of the (N, h, w) uint8 patches, in the
+    [-1, 1] input range."""
+    x = torch.from_numpy(to_unit(patches).reshape(len(patches), -1))
+    if len(x) < 2:
+        raise ValueError("a pairwise distance needs at least 2 patches")
+    d = torch.cdist(x, x)
+    # two different uint8 patches are at least 2/255 apart: anything closer is the same patch,
+    # and only the rounding of cdist's matrix-product form kept it off 0
+    d[d < 1e-3] = 0.0
+    n = len(x)
+    return float(d.sum() / (n * (n - 1)))
+
+
+def diversity_ratio(fake: np.ndarray, real: np.ndarray) -> float:
+    """Mean pairwise L2 distance between generated patches ÷ the same between real patches."""
+    return mean_pairwise_distance(fake) / mean_pairwise_distance(real)
+
+
+def patch_features(patches: np.ndarray) -> np.ndarray:
+    """(N, 64, 64) uint8 patches → (N, 27) features that a two-sample classifier compares.
+
+    Intensity: mean, standard deviation and the 1, 5, 25, 50, 75, 95, 99th percentiles (9).
+    Texture: mean, standard deviation and 90th percentile of the absolute horizontal and vertical
+    differences (6); mean and standard deviation of the absolute 4-neighbour Laplacian, which a
+    checkerboard raises (2). Spectrum: the log share of the power (the mean removed) in 8 radial
+    frequency bands up to Nyquist (8). Vessels: the centre 8×8 mean minus the patch mean (a
+    vessel patch's centre is dark), and the darkest 5×5 box mean minus the patch mean (2).
+    """
+    x = np.asarray(patches, dtype=np.float64) / 255.0
+    n, h, w = x.shape
+    flat = x.reshape(n, -1)
+    mean = flat.mean(1)
+    feats = [mean, flat.std(1), *np.percentile(flat, [1, 5, 25, 50, 75, 95, 99], axis=1)]
+    for d in (np.abs(np.diff(x, axis=2)), np.abs(np.diff(x, axis=1))):
+        d = d.reshape(n, -1)
+        feats += [d.mean(1), d.std(1), np.percentile(d, 90, axis=1)]
+    lap = np.abs(
+        4 * x[:, 1:-1, 1:-1] - x[:, :-2, 1:-1] - x[:, 2:, 1:-1] - x[:, 1:-1, :-2] - x[:, 1:-1, 2:]
+    ).reshape(n, -1)
+    feats += [lap.mean(1), lap.std(1)]
+    power = np.abs(np.fft.fft2(x - mean[:, None, None])) ** 2
+    fy, fx = np.meshgrid(np.fft.fftfreq(h), np.fft.fftfreq(w), indexing="ij")
+    radius = np.sqrt(fx**2 + fy**2)
+    edges = np.linspace(0, 0.5 * np.sqrt(2) + 1e-9, 9)
+    total = power.reshape(n, -1).sum(1) + 1e-12
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        band = (radius > lo) & (radius <= hi)
+        feats.append(np.log(power[:, band].sum(1) / total + 1e-12))
+    c0, c1 = h // 2 - 4, h // 2 + 4
+    feats.append(x[:, c0:c1, c0:c1].reshape(n, -1).mean(1) - mean)
+    box = np.lib.stride_tricks.sliding_window_view(x, (5, 5), axis=(1, 2)).mean(axis=(-1, -2))
+    feats.append(box.reshape(n, -1).min(1) - mean)
+    return np.stack(feats, axis=1)
+
+
+def two_sample_accuracy(fake: np.ndarray, real: np.ndarray, seed: int = 0) -> float:
+    """Held-out accuracy of a classifier telling generated from real patches.
+
+    ``HistGradientBoostingClassifier`` (scikit-learn defaults, ``random_state=seed``) on
+    :func:`patch_features`, trained on a stratified half of the patches and scored on the other
+    half. About 0.5 when the two sets cannot be told apart; 1.0 when they always can.
+    """
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.model_selection import train_test_split
+
+    x = np.concatenate([patch_features(fake), patch_features(real)])
+    y = np.concatenate([np.ones(len(fake), int), np.zeros(len(real), int)])
+    x_tr, x_te, y_tr, y_te = train_test_split(x, y, test_size=0.5, stratify=y, random_state=seed)
+    clf = HistGradientBoostingClassifier(random_state=seed).fit(x_tr, y_tr)
+    return float((clf.predict(x_te) == y_te).mean())
+
+
+def check_samples(fake: np.ndarray, real: np.ndarray, seed: int = 0) -> GeneratorCheck:
+    """The check's numbers for generated and real uint8 patches (N, 64, 64)."""
+    fake_d, real_d = mean_pairwise_distance(fake), mean_pairwise_distance(real)
+    return GeneratorCheck(
+        diversity_ratio=fake_d / real_d,
+        fake_distance=fake_d,
+        real_distance=real_d,
+        two_sample_accuracy=two_sample_accuracy(fake, real, seed),
+        n_fake=len(fake),
+        n_real=len(real),
+    )
+
+
+def load_generator(path: str | os.PathLike, device: str | torch.device = "cpu") -> Generator:
+    """The generator kept in a run's checkpoint (a run folder or its ``checkpoint.pt``), in eval
+    mode; a :class:`DataError` when the run has none (the CNN, noise fakes)."""
+    from pathlib import Path
+
+    from ganseg_lib.errors import DataError
+    from ganseg_lib.paper import K
+    from ganseg_lib.train.checkpoint import read_checkpoint
+    from ganseg_lib.train.config import TrainConfig
+    from ganseg_lib.train.run_folder import RunFolder
+
+    path = Path(path)
+    if path.is_dir():
+        path = RunFolder(path).checkpoint
+    ckpt = read_checkpoint(path, device)
+    if ckpt.get("generator") is None:
+        raise DataError(f"{path}: the checkpoint keeps no generator")
+    config = TrainConfig.from_json(ckpt["config"])
+    generator = Generator(config.g_width, n_classes=K if config.spec.conditional else 0)
+    generator.load_state_dict(ckpt["generator"])
+    return generator.to(device).eval()
+
+
+def generated_patches(generator: Generator, n: int = N_CHECK, seed: int = 0) -> np.ndarray:
+    """n patches of G for noise drawn with ``seed``, uint8 (N, 64, 64), made as the run's sample
+    grids are (:func:`ganseg_lib.train.loop.generate_samples`)."""
+    from ganseg_lib.train.loop import generate_samples
+
+    noise = generator.sample_noise(n, torch.Generator().manual_seed(seed))
+    return generate_samples(generator, noise)
+
+
+def validation_patches(
+    data: str = "drive",
+    n: int = N_CHECK,
+    seed: int = 0,
+    drive_dir: str | os.PathLike | None = None,
+) -> np.ndarray:
+    """n real patches (half vessel, half background, as the training patches are made) of the
+    validation images, the training images held out from training; never test images."""
+    from ganseg_lib.data.patches import PatchParams, make_patch_set
+    from ganseg_lib.data.source import load_split, split_validation
+
+    _, val = split_validation(load_split(data, "training", drive_dir, seed=seed))
+    return make_patch_set(val, PatchParams(n, seed), data).patches
+
+
+def check_generator(
+    generator: Generator, real: np.ndarray, n: int = N_CHECK, seed: int = 0
+) -> GeneratorCheck:
+    """:func:`check_samples` of n patches of ``generator`` against the real patches."""
+    return check_samples(generated_patches(generator, n, seed), real, seed)
+
+
+def samples_beside_real(fake: np.ndarray, real: np.ndarray, n: int = 32, ncols: int = 8):
+    """A figure: n generated patches (left) beside n real patches (right), in the same grey scale.
+
+    Rendered when the book is built; the real patches are data and are never saved to a committed
+    file.
+    """
+    import matplotlib.pyplot as plt
+
+    from ganseg_lib.montage import montage
+
+    fig, axes = plt.subplots(1, 2, figsize=(10, 5.4))
+    for ax, patches, title in ((axes[0], fake, "generated"), (axes[1], real, "real")):
+        ax.imshow(montage(np.asarray(patches)[:n], ncols=ncols), cmap="gray", vmin=0, vmax=255)
+        ax.set_title(title)
+        ax.axis("off")
+    fig.tight_layout()
+    return fig

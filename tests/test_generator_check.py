@@ -1,0 +1,226 @@
+"""The generator check against simple references, and the DC net's real-data term."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+import torch
+
+from ganseg_lib.data.patches import PatchParams, make_patch_set
+from ganseg_lib.errors import ConfigError
+from ganseg_lib.evaluate import generator_check as gc
+from ganseg_lib.model.losses import (
+    loss_adversarial,
+    loss_classification,
+    loss_unlabelled,
+)
+from ganseg_lib.model.networks import Generator
+from ganseg_lib.paper import FAKE
+from ganseg_lib.train.checkpoint import TRAIN_MEMORY_FORMAT, build_state
+from ganseg_lib.train.config import TrainConfig
+from ganseg_lib.train.step import Batch, make_fakes, train_step
+
+
+@pytest.fixture(scope="module")
+def phantom_patches() -> np.ndarray:
+    """1,000 real-like patches of the phantom, in random order."""
+    from ganseg_lib.data.phantom import load_phantom
+
+    records = load_phantom("training", n_images=2, seed=0)
+    return make_patch_set(records, PatchParams(1000, seed=0), "phantom").patches
+
+
+def test_identical_samples_have_diversity_ratio_zero(phantom_patches):
+    same = np.repeat(phantom_patches[:1], 200, axis=0)
+    assert gc.mean_pairwise_distance(same) == 0.0
+    assert gc.diversity_ratio(same, phantom_patches[:200]) == 0.0
+
+
+def test_two_halves_of_real_patches_have_diversity_ratio_one(phantom_patches):
+    ratio = gc.diversity_ratio(phantom_patches[:500], phantom_patches[500:])
+    assert ratio == pytest.approx(1.0, abs=0.05)
+
+
+def test_mean_pairwise_distance_is_the_mean_l2_over_pairs():
+    rng = np.random.default_rng(0)
+    patches = rng.integers(0, 256, size=(5, 4, 4), dtype=np.uint8)
+    x = patches.astype(np.float64).reshape(5, -1) / 127.5 - 1
+    pairs = [np.linalg.norm(x[i] - x[j]) for i in range(5) for j in range(5) if i != j]
+    assert gc.mean_pairwise_distance(patches) == pytest.approx(np.mean(pairs), rel=1e-9)
+
+
+def test_real_against_real_is_chance(phantom_patches):
+    acc = gc.two_sample_accuracy(phantom_patches[:500], phantom_patches[500:])
+    assert acc == pytest.approx(0.5, abs=0.08)
+
+
+def test_real_against_constant_is_always_told_apart(phantom_patches):
+    constant = np.full_like(phantom_patches[:500], 128)
+    assert gc.two_sample_accuracy(constant, phantom_patches[500:]) >= 0.99
+
+
+def test_check_and_pass_rule(phantom_patches):
+    real = gc.check_samples(phantom_patches[:500], phantom_patches[500:])
+    assert real.passes_numbers() and real.passes(vessels_visible=True)
+    assert not real.passes(vessels_visible=False)
+    collapsed = gc.check_samples(np.repeat(phantom_patches[:1], 500, 0), phantom_patches[500:])
+    assert collapsed.diversity_ratio == 0.0 and not collapsed.passes_numbers()
+    assert collapsed.to_json()["n_fake"] == 500
+
+
+def test_features_have_the_documented_count(phantom_patches):
+    assert gc.patch_features(phantom_patches[:7]).shape == (7, gc.N_FEATURES)
+
+
+def test_generated_patches_are_uint8_and_reproducible():
+    torch.manual_seed(0)
+    g = Generator(4)
+    a, b = gc.generated_patches(g, 6, seed=3), gc.generated_patches(g, 6, seed=3)
+    assert a.dtype == np.uint8 and a.shape == (6, 64, 64)
+    assert np.array_equal(a, b)
+
+
+def test_figure_shows_generated_beside_real_and_writes_nothing(
+    tmp_path, monkeypatch, phantom_patches
+):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    monkeypatch.chdir(tmp_path)
+    fig = gc.samples_beside_real(phantom_patches[:16], phantom_patches[16:32], n=16)
+    assert [ax.get_title() for ax in fig.axes] == ["generated", "real"]
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- the DC net's real-data term (TrainConfig.real_not_fake) -------------------------------------
+
+
+def tiny(**kw) -> TrainConfig:
+    base = dict(
+        method="gan",
+        data="phantom",
+        n_patches=64,
+        seed=1,
+        iterations=4,
+        width=4,
+        g_width=4,
+        batch_size=8,
+    )
+    return TrainConfig(**(base | kw))
+
+
+def fixed_batch() -> Batch:
+    g = torch.Generator().manual_seed(5)
+    x = (torch.rand(8, 1, 64, 64, generator=g) * 2 - 1).contiguous(
+        memory_format=TRAIN_MEMORY_FORMAT
+    )
+    return Batch(x, torch.tensor([0, 1] * 4))
+
+
+def reference_dc_step(config: TrainConfig, batch: Batch, real_term: bool) -> dict:
+    """The DC step written out: L_c + L_adv (the replication's), plus −E log(1 − p(fake | x)) on
+    the labelled reals when ``real_term``. Returns the DC net's weights after the step."""
+    state = build_state(config, torch.device("cpu"))
+    fake, _ = make_fakes(state, config, len(batch.x), batch.x.device)
+    logits = state.dcnet(torch.cat([batch.x, fake.detach()])).float()
+    real, fakes = logits[: len(batch.x)], logits[len(batch.x) :]
+    loss = loss_classification(real, batch.y) + loss_adversarial(fakes)
+    if real_term:
+        loss = loss + loss_unlabelled(real)
+    state.opt_d.zero_grad()
+    loss.backward()
+    state.opt_d.step()
+    return {k: v.detach().clone() for k, v in state.dcnet.state_dict().items()}
+
+
+def step_weights(config: TrainConfig, batch: Batch) -> tuple[dict, dict]:
+    state = build_state(config, torch.device("cpu"))
+    metrics = train_step(state, config, batch)
+    return {k: v.detach().clone() for k, v in state.dcnet.state_dict().items()}, metrics
+
+
+def test_default_dc_step_is_the_replications():
+    config, batch = tiny(), fixed_batch()
+    assert config.real_not_fake is False
+    got, metrics = step_weights(config, batch)
+    want = reference_dc_step(config, batch, real_term=False)
+    assert "L_real" not in metrics
+    for k in want:
+        assert torch.equal(got[k], want[k]), k
+
+
+def test_default_loss_value_on_a_fixed_batch():
+    config, batch = tiny(), fixed_batch()
+    state = build_state(config, torch.device("cpu"))
+    fake, _ = make_fakes(state, config, len(batch.x), batch.x.device)
+    with torch.no_grad():
+        logits = state.dcnet(torch.cat([batch.x, fake]))
+    want_lc = loss_classification(logits[:8], batch.y)
+    want_adv = loss_adversarial(logits[8:])
+    _, metrics = step_weights(config, batch)
+    assert float(metrics["L_c"]) == pytest.approx(float(want_lc), rel=1e-6)
+    assert float(metrics["L_adv"]) == pytest.approx(float(want_adv), rel=1e-6)
+    assert float(metrics["adv_share"]) == pytest.approx(
+        float(want_adv / (want_lc + want_adv)), rel=1e-5
+    )
+
+
+def test_real_not_fake_adds_the_real_data_term():
+    config, batch = tiny(real_not_fake=True), fixed_batch()
+    got, metrics = step_weights(config, batch)
+    want = reference_dc_step(config, batch, real_term=True)
+    for k in want:
+        assert torch.allclose(got[k], want[k], rtol=0, atol=1e-7), k
+    default, _ = step_weights(dataclasses.replace(config, real_not_fake=False), batch)
+    assert any(not torch.equal(got[k], default[k]) for k in got)
+    state = build_state(config, torch.device("cpu"))
+    with torch.no_grad():
+        p_fake = torch.softmax(state.dcnet(batch.x), 1)[:, FAKE]
+    assert float(metrics["L_real"]) == pytest.approx(float(-torch.log1p(-p_fake).mean()), rel=1e-5)
+
+
+def test_real_data_term_pushes_real_patches_out_of_the_fake_class():
+    """d/dl_fake of −log(1 − p_fake) is p_fake / B > 0: a descent step lowers a real patch's fake
+    logit, which the conditional L_c never does (its gradient on that logit is 0)."""
+    logits = torch.tensor([[0.3, -0.2, 2.0], [1.0, 0.5, -1.0]], requires_grad=True)
+    loss_unlabelled(logits).backward()
+    p_fake = torch.softmax(logits.detach(), 1)[:, FAKE]
+    assert torch.allclose(logits.grad[:, FAKE], p_fake / 2, atol=1e-6)
+    lc = logits.detach().clone().requires_grad_(True)
+    loss_classification(lc, torch.tensor([0, 1])).backward()
+    assert torch.equal(lc.grad[:, FAKE], torch.zeros(2))
+
+
+def test_real_not_fake_needs_a_fake_class():
+    with pytest.raises(ConfigError, match="real_not_fake"):
+        tiny(method="cnn", real_not_fake=True)
+
+
+def test_old_configurations_read_with_the_default():
+    old = tiny().to_json()
+    del old["real_not_fake"]
+    assert TrainConfig.from_json(old) == tiny()
+    assert tiny(real_not_fake=True).cell != tiny().cell
+
+
+def test_load_generator_gives_the_trained_generator(tmp_path):
+    from ganseg_lib.errors import DataError
+    from ganseg_lib.train.loop import RunData, train
+    from ganseg_lib.train.validation import ValidationSet
+    from tests.conftest import toy_record
+
+    train_records = [toy_record(96, 80, seed=s) for s in range(2)]
+    data = RunData(
+        make_patch_set(train_records, PatchParams(64, seed=0), "phantom"),
+        ValidationSet.from_records([toy_record(96, 80, seed=9)], 256, seed=0),
+    )
+    config = tiny(real_not_fake=True, iterations=2, eval_every=2, n_validation_pixels=256)
+    train(config, tmp_path / "run", data, device="cpu", log=lambda *a: None)
+    generator = gc.load_generator(tmp_path / "run")
+    samples = gc.generated_patches(generator, 4, seed=0)
+    assert samples.shape == (4, 64, 64) and not generator.training
+    train(tiny(method="noise"), tmp_path / "noise", data, device="cpu", log=lambda *a: None)
+    with pytest.raises(DataError, match="no generator"):
+        gc.load_generator(tmp_path / "noise")
