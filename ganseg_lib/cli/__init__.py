@@ -1,7 +1,8 @@
 """The ``ganseg`` command: one sub-command per library function, grouped by stage.
 
 ``data`` (data and patches), ``runs`` (train, evaluate, grid), ``results`` (report,
-cross-dataset evaluation, shipped models), ``pages`` (the book), ``segment`` (predict).
+cross-dataset evaluation, shipped models), ``pages`` (the book and its Colab copies), ``segment``
+(predict). An output folder is ``--out-dir``, an output file ``--out``.
 
 Errors in data or configuration print one line, ``ganseg: error: <what and where>``, and exit 2.
 """

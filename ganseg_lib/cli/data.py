@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from ganseg_lib.cli.common import add_data_args
+from ganseg_lib.cli.common import add_data_args, add_dataset_dirs
 
 
 def add_parsers(sub) -> None:
@@ -15,22 +15,30 @@ def add_parsers(sub) -> None:
     data = sub.add_parser("data", help="get and check the DRIVE and CHASE_DB1 data")
     data_sub = data.add_subparsers(dest="data_command", required=True)
     fetch = data_sub.add_parser("fetch", help="download DRIVE (SHA-256 checked)")
-    fetch.add_argument("dataset", choices=["drive"])
-    fetch.add_argument("--dest", required=True, type=Path)
-    fetch.add_argument("--quiet", action="store_true")
+    fetch.add_argument("dataset", choices=["drive"], help="the dataset to download")
+    fetch.add_argument(
+        "--out-dir", "--dest", dest="out_dir", required=True, type=Path, help="DRIVE goes here"
+    )
+    fetch.add_argument("--quiet", action="store_true", help="no progress bar")
     fetch.set_defaults(func=cmd_data_fetch)
     verify = data_sub.add_parser("verify", help="check a dataset against its shipped manifest")
-    verify.add_argument("--data", choices=["drive", "chase"], default="drive")
-    verify.add_argument("--drive-dir", default=None, help="default: $GANSEG_DRIVE_DIR")
-    verify.add_argument("--chase-dir", default=None, help="default: $GANSEG_CHASE_DIR")
+    verify.add_argument(
+        "--data",
+        choices=["drive", "chase"],  # the datasets with a shipped manifest
+        default="drive",
+        help="the dataset to check (default: drive)",
+    )
+    add_dataset_dirs(verify)
     verify.add_argument("--manifest", default=None, help="another manifest file (sha256sum format)")
     verify.set_defaults(func=cmd_data_verify)
 
     patches = sub.add_parser("patches", help="sample and extract labelled 64×64 patches")
     add_data_args(patches)
-    patches.add_argument("--n-patches", type=int, required=True)
-    patches.add_argument("--seed", type=int, default=0)
-    patches.add_argument("--out", type=Path, required=True)
+    patches.add_argument(
+        "--n-patches", type=int, required=True, help="labelled patches, half of them vessel"
+    )
+    patches.add_argument("--seed", type=int, default=0, help="sampling seed (default: 0)")
+    patches.add_argument("--out", type=Path, required=True, help="the patch set (.npz)")
     patches.add_argument(
         "--all-images",
         action="store_true",
@@ -42,7 +50,7 @@ def add_parsers(sub) -> None:
 def cmd_data_fetch(args: argparse.Namespace) -> int:
     from ganseg_lib.data.drive import fetch_drive, verify_drive
 
-    dest = fetch_drive(args.dest, progress=not args.quiet)
+    dest = fetch_drive(args.out_dir, progress=not args.quiet)
     problems = verify_drive(dest)
     for line in problems:
         print(f"ganseg: {line}", file=sys.stderr)

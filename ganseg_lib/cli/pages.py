@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ganseg_lib.cli.common import add_data_args
+from ganseg_lib.cli.common import add_data_args, add_profile_arg
 
 
 def add_parsers(sub) -> None:
     """Add this module's sub-commands to the ``ganseg`` parser."""
     book = sub.add_parser("book", help="execute the chapters and build the book")
-    book.add_argument("--profile", default="smoke", help="smoke, cpu or paper")
+    add_profile_arg(book, "smoke", "the training profile the chapters run (default: smoke)")
     add_data_args(book)
     book.add_argument("--results", type=Path, default=None, help="records folder")
     book.add_argument("--runs", type=Path, default=None, help="run folders")
@@ -19,7 +19,11 @@ def add_parsers(sub) -> None:
     book.set_defaults(func=cmd_book)
 
     notebooks = sub.add_parser("notebooks", help="Colab copies of the chapters")
-    notebooks.add_argument("action", choices=["sync", "check"])
+    notebooks.add_argument(
+        "action",
+        choices=["sync", "check"],
+        help="sync: write the copies and the repository address; check: exit 1 when they differ",
+    )
     notebooks.set_defaults(func=cmd_notebooks)
 
 

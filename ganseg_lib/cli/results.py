@@ -6,16 +6,27 @@ import argparse
 import sys
 from pathlib import Path
 
+from ganseg_lib.cli.common import add_dataset_dirs, add_hidden_alias, add_profile_arg
 from ganseg_lib.errors import ConfigError
 
 
 def add_parsers(sub) -> None:
     """Add this module's sub-commands to the ``ganseg`` parser."""
+    _add_report(sub)
+    _add_cross(sub)
+    _add_models(sub)
+
+
+def _add_report(sub) -> None:
+    from ganseg_lib.data.source import DATA_SOURCES
+
     rep = sub.add_parser(
         "report", help="the headline: our results beside the paper's, with the verdicts"
     )
-    rep.add_argument("--profile", default="cpu", help="smoke, cpu or paper")
-    rep.add_argument("--data", default="drive", help="drive or phantom")
+    add_profile_arg(rep, "cpu", "the profile of the records (default: cpu)")
+    rep.add_argument(
+        "--data", default="drive", choices=DATA_SOURCES, help="their data source (default: drive)"
+    )
     rep.add_argument("--results", type=Path, default=Path("results"), help="records folder")
     rep.add_argument("--readme", type=Path, default=None, help="update this README's headline")
     rep.add_argument(
@@ -35,17 +46,14 @@ def add_parsers(sub) -> None:
     )
     rep.set_defaults(func=cmd_report)
 
+
+def _add_cross(sub) -> None:
     cross = sub.add_parser(
         "cross", help="evaluate records' kept DC nets on another data source's test images"
     )
     cross.add_argument("records", nargs="+", type=Path, help="run records <cell>.json")
     cross.add_argument("--target", required=True, choices=["drive", "chase"], help="test images")
-    cross.add_argument(
-        "--drive-dir", default=None, help="DRIVE folder (default: $GANSEG_DRIVE_DIR)"
-    )
-    cross.add_argument(
-        "--chase-dir", default=None, help="CHASE_DB1 folder (default: $GANSEG_CHASE_DIR)"
-    )
+    add_dataset_dirs(cross)
     cross.add_argument(
         "--no-rescale",
         action="store_true",
@@ -57,9 +65,19 @@ def add_parsers(sub) -> None:
         default="last",
         help="the run's last DC net, its best-validation one (fair protocol), or both",
     )
-    cross.add_argument("--out", type=Path, default=Path("results") / "cross", help="results folder")
-    cross.add_argument("--device", default="cpu")
+    cross.add_argument(
+        "--out-dir",
+        type=Path,
+        default=Path("results") / "cross",
+        help="results folder (default: results/cross)",
+    )
+    add_hidden_alias(cross, "--out", "out_dir", type=Path)
+    cross.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N (default: cpu)")
     cross.set_defaults(func=cmd_cross)
+
+
+def _add_models(sub) -> None:
+    from ganseg_lib.models import WEIGHTS
 
     models = sub.add_parser("models", help="the trained DC nets shipped with the package")
     models_sub = models.add_subparsers(dest="models_command", required=True)
@@ -72,7 +90,7 @@ def add_parsers(sub) -> None:
     )
     add.add_argument(
         "--weights",
-        choices=["auto", "last", "best"],
+        choices=WEIGHTS,
         default="auto",
         help="auto: best-validation weights when kept and better on the record's test images",
     )
@@ -169,7 +187,7 @@ def cmd_cross(args: argparse.Namespace) -> int:
         setup.split("test"),
         scalings=("native",) if args.no_rescale else SCALINGS,
         weights=WEIGHTS if args.weights == "both" else (args.weights,),
-        cross_dir=args.out,
+        cross_dir=args.out_dir,
         device=args.device,
     )
     return 0

@@ -43,7 +43,7 @@ def add_parsers(sub) -> None:
         "--jobs", type=int, default=None, help="images predicted side by side (default: CPU cores)"
     )
     predict.add_argument("--quiet", action="store_true", help="no progress bar")
-    predict.add_argument("--device", default="cpu")
+    predict.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N (default: cpu)")
     predict.set_defaults(func=cmd_predict)
 
 
