@@ -48,8 +48,8 @@ from bench.cases.inference import (
     reset_peak_rss,
 )
 from bench.cases.isolated import RESULT_PREFIX, run_worker
-from bench.cases.replication import replication_step
 from bench.cases.training import BATCH, POOL, bench_training, compile_case, train_case
+from ganseg_lib.train.step import replication_step  # the replication's step, from the library
 
 __all__ = [
     "BATCH",

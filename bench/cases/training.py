@@ -11,8 +11,8 @@ import torch
 from bench import flops as fl
 from bench.cases.common import TRAIN_VARIANTS, Settings, device_sync, failed_row, guard, make_row
 from bench.cases.isolated import run_worker
-from bench.cases.replication import replication_step
 from bench.timing import Plan, Timing, measure
+from ganseg_lib.train.step import replication_step  # the replication's step, from the library
 
 BATCH = 64
 POOL = 1024  # random uint8 patches the training benchmark draws its mini-batches from

@@ -86,9 +86,31 @@ class RunRecord:
     def from_json(cls, d: dict) -> RunRecord:
         names = {f.name for f in fields(cls)} - {"extra"}
         known = {k: v for k, v in d.items() if k in names}
-        known["config"] = TrainConfig.from_json(d["config"])
+        known["config"] = TrainConfig.from_json(with_step(d))
         extra = {k: v for k, v in d.items() if k not in names and k != "sha256"}
         return cls(**known, extra=extra)
+
+
+# Records made before this time ran the replication's step (two generator batches per
+# iteration, real and fake through the DC net in two calls); their configurations predate the
+# ``step`` field. The fused step replaced it in the commit of this date.
+FUSED_STEP_SINCE = "2026-11-29T01:16:25Z"
+
+
+def with_step(d: dict) -> dict:
+    """A record's configuration with its step variant: as recorded, or, for a record made before
+    the field existed, the step that made it (``replication`` for a paper-protocol GAN-CNN or CNN
+    made before :data:`FUSED_STEP_SINCE`, else ``fused``)."""
+    config = dict(d["config"])
+    if "step" not in config:
+        created = (d.get("provenance") or {}).get("created") or ""
+        old = created and created < FUSED_STEP_SINCE
+        paper = config.get("protocol", "paper") == "paper" and config.get("method") in (
+            "gan",
+            "cnn",
+        )
+        config["step"] = "replication" if old and paper else "fused"
+    return config
 
 
 def record_path(results_dir: str | os.PathLike, profile: str, config: TrainConfig) -> Path:

@@ -47,10 +47,16 @@ class RunState:
 TRAIN_MEMORY_FORMAT = torch.channels_last
 
 
+def memory_format(config: TrainConfig) -> torch.memory_format:
+    """The layout of a run's networks and batches: channels-last, or the contiguous layout
+    that the replication's step ran in."""
+    return torch.contiguous_format if config.step == "replication" else TRAIN_MEMORY_FORMAT
+
+
 def build_state(config: TrainConfig, device: torch.device) -> RunState:
     """Fresh networks and optimisers, seeded from ``config.seed``."""
     torch.manual_seed(config.seed)
-    layout = {"device": device, "memory_format": TRAIN_MEMORY_FORMAT}
+    layout = {"device": device, "memory_format": memory_format(config)}
     dcnet = build_dcnet(config).to(**layout)
     generator = (
         Generator(config.g_width, n_classes=K if config.spec.conditional else 0).to(**layout)

@@ -38,6 +38,7 @@ from ganseg_lib.paper import (
 )
 from ganseg_lib.train.methods import CLASSIFICATIONS, G_LOSSES, METHODS, PROTOCOLS, Method
 
+STEPS = ("fused", "replication")  # the training iteration, see ganseg_lib.train.step
 NORMS = ("final", "instance")  # DC net normalisation, see ganseg_lib.model.networks.DCNet
 
 ADAM_BETAS = deviation(
@@ -81,6 +82,12 @@ class TrainConfig:
     # the DC net also learns its labelled real patches as "not fake", −E_x log(1 − p_DC(fake | x))
     # (adversarial methods; False: the replication's DC loss, L_c + L_adv)
     real_not_fake: bool = False
+    # the weight of the unsupervised terms of the DC loss (L_adv [+ L_unl] [+ the real-data
+    # term]) against L_c: Salimans et al. (2016)'s unlabeled_weight; 1: the paper's sum
+    adv_weight: float = 1.0
+    # the training iteration (ganseg_lib.train.step): "fused", or "replication", the step
+    # that made the replication's committed cpu records on DRIVE
+    step: str = "fused"
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:
@@ -102,6 +109,27 @@ class TrainConfig:
             raise ConfigError(
                 "classification: the joint L_c needs a fake class (an adversarial method)",
                 "classification",
+            )
+        if self.step not in STEPS:
+            raise ConfigError(f"step must be one of {STEPS}, got {self.step!r}", "step")
+        if self.step == "replication" and (
+            self.method not in ("gan", "cnn")
+            or self.protocol != "paper"
+            or self.classification != "conditional"
+            or self.real_not_fake
+            or self.adv_weight != 1.0
+            or self.bf16
+        ):
+            raise ConfigError(
+                "step: the replication's step trains the paper-protocol GAN-CNN and CNN only "
+                "(conditional L_c, no real-data term, weight 1, no bf16)",
+                "step",
+            )
+        if self.adv_weight != 1.0 and not (self.spec.adversarial and self.adv_weight > 0):
+            raise ConfigError(
+                "adv_weight: a weight other than 1 needs a fake class and must be > 0, got "
+                f"{self.adv_weight!r}",
+                "adv_weight",
             )
         if self.real_not_fake and not self.spec.adversarial:
             raise ConfigError(
@@ -147,6 +175,11 @@ class TrainConfig:
             name += f"-lr{self.lr:g}-b{self.betas[0]:g}"
         if self.g_loss is not None and self.g_loss != self.spec.default_g_loss:
             name += f"-g{self.g_loss}"
+        if self.adv_weight != 1.0:
+            name += f"-w{self.adv_weight:g}"
+        # (the step variant is not in the name: a record made by another step is not current)
+        if self.spec.unlabelled and self.n_unlabelled != UNLABELLED_POOL:
+            name += f"-u{self.n_unlabelled}"
         return name + variant_suffix(self.classification, self.norm, self.real_not_fake)
 
     @property
@@ -249,6 +282,15 @@ declare(
 )
 
 
+def _plain(overrides: dict) -> bool:
+    """Whether a profile run's overrides keep the paper's protocol and DC loss (the runs that a
+    profile's other step variant made)."""
+    return all(overrides.get(k, field_default(k)) == field_default(k) for k in _LOSS_FIELDS)
+
+
+_LOSS_FIELDS = ("protocol", "classification", "real_not_fake", "adv_weight", "norm", "bf16")
+
+
 @dataclass(frozen=True)
 class Profile:
     """A named set of runs: data, budget, widths, seeds and the evaluation's test images."""
@@ -265,12 +307,22 @@ class Profile:
     n_validation_pixels: int = 4096
     n_test_images: int | None = None  # None: all
     n_validation_images: int | None = None  # None: all 4
+    # (data source, step variant) where the profile's evidence was made by another step than
+    # "fused": the cpu profile's DRIVE records by the replication's step
+    steps: tuple[tuple[str, str], ...] = ()
+
+    def step_for(self, data: str, method: str) -> str:
+        """The step variant of this profile's runs of ``method`` on ``data``."""
+        step = dict(self.steps).get(data, "fused")
+        return step if method in ("gan", "cnn") else "fused"
 
     def config(self, method: str, n_patches: int, seed: int, data: str, **overrides) -> TrainConfig:
         """A run of this profile; ``overrides`` set other fields (protocol, lr, ...). A method
         that learns from unlabelled patches gets a pool of :data:`UNLABELLED_POOL` by default."""
         if METHODS[method].unlabelled:
             overrides = {"n_unlabelled": UNLABELLED_POOL} | overrides
+        if self.step_for(data, method) != "fused" and _plain(overrides):
+            overrides = {"step": self.step_for(data, method)} | overrides
         return TrainConfig(
             method=method,
             data=data,
@@ -300,11 +352,11 @@ class Profile:
             lambda c: f"{c.total_iterations / c.iterations_per_epoch:.1f}", sizes
         )
 
-    def decay_text(self) -> str:
+    def decay_text(self, sizes: Sequence[int] | None = None) -> str:
         """How many times the learning rate decays in a run, per size (StepLR steps once per
         iteration, so the last iteration runs at lr × decay^⌊(iterations − 1) / step⌋)."""
         return f"profile {self.name}: the decay fires " + self._per_size(
-            lambda c: f"{(c.total_iterations - 1) // c.decay_step}×"
+            lambda c: f"{(c.total_iterations - 1) // c.decay_step}×", sizes
         )
 
     def _per_size(self, describe, sizes: Sequence[int] | None = None) -> str:
@@ -333,10 +385,30 @@ PROFILES = {
         ),
         n_validation_images=2,
     ),
-    "cpu": Profile("cpu", data="drive", iterations=5_000, width=16, g_width=16, eval_every=250),
+    "cpu": Profile(
+        "cpu",
+        data="drive",
+        iterations=5_000,
+        width=16,
+        g_width=16,
+        eval_every=250,
+        steps=(("drive", "replication"),),  # its DRIVE records; CHASE_DB1's ran the fused step
+    ),
     "paper": Profile("paper", data="drive", epochs=60, width=32, g_width=32, eval_every=500),
     # the study "Beyond the paper" (ganseg_lib.experiment.study): the cpu budget and widths
     "study": Profile("study", data="drive", iterations=5_000, width=16, g_width=16, eval_every=250),
+    # the study "Fewer labels" (ganseg_lib.experiment.fewer_labels): the same budget and widths,
+    # fewer labelled patches, new seeds (the earlier profiles use 0–4)
+    "scarce": Profile(
+        "scarce",
+        data="drive",
+        sizes=(300, 1_000, 3_000),
+        seeds=tuple(range(100, 108)),
+        iterations=5_000,
+        width=16,
+        g_width=16,
+        eval_every=250,
+    ),
 }
 UNLABELLED_POOL = 50_000  # unlabelled FOV patches of the training images (ssgan)
 EVIDENCE_PROFILE = "cpu"  # the profile of the committed DRIVE records

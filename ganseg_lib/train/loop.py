@@ -22,9 +22,9 @@ from ganseg_lib.paper import NOISE_DIM
 from ganseg_lib.progress import progress_bar
 from ganseg_lib.train.augment import augment, dihedral_indices
 from ganseg_lib.train.checkpoint import (
-    TRAIN_MEMORY_FORMAT,
     build_state,
     load_state,
+    memory_format,
     read_checkpoint,
     save_checkpoint,
 )
@@ -158,6 +158,7 @@ def train(
         config.total_iterations if stop_after is None else min(stop_after, config.total_iterations)
     )
     interval = Interval()
+    layout = memory_format(config)
     bar = _progress(config.total_iterations, state.iteration, config.method.upper())
     try:
         while state.iteration < end:
@@ -166,11 +167,11 @@ def train(
             x = to_input(patches[idx])
             if symmetries is not None:
                 x = augment(x, state.rng, symmetries)
-            x = x.contiguous(memory_format=TRAIN_MEMORY_FORMAT)
+            x = x.contiguous(memory_format=layout)
             u = None
             if unlabelled is not None:
                 pick = torch.randint(0, len(unlabelled), (config.batch_size,), generator=state.rng)
-                u = to_input(unlabelled[pick.to(dev)]).contiguous(memory_format=TRAIN_MEMORY_FORMAT)
+                u = to_input(unlabelled[pick.to(dev)]).contiguous(memory_format=layout)
             metrics = train_step(state, config, Batch(x, labels[idx], u))
             seconds = time.perf_counter() - t0
             state.elapsed += seconds

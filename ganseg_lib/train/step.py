@@ -53,7 +53,8 @@ declare(
     paper="not stated",
     ours="the fakes of an iteration serve both the DC step and the G step (the G step sees them "
     "through the updated DC net), and real and fake batches go through the DC net in one call; "
-    "the cpu records of the replication were made with two generator batches per iteration",
+    "the replication's cpu records on DRIVE were made with two generator batches per iteration "
+    '(the step variant "replication", which the cpu profile keeps on DRIVE)',
     reason="the DCGAN reference's order; it saves one generator forward pass per iteration "
     "(the benchmark appendix measures the gain)",
 )
@@ -117,7 +118,10 @@ def make_fakes(state: RunState, config: TrainConfig, n: int, device):
 
 def train_step(state: RunState, config: TrainConfig, batch: Batch) -> dict[str, torch.Tensor]:
     """One iteration: the DC step and, for a trained generator, the G step. Returns the
-    iteration's metrics (detached scalars)."""
+    iteration's metrics (detached scalars). ``config.step == "replication"``: the replication's
+    step (:func:`replication_step`)."""
+    if config.step == "replication":
+        return replication_step(state, config, batch)
     x, y = batch.x, batch.y
     dcnet = state.dcnet
     autocast = torch.autocast(x.device.type, dtype=torch.bfloat16, enabled=config.bf16)
@@ -148,6 +152,8 @@ def train_step(state: RunState, config: TrainConfig, batch: Batch) -> dict[str, 
             l_real = loss_unlabelled(logits_real)  # −E log(1 − p_DC(fake | x)), labelled reals
             adversarial = adversarial + l_real
             metrics["L_real"] = l_real.detach()
+        if config.adv_weight != 1.0:  # Salimans et al. (2016): L_c + w · (unsupervised terms)
+            adversarial = config.adv_weight * adversarial
         loss_d = l_c + adversarial
         metrics["L_adv"] = l_adv.detach()
         metrics["adv_share"] = (adversarial / loss_d).detach()
@@ -189,3 +195,45 @@ def _generator_step(state: RunState, config: TrainConfig, fake, classes, batch: 
 def _p_fake(logits: torch.Tensor) -> torch.Tensor:
     """Mean p_DC(y = K+1 | x) of a batch."""
     return F.softmax(logits.detach(), dim=1)[:, FAKE].mean()
+
+
+def replication_step(state: RunState, config: TrainConfig, batch: Batch) -> dict[str, torch.Tensor]:
+    """The iteration that made the replication's committed ``cpu`` records on DRIVE (the GAN-CNN
+    and the CNN, paper protocol), kept so that the library can make that evidence again: the DC
+    step on the fakes of one noise draw, made without G's graph, real and fake patches through
+    the DC net in two calls; then the G step on a second, fresh draw of fakes. Same losses as
+    :func:`train_step`; the metrics are read off the same logits."""
+    x, y = batch.x, batch.y
+    dcnet, generator = state.dcnet, state.generator
+    logits_real = dcnet(x).float()
+    l_c = loss_classification(logits_real, y)
+    loss_d, metrics = l_c, {}
+    if generator is not None:
+        z = torch.randn(len(x), NOISE_DIM, generator=state.rng).to(x.device)
+        with torch.no_grad():
+            fake = generator(z)
+        logits_fake = dcnet(fake).float()
+        l_adv = loss_adversarial(logits_fake)
+        loss_d = loss_d + l_adv
+        metrics["L_adv"] = l_adv.detach()
+        metrics["adv_share"] = (l_adv / loss_d).detach()
+        metrics["fake_detect"] = (logits_fake.argmax(1) == FAKE).float().mean().detach()
+        metrics["p_fake_real"] = _p_fake(logits_real)
+    state.opt_d.zero_grad(set_to_none=True)
+    loss_d.backward()
+    state.opt_d.step()
+    metrics["L_c"] = l_c.detach()
+    metrics["real_acc"] = (logits_real[:, :K].argmax(1) == y).float().mean().detach()
+    if generator is not None:
+        z = torch.randn(len(x), NOISE_DIM, generator=state.rng).to(x.device)
+        dcnet.requires_grad_(False)
+        l_g = loss_generator(dcnet(generator(z)).float())
+        state.opt_g.zero_grad(set_to_none=True)
+        l_g.backward()
+        dcnet.requires_grad_(True)
+        state.opt_g.step()
+        state.sched_g.step()
+        metrics["L_G"] = l_g.detach()
+    state.sched_d.step()
+    state.iteration += 1
+    return metrics
