@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
 
 from ganseg_lib.cli.common import add_data_args
@@ -68,7 +69,10 @@ def add_parsers(sub) -> None:
 
     grid = sub.add_parser("grid", help="train and evaluate methods × sizes × seeds (resumable)")
     grid.add_argument(
-        "--profile", default="cpu", help="smoke, cpu, paper, or study (the study's plan)"
+        "--profile",
+        default="cpu",
+        help="smoke, cpu, paper; study or scarce: the plan of the study 'Beyond the paper' or "
+        "'Fewer labels' (tuning, then its cells; CHASE_DB1 too when its folder is known)",
     )
     grid.add_argument(
         "--tiers", type=int, nargs="+", default=[1], help="with --profile study: plan tiers"
@@ -176,7 +180,7 @@ def cmd_grid(args: argparse.Namespace) -> int:
         import_ray()  # before anything else: one line telling how to install it
     if args.threads:
         torch.set_num_threads(args.threads)
-    if args.real_not_fake and (args.ray or args.profile == "study"):
+    if args.real_not_fake and (args.ray or args.profile in ("study", "scarce")):
         raise ConfigError(
             "--real-not-fake runs on the local grid of a profile; the study sets it per arm "
             "(Arm.real_not_fake)",
@@ -189,6 +193,15 @@ def cmd_grid(args: argparse.Namespace) -> int:
         from ganseg_lib.experiment.study import run_study
 
         run_study(setup, tuple(args.tiers), args.device)
+        return 0
+    if args.profile == "scarce":
+        from ganseg_lib.experiment.fewer_labels import run_fewer_labels
+
+        drive = Setup.resolve("scarce", "drive", args.drive_dir, args.results, args.runs)
+        chase = None
+        if args.chase_dir or os.environ.get("GANSEG_CHASE_DIR"):
+            chase = Setup.resolve("scarce", "chase", None, args.results, args.runs, args.chase_dir)
+        run_fewer_labels(drive, chase, args.device)
         return 0
     if args.ray:
         address = None if args.ray == "local" else args.ray

@@ -1,0 +1,195 @@
+"""The study "Fewer labels": does adversarial learning reduce annotation where labels are scarce?
+
+Pre-registered in ``studies/fewer-labels/hypotheses.md`` (committed before its first run, the
+tuning runs included). Every run is the fair protocol of the study "Beyond the paper"
+(augmentation, the best-validation checkpoint) on its budget (profile ``scarce``: 5,000
+iterations, width 16, the ``study`` profile's), with new seeds.
+
+1. **tuning** — each tuned arm trains at :data:`TUNING_SIZE` with seeds :data:`TUNING_SEEDS` and
+   every candidate of its grid (:data:`GRIDS`); the candidate with the highest mean
+   best-validation AUC over the tuning seeds is fixed for all its sizes and seeds (ties: the
+   earlier candidate; a failed run scores −∞; :func:`chosen`).
+2. **DRIVE** — every arm at its sizes with seeds :data:`SEEDS`, the cells of the primary
+   contrasts (1K) first, then 3K, then 300; seed-major within each group.
+3. **CHASE_DB1** — the arms of the 1K contrasts at 1K with seeds :data:`CHASE_SEEDS`, each with
+   the candidate chosen on DRIVE.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from itertools import product
+
+from ganseg_lib.evaluate.record import read_record
+from ganseg_lib.experiment.grid import record_is_current, run_cell_locked
+from ganseg_lib.experiment.setup import Setup
+from ganseg_lib.train.config import ADAM_BETAS, UNLABELLED_POOL, TrainConfig
+
+STUDY = "fewer-labels"
+HYPOTHESES = f"studies/{STUDY}/hypotheses.md"
+PROFILE = "scarce"
+SIZES = (300, 1_000, 3_000)
+TUNING_SIZE = 1_000
+TUNING_SEEDS = (0, 1)
+SEEDS = tuple(range(100, 108))  # new seeds: the earlier studies used 0–4
+CHASE_SIZE = 1_000
+CHASE_SEEDS = tuple(range(100, 105))
+SMALL_POOL = 10_000  # the other level of the unlabelled pool in the SSL GAN's grid
+
+
+def _pair(lr: float, beta1: float) -> dict:
+    return {"lr": lr, "betas": (beta1, ADAM_BETAS[1])}
+
+
+LR_BETA = tuple(_pair(lr, b1) for lr, b1 in product((1e-4, 3e-4), (0.5, 0.9)))
+# The SSL GAN's four knobs in a half fraction of the 2^4 design (resolution IV: main effects are
+# not aliased with two-factor interactions): the weight of the unsupervised terms against L_c,
+# the generator's objective, the learning rate (both networks, β1 0.5) and the unlabelled pool,
+# the pool's level set by the product of the other three signs.
+SSGAN_GRID = tuple(
+    {
+        "adv_weight": w,
+        "g_loss": g,
+        **_pair(lr, 0.5),
+        "n_unlabelled": UNLABELLED_POOL if (sw * sg * sl) > 0 else SMALL_POOL,
+    }
+    for (w, sw), (g, sg), (lr, sl) in product(
+        ((0.5, -1), (1.0, 1)), (("fm", -1), ("paper", 1)), ((1e-4, -1), (3e-4, 1))
+    )
+)
+JOINT_GRID = tuple({**p, "adv_weight": w} for p in LR_BETA for w in (0.5, 1.0))
+
+
+@dataclass(frozen=True, eq=False)  # arms are compared by identity (their fields hold dicts)
+class Arm:
+    """One arm of the study: a method with its fixed fields, the tuning grid its remaining
+    fields come from (empty: nothing tuned), its DRIVE sizes and whether it runs on CHASE_DB1."""
+
+    name: str
+    label: str
+    method: str
+    fixed: dict = field(default_factory=dict)
+    grid: tuple[dict, ...] = ()
+    sizes: tuple[int, ...] = SIZES
+    chase: bool = True
+
+
+ARMS = (
+    # the fair CNN of "Beyond the paper", with its choice (lr 3e-4, β1 0.9)
+    Arm("cnn", "fair CNN", "cnn", _pair(3e-4, 0.9)),
+    # the fair GAN-CNN exactly as "Beyond the paper" ran it (lr 3e-4, β1 0.5)
+    Arm("gan-study", "fair GAN-CNN (as in the study)", "gan", _pair(3e-4, 0.5), chase=False),
+    # the fair GAN-CNN whose DC net also learns real patches as not fake (the generator check)
+    Arm("gan-real", "fair GAN-CNN, real-data term", "gan", {"real_not_fake": True}, LR_BETA),
+    # the K+1 semi-supervised GAN, tuned on the knobs the literature says matter
+    Arm("ssgan", "K+1 SSL GAN (tuned)", "ssgan", {}, SSGAN_GRID),
+    # the live-game GAN-CNN: L_c over all K+1 outputs
+    Arm(
+        "gan-joint",
+        "joint-L_c GAN-CNN (tuned)",
+        "gan",
+        {"classification": "joint"},
+        JOINT_GRID,
+        sizes=(1_000,),
+    ),
+)
+ARM = {a.name: a for a in ARMS}
+
+
+def arm_config(setup: Setup, arm: Arm, n_patches: int, seed: int, candidate: dict) -> TrainConfig:
+    """A cell's configuration: the profile's budget, the fair protocol, the arm's fixed fields
+    and one candidate of its grid."""
+    return setup.config(arm.method, n_patches, seed, protocol="fair", **arm.fixed, **candidate)
+
+
+def tuning_cells(setup: Setup) -> list[tuple[Arm, TrainConfig]]:
+    """Every (arm, configuration) of the tuning stage, arm by arm, candidate by candidate."""
+    return [
+        (arm, arm_config(setup, arm, TUNING_SIZE, seed, candidate))
+        for arm in ARMS
+        for candidate in arm.grid
+        for seed in TUNING_SEEDS
+    ]
+
+
+def chosen(setup: Setup, arm: Arm) -> dict | None:
+    """The arm's candidate: the only one of an untuned arm; else the one with the highest mean
+    best-validation AUC over the tuning seeds, or None while a tuning run has no record."""
+    if not arm.grid:
+        return {}
+    scores = []
+    for candidate in arm.grid:
+        values = []
+        for seed in TUNING_SEEDS:
+            config = arm_config(setup, arm, TUNING_SIZE, seed, candidate)
+            path = setup.record_path(config)
+            if not record_is_current(path, config):
+                return None
+            record = read_record(path)
+            best = record.training.get("best_val_auc") if record.ok else None
+            values.append(float("-inf") if best is None else float(best))
+        scores.append(sum(values) / len(values))
+    return arm.grid[max(range(len(scores)), key=lambda i: (scores[i], -i))]
+
+
+def run_order(n_patches: int) -> int:
+    """DRIVE cells run by group: the 1K contrasts first, then 3K, then 300."""
+    return {1_000: 0, 3_000: 1, 300: 2}.get(n_patches, 3)
+
+
+def planned_cells(chase: bool = False) -> list[tuple[Arm, int, int]]:
+    """(arm, size, seed) of DRIVE (or of CHASE_DB1), in the order they run."""
+    if chase:
+        return [(a, CHASE_SIZE, s) for s in CHASE_SEEDS for a in ARMS if a.chase]
+    cells = [(a, n, s) for s in SEEDS for a in ARMS for n in a.sizes]
+    return sorted(cells, key=lambda c: run_order(c[1]))  # stable: seed-major within a group
+
+
+def resolve_cell(
+    setup: Setup, drive: Setup, arm: Arm, n_patches: int, seed: int
+) -> TrainConfig | None:
+    """The cell's configuration with the candidate chosen on DRIVE (``drive``), or None while
+    that choice is open."""
+    candidate = chosen(drive, arm)
+    return None if candidate is None else arm_config(setup, arm, n_patches, seed, candidate)
+
+
+def run_fewer_labels(
+    drive: Setup,
+    chase: Setup | None = None,
+    device: str = "auto",
+    poll_s: float = 60.0,
+    log=print,
+) -> int:
+    """Run every missing cell: tuning, then DRIVE, then (given ``chase``) CHASE_DB1; return how
+    many are recorded. A cell another runner holds, or whose tuning is open, is passed over and
+    tried again on the next pass; several runners share the cells through the grid's locks."""
+    from ganseg_lib.experiment.preregistration import require_registered
+
+    require_registered(HYPOTHESES)
+    while True:
+        todo = [("tuning", drive, c) for _, c in tuning_cells(drive)]
+        todo += [("drive", drive, c) for c in planned_cells()]
+        if chase is not None:
+            todo += [("chase", chase, c) for c in planned_cells(chase=True)]
+        waiting = done = 0
+        ran = False
+        for stage, setup, cell in todo:
+            config = cell if isinstance(cell, TrainConfig) else resolve_cell(setup, drive, *cell)
+            if config is None:
+                waiting += 1
+                continue
+            if record_is_current(setup.record_path(config), config):
+                done += 1
+                continue
+            if run_cell_locked(setup, config, device, f"[{stage}] {config.cell}", log):
+                ran = True
+                break  # re-plan: a finished tuning run may have settled a choice
+            waiting += 1
+        if not ran and waiting == 0:
+            log(f"fewer labels: all {done} cells recorded")
+            return done
+        if not ran:
+            log(f"fewer labels: {done} recorded, {waiting} waiting; next try in {poll_s:.0f} s")
+            time.sleep(poll_s)

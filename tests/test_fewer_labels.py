@@ -1,0 +1,116 @@
+"""The study "Fewer labels": its plan (tuning grids, new seeds, the order of the cells), the choice
+of each tuned arm on validation AUC only, and the weight of the unsupervised terms of the DC
+loss."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from ganseg_lib.errors import ConfigError
+from ganseg_lib.evaluate.record import RunRecord, write_record
+from ganseg_lib.experiment import fewer_labels as F
+from ganseg_lib.experiment.setup import Setup
+from ganseg_lib.model.losses import loss_adversarial, loss_classification
+from ganseg_lib.train.checkpoint import build_state
+from ganseg_lib.train.config import TrainConfig
+from ganseg_lib.train.step import Batch, train_step
+
+
+def _setup(tmp, data="phantom"):
+    return Setup.resolve(F.PROFILE, data, None, tmp / "results", tmp / "runs")
+
+
+def _record(config: TrainConfig, best_val_auc: float | None, status: str = "ok") -> RunRecord:
+    return RunRecord(
+        F.PROFILE,
+        status,
+        config,
+        "runs/x",
+        {"best_val_auc": best_val_auc},
+        {},
+        {},
+        evaluation={"mean_auc": 0.5} if status == "ok" else None,
+    )
+
+
+def test_the_plan_uses_new_seeds_and_a_fixed_tuning_budget(tmp_path):
+    setup = _setup(tmp_path)
+    assert not set(F.SEEDS) & {0, 1, 2, 3, 4} and len(F.SEEDS) >= 8
+    assert len(F.CHASE_SEEDS) >= 5
+    tuning = F.tuning_cells(setup)
+    assert len(tuning) == 2 * (4 + 8 + 8)  # real-data term, SSL GAN, joint L_c; seeds 0–1
+    assert len({c.cell for _, c in tuning}) == len(tuning)  # every candidate its own record
+    assert {c.n_patches for _, c in tuning} == {F.TUNING_SIZE}
+    # the SSL GAN's half fraction: each level of each knob in half of the candidates
+    for key in ("adv_weight", "g_loss", "lr", "n_unlabelled"):
+        levels = [c[key] for c in F.SSGAN_GRID]
+        assert all(levels.count(v) == 4 for v in set(levels)), key
+    drive = F.planned_cells()
+    assert len(drive) == len(set(drive)) == len(F.SEEDS) * sum(len(a.sizes) for a in F.ARMS)
+    sizes = [n for _, n, _ in drive]
+    first = len(F.SEEDS) * sum(1_000 in a.sizes for a in F.ARMS)
+    assert set(sizes[:first]) == {1_000}  # the primary contrasts first
+    chase = F.planned_cells(chase=True)
+    assert {a.name for a, _, _ in chase} == {"cnn", "gan-real", "ssgan", "gan-joint"}
+
+
+def test_an_arm_is_chosen_on_mean_validation_auc_and_waits_for_its_tuning(tmp_path):
+    setup = _setup(tmp_path)
+    arm = F.ARM["gan-real"]
+    cells = [c for a, c in F.tuning_cells(setup) if a is arm]
+    assert F.chosen(setup, arm) is None
+    scores = {0: (0.90, 0.92), 1: (0.95, 0.80), 2: (0.93, 0.93), 3: (0.91, 0.94)}
+    for i, candidate in enumerate(arm.grid):
+        for seed, score in zip(F.TUNING_SEEDS, scores[i]):
+            config = F.arm_config(setup, arm, F.TUNING_SIZE, seed, candidate)
+            assert config in cells
+            write_record(setup.record_path(config), _record(config, score))
+    assert F.chosen(setup, arm) == arm.grid[2]  # the highest mean (0.93), not the highest run
+    assert F.chosen(setup, F.ARM["cnn"]) == {}  # untuned: its fixed fields only
+    other = _setup(tmp_path / "other")  # another data source's setup takes DRIVE's choice
+    cell = F.resolve_cell(other, setup, arm, 1_000, 100)
+    assert cell.real_not_fake and cell.lr == arm.grid[2]["lr"] and cell.seed == 100
+    assert not other.record_path(cell).exists()
+
+
+def test_the_unsupervised_weight_scales_the_adversarial_terms_only():
+    torch.manual_seed(0)
+    x = torch.rand(4, 1, 64, 64) * 2 - 1
+    y = torch.tensor([0, 1, 0, 1])
+    losses = {}
+    for w in (1.0, 0.5):
+        config = TrainConfig(
+            method="gan",
+            data="phantom",
+            n_patches=64,
+            iterations=1,
+            width=4,
+            g_width=4,
+            adv_weight=w,
+        )
+        state = build_state(config, torch.device("cpu"))
+        metrics = train_step(
+            state, config, Batch(x.contiguous(memory_format=torch.channels_last), y)
+        )
+        losses[w] = metrics
+    # same seed, same first step: L_c and L_adv are equal, the share moves with the weight
+    assert losses[0.5]["L_c"] == pytest.approx(float(losses[1.0]["L_c"]))
+    assert losses[0.5]["L_adv"] == pytest.approx(float(losses[1.0]["L_adv"]))
+    l_c, l_adv = float(losses[1.0]["L_c"]), float(losses[1.0]["L_adv"])
+    assert float(losses[1.0]["adv_share"]) == pytest.approx(l_adv / (l_c + l_adv), rel=1e-5)
+    assert float(losses[0.5]["adv_share"]) == pytest.approx(
+        0.5 * l_adv / (l_c + 0.5 * l_adv), rel=1e-5
+    )
+    assert loss_classification and loss_adversarial  # the losses the step combines
+    with pytest.raises(ConfigError, match="adv_weight"):
+        TrainConfig(method="cnn", data="phantom", n_patches=64, iterations=1, adv_weight=0.5)
+    named = TrainConfig(
+        method="ssgan",
+        data="phantom",
+        n_patches=64,
+        iterations=1,
+        adv_weight=0.5,
+        n_unlabelled=10_000,
+    )
+    assert named.cell.endswith("-w0.5-u10000-n64-s0")
