@@ -114,3 +114,20 @@ def test_the_unsupervised_weight_scales_the_adversarial_terms_only():
         n_unlabelled=10_000,
     )
     assert named.cell.endswith("-w0.5-u10000-n64-s0")
+
+
+def test_run_plan_waits_for_a_choice_and_skips_recorded_cells(tmp_path):
+    from ganseg_lib.experiment.grid import run_plan
+
+    setup = _setup(tmp_path)
+    config = F.arm_config(setup, F.ARM["cnn"], 1_000, 100, {})
+    write_record(setup.record_path(config), _record(config, 0.9))
+    passes = []
+
+    def plan():  # the first pass waits for a choice; the second finds the cell recorded
+        passes.append(1)
+        return [("drive", setup, None if len(passes) == 1 else config)]
+
+    lines = []
+    assert run_plan(plan, "cpu", "test", poll_s=0, log=lines.append) == 1
+    assert len(passes) == 2 and lines[-1] == "test: all 1 cells recorded"

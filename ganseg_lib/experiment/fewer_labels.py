@@ -17,12 +17,11 @@ iterations, width 16, the ``study`` profile's), with new seeds.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from itertools import product
 
 from ganseg_lib.evaluate.record import read_record
-from ganseg_lib.experiment.grid import record_is_current, run_cell_locked
+from ganseg_lib.experiment.grid import record_is_current, run_plan
 from ganseg_lib.experiment.setup import Setup
 from ganseg_lib.train.config import ADAM_BETAS, UNLABELLED_POOL, TrainConfig
 
@@ -168,28 +167,14 @@ def run_fewer_labels(
     from ganseg_lib.experiment.preregistration import require_registered
 
     require_registered(HYPOTHESES)
-    while True:
-        todo = [("tuning", drive, c) for _, c in tuning_cells(drive)]
-        todo += [("drive", drive, c) for c in planned_cells()]
+
+    def plan():
+        cells = [("tuning", drive, c) for _, c in tuning_cells(drive)]
+        cells += [("drive", drive, resolve_cell(drive, drive, *c)) for c in planned_cells()]
         if chase is not None:
-            todo += [("chase", chase, c) for c in planned_cells(chase=True)]
-        waiting = done = 0
-        ran = False
-        for stage, setup, cell in todo:
-            config = cell if isinstance(cell, TrainConfig) else resolve_cell(setup, drive, *cell)
-            if config is None:
-                waiting += 1
-                continue
-            if record_is_current(setup.record_path(config), config):
-                done += 1
-                continue
-            if run_cell_locked(setup, config, device, f"[{stage}] {config.cell}", log):
-                ran = True
-                break  # re-plan: a finished tuning run may have settled a choice
-            waiting += 1
-        if not ran and waiting == 0:
-            log(f"fewer labels: all {done} cells recorded")
-            return done
-        if not ran:
-            log(f"fewer labels: {done} recorded, {waiting} waiting; next try in {poll_s:.0f} s")
-            time.sleep(poll_s)
+            cells += [
+                ("chase", chase, resolve_cell(chase, drive, *c)) for c in planned_cells(chase=True)
+            ]
+        return cells
+
+    return run_plan(plan, device, "fewer labels", poll_s, log)

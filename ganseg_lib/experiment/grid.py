@@ -187,3 +187,35 @@ def run_one_cell(
     config = setup.config(method, n_patches, seed)
     run_cell_locked(setup, config, device, config.cell, log)
     return str(setup.record_path(config))
+
+
+def run_plan(plan, device: str, name: str, poll_s: float = 60.0, log=print) -> int:
+    """Run a study's plan until every cell is recorded; return how many are. ``plan()`` lists
+    (stage, setup, configuration) in the order the cells should run, the configuration None
+    while the cell waits for a choice (e.g. a tuning stage). A cell another runner holds, or one
+    that waits, is passed over and tried again on the next pass, after ``poll_s`` seconds when
+    nothing could run; after each run the plan is made again (a finished tuning run may have
+    settled a choice)."""
+    while True:
+        waiting = done = 0
+        ran = False
+        for stage, setup, config in plan():
+            if config is None:
+                waiting += 1
+                continue
+            if record_is_current(setup.record_path(config), config):
+                done += 1
+                continue
+            if run_cell_locked(setup, config, device, f"[{stage}] {config.cell}", log):
+                ran = True
+                break
+            waiting += 1
+        if not ran and waiting == 0:
+            log(f"{name}: all {done} cells recorded")
+            return done
+        if not ran:
+            log(
+                f"{name}: {done} recorded, {waiting} waiting for other runners; next try in "
+                f"{poll_s:.0f} s"
+            )
+            time.sleep(poll_s)

@@ -23,11 +23,10 @@ yet waits for the others.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from ganseg_lib.evaluate.record import read_record
-from ganseg_lib.experiment.grid import record_is_current, run_cell_locked
+from ganseg_lib.experiment.grid import record_is_current, run_plan
 from ganseg_lib.experiment.setup import Setup
 from ganseg_lib.train.config import ADAM_BETAS, UNLABELLED_POOL, TrainConfig, variant_suffix
 from ganseg_lib.train.methods import METHODS
@@ -202,29 +201,13 @@ def run_study(
     from ganseg_lib.experiment.preregistration import require_registered
 
     require_registered(HYPOTHESES)
-    while True:
-        todo = [("tuning", c) for c in tuning_cells(setup)]
-        todo += [(f"tier {a.tier}", (a, n, s)) for a, n, s in planned_cells(setup, tiers)]
-        waiting, done = 0, 0
-        ran = False
-        for stage, cell in todo:
-            config = cell if isinstance(cell, TrainConfig) else resolve_cell(setup, *cell)
-            if config is None:
-                waiting += 1
-                continue
-            if record_is_current(setup.record_path(config), config):
-                done += 1
-                continue
-            if run_cell_locked(setup, config, device, f"[{stage}] {config.cell}", log):
-                ran = True
-                break  # re-plan: a finished tuning run may have settled a choice
-            waiting += 1
-        if not ran and waiting == 0:
-            log(f"study: all {done} cells recorded")
-            return done
-        if not ran:
-            log(
-                f"study: {done} recorded, {waiting} waiting for other runners; next try in "
-                f"{poll_s:.0f} s"
-            )
-            time.sleep(poll_s)
+
+    def plan():
+        cells = [("tuning", setup, c) for c in tuning_cells(setup)]
+        cells += [
+            (f"tier {a.tier}", setup, resolve_cell(setup, a, n, s))
+            for a, n, s in planned_cells(setup, tiers)
+        ]
+        return cells
+
+    return run_plan(plan, device, "study", poll_s, log)

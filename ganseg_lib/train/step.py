@@ -155,10 +155,7 @@ def train_step(state: RunState, config: TrainConfig, batch: Batch) -> dict[str, 
         if config.adv_weight != 1.0:  # Salimans et al. (2016): L_c + w · (unsupervised terms)
             adversarial = config.adv_weight * adversarial
         loss_d = l_c + adversarial
-        metrics["L_adv"] = l_adv.detach()
-        metrics["adv_share"] = (adversarial / loss_d).detach()
-        metrics["fake_detect"] = (logits_fake.argmax(1) == FAKE).float().mean().detach()
-        metrics["p_fake_real"] = _p_fake(logits_real)
+        metrics |= _game(l_adv, adversarial / loss_d, logits_fake, logits_real)
     state.opt_d.zero_grad(set_to_none=True)
     loss_d.backward()
     state.opt_d.step()
@@ -192,6 +189,17 @@ def _generator_step(state: RunState, config: TrainConfig, fake, classes, batch: 
     return l_g.detach()
 
 
+def _game(l_adv, share, logits_fake, logits_real) -> dict[str, torch.Tensor]:
+    """The state of the game in one iteration: L_adv, the adversarial share of the DC loss, the
+    share of fakes classified fake, and the mean p(fake) of the labelled real patches."""
+    return {
+        "L_adv": l_adv.detach(),
+        "adv_share": share.detach(),
+        "fake_detect": (logits_fake.argmax(1) == FAKE).float().mean().detach(),
+        "p_fake_real": _p_fake(logits_real),
+    }
+
+
 def _p_fake(logits: torch.Tensor) -> torch.Tensor:
     """Mean p_DC(y = K+1 | x) of a batch."""
     return F.softmax(logits.detach(), dim=1)[:, FAKE].mean()
@@ -215,10 +223,7 @@ def replication_step(state: RunState, config: TrainConfig, batch: Batch) -> dict
         logits_fake = dcnet(fake).float()
         l_adv = loss_adversarial(logits_fake)
         loss_d = loss_d + l_adv
-        metrics["L_adv"] = l_adv.detach()
-        metrics["adv_share"] = (l_adv / loss_d).detach()
-        metrics["fake_detect"] = (logits_fake.argmax(1) == FAKE).float().mean().detach()
-        metrics["p_fake_real"] = _p_fake(logits_real)
+        metrics |= _game(l_adv, l_adv / loss_d, logits_fake, logits_real)
     state.opt_d.zero_grad(set_to_none=True)
     loss_d.backward()
     state.opt_d.step()
