@@ -205,20 +205,29 @@ def test_record_holds_every_configuration_with_every_seed(committed):
         assert entry["provenance"]["git_commit"] and entry["provenance"]["versions"]["torch"]
 
 
-def test_record_summary_is_rederived_by_scipy(committed):
+def _runs(committed):
+    """Every run of the record: its configurations and its earlier runs, as (accuracies by seed,
+    summary)."""
     for entry in committed["configurations"]:
-        gan = np.array([s["accuracy"]["ssl_gan"] for s in entry["seeds"]])
-        sup = np.array([s["accuracy"]["supervised"] for s in entry["seeds"]])
+        yield [s["accuracy"] for s in entry["seeds"]], entry["summary"]
+    for run in committed.get("earlier_runs", []):
+        yield list(run["accuracy"].values()), run["summary"]
+
+
+def test_record_summary_is_rederived_by_scipy(committed):
+    for seeds, summary in _runs(committed):
+        gan = np.array([s["ssl_gan"] for s in seeds])
+        sup = np.array([s["supervised"] for s in seeds])
         d = gan - sup
         res = stats.ttest_rel(gan, sup)
         half = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / math.sqrt(len(d))
-        got = entry["summary"]["ssl_gan_minus_supervised"]
+        got = summary["ssl_gan_minus_supervised"]
         assert got["difference"] == pytest.approx(d.mean(), abs=1e-12)
         assert got["p"] == pytest.approx(res.pvalue, rel=1e-9)
         assert got["ci_low"] == pytest.approx(d.mean() - half, abs=1e-12)
         assert got["ci_high"] == pytest.approx(d.mean() + half, abs=1e-12)
         assert got["clears_bar"] == bool(d.mean() >= 0.03 and res.pvalue < 0.05)
         for arm in ARMS:
-            a = np.array([s["accuracy"][arm] for s in entry["seeds"]])
-            assert entry["summary"]["arms"][arm]["mean"] == pytest.approx(a.mean(), abs=1e-12)
-            assert entry["summary"]["arms"][arm]["sd"] == pytest.approx(a.std(ddof=1), abs=1e-12)
+            a = np.array([s[arm] for s in seeds])
+            assert summary["arms"][arm]["mean"] == pytest.approx(a.mean(), abs=1e-12)
+            assert summary["arms"][arm]["sd"] == pytest.approx(a.std(ddof=1), abs=1e-12)

@@ -122,6 +122,22 @@ def ablation_text(record: dict, headline: str) -> str:
     return "\n".join(lines) or f"No configuration other than `{headline}` was run."
 
 
+def earlier_runs_text(record: dict) -> str:
+    """The record's earlier runs of a configuration (superseded by a code change, kept as a
+    measure of run-to-run variation), one line each."""
+    lines = []
+    for run in record.get("earlier_runs", []):
+        arms = run["summary"]["arms"]
+        d = run["summary"]["ssl_gan_minus_supervised"]
+        lines.append(
+            f"* An earlier run of `{run['name']}`: SSL GAN {arms['ssl_gan']['mean']:.3f} ± "
+            f"{arms['ssl_gan']['sd']:.3f}, supervised {arms['supervised']['mean']:.3f}; "
+            f"GAN − supervised {d['difference']:+.3f} [{d['ci_low']:+.3f}, {d['ci_high']:+.3f}], "
+            f"p = {d['p']:.2g}. Why it is not the current one: {run['why_not_current']}."
+        )
+    return "\n".join(lines)
+
+
 def provenance_text(record: dict, path) -> str:
     """Where the record is, and per configuration the code (commit; whether tracked library
     files differed from it), when, torch, device and the compute of its runs."""
