@@ -3,9 +3,10 @@
 A constant the slides leave open, or set differently, is written as
 ``DILATION_RADIUS = deviation(3, aspect=..., paper=..., ours="disk of radius {value} px", ...)``:
 the value is returned unchanged and the declaration joins :data:`REGISTRY`, from which the book's
-deviations table is generated (:func:`ganseg_lib.analysis.deviations.deviations_table`). A
-deviation that depends on a training profile (a width, a budget) gives ``ours`` as a function of
-the profile instead of a string.
+deviations table is generated
+(:func:`ganseg_lib.analysis.replication.deviations.deviations_table`). A deviation that depends
+on a training profile (a width, a budget) gives ``ours`` as a function of the profile instead of
+a string.
 """
 
 from __future__ import annotations

@@ -47,9 +47,9 @@ n_gallery: int = 64  # labelled patches drawn for the gallery
 import pandas as pd
 from IPython.display import Markdown, display
 
-from ganseg_lib.analysis import plots
-from ganseg_lib.analysis.banner import banner
-from ganseg_lib.analysis.display import Captions
+from ganseg_lib.analysis.present.banner import banner
+from ganseg_lib.analysis.present.display import Captions
+from ganseg_lib.analysis.replication import plots
 from ganseg_lib.data.patches import (
     DILATION_RADIUS,
     PatchParams,

@@ -46,8 +46,8 @@ import pandas as pd
 import torch
 from IPython.display import Markdown, display
 
-from ganseg_lib.analysis import plots
-from ganseg_lib.analysis.display import Captions
+from ganseg_lib.analysis.present.display import Captions
+from ganseg_lib.analysis.replication import plots
 from ganseg_lib.model import losses
 from ganseg_lib.paper import BACKGROUND, CLASS_NAMES, FAKE, VESSEL, K
 

@@ -52,10 +52,10 @@ import pandas as pd
 import torch
 from IPython.display import Markdown, display
 
-from ganseg_lib.analysis import plots
-from ganseg_lib.analysis.banner import banner
-from ganseg_lib.analysis.display import Captions
-from ganseg_lib.analysis.layers import layer_frame
+from ganseg_lib.analysis.present.banner import banner
+from ganseg_lib.analysis.present.display import Captions
+from ganseg_lib.analysis.present.layers import layer_frame
+from ganseg_lib.analysis.replication import plots
 from ganseg_lib.data.preprocessing import preprocess
 from ganseg_lib.experiment.setup import Setup
 from ganseg_lib.model.dense import predict_dense, predict_patchwise

@@ -51,11 +51,11 @@ device: str = "auto"  # auto (CUDA when available, else CPU), cpu or cuda
 import pandas as pd
 from IPython.display import Markdown, display
 
-from ganseg_lib.analysis import plots
-from ganseg_lib.analysis.banner import banner
-from ganseg_lib.analysis.display import Captions
-from ganseg_lib.analysis.plots import pick_iterations
-from ganseg_lib.analysis.tables import run_table
+from ganseg_lib.analysis.present.banner import banner
+from ganseg_lib.analysis.present.display import Captions
+from ganseg_lib.analysis.replication import plots
+from ganseg_lib.analysis.replication.plots import pick_iterations
+from ganseg_lib.analysis.replication.tables import run_table
 from ganseg_lib.data.patches import PatchParams, make_patch_set
 from ganseg_lib.evaluate.record import load_results
 from ganseg_lib.experiment.grid import run_grid

@@ -49,13 +49,18 @@ from pathlib import Path
 
 from IPython.display import Markdown, display
 
-from ganseg_lib.analysis import headline, plots
-from ganseg_lib.analysis.aggregate import aggregate, failed_runs, image_comparison, ok_runs
-from ganseg_lib.analysis.banner import banner, is_evidence, load_evidence, records_banner
-from ganseg_lib.analysis.display import Captions
-from ganseg_lib.analysis.generalisation import generalisation_table, protocol_arms
-from ganseg_lib.analysis.maps import find_pair, pair_maps
-from ganseg_lib.analysis.tables import (
+from ganseg_lib.analysis.present.banner import banner, is_evidence, load_evidence, records_banner
+from ganseg_lib.analysis.present.display import Captions
+from ganseg_lib.analysis.replication import headline, plots
+from ganseg_lib.analysis.replication.aggregate import (
+    aggregate,
+    failed_runs,
+    image_comparison,
+    ok_runs,
+)
+from ganseg_lib.analysis.replication.generalisation import generalisation_table, protocol_arms
+from ganseg_lib.analysis.replication.maps import find_pair, pair_maps
+from ganseg_lib.analysis.replication.tables import (
     format_results_table,
     literature_table,
     results_table,
@@ -92,8 +97,8 @@ display(Markdown(banner(EVIDENCE_PROFILE, "drive", "drive", scope="until the las
 # Every number here is computed from run records
 # (`results_dir/<profile>/<data>/<method>-n<N>-s<seed>.json`): first the committed DRIVE records
 # of the `cpu` profile, the replication's evidence; then, in a folded section, the runs this
-# build made itself. The tables come from `ganseg_lib.analysis.tables`; which records and which
-# code made them is in the folded section at the end of the page.
+# build made itself. The tables come from `ganseg_lib.analysis.replication.tables`; which
+# records and which code made them is in the folded section at the end of the page.
 #
 # ## The paper's results
 #

@@ -45,12 +45,12 @@ evidence_dir: str = "results"  # the committed run records (the evidence)
 import pandas as pd
 from IPython.display import Markdown, display
 
-from ganseg_lib.analysis import claims, headline
-from ganseg_lib.analysis.banner import banner, is_evidence, load_evidence, records_banner
-from ganseg_lib.analysis.compute import compute_used
-from ganseg_lib.analysis.deviations import deviations_table
-from ganseg_lib.analysis.display import Captions
-from ganseg_lib.analysis.tables import tests_table
+from ganseg_lib.analysis.present.banner import banner, is_evidence, load_evidence, records_banner
+from ganseg_lib.analysis.present.display import Captions
+from ganseg_lib.analysis.replication import claims, headline
+from ganseg_lib.analysis.replication.compute import compute_used
+from ganseg_lib.analysis.replication.deviations import deviations_table
+from ganseg_lib.analysis.replication.tables import tests_table
 from ganseg_lib.evaluate.record import load_results
 from ganseg_lib.experiment.preregistration import preregistration_table
 from ganseg_lib.experiment.setup import Setup
@@ -78,9 +78,10 @@ display(Markdown(banner(EVIDENCE_PROFILE, "drive", "drive", scope="in this repor
 # A summary in the manner of a ReScience or ML Reproducibility Challenge report: each claim of
 # the paper with the paper's number, ours, and a verdict; then every deviation from the paper
 # with its reason, and the compute used. The verdicts are computed from the run records by
-# fixed rules (`ganseg_lib.analysis.claims`), stated below before any table of numbers. The
-# evidence is the committed DRIVE records of the `cpu` profile; the runs of this build, when it
-# has its own, and the provenance of the records are reported in folded sections at the end.
+# fixed rules (`ganseg_lib.analysis.replication.claims`), stated below before any table of
+# numbers. The evidence is the committed DRIVE records of the `cpu` profile; the runs of this
+# build, when it has its own, and the provenance of the records are reported in folded sections
+# at the end.
 #
 # ## Scope of the replication
 #
@@ -107,7 +108,8 @@ display(Markdown(banner(EVIDENCE_PROFILE, "drive", "drive", scope="in this repor
 #
 # ## Verdict rules
 #
-# Stated here before any number, and applied by `ganseg_lib.analysis.claims.evaluate_claims`.
+# Stated here before any number, and applied by
+# `ganseg_lib.analysis.replication.claims.evaluate_claims`.
 #
 # **Comparisons and size trends** (GAN-CNN beats CNN at 15K and 30K; the CNN degrades faster;
 # each method's gain from 15K to 150K). The paper reports a size of effect, not only a

@@ -42,10 +42,18 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import Markdown, display
 
-from ganseg_lib.analysis import study_plots
-from ganseg_lib.analysis.banner import banner, load_evidence, records_banner
-from ganseg_lib.analysis.display import Captions
-from ganseg_lib.analysis.study import (
+from ganseg_lib.analysis.present.banner import banner, load_evidence, records_banner
+from ganseg_lib.analysis.present.display import Captions
+from ganseg_lib.analysis.study import plots as study_plots
+from ganseg_lib.analysis.study.answer import game_text, study_answer, tier_two_answer
+from ganseg_lib.analysis.study.compute import (
+    PRIOR_ESTIMATE_HOURS,
+    PRIOR_GAN_MINUTES,
+    compute_table,
+    recorded_text,
+)
+from ganseg_lib.analysis.study.paired import paired_table, share_intervals, share_text
+from ganseg_lib.analysis.study.records import (
     STUDY_DATA,
     STUDY_PROFILE,
     arm_label,
@@ -57,15 +65,7 @@ from ganseg_lib.analysis.study import (
     size_table,
     study_sizes,
 )
-from ganseg_lib.analysis.study_answer import game_text, study_answer, tier_two_answer
-from ganseg_lib.analysis.study_compute import (
-    PRIOR_ESTIMATE_HOURS,
-    PRIOR_GAN_MINUTES,
-    compute_table,
-    recorded_text,
-)
-from ganseg_lib.analysis.study_paired import paired_table, share_intervals, share_text
-from ganseg_lib.analysis.study_verdicts import evaluate_hypotheses, verdict_table
+from ganseg_lib.analysis.study.verdicts import evaluate_hypotheses, verdict_table
 from ganseg_lib.evaluate.record import samples_path
 from ganseg_lib.experiment.preregistration import (
     preregistration_table,

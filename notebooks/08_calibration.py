@@ -57,7 +57,7 @@ from pathlib import Path
 
 from IPython.display import Markdown, display
 
-from ganseg_lib.analysis.display import Captions
+from ganseg_lib.analysis.present.display import Captions
 from ganseg_lib.calibration import (
     CONFIGURATIONS,
     HEADLINE,

@@ -10,8 +10,8 @@ import pytest
 from scipy import stats
 
 from ganseg_lib.analysis import answer_figure as AF
-from ganseg_lib.analysis.headline import HEADLINE_BEGIN, HEADLINE_END
-from ganseg_lib.analysis.study import chosen_pairs, load_study, record_variant
+from ganseg_lib.analysis.replication.headline import HEADLINE_BEGIN, HEADLINE_END
+from ganseg_lib.analysis.study.records import chosen_pairs, load_study, record_variant
 from ganseg_lib.cli import main
 from ganseg_lib.evaluate.record import load_results
 from ganseg_lib.paper import PAPER_RESULTS

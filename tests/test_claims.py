@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ganseg_lib.analysis import claims as C
+from ganseg_lib.analysis.replication import claims as C
 from ganseg_lib.analysis.stats import Equivalence
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,7 +79,7 @@ def committed():
 
 
 def test_committed_records_reaggregate_to_the_published_numbers(committed):
-    from ganseg_lib.analysis.aggregate import aggregate
+    from ganseg_lib.analysis.replication.aggregate import aggregate
 
     assert len(committed) == 30 and set(committed["status"]) == {"ok"}
     agg = aggregate(committed).set_index(["n_patches", "method"])
@@ -114,7 +114,7 @@ def test_claims_of_the_committed_records(committed):
 
 
 def test_every_deviation_is_declared_and_every_declaring_module_is_imported():
-    from ganseg_lib.analysis.deviations import DECLARING_MODULES, deviations_table
+    from ganseg_lib.analysis.replication.deviations import DECLARING_MODULES, deviations_table
 
     declaring = set()
     for path in (ROOT / "ganseg_lib").rglob("*.py"):
@@ -123,7 +123,7 @@ def test_every_deviation_is_declared_and_every_declaring_module_is_imported():
         if re.search(r"\b(deviation|declare)\(\s*\n?\s*\S", path.read_text()):
             parts = path.relative_to(ROOT).with_suffix("").parts
             declaring.add(".".join(parts))
-    assert declaring <= set(DECLARING_MODULES) | {"ganseg_lib.analysis.deviations"}
+    assert declaring <= set(DECLARING_MODULES) | {"ganseg_lib.analysis.replication.deviations"}
     table = deviations_table("smoke")
     assert list(table.columns[2:4]) == [
         "ours: profile `cpu` (the published records)",

@@ -1,4 +1,4 @@
-"""Tables for reading (ganseg_lib.analysis.display): what a reader of the book sees."""
+"""Tables for reading (ganseg_lib.analysis.present.display): what a reader of the book sees."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ganseg_lib.analysis.display import Table, format_value, table_html
+from ganseg_lib.analysis.present.display import Table, format_value, table_html
 
 
 class _Cells(HTMLParser):

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from ganseg_lib.analysis.generalisation import generalisation_table
+from ganseg_lib.analysis.replication.generalisation import generalisation_table
 
 
 def _rows(arm, aucs, own, scaling="native"):

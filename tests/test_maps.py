@@ -14,8 +14,8 @@ import pytest
 import torch
 from matplotlib.figure import Figure
 
-from ganseg_lib.analysis import maps, plots
-from ganseg_lib.analysis.display import Captions, table_html
+from ganseg_lib.analysis.present.display import Captions, table_html
+from ganseg_lib.analysis.replication import maps, plots
 from ganseg_lib.errors import DataError
 from ganseg_lib.paper import K
 from ganseg_lib.train.checkpoint import build_dcnet, write_with_digest

@@ -1,5 +1,5 @@
 """Figures and tables numbered by the builder: a chapter glues a named figure or table
-(:class:`ganseg_lib.analysis.display.Captions` in the book) and the text cites it by name;
+(:class:`ganseg_lib.analysis.present.display.Captions` in the book) and the text cites it by name;
 Sphinx numbers it ("Figure 2", "Table 1") and resolves every citation."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from ganseg_lib.analysis import display as D
+from ganseg_lib.analysis.present import display as D
 
 GLUE = "application/papermill.record/"
 
@@ -115,6 +115,6 @@ def test_sphinx_numbers_glued_tables_and_figures_and_resolves_citations(tmp_path
 
 
 def _png() -> bytes:
-    from ganseg_lib.analysis.plots import png_bytes
+    from ganseg_lib.analysis.replication.plots import png_bytes
 
     return png_bytes(Figure(figsize=(1, 1)))

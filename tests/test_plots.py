@@ -14,7 +14,7 @@ import pytest
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
-from ganseg_lib.analysis import plots
+from ganseg_lib.analysis.replication import plots
 from ganseg_lib.paper import PAPER_RESULTS
 from tests.conftest import toy_record
 

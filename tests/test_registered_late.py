@@ -12,16 +12,16 @@ import pytest
 from scipy import stats
 
 from ganseg_lib.analysis import stats as ST
-from ganseg_lib.analysis import study as S
-from ganseg_lib.analysis import study_paired as P
-from ganseg_lib.analysis import study_verdicts as V
-from ganseg_lib.analysis.study_answer import (
+from ganseg_lib.analysis.present.text import excluded_text
+from ganseg_lib.analysis.study import paired as P
+from ganseg_lib.analysis.study import records as S
+from ganseg_lib.analysis.study import verdicts as V
+from ganseg_lib.analysis.study.answer import (
     exclusion_sentence,
     fair_ablation_sentence,
     scope_sentence,
     trend_caveat,
 )
-from ganseg_lib.analysis.text import excluded_text
 from tests.test_study_analysis import _arm, _history, _record, _tuning
 
 

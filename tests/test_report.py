@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from ganseg_lib.analysis import aggregate as A
-from ganseg_lib.analysis import claims as C
-from ganseg_lib.analysis import headline as H
-from ganseg_lib.analysis import tables as T
-from ganseg_lib.analysis.banner import banner
-from ganseg_lib.analysis.compute import compute_used
+from ganseg_lib.analysis.present.banner import banner
+from ganseg_lib.analysis.replication import aggregate as A
+from ganseg_lib.analysis.replication import claims as C
+from ganseg_lib.analysis.replication import headline as H
+from ganseg_lib.analysis.replication import tables as T
+from ganseg_lib.analysis.replication.compute import compute_used
 from ganseg_lib.evaluate.record import RunRecord, load_results, record_path, write_record
 from ganseg_lib.experiment import preregistration as P
 from ganseg_lib.train.config import get_profile

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from ganseg_lib.analysis.saving import ABOVE, BELOW, equivalent_size, saving_factor
+from ganseg_lib.analysis.study.saving import ABOVE, BELOW, equivalent_size, saving_factor
 
 SIZES = [300, 1_000, 3_000, 15_000]
 MEANS = [0.90, 0.92, 0.935, 0.947]

@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ganseg_lib.analysis import study as S
-from ganseg_lib.analysis import study_headline as SH
-from ganseg_lib.analysis import study_verdicts as V
-from ganseg_lib.analysis.headline import read_block
-from ganseg_lib.analysis.study_answer import study_answer, tier_two_answer
+from ganseg_lib.analysis.replication.headline import read_block
+from ganseg_lib.analysis.study import headline as SH
+from ganseg_lib.analysis.study import records as S
+from ganseg_lib.analysis.study import verdicts as V
+from ganseg_lib.analysis.study.answer import study_answer, tier_two_answer
 from ganseg_lib.cli import main
 from ganseg_lib.evaluate.record import RunRecord, record_path, write_record
 from ganseg_lib.experiment.study import TUNING_GRID, study_config
@@ -203,7 +203,7 @@ def test_variants_are_arms_of_their_own(tmp_path):
 
 
 def test_tier_one_compute_leaves_out_tier_two_runs(tmp_path):
-    from ganseg_lib.analysis.study_compute import compute_table
+    from ganseg_lib.analysis.study.compute import compute_table
 
     _tuning(tmp_path)
     _arm(tmp_path, "cnn", "fair", 15_000, 0.93)
@@ -227,7 +227,7 @@ def test_label_efficiency_gives_a_t_interval_per_arm_and_size(tmp_path):
 
 
 def test_the_tier_one_plan_counts_each_run_once():
-    from ganseg_lib.analysis.study_compute import planned_runs
+    from ganseg_lib.analysis.study.compute import planned_runs
 
     planned = planned_runs((1,))
     # tuning 3 × 4; fair cnn/gan/ssgan 3 sizes × 5 seeds less the chosen tuning run each;
@@ -237,7 +237,7 @@ def test_the_tier_one_plan_counts_each_run_once():
 
 
 def test_tier_two_counts_its_own_runs_without_the_tuning_stage(tmp_path):
-    from ganseg_lib.analysis.study_compute import planned_runs, recorded_text
+    from ganseg_lib.analysis.study.compute import planned_runs, recorded_text
 
     # cnn/gan/ssgan at 3K, cgan at 15K, instance-norm gan/cnn at 15K, joint-L_c gan: × 5 seeds
     assert sum(planned_runs((2,), tuning=False).values()) == 7 * 5

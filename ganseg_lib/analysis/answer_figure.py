@@ -8,7 +8,7 @@ Each of our points is the mean over seeds of a run's score with the 95% t interv
   checkpoint's mean AUC over the test images;
 * the study (profile ``study``, ``results/study/drive``): each fair-protocol method at the
   (lr, β1) chosen on the validation images, its primary score (the best-validation
-  checkpoint's mean test AUC; :func:`ganseg_lib.analysis.study.arm_scores`).
+  checkpoint's mean test AUC; :func:`ganseg_lib.analysis.study.records.arm_scores`).
 
 ``ganseg report --readme README.md`` writes it to ``results/figures/answer.png``
 (:func:`write_answer_figure`), which the README and the book's first page show.
@@ -28,9 +28,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from scipy import stats
 
-from ganseg_lib.analysis.plots import PAPER_MARKER
-from ganseg_lib.analysis.study import arm_scores
-from ganseg_lib.analysis.study_plots import ARM_COLORS
+from ganseg_lib.analysis.replication.plots import PAPER_MARKER
+from ganseg_lib.analysis.study.plots import ARM_COLORS
+from ganseg_lib.analysis.study.records import arm_scores
 from ganseg_lib.atomic import write_bytes_atomic
 from ganseg_lib.paper import PAPER_METHODS, PAPER_RESULTS, size_label
 from ganseg_lib.train.methods import METHODS
@@ -94,8 +94,8 @@ def answer_points(
     seeds and the number of seeds.
 
     ``cpu``: the replication's records (:func:`ganseg_lib.evaluate.record.load_results`, profile
-    ``cpu``); ``study``: :func:`ganseg_lib.analysis.study.load_study`. Failed runs are left out;
-    a (method, size) without runs has no row.
+    ``cpu``); ``study``: :func:`ganseg_lib.analysis.study.records.load_study`. Failed runs are
+    left out; a (method, size) without runs has no row.
     """
     rows = [
         {**_row("paper", m, n, [values[m]]), "seeds": 0}

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ganseg_lib.analysis.display import BOOK_ENV
+from ganseg_lib.analysis.present.display import BOOK_ENV
 from ganseg_lib.book.chapters import CHAPTERS, ROOT
 from ganseg_lib.book.execution import execute, plan
 from ganseg_lib.errors import ConfigError

@@ -58,7 +58,7 @@ def _depart_table_figure(self, node) -> None:
 
 def _glue_table_directive():
     """``glue:table``: myst-nb's ``glue:figure`` made a :class:`table_figure` (what
-    :class:`ganseg_lib.analysis.display.Captions` writes for a named table in the book)."""
+    :class:`ganseg_lib.analysis.present.display.Captions` writes for a named table in the book)."""
     from myst_nb.ext.glue.directives import PasteFigureDirective
 
     class PasteTableDirective(PasteFigureDirective):

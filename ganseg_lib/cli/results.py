@@ -111,12 +111,12 @@ def _add_models(sub) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from ganseg_lib.analysis import headline
+    from ganseg_lib.analysis.replication import headline
     from ganseg_lib.markers import read_block, write_block
 
     if args.study:
-        from ganseg_lib.analysis.study import load_study, replication_efficiency
-        from ganseg_lib.analysis.study_headline import STUDY_BEGIN, STUDY_END, study_markdown
+        from ganseg_lib.analysis.study.headline import STUDY_BEGIN, STUDY_END, study_markdown
+        from ganseg_lib.analysis.study.records import load_study, replication_efficiency
         from ganseg_lib.evaluate.record import load_results
         from ganseg_lib.experiment.study import HYPOTHESES
 
@@ -165,7 +165,7 @@ def _answer_figure(args: argparse.Namespace, check: bool) -> bool:
     if not args.study and (args.profile, args.data) != ("cpu", "drive"):
         return False
     from ganseg_lib.analysis.answer_figure import ANSWER_FIGURE, write_answer_figure
-    from ganseg_lib.analysis.study import load_study
+    from ganseg_lib.analysis.study.records import load_study
     from ganseg_lib.evaluate.record import load_results
 
     path = args.figure or args.results / ANSWER_FIGURE

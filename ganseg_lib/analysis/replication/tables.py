@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from ganseg_lib.analysis.aggregate import aggregate, compare_size
-from ganseg_lib.analysis.text import METHOD_LABELS, fmt, fmt_ci, fmt_p, fmt_signed, missing
+from ganseg_lib.analysis.present.text import METHOD_LABELS, fmt, fmt_ci, fmt_p, fmt_signed, missing
+from ganseg_lib.analysis.replication.aggregate import aggregate, compare_size
 from ganseg_lib.paper import LITERATURE, PAPER_METHODS, PAPER_RESULTS, size_label
 
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ganseg_lib.analysis.study import N_SEEDS
+from ganseg_lib.analysis.study.records import N_SEEDS
 from ganseg_lib.experiment.study import PLAN, TUNED, TUNING_GRID, TUNING_SIZE
 from ganseg_lib.train.methods import METHODS
 

@@ -20,8 +20,8 @@ import os
 
 import pandas as pd
 
-from ganseg_lib.analysis.study import compare_arms
-from ganseg_lib.analysis.text import fmt_ci, fmt_signed
+from ganseg_lib.analysis.present.text import fmt_ci, fmt_signed
+from ganseg_lib.analysis.study.records import compare_arms
 
 KEYS = ["source", "target", "profile", "n_patches", "weights", "scaling"]
 ARMS = ("gan", "cnn")  # the paper's protocol: the arm is the bare method name
@@ -31,7 +31,7 @@ PAPER_ARMS = {"paper": ARMS}
 def protocol_arms(results_dir: str | os.PathLike = "results") -> dict[str, tuple[str, str]]:
     """(GAN-CNN arm, CNN arm) per protocol: the paper's bare names, and the fair protocol's arms
     at the (lr, β1) the study chose for each method on validation AUC (when it has chosen)."""
-    from ganseg_lib.analysis.study import chosen_pairs
+    from ganseg_lib.analysis.study.records import chosen_pairs
 
     arms = dict(PAPER_ARMS)
     pairs = chosen_pairs(results_dir)
@@ -42,7 +42,7 @@ def protocol_arms(results_dir: str | os.PathLike = "results") -> dict[str, tuple
 
 def _difference(gan: pd.Series, cnn: pd.Series) -> tuple[str, float, float]:
     """(GAN − CNN with its 95% CI, Welch p, paired-by-seed p), by the study's
-    :func:`~ganseg_lib.analysis.study.compare_arms`; NaN p without 2 seeds a side."""
+    :func:`~ganseg_lib.analysis.study.records.compare_arms`; NaN p without 2 seeds a side."""
     welch, paired = compare_arms(gan, cnn)
     if welch is None:
         diff = gan.mean() - cnn.mean() if len(gan) and len(cnn) else math.nan

@@ -23,8 +23,8 @@ import os
 
 import pandas as pd
 
+from ganseg_lib.analysis.present.text import fmt_ci, fmt_signed, missing
 from ganseg_lib.analysis.stats import mean_ci, paired_test, welch_test
-from ganseg_lib.analysis.text import fmt_ci, fmt_signed, missing
 from ganseg_lib.evaluate.record import load_results
 from ganseg_lib.experiment.setup import Setup
 from ganseg_lib.experiment.study import (

@@ -3,7 +3,7 @@ image beside each tested hypothesis (H1–H4), and a CI for H2's share.
 
 ``studies/beyond-the-paper/hypotheses.md`` fixed, before the first run, that "the paired tests by
 seed and by test image are reported beside" each Welch test and that "every verdict states the
-effect size with its CI". The verdicts (:mod:`ganseg_lib.analysis.study_verdicts`) were reported
+effect size with its CI". The verdicts (:mod:`ganseg_lib.analysis.study.verdicts`) were reported
 with the Welch tests only, and H2's share without a CI; this module adds what was registered.
 The verdicts themselves are unchanged: they are decided by the Welch tests, as registered.
 
@@ -24,9 +24,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ganseg_lib.analysis.present.text import fmt_ci, fmt_p, fmt_share, fmt_signed
 from ganseg_lib.analysis.stats import Comparison, bootstrap_ratio_ci, paired_test
-from ganseg_lib.analysis.study import arm_runs, arm_scores, compare_arms, primary_evaluation
-from ganseg_lib.analysis.text import fmt_ci, fmt_p, fmt_share, fmt_signed
+from ganseg_lib.analysis.study.records import arm_runs, arm_scores, compare_arms, primary_evaluation
 
 SMALL, LARGE = 15_000, 150_000
 Arm = tuple[str, str, int]  # (method, protocol, labelled patches)

@@ -12,11 +12,11 @@ import os
 
 import pandas as pd
 
-from ganseg_lib.analysis.study import STUDY_PROFILE, label_efficiency
-from ganseg_lib.analysis.study_answer import study_answer, tier_two_answer
-from ganseg_lib.analysis.study_compute import recorded_text
-from ganseg_lib.analysis.study_verdicts import Verdict, evaluate_hypotheses
-from ganseg_lib.analysis.text import fmt_p, missing
+from ganseg_lib.analysis.present.text import fmt_p, missing
+from ganseg_lib.analysis.study.answer import study_answer, tier_two_answer
+from ganseg_lib.analysis.study.compute import recorded_text
+from ganseg_lib.analysis.study.records import STUDY_PROFILE, label_efficiency
+from ganseg_lib.analysis.study.verdicts import Verdict, evaluate_hypotheses
 from ganseg_lib.experiment.preregistration import registration_sentence
 from ganseg_lib.experiment.study import HYPOTHESES
 from ganseg_lib.train.config import get_profile

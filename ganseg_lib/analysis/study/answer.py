@@ -1,5 +1,5 @@
 """The study's answer in plain language — "does adversarial learning reduce manual annotation
-here, and why?" — written from the verdicts of :mod:`ganseg_lib.analysis.study_verdicts` and the
+here, and why?" — written from the verdicts of :mod:`ganseg_lib.analysis.study.verdicts` and the
 label-efficiency data, so that it says what the records show when the book is built (and "not
 yet measured" where they show nothing)."""
 
@@ -10,7 +10,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from ganseg_lib.analysis.study import (
+from ganseg_lib.analysis.present.text import excluded_text, fmt, fmt_share, fmt_signed
+from ganseg_lib.analysis.study.records import (
     N_SEEDS,
     STUDY_PROFILE,
     arm_label,
@@ -18,7 +19,7 @@ from ganseg_lib.analysis.study import (
     arm_scores,
     compare_arms,
 )
-from ganseg_lib.analysis.study_verdicts import (
+from ganseg_lib.analysis.study.verdicts import (
     EQUIVALENT,
     FADE_INTERVALS,
     INCONCLUSIVE,
@@ -31,7 +32,6 @@ from ganseg_lib.analysis.study_verdicts import (
     onset_text,
     p_fake_text,
 )
-from ganseg_lib.analysis.text import excluded_text, fmt, fmt_share, fmt_signed
 from ganseg_lib.experiment.study import SCARCE_SIZE, TUNING_SIZE
 from ganseg_lib.paper import PAPER_RESULTS, size_label
 from ganseg_lib.train.config import get_profile
@@ -218,7 +218,7 @@ def reference_effects(
     efficiency: pd.DataFrame, replication: pd.DataFrame | None = None
 ) -> dict[str, float]:
     """The effects an equivalence verdict is read against: the paper's GAN-CNN − CNN at 15K and
-    30K, and the replication's (``replication``: :func:`~ganseg_lib.analysis.study.
+    30K, and the replication's (``replication``: :func:`~ganseg_lib.analysis.study.records.
     replication_efficiency`) at the same sizes where it has them."""
     refs = {
         f"the paper's {size_label(n)} gain": PAPER_RESULTS[n]["gan"] - PAPER_RESULTS[n]["cnn"]

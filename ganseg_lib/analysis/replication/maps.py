@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ganseg_lib.analysis.aggregate import common_seeds
+from ganseg_lib.analysis.replication.aggregate import common_seeds
 from ganseg_lib.data.record import FundusRecord
 from ganseg_lib.evaluate.metrics import image_auc
 from ganseg_lib.model.inference import predict_map

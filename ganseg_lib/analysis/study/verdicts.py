@@ -35,10 +35,10 @@ from dataclasses import dataclass, replace
 import pandas as pd
 from scipy import stats
 
-from ganseg_lib.analysis.claims import equivalence_margin
+from ganseg_lib.analysis.present.text import fmt, fmt_ci, fmt_p, fmt_share, fmt_signed
+from ganseg_lib.analysis.replication.claims import equivalence_margin
 from ganseg_lib.analysis.stats import SIGNIFICANCE, contrast_test, holm, tost, welch_test
-from ganseg_lib.analysis.study import N_SEEDS, arm_label, arm_runs, arm_scores
-from ganseg_lib.analysis.text import fmt, fmt_ci, fmt_p, fmt_share, fmt_signed
+from ganseg_lib.analysis.study.records import N_SEEDS, arm_label, arm_runs, arm_scores
 from ganseg_lib.paper import PAPER_RESULTS
 
 SUPPORTED, REFUTED, EQUIVALENT = "supported", "refuted", "equivalent"

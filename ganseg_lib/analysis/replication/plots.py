@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from ganseg_lib.analysis.text import METHOD_LABELS
+from ganseg_lib.analysis.present.text import METHOD_LABELS
 from ganseg_lib.data.preprocessing import ClaheParams, clahe, green_channel
 from ganseg_lib.data.record import FundusRecord
 from ganseg_lib.montage import montage
@@ -431,10 +431,10 @@ def plot_auc_summary(
     """Mean AUC ± sd over seeds per dataset size and method, the paper's values as stars.
 
     ``summary`` is a DataFrame with columns ``n_patches``, ``method``, ``mean_auc``, ``sd_auc``
-    (as :func:`ganseg_lib.analysis.aggregate.aggregate` returns); ``paper`` maps a size to
-    {"gan": AUC, "cnn": AUC} (default: :data:`ganseg_lib.paper.PAPER_RESULTS`). ``runs`` (optional,
-    with columns ``n_patches``, ``method``, ``mean_auc``) adds each run as a small dot beside the
-    mean, so that every seed is seen.
+    (as :func:`ganseg_lib.analysis.replication.aggregate.aggregate` returns); ``paper`` maps a
+    size to {"gan": AUC, "cnn": AUC} (default: :data:`ganseg_lib.paper.PAPER_RESULTS`). ``runs``
+    (optional, with columns ``n_patches``, ``method``, ``mean_auc``) adds each run as a small dot
+    beside the mean, so that every seed is seen.
     """
     if paper is None:
         paper = PAPER_RESULTS
@@ -496,9 +496,10 @@ def plot_auc_summary(
 def plot_image_differences(comparison, title: str = "") -> Figure:
     """GAN-CNN AUC minus CNN AUC per test image, one panel per dataset size, sorted.
 
-    ``comparison`` is :func:`ganseg_lib.analysis.aggregate.image_comparison`'s DataFrame (each
-    image's AUC averaged over seeds). A bar above zero is an image on which the GAN-CNN ranks
-    pixels better; the dashed line is the mean difference, the quantity of the paired test.
+    ``comparison`` is :func:`ganseg_lib.analysis.replication.aggregate.image_comparison`'s
+    DataFrame (each image's AUC averaged over seeds). A bar above zero is an image on which the
+    GAN-CNN ranks pixels better; the dashed line is the mean difference, the quantity of the
+    paired test.
     """
     sizes = sorted(set(comparison["n_patches"]))
     if not sizes:

@@ -10,11 +10,18 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from ganseg_lib.analysis.aggregate import ok_runs, per_seed_scores
-from ganseg_lib.analysis.claims import Claim, evaluate_claims, size_trend_caveat
-from ganseg_lib.analysis.compute import compute_used
-from ganseg_lib.analysis.tables import difference_cell, ours_cell, results_table
-from ganseg_lib.analysis.text import DATA_LABELS, METHOD_LABELS, fmt, fmt_p, fmt_share, missing
+from ganseg_lib.analysis.present.text import (
+    DATA_LABELS,
+    METHOD_LABELS,
+    fmt,
+    fmt_p,
+    fmt_share,
+    missing,
+)
+from ganseg_lib.analysis.replication.aggregate import ok_runs, per_seed_scores
+from ganseg_lib.analysis.replication.claims import Claim, evaluate_claims, size_trend_caveat
+from ganseg_lib.analysis.replication.compute import compute_used
+from ganseg_lib.analysis.replication.tables import difference_cell, ours_cell, results_table
 from ganseg_lib.markers import read_block as read_block  # the CLI's and tests' name
 from ganseg_lib.markers import write_block as write_block
 from ganseg_lib.paper import PAPER_METHODS, PAPER_RESULTS, size_label

@@ -2,9 +2,10 @@
 detection, p(fake | real), the L_adv share of the DC loss, validation AUC) and in the generator
 samples kept beside each record.
 
-One colour per method (GAN-CNN red and CNN blue, as in :mod:`ganseg_lib.analysis.plots`), one
-line style per protocol (fair solid, paper dashed). Every function takes data and returns a
-:class:`matplotlib.figure.Figure` without showing it.
+One colour per method (GAN-CNN red and CNN blue, as in
+:mod:`ganseg_lib.analysis.replication.plots`), one line style per protocol (fair solid, paper
+dashed). Every function takes data and returns a :class:`matplotlib.figure.Figure` without
+showing it.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from ganseg_lib.analysis.plots import METHOD_COLORS, PAPER_MARKER
-from ganseg_lib.analysis.study import arm_label, record_variant
+from ganseg_lib.analysis.replication.plots import METHOD_COLORS, PAPER_MARKER
+from ganseg_lib.analysis.study.records import arm_label, record_variant
 from ganseg_lib.paper import PAPER_RESULTS, size_label
 from ganseg_lib.train.methods import METHODS
 
@@ -74,7 +75,7 @@ def plot_label_efficiency(
     (stars), all in the method's colour.
 
     ``efficiency`` and ``replication`` have the columns of
-    :func:`ganseg_lib.analysis.study.label_efficiency`.
+    :func:`ganseg_lib.analysis.study.records.label_efficiency`.
     """
     fig = Figure(figsize=(9, 5), layout="constrained")
     ax = fig.subplots()

@@ -203,7 +203,7 @@ class Captions:
         """Display a matplotlib figure with its caption; return its number on the page."""
         from IPython.display import HTML, Image, display
 
-        from ganseg_lib.analysis.plots import png_bytes, show
+        from ganseg_lib.analysis.replication.plots import png_bytes, show
 
         text = self._next("Figure", caption)
         if self.book and name:

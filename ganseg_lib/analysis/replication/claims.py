@@ -39,7 +39,16 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from ganseg_lib.analysis.aggregate import (
+from ganseg_lib.analysis.present.text import (
+    excluded_text,
+    fmt,
+    fmt_ci,
+    fmt_p,
+    fmt_share,
+    fmt_signed,
+    missing,
+)
+from ganseg_lib.analysis.replication.aggregate import (
     SizeComparison,
     compare_size,
     degradation,
@@ -51,15 +60,6 @@ from ganseg_lib.analysis.stats import (
     Equivalence,
     tost,
     welch_power,
-)
-from ganseg_lib.analysis.text import (
-    excluded_text,
-    fmt,
-    fmt_ci,
-    fmt_p,
-    fmt_share,
-    fmt_signed,
-    missing,
 )
 from ganseg_lib.paper import LITERATURE, PAPER_RESULTS, size_label
 

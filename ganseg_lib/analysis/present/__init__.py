@@ -1,0 +1,1 @@
+"""The presentation layer: numbers in sentences, tables and figures on a page, banners."""

@@ -1,0 +1,1 @@
+"""The replication of the paper: its claims, their verdicts, tables and figures."""

@@ -1,0 +1,1 @@
+"""The studies beyond the paper: records, verdicts, the answer, figures and compute."""
