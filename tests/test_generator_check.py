@@ -224,3 +224,37 @@ def test_load_generator_gives_the_trained_generator(tmp_path):
     train(tiny(method="noise"), tmp_path / "noise", data, device="cpu", log=lambda *a: None)
     with pytest.raises(DataError, match="no generator"):
         gc.load_generator(tmp_path / "noise")
+
+
+# --- the suspects' short runs (ganseg_lib.experiment.generator_suspects) ----------------------
+
+
+def test_kept_samples_diversity_reads_each_montage_row(tmp_path, phantom_patches):
+    from PIL import Image
+
+    from ganseg_lib.experiment.generator_suspects import kept_samples_diversity
+    from ganseg_lib.montage import montage
+
+    rows = [montage(np.repeat(phantom_patches[:1], 8, 0)), montage(phantom_patches[:8])]
+    folder = tmp_path / "study" / "drive"
+    folder.mkdir(parents=True)
+    Image.fromarray(np.concatenate(rows, axis=0)).save(folder / "gan-n15000-s0.samples.png")
+    (tmp_path / "smoke" / "drive").mkdir(parents=True)
+    Image.fromarray(rows[1]).save(tmp_path / "smoke" / "drive" / "gan-n15000-s0.samples.png")
+    got = kept_samples_diversity(tmp_path, real_distance=2.0)
+    assert list(got) == ["study/drive/gan-n15000-s0"]
+    per_row = got["study/drive/gan-n15000-s0"]["diversity_ratio_per_row"]
+    assert per_row[0] == 0.0
+    assert per_row[1] == pytest.approx(gc.mean_pairwise_distance(phantom_patches[:8]) / 2.0)
+
+
+def test_batch_norm_generator_swaps_every_normalisation():
+    from torch import nn
+
+    from ganseg_lib.experiment.generator_suspects import batch_norm_generator
+
+    g = Generator(4)
+    batch_norm_generator(g)
+    assert not any(isinstance(m, nn.GroupNorm) for m in g.modules())
+    assert sum(isinstance(m, nn.BatchNorm2d) for m in g.modules()) == 4
+    assert g(torch.zeros(2, 300)).shape == (2, 1, 64, 64)

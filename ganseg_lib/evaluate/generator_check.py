@@ -6,7 +6,8 @@ things, with a fixed pass rule:
 
 * **diversity ratio** — the mean pairwise L2 distance between N generated patches divided by the
   same between N real patches (:func:`diversity_ratio`). 0 means every sample is the same patch
-  (mode collapse); about 1 means the samples differ from each other as much as real patches do.
+  (mode collapse); about 1 means the samples differ from each other as much as real patches do;
+  well above 1, that they are noisier than the data (the two-sample test then catches them).
 * **two-sample accuracy** — the held-out accuracy of a classifier told to tell generated from real
   patches (a classifier two-sample test, Lopez-Paz & Oquab 2017; :func:`two_sample_accuracy`).
   The classifier is scikit-learn's ``HistGradientBoostingClassifier`` on 27 simple features of a

@@ -1,0 +1,361 @@
+"""What keeps the generator from learning? Short runs that change one suspect at a time.
+
+Each suspect is the paper-protocol GAN-CNN of the ``cpu`` profile (widths 16, lr 1e-4, Adam β1
+0.5, 15K labelled patches, seed 0) trained for a short budget, with one change:
+
+* ``real_not_fake`` — the DC net also learns labelled real patches as "not fake"
+  (:attr:`TrainConfig.real_not_fake`); the conditional L_c has no such term;
+
+and then, each on top of that one:
+
+* ``g_norm`` — batch instead of instance normalisation in the generator (DCGAN's);
+* ``g_width`` — a wider generator;
+* ``lr_g`` / ``beta1_g`` / ``g_steps`` — the generator's learning rate and Adam β1 (DCGAN's
+  2e-4, 0.5), and generator steps per DC step;
+* ``dc_final_norm`` — the DC net without its final instance norm (``norm="final"``).
+
+Every ``check_every`` iterations and at the end the generator is measured by
+:mod:`ganseg_lib.evaluate.generator_check` against patches of the validation images; the run's
+p(fake | labelled real) and fake detection are the means over the last ``tail`` iterations. The
+numbers go to ``results/generator/suspects.json`` and a montage of 32 generated patches (no real
+ones) to ``results/generator/<name>.samples.png``.
+
+The runs use the one-generator-batch step of :mod:`ganseg_lib.train.step` and their own short
+loop (no validation, no checkpoint); ``--after`` trains with the library's loop instead, and
+``--kept`` measures the samples montages kept with the records.
+
+    python -m ganseg_lib.experiment.generator_suspects --names baseline real_not_fake
+    python -m ganseg_lib.experiment.generator_suspects --after runs/generator/s1 --seed 1
+    python -m ganseg_lib.experiment.generator_suspects --kept
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from ganseg_lib.data.patches import PatchParams, cached_patch_set
+from ganseg_lib.data.source import load_split, split_validation
+from ganseg_lib.evaluate.generator_check import check_generator, generated_patches
+from ganseg_lib.evaluate.generator_check import validation_patches as real_patches
+from ganseg_lib.train.checkpoint import TRAIN_MEMORY_FORMAT, build_state
+from ganseg_lib.train.config import TrainConfig, get_profile
+from ganseg_lib.train.step import (
+    Batch,
+    _generator_step,
+    class_index,
+    make_fakes,
+    next_batch,
+    train_step,
+)
+from ganseg_lib.train.validation import to_input
+
+OUT = Path("results/generator")
+
+
+@dataclass(frozen=True)
+class Suspect:
+    """One short run: the fields of :class:`TrainConfig` it sets, and the generator's changes."""
+
+    name: str
+    what: str
+    config: dict = field(default_factory=dict)
+    g_norm: str = "instance"  # "instance" (the replication's) or "batch"
+    lr_g: float | None = None  # None: the DC net's
+    beta1_g: float | None = None  # None: the DC net's
+    g_steps: int = 1  # generator steps per DC step
+    dc_final_norm: bool = True  # False: the DC net's final instance norm removed
+
+
+RNF = {"real_not_fake": True}
+SUSPECTS = {
+    s.name: s
+    for s in (
+        Suspect("baseline", "the replication's paper-protocol GAN-CNN, unchanged"),
+        Suspect(
+            "real_not_fake",
+            "(a) the DC loss adds −E_x log(1 − p_DC(fake | x)) on labelled real patches",
+            {"real_not_fake": True},
+        ),
+        # (b)–(d) on top of (a): without the real-data term the DC net calls every patch fake,
+        # which leaves the generator no signal to judge its other parts by
+        Suspect(
+            "real_not_fake+g_batchnorm",
+            "(a) and (b) batch norm instead of instance norm in G",
+            RNF,
+            g_norm="batch",
+        ),
+        Suspect(
+            "real_not_fake+g_width64",
+            "(a) and (c) generator width 64, not 16",
+            RNF | {"g_width": 64},
+        ),
+        Suspect(
+            "real_not_fake+lr_g2e-4",
+            "(a) and (d) G's Adam at DCGAN's lr 2e-4, β1 0.5 (the DC net's unchanged)",
+            RNF,
+            lr_g=2e-4,
+        ),
+        Suspect("real_not_fake+g_steps2", "(a) and (d) two G steps per DC step", RNF, g_steps=2),
+        Suspect(
+            "real_not_fake+dc_no_final_norm",
+            "(a) and (e) no final instance norm in the DC net: per-patch, per-channel statistics "
+            "hide from the classifier how strongly a feature fires over the whole patch",
+            RNF,
+            dc_final_norm=False,
+        ),
+    )
+}
+
+
+def cpu_gan(n_patches: int, seed: int, iterations: int, **fields) -> TrainConfig:
+    """The paper-protocol GAN-CNN on DRIVE at the ``cpu`` profile's widths and logging interval,
+    for ``iterations``, with the one-iteration step (one generator batch per iteration)."""
+    profile = get_profile("cpu")
+    return TrainConfig(
+        method="gan",
+        data="drive",
+        n_patches=n_patches,
+        seed=seed,
+        iterations=iterations,
+        width=profile.width,
+        g_width=profile.g_width,
+        eval_every=profile.eval_every,
+        n_validation_pixels=profile.n_validation_pixels,
+        **fields,
+    )
+
+
+def batch_norm_generator(generator: nn.Module) -> None:
+    """Swap every normalisation of G for BatchNorm2d (DCGAN's), initialised as DCGAN's."""
+    for name, module in list(generator.net.named_children()):
+        if isinstance(module, nn.GroupNorm):
+            bn = nn.BatchNorm2d(module.num_channels)
+            nn.init.normal_(bn.weight, 1.0, 0.02)
+            nn.init.zeros_(bn.bias)
+            setattr(generator.net, name, bn.to(module.weight.device))
+
+
+def short_run(
+    suspect: Suspect,
+    iterations: int,
+    real: np.ndarray,
+    train_records,
+    n_patches: int = 15_000,
+    seed: int = 0,
+    check_every: int = 500,
+    tail: int = 100,
+    out: Path = OUT,
+) -> dict:
+    """Train one suspect for ``iterations`` and measure its generator; return its numbers."""
+    config = cpu_gan(n_patches, seed, iterations, **suspect.config)
+    dev = torch.device("cpu")
+    state = build_state(config, dev)
+    if suspect.g_norm == "batch":
+        batch_norm_generator(state.generator)
+        state.generator.to(memory_format=TRAIN_MEMORY_FORMAT)
+    if suspect.g_norm == "batch" or suspect.lr_g or suspect.beta1_g:
+        lr = suspect.lr_g or config.lr
+        betas = (suspect.beta1_g or config.betas[0], config.betas[1])
+        state.opt_g = torch.optim.Adam(state.generator.parameters(), lr=lr, betas=betas)
+        state.sched_g = torch.optim.lr_scheduler.StepLR(
+            state.opt_g, config.decay_step, gamma=config.lr_decay
+        )
+    if not suspect.dc_final_norm:
+        state.dcnet.final_norm = nn.Identity()
+        state.opt_d = torch.optim.Adam(state.dcnet.parameters(), lr=config.lr, betas=config.betas)
+        state.sched_d = torch.optim.lr_scheduler.StepLR(
+            state.opt_d, config.decay_step, gamma=config.lr_decay
+        )
+    patch_set = cached_patch_set(train_records, PatchParams(n_patches, seed), "drive")
+    patches = torch.from_numpy(patch_set.patches)
+    labels = torch.from_numpy(class_index(patch_set.labels))
+    history, checks, t0 = [], [], time.perf_counter()
+    train_seconds = 0.0
+    while state.iteration < iterations:
+        t = time.perf_counter()
+        idx = next_batch(state, config.batch_size)
+        x = to_input(patches[idx]).contiguous(memory_format=TRAIN_MEMORY_FORMAT)
+        batch = Batch(x, labels[idx])
+        metrics = train_step(state, config, batch)
+        for _ in range(suspect.g_steps - 1):
+            fake, classes = make_fakes(state, config, len(x), dev)
+            _generator_step(
+                state, config, fake, classes, batch, torch.autocast("cpu", enabled=False)
+            )
+        train_seconds += time.perf_counter() - t
+        history.append({k: float(v) for k, v in metrics.items()})
+        if state.iteration % check_every == 0 or state.iteration == iterations:
+            check = check_generator(state.generator, real, seed=seed)
+            last = history[-tail:]
+            checks.append(
+                {
+                    "iteration": state.iteration,
+                    **check.to_json(),
+                    "p_fake_real": float(np.mean([h["p_fake_real"] for h in last])),
+                    "fake_detect": float(np.mean([h["fake_detect"] for h in last])),
+                }
+            )
+            print(f"{suspect.name} {checks[-1]}", flush=True)
+    last = history[-tail:]
+    samples = generated_patches(state.generator, 32, seed)
+    save_montage(samples, out / f"{suspect.name}.samples.png")
+    final = checks[-1]
+    return {
+        "name": suspect.name,
+        "what": suspect.what,
+        "suspect": dataclasses.asdict(suspect),
+        "config": config.to_json(),
+        "iterations": iterations,
+        "diversity_ratio": final["diversity_ratio"],
+        "two_sample_accuracy": final["two_sample_accuracy"],
+        "p_fake_real": final["p_fake_real"],
+        "fake_detect": final["fake_detect"],
+        "real_acc": float(np.mean([h["real_acc"] for h in last])),
+        "L_G": float(np.mean([h["L_G"] for h in last])),
+        "checks": checks,
+        "train_seconds": train_seconds,
+        "seconds_per_iteration": train_seconds / iterations,
+        "wall_seconds": time.perf_counter() - t0,
+        "threads": torch.get_num_threads(),
+    }
+
+
+def checked_run(config: TrainConfig, run_dir: Path, real: np.ndarray, out: Path = OUT) -> dict:
+    """Train ``config`` with the library's loop (:func:`ganseg_lib.train.loop.train`: validation,
+    checkpoints, sample grids; resumed when ``run_dir`` holds a checkpoint), then check the
+    generator of its checkpoint; its samples go to ``out/<cell>.samples.png``."""
+    from ganseg_lib.evaluate.generator_check import load_generator
+    from ganseg_lib.experiment.setup import Setup
+    from ganseg_lib.train.loop import prepare_data, train
+    from ganseg_lib.train.run_folder import RunFolder
+
+    setup = Setup.resolve("cpu", config.data)
+    folder = RunFolder(Path(run_dir))
+    t0 = time.perf_counter()
+    train(
+        config,
+        folder.path,
+        prepare_data(config, *setup.training_images()),
+        device="cpu",
+        resume=folder.checkpoint.exists(),
+    )
+    generator = load_generator(folder.path)
+    check = check_generator(generator, real, seed=config.seed)
+    save_montage(generated_patches(generator, 32, config.seed), out / f"{config.cell}.samples.png")
+    history = folder.read_history()
+    return {
+        "cell": config.cell,
+        "config": config.to_json(),
+        **check.to_json(),
+        "history": [
+            {k: h.get(k) for k in ("iteration", "p_fake_real", "fake_detect", "L_G", "val_auc")}
+            for h in history
+        ],
+        "p_fake_real": history[-1]["p_fake_real"],
+        "fake_detect": history[-1]["fake_detect"],
+        "val_auc": history[-1]["val_auc"],
+        "train_seconds": history[-1]["elapsed_s"],
+        "wall_seconds": time.perf_counter() - t0,
+        "threads": torch.get_num_threads(),
+    }
+
+
+def kept_samples_diversity(results_dir: Path, real_distance: float) -> dict[str, dict]:
+    """The diversity ratio of the 8 generated patches in each row of every kept samples montage
+    (``<cell>.samples.png``: one row per sample grid, evenly spread over the run, the last row at
+    the run's end) under ``results_dir`` (the smoke profile's left out): each row's mean pairwise
+    L2 ÷ ``real_distance``. Eight samples allow no two-sample test; a ratio near 0 shows a
+    collapse, one well above 1 patches noisier than the data."""
+    from PIL import Image
+
+    from ganseg_lib.evaluate.generator_check import mean_pairwise_distance
+    from ganseg_lib.paper import PATCH_SIZE
+
+    out = {}
+    step = PATCH_SIZE + 2  # 2 px between the patches of a row; the rows themselves touch
+    for path in sorted(Path(results_dir).glob("*/*/*.samples.png")):
+        if path.parts[-3] == "smoke":  # the pipeline check's tiny networks
+            continue
+        image = np.asarray(Image.open(path))
+        rows = []
+        for top in range(0, image.shape[0], PATCH_SIZE):
+            patches = np.stack(
+                [
+                    image[top : top + PATCH_SIZE, c : c + PATCH_SIZE]
+                    for c in range(0, 8 * step, step)
+                ]
+            )
+            rows.append(mean_pairwise_distance(patches) / real_distance)
+        out[str(path.relative_to(results_dir)).removesuffix(".samples.png")] = {
+            "diversity_ratio_per_row": rows,
+            "final_diversity_ratio": rows[-1],
+        }
+    return out
+
+
+def save_montage(samples: np.ndarray, path: Path) -> None:
+    """Generated patches only, 8 per row, as a PNG."""
+    from PIL import Image
+
+    from ganseg_lib.montage import montage
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(montage(samples, ncols=8)).save(path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--names", nargs="+", default=list(SUSPECTS), help=" ".join(SUSPECTS))
+    p.add_argument("--iterations", type=int, default=2_000)
+    p.add_argument("--out", type=Path, default=OUT)
+    p.add_argument("--seed", type=int, default=0, help="with --after: the run's seed")
+    p.add_argument(
+        "--after",
+        type=Path,
+        default=None,
+        metavar="RUN_DIR",
+        help="instead: train the cpu-profile GAN-CNN with the real-data term for --iterations in "
+        "RUN_DIR with the library's loop and check its generator (out/after.json)",
+    )
+    p.add_argument(
+        "--kept",
+        action="store_true",
+        help="instead: the diversity ratio of every kept samples montage under results/ "
+        "(out/kept_samples.json)",
+    )
+    args = p.parse_args(argv)
+    torch.set_num_threads(1)
+    real = real_patches("drive")
+    if args.kept:
+        from ganseg_lib.evaluate.generator_check import mean_pairwise_distance
+
+        kept = kept_samples_diversity(Path("results"), mean_pairwise_distance(real))
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / "kept_samples.json").write_text(json.dumps(kept, indent=1) + "\n")
+        return 0
+    if args.after is not None:
+        config = cpu_gan(15_000, args.seed, args.iterations, real_not_fake=True)
+        result = checked_run(config, args.after, real, args.out)
+        (args.out / "after.json").write_text(json.dumps(result, indent=1) + "\n")
+        return 0
+    train_records, _ = split_validation(load_split("drive", "training"))
+    path = args.out / "suspects.json"
+    runs = json.loads(path.read_text()) if path.is_file() else {}
+    for name in args.names:
+        runs[name] = short_run(SUSPECTS[name], args.iterations, real, train_records, out=args.out)
+        args.out.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(runs, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
