@@ -58,7 +58,7 @@ from ganseg_lib.analysis.replication.aggregate import (
     image_comparison,
     ok_runs,
 )
-from ganseg_lib.analysis.replication.generalisation import generalisation_table, protocol_arms
+from ganseg_lib.analysis.replication.generalisation import generalisation_table
 from ganseg_lib.analysis.replication.maps import find_pair, pair_maps
 from ganseg_lib.analysis.replication.tables import (
     format_results_table,
@@ -66,6 +66,7 @@ from ganseg_lib.analysis.replication.tables import (
     results_table,
     run_table,
 )
+from ganseg_lib.analysis.study.records import protocol_arms
 from ganseg_lib.data.source import load_split
 from ganseg_lib.errors import DataError
 from ganseg_lib.evaluate.cross import cross_summary, cross_table

@@ -47,7 +47,7 @@ from IPython.display import Markdown, display
 
 from ganseg_lib.analysis.present.banner import banner, is_evidence, load_evidence, records_banner
 from ganseg_lib.analysis.present.display import Captions
-from ganseg_lib.analysis.replication import claims, headline
+from ganseg_lib.analysis.replication import claims, headline, rules
 from ganseg_lib.analysis.replication.compute import compute_used
 from ganseg_lib.analysis.replication.deviations import deviations_table
 from ganseg_lib.analysis.replication.tables import tests_table
@@ -78,7 +78,7 @@ display(Markdown(banner(EVIDENCE_PROFILE, "drive", "drive", scope="in this repor
 # A summary in the manner of a ReScience or ML Reproducibility Challenge report: each claim of
 # the paper with the paper's number, ours, and a verdict; then every deviation from the paper
 # with its reason, and the compute used. The verdicts are computed from the run records by
-# fixed rules (`ganseg_lib.analysis.replication.claims`), stated below before any table of
+# fixed rules (`ganseg_lib.analysis.replication.rules`), stated below before any table of
 # numbers. The evidence is the committed DRIVE records of the `cpu` profile; the runs of this
 # build, when it has its own, and the provenance of the records are reported in folded sections
 # at the end.
@@ -108,7 +108,7 @@ display(Markdown(banner(EVIDENCE_PROFILE, "drive", "drive", scope="in this repor
 #
 # ## Verdict rules
 #
-# Stated here before any number, and applied by
+# Stated here before any number (`ganseg_lib.analysis.replication.rules`), and applied by
 # `ganseg_lib.analysis.replication.claims.evaluate_claims`.
 #
 # **Comparisons and size trends** (GAN-CNN beats CNN at 15K and 30K; the CNN degrades faster;
@@ -161,7 +161,7 @@ display(Markdown(banner(EVIDENCE_PROFILE, "drive", "drive", scope="in this repor
 
 # %% tags=["remove-input"]
 page.table(
-    claims.rule_constants(),
+    rules.rule_constants(),
     "The constants of the verdict rules.",
     name="tbl-report-rules",
     index=True,

@@ -45,23 +45,20 @@ from IPython.display import Markdown, display
 from ganseg_lib.analysis.present.banner import banner, load_evidence, records_banner
 from ganseg_lib.analysis.present.display import Captions
 from ganseg_lib.analysis.study import plots as study_plots
-from ganseg_lib.analysis.study.answer import game_text, study_answer, tier_two_answer
+from ganseg_lib.analysis.study.answer import study_answer, tier_two_answer
 from ganseg_lib.analysis.study.compute import (
     PRIOR_ESTIMATE_HOURS,
     PRIOR_GAN_MINUTES,
     compute_table,
     recorded_text,
 )
+from ganseg_lib.analysis.study.efficiency import label_efficiency, replication_efficiency
+from ganseg_lib.analysis.study.game import game_text
 from ganseg_lib.analysis.study.paired import paired_table, share_intervals, share_text
-from ganseg_lib.analysis.study.records import (
-    STUDY_DATA,
-    STUDY_PROFILE,
-    arm_label,
+from ganseg_lib.analysis.study.records import STUDY_DATA, STUDY_PROFILE, arm_label, load_study
+from ganseg_lib.analysis.study.tables import (
     choice_table,
-    label_efficiency,
-    load_study,
     normalisation_table,
-    replication_efficiency,
     size_table,
     study_sizes,
 )

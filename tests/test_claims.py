@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ganseg_lib.analysis.replication import claims as C
+from ganseg_lib.analysis.replication import rules as R
 from ganseg_lib.analysis.stats import Equivalence
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,30 +20,30 @@ PAPER_D = 0.015  # the paper's GAN−CNN difference at 15K
 @pytest.mark.parametrize(
     "estimate, ci, p, verdict",
     [
-        (0.014, (0.010, 0.018), 0.001, C.REPLICATED),  # paper's +0.015 inside the CI
-        (0.0084, (0.0061, 0.0106), 4e-5, C.SMALLER),  # paper's difference above the CI
-        (0.030, (0.020, 0.040), 1e-4, C.LARGER),  # paper's difference below the CI
-        (0.010, (-0.002, 0.022), 0.09, C.INCONCLUSIVE),  # not significant, paper's inside
-        (0.001, (-0.002, 0.004), 0.4, C.NOT_REPLICATED),  # not significant, paper's excluded
-        (-0.010, (-0.015, -0.005), 0.001, C.NOT_REPLICATED),  # significant, opposite sign
-        (0.010, (math.nan, math.nan), None, C.INCONCLUSIVE),  # one seed: no test
-        (math.nan, (math.nan, math.nan), None, C.NOT_TESTED),
+        (0.014, (0.010, 0.018), 0.001, R.REPLICATED),  # paper's +0.015 inside the CI
+        (0.0084, (0.0061, 0.0106), 4e-5, R.SMALLER),  # paper's difference above the CI
+        (0.030, (0.020, 0.040), 1e-4, R.LARGER),  # paper's difference below the CI
+        (0.010, (-0.002, 0.022), 0.09, R.INCONCLUSIVE),  # not significant, paper's inside
+        (0.001, (-0.002, 0.004), 0.4, R.NOT_REPLICATED),  # not significant, paper's excluded
+        (-0.010, (-0.015, -0.005), 0.001, R.NOT_REPLICATED),  # significant, opposite sign
+        (0.010, (math.nan, math.nan), None, R.INCONCLUSIVE),  # one seed: no test
+        (math.nan, (math.nan, math.nan), None, R.NOT_TESTED),
     ],
 )
 def test_relative_verdict_separates_direction_from_magnitude(estimate, ci, p, verdict):
-    assert C.relative_verdict(estimate, *ci, p, PAPER_D) == verdict
+    assert R.relative_verdict(estimate, *ci, p, PAPER_D) == verdict
 
 
 def test_relative_verdict_for_a_negative_paper_difference():
-    assert C.relative_verdict(-0.005, -0.007, -0.003, 0.001, -0.015) == C.SMALLER
-    assert C.relative_verdict(-0.030, -0.040, -0.020, 0.001, -0.015) == C.LARGER
+    assert R.relative_verdict(-0.005, -0.007, -0.003, 0.001, -0.015) == R.SMALLER
+    assert R.relative_verdict(-0.030, -0.040, -0.020, 0.001, -0.015) == R.LARGER
 
 
 def test_verdict_text_states_our_share_of_the_papers_effect():
-    claim = C.Claim("1", "comparison", "x", "y", "z", C.SMALLER, "r", share=0.56)
+    claim = C.Claim("1", "comparison", "x", "y", "z", R.SMALLER, "r", share=0.56)
     assert claim.verdict_text == "direction replicated, smaller effect (56% of the paper's)"
-    assert C.Claim("3", "equivalence", "", "", "", C.REPLICATED, "", detail="TOST p = 0.01")
-    assert set(C.RELATIVE_VERDICTS) >= {C.REPLICATED, C.SMALLER, C.LARGER, C.INCONCLUSIVE}
+    assert C.Claim("3", "equivalence", "", "", "", R.REPLICATED, "", detail="TOST p = 0.01")
+    assert set(R.RELATIVE_VERDICTS) >= {R.REPLICATED, R.SMALLER, R.LARGER, R.INCONCLUSIVE}
 
 
 def _eq(p_lower: float, p_upper: float) -> Equivalence:
@@ -51,24 +52,24 @@ def _eq(p_lower: float, p_upper: float) -> Equivalence:
 
 def test_equivalence_margin_and_verdicts():
     # half the smallest difference the paper calls significant: (0.931 − 0.916) / 2
-    assert C.equivalence_margin() == pytest.approx(0.0075)
-    assert C.equivalence_verdict(_eq(0.001, 0.01), 0.3) == C.REPLICATED
-    assert C.equivalence_verdict(_eq(0.001, 0.01), 0.01) == C.REPLICATED  # small but nonzero
-    assert C.equivalence_verdict(_eq(0.001, 0.2), 0.01) == C.NOT_REPLICATED
-    assert C.equivalence_verdict(_eq(0.001, 0.2), 0.3) == C.INCONCLUSIVE
-    assert C.equivalence_verdict(None, None) == C.INCONCLUSIVE
+    assert R.equivalence_margin() == pytest.approx(0.0075)
+    assert R.equivalence_verdict(_eq(0.001, 0.01), 0.3) == R.REPLICATED
+    assert R.equivalence_verdict(_eq(0.001, 0.01), 0.01) == R.REPLICATED  # small but nonzero
+    assert R.equivalence_verdict(_eq(0.001, 0.2), 0.01) == R.NOT_REPLICATED
+    assert R.equivalence_verdict(_eq(0.001, 0.2), 0.3) == R.INCONCLUSIVE
+    assert R.equivalence_verdict(None, None) == R.INCONCLUSIVE
 
 
 def test_level_and_literature_verdicts():
-    assert C.level_verdict(0.925, 0.931) == C.LEVEL_CLOSE
-    assert C.level_verdict(0.905, 0.931) == C.LEVEL_NEAR
-    assert C.level_verdict(0.80, 0.931) == C.LEVEL_FAR
-    assert C.level_verdict(math.nan, 0.931) == C.NOT_TESTED
-    assert C.literature_reference(15_000) == ("Maji et al.", 60_000, 0.928)
-    assert C.literature_reference(100_000)[0] == "Fu et al."
-    assert C.literature_verdict(0.93, 0.928) == C.AT_LEAST
-    assert C.literature_verdict(0.92, 0.928) == C.JUST_BELOW
-    assert C.literature_verdict(0.90, 0.928) == C.BELOW
+    assert R.level_verdict(0.925, 0.931) == R.LEVEL_CLOSE
+    assert R.level_verdict(0.905, 0.931) == R.LEVEL_NEAR
+    assert R.level_verdict(0.80, 0.931) == R.LEVEL_FAR
+    assert R.level_verdict(math.nan, 0.931) == R.NOT_TESTED
+    assert R.literature_reference(15_000) == ("Maji et al.", 60_000, 0.928)
+    assert R.literature_reference(100_000)[0] == "Fu et al."
+    assert R.literature_verdict(0.93, 0.928) == R.AT_LEAST
+    assert R.literature_verdict(0.92, 0.928) == R.JUST_BELOW
+    assert R.literature_verdict(0.90, 0.928) == R.BELOW
 
 
 @pytest.fixture(scope="module")
@@ -98,12 +99,12 @@ def test_committed_records_reaggregate_to_the_published_numbers(committed):
 
 def test_claims_of_the_committed_records(committed):
     claims = {c.id: c for c in C.evaluate_claims(committed)}
-    assert claims["1"].verdict == C.SMALLER and round(claims["1"].share, 2) == 0.56
-    assert claims["2"].verdict == C.SMALLER and round(claims["2"].share, 2) == 0.22
-    assert claims["3"].verdict == C.REPLICATED and "TOST p" in claims["3"].ours
+    assert claims["1"].verdict == R.SMALLER and round(claims["1"].share, 2) == 0.56
+    assert claims["2"].verdict == R.SMALLER and round(claims["2"].share, 2) == 0.22
+    assert claims["3"].verdict == R.REPLICATED and "TOST p" in claims["3"].ours
     assert "paired by image" in claims["3"].ours and "power" in claims["3"].ours
-    assert claims["5"].verdict == C.SMALLER
-    assert claims["7a"].verdict == C.SMALLER and claims["7b"].verdict == C.SMALLER
+    assert claims["5"].verdict == R.SMALLER
+    assert claims["7a"].verdict == R.SMALLER and claims["7b"].verdict == R.SMALLER
     calibration = [c for c in claims.values() if c.kind == "calibration"]
     assert {c.id for c in calibration} == {"4a", "4b", "4c", "4d", "4e", "4f", "6a", "6b"}
     assert all("not evidence for the GAN" in c.claim for c in calibration)

@@ -115,6 +115,6 @@ def test_sphinx_numbers_glued_tables_and_figures_and_resolves_citations(tmp_path
 
 
 def _png() -> bytes:
-    from ganseg_lib.analysis.replication.plots import png_bytes
+    from ganseg_lib.analysis.present.display import png_bytes
 
     return png_bytes(Figure(figsize=(1, 1)))

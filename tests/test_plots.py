@@ -14,11 +14,12 @@ import pytest
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
+from ganseg_lib.analysis.present.colours import METHOD_COLORS, PAPER_MARKER
 from ganseg_lib.analysis.replication import plots
 from ganseg_lib.paper import PAPER_RESULTS
 from tests.conftest import toy_record
 
-GAN, CNN = plots.METHOD_COLORS["gan"], plots.METHOD_COLORS["cnn"]
+GAN, CNN = METHOD_COLORS["gan"], METHOD_COLORS["cnn"]
 
 
 def _colors(ax) -> list[str]:
@@ -182,7 +183,7 @@ def test_auc_summary_marks_ours_and_the_papers_numbers():
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "GAN-CNN (paper)" in labels and "CNN (ours, mean ± sd over seeds)" in labels
     assert [t.get_text() for t in ax.get_xticklabels()] == ["15K", "30K", "150K"]
-    stars = [line for line in ax.lines if line.get_marker() == plots.PAPER_MARKER]
+    stars = [line for line in ax.lines if line.get_marker() == PAPER_MARKER]
     gan_star = next(line for line in stars if to_hex(line.get_markeredgecolor()) == GAN)
     assert sorted(gan_star.get_ydata()) == sorted(v["gan"] for v in PAPER_RESULTS.values())
     runs = pd.DataFrame(

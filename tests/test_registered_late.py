@@ -16,11 +16,11 @@ from ganseg_lib.analysis.present.text import excluded_text
 from ganseg_lib.analysis.study import paired as P
 from ganseg_lib.analysis.study import records as S
 from ganseg_lib.analysis.study import verdicts as V
-from ganseg_lib.analysis.study.answer import (
+from ganseg_lib.analysis.study.answer import trend_caveat
+from ganseg_lib.analysis.study.context import (
     exclusion_sentence,
     fair_ablation_sentence,
     scope_sentence,
-    trend_caveat,
 )
 from tests.test_study_analysis import _arm, _history, _record, _tuning
 

@@ -14,6 +14,7 @@ from ganseg_lib.analysis.present.banner import banner
 from ganseg_lib.analysis.replication import aggregate as A
 from ganseg_lib.analysis.replication import claims as C
 from ganseg_lib.analysis.replication import headline as H
+from ganseg_lib.analysis.replication import rules as R
 from ganseg_lib.analysis.replication import tables as T
 from ganseg_lib.analysis.replication.compute import compute_used
 from ganseg_lib.evaluate.record import RunRecord, load_results, record_path, write_record
@@ -155,14 +156,14 @@ def test_results_table_has_the_papers_numbers_beside_ours(grid_df):
 
 def test_claims_follow_the_data(grid_df):
     claims = {c.id: c for c in C.evaluate_claims(grid_df)}
-    assert claims["1"].verdict == C.LARGER  # +0.035 against the paper's +0.015
+    assert claims["1"].verdict == R.LARGER  # +0.035 against the paper's +0.015
     assert claims["1"].share > 1  # more than the paper's effect
-    assert claims["2"].verdict == C.NOT_TESTED  # no 30K runs
+    assert claims["2"].verdict == R.NOT_TESTED  # no 30K runs
     assert claims["2"].ours == "needs runs of both methods"
-    assert claims["3"].verdict == C.REPLICATED  # +0.001 within ±0.0075
-    assert claims["4a"].verdict == C.LEVEL_CLOSE  # ~0.935 vs 0.931
-    assert claims["4b"].verdict == C.NOT_TESTED
-    assert claims["6a"].verdict == C.AT_LEAST
+    assert claims["3"].verdict == R.REPLICATED  # +0.001 within ±0.0075
+    assert claims["4a"].verdict == R.LEVEL_CLOSE  # ~0.935 vs 0.931
+    assert claims["4b"].verdict == R.NOT_TESTED
+    assert claims["6a"].verdict == R.AT_LEAST
     table = C.claims_table(list(claims.values()))
     assert len(table) == len(claims) == 14
 
@@ -174,10 +175,10 @@ def test_claims_reverse_when_the_cnn_wins(tmp_path):
     claims = {
         c.id: c for c in C.evaluate_claims(_write(tmp_path, _grid(rng, (15_000, 150_000), means)))
     }
-    assert claims["1"].verdict == C.NOT_REPLICATED
-    assert claims["3"].verdict == C.NOT_REPLICATED  # a large, significant difference
-    assert claims["4a"].verdict == C.LEVEL_FAR
-    assert claims["5"].verdict == C.NOT_REPLICATED
+    assert claims["1"].verdict == R.NOT_REPLICATED
+    assert claims["3"].verdict == R.NOT_REPLICATED  # a large, significant difference
+    assert claims["4a"].verdict == R.LEVEL_FAR
+    assert claims["5"].verdict == R.NOT_REPLICATED
 
 
 def test_single_seed_gives_no_test_and_an_inconclusive_verdict(tmp_path):
@@ -189,8 +190,8 @@ def test_single_seed_gives_no_test_and_an_inconclusive_verdict(tmp_path):
     cmp = A.compare_size(df, 15_000)
     assert cmp.seeds is None and cmp.images is not None
     claims = {c.id: c for c in C.evaluate_claims(df)}
-    assert claims["1"].verdict == C.INCONCLUSIVE and "no test" in claims["1"].ours
-    assert claims["5"].verdict == C.NOT_TESTED
+    assert claims["1"].verdict == R.INCONCLUSIVE and "no test" in claims["1"].ours
+    assert claims["5"].verdict == R.NOT_TESTED
 
 
 def test_tests_table_puts_every_unit_side_by_side(grid_df):

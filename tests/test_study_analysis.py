@@ -11,8 +11,11 @@ import pandas as pd
 import pytest
 
 from ganseg_lib.analysis.replication.headline import read_block
+from ganseg_lib.analysis.study import efficiency as E
+from ganseg_lib.analysis.study import game as G
 from ganseg_lib.analysis.study import headline as SH
 from ganseg_lib.analysis.study import records as S
+from ganseg_lib.analysis.study import tables as T
 from ganseg_lib.analysis.study import verdicts as V
 from ganseg_lib.analysis.study.answer import study_answer, tier_two_answer
 from ganseg_lib.cli import main
@@ -116,14 +119,14 @@ def test_primary_score_is_best_validation_for_fair_and_last_for_paper(tmp_path):
 
 
 def test_choice_table_marks_the_highest_pair_and_keeps_ties_to_the_earlier(tmp_path):
-    assert set(S.choice_table(tmp_path)["chosen"]) == {"pending"}
+    assert set(T.choice_table(tmp_path)["chosen"]) == {"pending"}
     tie = {TUNING_GRID[1]: 0.96, TUNING_GRID[2]: 0.96}
     for method in ("cnn", "gan", "ssgan"):
         for pair in TUNING_GRID:
             _record(
                 tmp_path, method, "fair", 15_000, 0, 0.9, pair=pair, best_val=tie.get(pair, 0.9)
             )
-    table = S.choice_table(tmp_path)
+    table = T.choice_table(tmp_path)
     gan = table[table["method"] == "GAN-CNN"]
     assert list(gan["chosen"]) == ["", "yes", "", ""]  # (1e-4, 0.9) beats the tied (3e-4, 0.5)
     assert (
@@ -164,7 +167,7 @@ def test_size_table_compares_every_arm_with_the_fair_cnn(tmp_path):
     _tuning(tmp_path)
     _arm(tmp_path, "cnn", "fair", 15_000, 0.93)
     _arm(tmp_path, "gan", "fair", 15_000, 0.94, spread=SPREAD[::-1])
-    table = S.size_table(S.load_study(tmp_path), 15_000)
+    table = T.size_table(S.load_study(tmp_path), 15_000)
     assert list(table["arm"]) == ["CNN (fair)", "GAN-CNN (fair)"]
     gan = table.iloc[1]
     assert gan["− fair CNN [95% CI]"].startswith("+0.0100 [")
@@ -186,7 +189,7 @@ def test_variants_are_arms_of_their_own(tmp_path):
     df = S.load_study(tmp_path)
     assert S.arm_scores(df, "gan", "paper", 15_000).mean() == pytest.approx(0.935)
     assert S.arm_scores(df, "gan", "paper", 15_000, "-lcjoint").mean() == pytest.approx(0.90)
-    table = S.size_table(df, 15_000).set_index("arm")
+    table = T.size_table(df, 15_000).set_index("arm")
     assert list(table.index) == [
         "CNN (fair)",
         "GAN-CNN (paper)",
@@ -196,10 +199,10 @@ def test_variants_are_arms_of_their_own(tmp_path):
     row = table.loc["CNN (fair, instance norm)"]
     assert row["primary score"] == "best-validation, sampled pixels"
     assert row["− fair CNN [95% CI]"].startswith("+0.0300 [")  # 0.95 − 0.92, not − 0.93
-    price = S.normalisation_table(df).set_index("method").loc["CNN"]
+    price = T.normalisation_table(df).set_index("method").loc["CNN"]
     assert price["instance − final [95% CI]"].startswith("+0.0300 [")
     assert price["final norm (ours)"].startswith("0.9200")
-    assert set(S.label_efficiency(df)["arm"]) == {"CNN (fair)", "GAN-CNN (paper)"}
+    assert set(E.label_efficiency(df)["arm"]) == {"CNN (fair)", "GAN-CNN (paper)"}
 
 
 def test_tier_one_compute_leaves_out_tier_two_runs(tmp_path):
@@ -219,7 +222,7 @@ def test_tier_one_compute_leaves_out_tier_two_runs(tmp_path):
 def test_label_efficiency_gives_a_t_interval_per_arm_and_size(tmp_path):
     _tuning(tmp_path)
     _arm(tmp_path, "gan", "fair", 15_000, 0.94)
-    eff = S.label_efficiency(S.load_study(tmp_path))
+    eff = E.label_efficiency(S.load_study(tmp_path))
     row = eff[eff["method"] == "gan"].iloc[0]
     half = 2.776445105 * np.std(SPREAD, ddof=1) / math.sqrt(5)  # t(0.975, 4)
     assert (row["seeds"], row["n_patches"]) == (5, 15_000)
@@ -269,7 +272,7 @@ def test_no_records_means_every_hypothesis_is_not_yet_run(tmp_path):
     verdicts = _verdicts(tmp_path)
     assert list(verdicts) == ["H1", "H2a", "H2b", "H3", "H4", "H5"]
     assert {v.verdict for v in verdicts.values()} == {V.NOT_YET_RUN}
-    answer = study_answer(list(verdicts.values()), S.label_efficiency(S.load_study(tmp_path)))
+    answer = study_answer(list(verdicts.values()), E.label_efficiency(S.load_study(tmp_path)))
     assert "**Not yet measured.**" in answer and "0 of 6 hypotheses" in answer
 
 
@@ -304,7 +307,7 @@ def test_h1_with_some_seeds_is_interim_and_h3_compares_ssgan_with_gan(tmp_path):
     assert v["H1"].verdict == V.SUPPORTED and not v["H1"].complete
     assert v["H1"].verdict_text == "supported (interim: 3 and 3 of 5 seeds per arm)"
     assert v["H3"].verdict == V.SUPPORTED and v["H3"].estimate == pytest.approx(0.01)
-    answer = study_answer(list(v.values()), S.label_efficiency(S.load_study(tmp_path)))
+    answer = study_answer(list(v.values()), E.label_efficiency(S.load_study(tmp_path)))
     assert answer.startswith("**Does adversarial learning reduce manual annotation here?** **Yes")
     assert "Interim" in answer
 
@@ -326,7 +329,7 @@ def test_h2_supported_refuted_and_inconclusive(tmp_path):
         "GAN-CNN − CNN +0.0100" in v["H2a"].effect
         and "67% of the paper's +0.015" in v["H2a"].effect
     )
-    answer = study_answer(list(v.values()), S.label_efficiency(S.load_study(tmp_path)))
+    answer = study_answer(list(v.values()), E.label_efficiency(S.load_study(tmp_path)))
     # the labels disagree: the answer names the source behind each, and claims no regulariser
     assert "disagree" in answer and "regulariser" not in answer
     assert "the frozen random generator recovers at least half" in answer
@@ -337,7 +340,7 @@ def test_h2_supported_by_both_sources_reads_as_a_regulariser(tmp_path):
     _paper_arms(tmp_path, gan=0.940, cnn=0.930, frozen=0.938, noise=0.939)
     v = _verdicts(tmp_path)
     assert v["H2a"].verdict == v["H2b"].verdict == V.SUPPORTED
-    answer = study_answer(list(v.values()), S.label_efficiency(S.load_study(tmp_path)))
+    answer = study_answer(list(v.values()), E.label_efficiency(S.load_study(tmp_path)))
     assert "the frozen random generator and Gaussian noise" in answer and "regulariser" in answer
 
 
@@ -346,7 +349,7 @@ def test_h2_needs_a_significant_gan_gain(tmp_path):
     v = _verdicts(tmp_path)
     assert v["H2a"].verdict == V.INCONCLUSIVE and v["H2a"].blocked and v["H2b"].blocked
     assert "needs GAN-CNN − CNN > 0" in v["H2a"].effect
-    answer = study_answer(list(v.values()), S.label_efficiency(S.load_study(tmp_path)))
+    answer = study_answer(list(v.values()), E.label_efficiency(S.load_study(tmp_path)))
     assert "the GAN-CNN gain itself is not significant" in answer
     assert "of the gain" not in answer  # no share of a gain that is not there
 
@@ -411,10 +414,10 @@ def test_h5_rule(tmp_path, fading, verdict):
 def test_h5_needs_every_one_of_the_last_five_intervals(tmp_path):
     hist = _history(True)
     hist[-3]["adv_share"] = 0.02  # one interval of the last five above 1%
-    assert V.fades(hist) is False
-    assert V.fades(_history(True)) is True
-    assert V.fades(_history(True, n=4)) is None  # too short a history
-    assert V.fades([{**h, "adv_share": None} for h in _history(True)]) is None
+    assert G.fades(hist) is False
+    assert G.fades(_history(True)) is True
+    assert G.fades(_history(True, n=4)) is None  # too short a history
+    assert G.fades([{**h, "adv_share": None} for h in _history(True)]) is None
 
 
 def test_a_failed_run_counts_as_missing_never_as_fading(tmp_path):
@@ -483,7 +486,7 @@ def test_the_answer_sets_the_fair_protocols_own_gain_beside_the_generators(tmp_p
     _arm(tmp_path, "cnn", "paper", 15_000, 0.932, seeds=range(3))  # mean 0.931: SPREAD[:3]
     _arm(tmp_path, "gan", "paper", 15_000, 0.942, seeds=range(3))
     v = V.evaluate_hypotheses(S.load_study(tmp_path))
-    answer = study_answer(v, S.label_efficiency(S.load_study(tmp_path)))
+    answer = study_answer(v, E.label_efficiency(S.load_study(tmp_path)))
     assert "takes the CNN from 0.9310 (3 seeds) to 0.9470 (5 seeds), +0.0160" in answer
     assert "the generator adds +0.0100 to the same CNN" in answer
 

@@ -28,8 +28,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from scipy import stats
 
-from ganseg_lib.analysis.replication.plots import PAPER_MARKER
-from ganseg_lib.analysis.study.plots import ARM_COLORS
+from ganseg_lib.analysis.present.colours import ARM_COLORS, EXTRA_COLORS, OTHER_COLOR, PAPER_MARKER
 from ganseg_lib.analysis.study.records import arm_scores
 from ganseg_lib.atomic import write_bytes_atomic
 from ganseg_lib.paper import PAPER_METHODS, PAPER_RESULTS, size_label
@@ -50,7 +49,6 @@ SOURCE_STYLES = {  # (line style, marker)
     "replication": ("--", "s"),
     "study": ("-", "o"),
 }
-EXTRA_COLORS = {"cgan": "#8d6e63"}  # not drawn elsewhere in the book
 JITTER = 1.035  # multiplicative offset between our series at one size, so intervals stay apart
 DPI = 150  # fixed, so that a rewrite of the committed PNG gives the same bytes
 ANSWER_FIGURE = Path("figures") / "answer.png"  # inside the results folder
@@ -118,7 +116,7 @@ def answer_points(
 
 
 def _color(method: str) -> str:
-    return ARM_COLORS.get(method) or EXTRA_COLORS.get(method, "0.3")
+    return ARM_COLORS.get(method) or EXTRA_COLORS.get(method, OTHER_COLOR)
 
 
 def plot_answer(points: pd.DataFrame, title: str = "") -> Figure:

@@ -1,5 +1,5 @@
-"""The tests behind the verdicts: Welch across seeds, paired by seed, paired by test image, the
-difference of differences, TOST equivalence and the power of a Welch test.
+"""The tests behind every verdict: Welch across seeds, paired by seed or test image, contrasts,
+TOST equivalence, a Welch test's power, Holm's adjustment, t intervals and a ratio bootstrap.
 
 Every p-value and interval comes from scipy (``ttest_ind``, ``ttest_rel``) or from the t and
 non-central t distributions of ``scipy.stats``; the tests in ``tests/test_stats.py`` compare each
@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
+import pandas as pd
 from scipy import stats
 
 from ganseg_lib.deviations import declare
@@ -65,19 +66,8 @@ class Comparison:
 
 def _comparison(test: str, a: np.ndarray, b: np.ndarray, res, diff: float, confidence: float):
     ci = res.confidence_interval(confidence)
-    return Comparison(
-        test,
-        len(a),
-        len(b),
-        float(a.mean()),
-        float(b.mean()),
-        float(diff),
-        float(ci.low),
-        float(ci.high),
-        float(res.statistic),
-        float(res.df),
-        float(res.pvalue),
-    )
+    values = (a.mean(), b.mean(), diff, ci.low, ci.high, res.statistic, res.df, res.pvalue)
+    return Comparison(test, len(a), len(b), *(float(v) for v in values))
 
 
 def welch_test(a: Sequence[float], b: Sequence[float], confidence: float = 0.95) -> Comparison:
@@ -143,6 +133,15 @@ def paired_test(a: Sequence[float], b: Sequence[float], confidence: float = 0.95
         )
     res = stats.ttest_rel(a, b)
     return _comparison("paired", a, b, res, (a - b).mean(), confidence)
+
+
+def compare_arms(a: pd.Series, b: pd.Series) -> tuple[Comparison | None, Comparison | None]:
+    """(Welch across seeds, paired by seed) of two arms' per-seed scores a − b (Series indexed by
+    seed); a test is None when it lacks 2 values per group (or 2 common seeds)."""
+    welch = welch_test(a, b) if len(a) >= 2 and len(b) >= 2 else None
+    common = sorted(set(a.index) & set(b.index))
+    paired = paired_test(a[common], b[common]) if len(common) >= 2 else None
+    return welch, paired
 
 
 @dataclass(frozen=True)
@@ -258,17 +257,14 @@ def tost(
     a, b = np.asarray(a, float), np.asarray(b, float)
     base = paired_test(a, b) if paired else welch_test(a, b)
     d, dfree = base.difference, base.df
-    se = _se(a, b, paired)
+    if paired:
+        se = float((a - b).std(ddof=1) / np.sqrt(len(a)))
+    else:
+        se = float(np.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b)))
     p_lower = float(stats.t.sf((d + margin) / se, dfree))
     p_upper = float(stats.t.cdf((d - margin) / se, dfree))
     half = float(stats.t.ppf(1 - SIGNIFICANCE, dfree) * se)
     return Equivalence(base.test, margin, d, p_lower, p_upper, d - half, d + half, dfree)
-
-
-def _se(a: np.ndarray, b: np.ndarray, paired: bool) -> float:
-    if paired:
-        return float((a - b).std(ddof=1) / np.sqrt(len(a)))
-    return float(np.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b)))
 
 
 def welch_power(

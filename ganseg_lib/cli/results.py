@@ -115,8 +115,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     from ganseg_lib.markers import read_block, write_block
 
     if args.study:
+        from ganseg_lib.analysis.study.efficiency import replication_efficiency
         from ganseg_lib.analysis.study.headline import STUDY_BEGIN, STUDY_END, study_markdown
-        from ganseg_lib.analysis.study.records import load_study, replication_efficiency
+        from ganseg_lib.analysis.study.records import load_study
         from ganseg_lib.evaluate.record import load_results
         from ganseg_lib.experiment.study import HYPOTHESES
 

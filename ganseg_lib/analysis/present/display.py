@@ -1,21 +1,27 @@
-"""Tables for reading: a DataFrame as the book shows it.
+"""Tables and figures on a page: a DataFrame and a figure as the book shows them, with captions.
 
-No index column, numbers formatted for a reader (thousands separators, a fixed number of
+A table has no index column, numbers formatted for a reader (thousands separators, a fixed number of
 decimals, small p-values in scientific notation, missing values as "—"), headers that wrap at
 most once, a table that scrolls inside the text column instead of running past it, and long
 tables folded in a ``<details>`` dropdown. The HTML carries its own small style sheet, so the
-table looks the same in the book, in Jupyter and on Colab.
+table looks the same in the book, in Jupyter and on Colab. A figure is shown as a PNG whatever
+the matplotlib backend (:func:`show`), and :class:`Captions` numbers a page's figures and tables.
 """
 
 from __future__ import annotations
 
 import html
+import io
 import math
 import numbers
 import os
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 MISSING = "—"
 COLLAPSE_ROWS = 12  # longer tables are folded in a dropdown
@@ -157,6 +163,24 @@ def show_table(df: pd.DataFrame, **options) -> None:
     display(Table(df, **options))
 
 
+def show(fig: Figure, dpi: int = 100) -> None:
+    """Display a figure in a notebook as a PNG, whatever the matplotlib backend (e.g. Agg).
+
+    The figures here are not registered with pyplot, so nothing else would display them when a
+    notebook runs under ``MPLBACKEND=Agg`` (as ``make book`` does).
+    """
+    from IPython.display import Image, display
+
+    display(Image(data=png_bytes(fig, dpi)))
+
+
+def png_bytes(fig: Figure, dpi: int = 100) -> bytes:
+    """The figure as PNG bytes, cropped to its content, as the book shows it."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    return buf.getvalue()
+
+
 BOOK_ENV = "GANSEG_BOOK"  # "1" while ganseg_lib.book executes the chapters for the book
 
 
@@ -202,8 +226,6 @@ class Captions:
     def figure(self, fig, caption: str, dpi: int = 100, name: str | None = None) -> int:
         """Display a matplotlib figure with its caption; return its number on the page."""
         from IPython.display import HTML, Image, display
-
-        from ganseg_lib.analysis.replication.plots import png_bytes, show
 
         text = self._next("Figure", caption)
         if self.book and name:

@@ -1,33 +1,10 @@
-"""The paper's claims and the fixed rules that give each a verdict from the run records.
+"""The paper's claims from the run records: each with the paper's number, ours and the verdict
+of its rule (:mod:`ganseg_lib.analysis.replication.rules`).
 
-Four kinds of claim, each with its own rule:
-
-* **comparison and size trend** (GAN-CNN beats CNN at 15K and 30K; the CNN degrades faster; each
-  method's gain from 15K to 150K) — :func:`relative_verdict`, which separates direction from
-  magnitude. With our difference d, its 95% CI (Welch across seeds) and the paper's difference D:
-  *replicated* when d has D's sign, p < 0.05 and D lies inside the CI; *direction replicated,
-  smaller effect* (or *larger effect*) when d has D's sign and p < 0.05 but D lies beyond the CI
-  (the claims give d / D, our share of the paper's effect); *not replicated* when d has the
-  opposite sign with p < 0.05, or when p ≥ 0.05 and D lies outside the CI (our data exclude the
-  paper's effect without showing one of their own); *inconclusive* when p ≥ 0.05 and D lies
-  inside the CI, or with too few seeds for a test. A significant sign with the wrong size does
-  not replicate the size, which is what the paper's table reports. On a second dataset
-  (:func:`second_dataset_claims`) the paper's DRIVE difference is D.
-* **equivalence** (claim 3: no difference at 150K) — :func:`equivalence_verdict`. "Not
-  significant" is not evidence of no difference, so the claim is tested by TOST with the margin
-  of :func:`equivalence_margin`: half the smallest GAN−CNN difference the paper reports as
-  significant (0.015 at 15K, so ±0.0075). A 150K difference inside it is less than half of any
-  effect the paper builds its conclusions on. *replicated* when the TOST p < 0.05; *not
-  replicated* when it is not and Welch's p < 0.05 (a difference, not shown to be small);
-  *inconclusive* otherwise. The power of the seed-level test to detect the paper's own 150K
-  difference and the paired per-image test are reported beside it.
-* **calibration** (each method's mean AUC at each size, and the literature comparison) —
-  :func:`level_verdict`, :func:`literature_verdict`. These check that our pipeline reaches the
-  paper's levels; both methods are judged, since a level that our CNN reaches as well says
-  nothing about the GAN.
-
-The verdicts use Welch's test across seeds (:mod:`ganseg_lib.analysis.stats` says why); a
-claim without the runs it needs is *not tested*.
+Claims 1 and 2 compare the methods at 15K and 30K, claim 3 is the equivalence at 150K (with what
+its CI excludes, :func:`reach_text`), claims 4 and 6 calibrate the pipeline against the paper's
+levels and the literature, claims 5 and 7 are size trends (a trend in training length too under a
+fixed iteration budget, :func:`size_trend_caveat`). :func:`evaluate_claims` gives them all.
 """
 
 from __future__ import annotations
@@ -55,28 +32,26 @@ from ganseg_lib.analysis.replication.aggregate import (
     per_seed_scores,
     size_gain,
 )
-from ganseg_lib.analysis.stats import (
-    SIGNIFICANCE,
-    Equivalence,
-    tost,
-    welch_power,
+from ganseg_lib.analysis.replication.rules import (
+    LARGE,
+    LARGER,
+    LITERATURE_DATA_FACTOR,
+    LITERATURE_MARGIN,
+    MIDDLE,
+    NOT_TESTED,
+    RELATIVE_RULE,
+    SMALL,
+    SMALLER,
+    equivalence_margin,
+    equivalence_verdict,
+    level_verdict,
+    literature_reference,
+    literature_verdict,
+    relative_verdict,
 )
-from ganseg_lib.paper import LITERATURE, PAPER_RESULTS, size_label
+from ganseg_lib.analysis.stats import tost, welch_power
+from ganseg_lib.paper import PAPER_RESULTS, size_label
 
-REPLICATED = "replicated"
-SMALLER = "direction replicated, smaller effect"
-LARGER = "direction replicated, larger effect"
-INCONCLUSIVE = "inconclusive"
-NOT_REPLICATED = "not replicated"
-NOT_TESTED = "not tested"
-RELATIVE_VERDICTS = (REPLICATED, SMALLER, LARGER, INCONCLUSIVE, NOT_REPLICATED, NOT_TESTED)
-# calibration: how far our level is from the paper's (or from the literature's)
-LEVEL_CLOSE, LEVEL_NEAR, LEVEL_FAR = "within 0.01", "within 0.03", "more than 0.03 away"
-AT_LEAST, JUST_BELOW, BELOW = "at least the reference", "less than 0.02 below", "further below"
-LEVEL_TOLERANCES = (0.01, 0.03)  # |ours − paper|
-LITERATURE_MARGIN = 0.02
-LITERATURE_DATA_FACTOR = 2  # claim 6 compares with methods trained on ≥ 2× more patches
-SMALL, MIDDLE, LARGE = sorted(PAPER_RESULTS)
 KINDS = ("comparison", "equivalence", "size trend", "calibration")
 
 
@@ -104,72 +79,6 @@ class Claim:
         return f"{self.verdict} ({self.detail})" if self.detail else self.verdict
 
 
-def relative_verdict(
-    estimate: float, ci_low: float, ci_high: float, p_value: float | None, paper: float
-) -> str:
-    """Direction and magnitude of our difference against the paper's (module docstring)."""
-    if missing(estimate):
-        return NOT_TESTED
-    has_ci = not (missing(ci_low) or missing(ci_high))
-    if missing(p_value) or not has_ci:
-        return INCONCLUSIVE
-    inside = ci_low <= paper <= ci_high
-    if p_value >= SIGNIFICANCE:
-        return INCONCLUSIVE if inside else NOT_REPLICATED
-    if np.sign(estimate) != np.sign(paper):
-        return NOT_REPLICATED
-    if inside:
-        return REPLICATED
-    far = max(abs(ci_low), abs(ci_high))
-    return SMALLER if abs(paper) > far else LARGER
-
-
-def equivalence_margin(paper: dict[int, dict[str, float]] = PAPER_RESULTS) -> float:
-    """Half the smallest GAN−CNN difference that the paper reports as significant."""
-    significant = [v["gan"] - v["cnn"] for v in paper.values() if v["p"] < SIGNIFICANCE]
-    return round(min(significant) / 2, 6)
-
-
-def equivalence_verdict(equivalence: Equivalence | None, p_difference: float | None) -> str:
-    """TOST p < 0.05: replicated; else Welch p < 0.05: not replicated; else inconclusive."""
-    if equivalence is None:
-        return INCONCLUSIVE
-    if equivalence.p_value < SIGNIFICANCE:
-        return REPLICATED
-    if not missing(p_difference) and p_difference < SIGNIFICANCE:
-        return NOT_REPLICATED
-    return INCONCLUSIVE
-
-
-def level_verdict(ours: float, paper: float) -> str:
-    """|ours − paper| ≤ 0.01, ≤ 0.03, or more: calibration of the pipeline."""
-    if missing(ours):
-        return NOT_TESTED
-    gap = abs(ours - paper)
-    if gap <= LEVEL_TOLERANCES[0]:
-        return LEVEL_CLOSE
-    return LEVEL_NEAR if gap <= LEVEL_TOLERANCES[1] else LEVEL_FAR
-
-
-def literature_reference(n_patches: int) -> tuple[str, int, float]:
-    """The lowest-AUC method of the literature table trained on ≥ 2× ``n_patches``."""
-    others = [
-        row
-        for row in LITERATURE
-        if not row[0].startswith("GAN-CNN") and row[1] >= LITERATURE_DATA_FACTOR * n_patches
-    ]
-    return min(others, key=lambda row: row[2])
-
-
-def literature_verdict(ours: float, reference: float) -> str:
-    """≥ the reference; less than 0.02 below; further below."""
-    if missing(ours):
-        return NOT_TESTED
-    if ours >= reference:
-        return AT_LEAST
-    return JUST_BELOW if ours > reference - LITERATURE_MARGIN else BELOW
-
-
 def _share(estimate: float, paper: float) -> float:
     return estimate / paper if paper and not missing(estimate) else math.nan
 
@@ -193,13 +102,6 @@ def _difference_text(c: SizeComparison) -> str:
             f"({c.images_favouring_gan} of {c.n_images} images favour GAN-CNN)"
         )
     return text
-
-
-RELATIVE_RULE = (
-    "same sign, Welch p < 0.05 and the paper's difference inside our 95% CI; beyond it: "
-    "direction replicated, smaller/larger effect; p ≥ 0.05: inconclusive if the paper's "
-    "difference is inside the CI, else not replicated"
-)
 
 
 def comparison_claims(cmp: dict[int, SizeComparison]) -> list[Claim]:
@@ -470,18 +372,3 @@ def claims_table(claims: Sequence[Claim]) -> pd.DataFrame:
         rows.append(row)
     names = {"id": "#", "paper": "paper's number", "ours": "our number"}
     return pd.DataFrame(rows).rename(columns=names)
-
-
-def rule_constants() -> pd.DataFrame:
-    """The constants of the verdict rules, for the report to show before any number."""
-    return pd.DataFrame(
-        {
-            "value": {
-                "significance level (two-sided; TOST: each one-sided test)": SIGNIFICANCE,
-                "equivalence margin of claim 3 (± AUC)": equivalence_margin(),
-                "level tolerances (calibration)": str(LEVEL_TOLERANCES),
-                "literature margin (calibration)": LITERATURE_MARGIN,
-                "literature data factor": LITERATURE_DATA_FACTOR,
-            }
-        }
-    ).astype(str)

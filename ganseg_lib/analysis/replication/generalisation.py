@@ -5,7 +5,7 @@ memorised, should carry over to another camera and population. From the cross-da
 (:func:`ganseg_lib.evaluate.cross.cross_table`), for each source → target, profile, labelled
 patches, weights and scaling at which both the GAN-CNN and the CNN of a protocol have results
 (the paper's protocol: arms ``gan`` and ``cnn``; the study's fair protocol: the arms of the chosen
-learning rate and β1, :func:`protocol_arms`):
+learning rate and β1, :func:`ganseg_lib.analysis.study.records.protocol_arms`):
 
 * the difference of their mean AUC on the target's test images, GAN − CNN (Welch across seeds,
   95% CI; the paired test by seed beside it, a seed being the same labelled patches);
@@ -16,33 +16,20 @@ learning rate and β1, :func:`protocol_arms`):
 from __future__ import annotations
 
 import math
-import os
 
 import pandas as pd
 
 from ganseg_lib.analysis.present.text import fmt_ci, fmt_signed
-from ganseg_lib.analysis.study.records import compare_arms
+from ganseg_lib.analysis.stats import compare_arms
 
 KEYS = ["source", "target", "profile", "n_patches", "weights", "scaling"]
 ARMS = ("gan", "cnn")  # the paper's protocol: the arm is the bare method name
 PAPER_ARMS = {"paper": ARMS}
 
 
-def protocol_arms(results_dir: str | os.PathLike = "results") -> dict[str, tuple[str, str]]:
-    """(GAN-CNN arm, CNN arm) per protocol: the paper's bare names, and the fair protocol's arms
-    at the (lr, β1) the study chose for each method on validation AUC (when it has chosen)."""
-    from ganseg_lib.analysis.study.records import chosen_pairs
-
-    arms = dict(PAPER_ARMS)
-    pairs = chosen_pairs(results_dir)
-    if pairs.get("gan") and pairs.get("cnn"):
-        arms["fair"] = tuple(f"{m}-fair-lr{pairs[m][0]:g}-b{pairs[m][1]:g}" for m in ARMS)
-    return arms
-
-
 def _difference(gan: pd.Series, cnn: pd.Series) -> tuple[str, float, float]:
-    """(GAN − CNN with its 95% CI, Welch p, paired-by-seed p), by the study's
-    :func:`~ganseg_lib.analysis.study.records.compare_arms`; NaN p without 2 seeds a side."""
+    """(GAN − CNN with its 95% CI, Welch p, paired-by-seed p), by
+    :func:`~ganseg_lib.analysis.stats.compare_arms`; NaN p without 2 seeds a side."""
     welch, paired = compare_arms(gan, cnn)
     if welch is None:
         diff = gan.mean() - cnn.mean() if len(gan) and len(cnn) else math.nan
@@ -60,7 +47,8 @@ def generalisation_table(
 ) -> pd.DataFrame:
     """One row per (protocol, source → target, profile, size, weights, scaling) with both arms:
     seeds, GAN−CNN in target AUC and in drop, each with its CI and p-values (``arms``: the
-    (GAN-CNN, CNN) arm names per protocol, :func:`protocol_arms`; the paper's by default)."""
+    (GAN-CNN, CNN) arm names per protocol, the paper's by default;
+    :func:`ganseg_lib.analysis.study.records.protocol_arms` adds the study's)."""
     rows = []
     for protocol, (gan_arm, cnn_arm) in (arms or PAPER_ARMS).items():
         for row in _protocol_rows(table, gan_arm, cnn_arm):

@@ -1,8 +1,11 @@
-"""The book's figures, with one set of colours and labels for the two methods.
+"""The replication's figures: the data and its patches, the training histories, and the results
+(ROC curves, AUC per size, per-image differences, probability maps), with one set of colours and
+labels for the two methods.
 
 Every function takes data (arrays, histories, run records), never paths, and returns a
-:class:`matplotlib.figure.Figure` without showing it; the chapters display what they get back.
-GAN-CNN is drawn in red, the CNN baseline in blue, everywhere.
+:class:`matplotlib.figure.Figure` without showing it; the chapters display what they get back
+(:func:`ganseg_lib.analysis.present.display.show`). GAN-CNN is drawn in red, the CNN baseline in
+blue, everywhere (:mod:`ganseg_lib.analysis.present.colours`).
 """
 
 from __future__ import annotations
@@ -14,15 +17,14 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from ganseg_lib.analysis.present.colours import PAPER_MARKER, method_color
 from ganseg_lib.analysis.present.text import METHOD_LABELS
 from ganseg_lib.data.preprocessing import ClaheParams, clahe, green_channel
 from ganseg_lib.data.record import FundusRecord
 from ganseg_lib.montage import montage
 from ganseg_lib.paper import PAPER_METHODS, PAPER_RESULTS, size_label
 
-METHOD_COLORS = {"gan": "#c0392b", "cnn": "#2e6fb7"}
 METHOD_ORDER = PAPER_METHODS
-PAPER_MARKER = "*"
 # The quantities a training history holds (ganseg_lib.train.monitor) and how to name them.
 HISTORY_METRICS = {
     "L_c": "classification loss $L_c$",
@@ -37,26 +39,6 @@ HISTORY_METRICS = {
 GAN_ONLY_METRICS = ("L_adv", "L_G", "fake_detect", "p_fake_real")
 
 
-def show(fig: Figure, dpi: int = 100) -> None:
-    """Display a figure in a notebook as a PNG, whatever the matplotlib backend (e.g. Agg).
-
-    The figures here are not registered with pyplot, so nothing else would display them when a
-    notebook runs under ``MPLBACKEND=Agg`` (as ``make book`` does).
-    """
-    from IPython.display import Image, display
-
-    display(Image(data=png_bytes(fig, dpi)))
-
-
-def png_bytes(fig: Figure, dpi: int = 100) -> bytes:
-    """The figure as PNG bytes, cropped to its content, as the book shows it."""
-    import io
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
-    return buf.getvalue()
-
-
 def _methods(keys) -> list[str]:
     """The methods present, GAN-CNN first, then any other key in its given order."""
     keys = list(keys)
@@ -65,10 +47,6 @@ def _methods(keys) -> list[str]:
 
 def _label(method: str) -> str:
     return METHOD_LABELS.get(method, method)
-
-
-def _color(method: str) -> str:
-    return METHOD_COLORS.get(method, "0.3")
 
 
 def _count(k: int, noun: str) -> str:
@@ -215,7 +193,7 @@ def plot_training_curves(
                 ax.plot(
                     x,
                     y,
-                    color=_color(method),
+                    color=method_color(method),
                     lw=1.3,
                     alpha=0.85,
                     label=_label(method) if i == 0 else None,
@@ -225,7 +203,7 @@ def plot_training_curves(
         ax.grid(alpha=0.3)
     for ax in axes[len(metrics) :]:
         ax.set_axis_off()
-    handles = [Line2D([], [], color=_color(m), label=_label(m)) for m in methods]
+    handles = [Line2D([], [], color=method_color(m), label=_label(m)) for m in methods]
     fig.legend(handles=handles, loc="outside lower center", ncols=len(methods))
     if title:
         fig.suptitle(title)
@@ -251,7 +229,7 @@ def plot_validation_auc(
             ax.plot(
                 x,
                 y,
-                color=_color(method),
+                color=method_color(method),
                 lw=1.3,
                 marker=".",
                 label=_label(method) if i == 0 else None,
@@ -324,13 +302,13 @@ def plot_roc_curves(records: Sequence, title: str = "") -> Figure:
             runs = sorted(by_method[method], key=lambda r: r.config.seed)
             curves = [(r.evaluation["roc_fpr"], r.evaluation["roc_tpr"]) for r in runs]
             for f, t in curves:
-                ax.plot(f, t, color=_color(method), lw=0.7, alpha=0.45)
+                ax.plot(f, t, color=method_color(method), lw=0.7, alpha=0.45)
             pooled = np.mean([r.evaluation["pooled_auc"] for r in runs])
             x, y = mean_roc(curves)
             ax.plot(
                 x,
                 y,
-                color=_color(method),
+                color=method_color(method),
                 lw=2.4,
                 label=f"{_label(method)} (AUC {pooled:.3f}, {len(runs)} run"
                 f"{'s' if len(runs) > 1 else ''})",
@@ -452,7 +430,7 @@ def plot_auc_summary(
                 x,
                 rows["mean_auc"],
                 yerr=sd,
-                color=_color(method),
+                color=method_color(method),
                 marker="o",
                 ls="",
                 capsize=4,
@@ -467,7 +445,7 @@ def plot_auc_summary(
                 marker=".",
                 ms=6,
                 alpha=0.6,
-                color=_color(method),
+                color=method_color(method),
                 label=f"{_label(method)} (ours, each seed)",
             )
         pts = [(xpos[n] + offset[method], v[method]) for n, v in paper.items() if method in v]
@@ -480,7 +458,7 @@ def plot_auc_summary(
                 marker=PAPER_MARKER,
                 ms=13,
                 mfc="none",
-                mec=_color(method),
+                mec=method_color(method),
                 label=f"{_label(method)} (paper)",
             )
     ax.set_xticks(range(len(sizes)), [size_label(n) for n in sizes])
@@ -509,7 +487,7 @@ def plot_image_differences(comparison, title: str = "") -> Figure:
     for ax, n in zip(axes, sizes):
         rows = comparison[comparison["n_patches"] == n].sort_values("difference")
         d = rows["difference"].to_numpy(dtype=float)
-        colors = [_color("gan") if v > 0 else _color("cnn") for v in d]
+        colors = [method_color("gan") if v > 0 else method_color("cnn") for v in d]
         ax.bar(range(len(d)), d, color=colors)
         ax.axhline(0.0, color="0.3", lw=0.8)
         ax.axhline(d.mean(), color="0.1", lw=1.2, ls="--", label=f"mean {d.mean():+.4f}")

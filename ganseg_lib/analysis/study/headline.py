@@ -15,7 +15,8 @@ import pandas as pd
 from ganseg_lib.analysis.present.text import fmt_p, missing
 from ganseg_lib.analysis.study.answer import study_answer, tier_two_answer
 from ganseg_lib.analysis.study.compute import recorded_text
-from ganseg_lib.analysis.study.records import STUDY_PROFILE, label_efficiency
+from ganseg_lib.analysis.study.efficiency import label_efficiency
+from ganseg_lib.analysis.study.records import STUDY_PROFILE
 from ganseg_lib.analysis.study.verdicts import Verdict, evaluate_hypotheses
 from ganseg_lib.experiment.preregistration import registration_sentence
 from ganseg_lib.experiment.study import HYPOTHESES

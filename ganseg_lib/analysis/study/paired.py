@@ -25,8 +25,8 @@ import numpy as np
 import pandas as pd
 
 from ganseg_lib.analysis.present.text import fmt_ci, fmt_p, fmt_share, fmt_signed
-from ganseg_lib.analysis.stats import Comparison, bootstrap_ratio_ci, paired_test
-from ganseg_lib.analysis.study.records import arm_runs, arm_scores, compare_arms, primary_evaluation
+from ganseg_lib.analysis.stats import Comparison, bootstrap_ratio_ci, compare_arms, paired_test
+from ganseg_lib.analysis.study.records import arm_runs, arm_scores, primary_evaluation
 
 SMALL, LARGE = 15_000, 150_000
 Arm = tuple[str, str, int]  # (method, protocol, labelled patches)

@@ -19,12 +19,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from ganseg_lib.analysis.replication.plots import METHOD_COLORS, PAPER_MARKER
+from ganseg_lib.analysis.present.colours import PAPER_MARKER, arm_color
 from ganseg_lib.analysis.study.records import arm_label, record_variant
 from ganseg_lib.paper import PAPER_RESULTS, size_label
 from ganseg_lib.train.methods import METHODS
 
-ARM_COLORS = {**METHOD_COLORS, "ssgan": "#7d3c98", "frozen": "#d68910", "noise": "#117a65"}
 PROTOCOL_STYLES = {"fair": "-", "paper": "--"}
 # an arm whose DC net differs from the replication's
 VARIANT_STYLES = {"-lcjoint": "-.", "-norminstance": ":"}
@@ -40,10 +39,6 @@ JITTER = 1.03  # the label-efficiency figure's offset between arms at one size (
 SAMPLE_GRIDS = 4  # rows of a record's samples montage (ganseg_lib.evaluate.run)
 
 
-def _color(method: str) -> str:
-    return ARM_COLORS.get(method, "0.3")
-
-
 def _arm_key(record) -> tuple[str, str, str]:
     return record.config.method, record.config.protocol, record_variant(record)
 
@@ -56,7 +51,7 @@ def _style(protocol: str, variant: str = "") -> str:
 
 def _legend(fig: Figure, arms: Sequence[tuple[str, ...]], extra: Sequence = ()) -> None:
     handles = [
-        Line2D([], [], color=_color(a[0]), ls=_style(*a[1:]), label=arm_label(*a)) for a in arms
+        Line2D([], [], color=arm_color(a[0]), ls=_style(*a[1:]), label=arm_label(*a)) for a in arms
     ]
     if handles or extra:
         fig.legend(
@@ -75,7 +70,7 @@ def plot_label_efficiency(
     (stars), all in the method's colour.
 
     ``efficiency`` and ``replication`` have the columns of
-    :func:`ganseg_lib.analysis.study.records.label_efficiency`.
+    :func:`ganseg_lib.analysis.study.efficiency.label_efficiency`.
     """
     fig = Figure(figsize=(9, 5), layout="constrained")
     ax = fig.subplots()
@@ -86,17 +81,17 @@ def plot_label_efficiency(
         # arms side by side at a size: a small multiplicative offset on the log axis
         shift = JITTER ** (i - (len(groups) - 1) / 2)
         x, y = g["n_patches"].to_numpy(float) * shift, g["mean_auc"].to_numpy(float)
-        ax.plot(x, y, color=_color(method), ls=_style(protocol), marker="o")
+        ax.plot(x, y, color=arm_color(method), ls=_style(protocol), marker="o")
         lo, hi = g["ci_low"].to_numpy(float), g["ci_high"].to_numpy(float)
         ok = np.isfinite(lo) & np.isfinite(hi)
         if ok.any():
-            ax.fill_between(x[ok], lo[ok], hi[ok], color=_color(method), alpha=0.15, lw=0)
+            ax.fill_between(x[ok], lo[ok], hi[ok], color=arm_color(method), alpha=0.15, lw=0)
             if ok.sum() == 1:  # a band of one point is invisible: draw its interval
                 ax.errorbar(
                     x[ok],
                     y[ok],
                     yerr=[y[ok] - lo[ok], hi[ok] - y[ok]],
-                    color=_color(method),
+                    color=arm_color(method),
                     capsize=4,
                     ls="",
                 )
@@ -108,7 +103,7 @@ def plot_label_efficiency(
             ax.plot(
                 g["n_patches"],
                 g["mean_auc"],
-                color=_color(method),
+                color=arm_color(method),
                 ls=":",
                 marker="x",
                 lw=1,
@@ -118,7 +113,7 @@ def plot_label_efficiency(
             Line2D(
                 [],
                 [],
-                color=_color(m),
+                color=arm_color(m),
                 ls=":",
                 marker="x",
                 label=f"{METHODS[m].label} (replication, cpu)",
@@ -127,7 +122,7 @@ def plot_label_efficiency(
         ]
     for method in ("gan", "cnn"):
         pts = sorted((n, v[method]) for n, v in paper.items() if method in v)
-        ax.plot(*zip(*pts), ls="", marker=PAPER_MARKER, ms=13, mfc="none", mec=_color(method))
+        ax.plot(*zip(*pts), ls="", marker=PAPER_MARKER, ms=13, mfc="none", mec=arm_color(method))
         extra.append(
             Line2D(
                 [],
@@ -136,7 +131,7 @@ def plot_label_efficiency(
                 marker=PAPER_MARKER,
                 ms=11,
                 mfc="none",
-                mec=_color(method),
+                mec=arm_color(method),
                 label=f"{METHODS[method].label} (paper)",
             )
         )
@@ -184,7 +179,7 @@ def plot_fake_signals(records: Sequence, title: str = "") -> Figure:
                     ax.plot(
                         x,
                         y,
-                        color=_color(method),
+                        color=arm_color(method),
                         ls=_style(protocol, variant),
                         lw=1.1,
                         alpha=0.75,
@@ -222,10 +217,10 @@ def plot_validation_curves(records: Sequence, title: str = "validation AUC") -> 
             x, y = _series(r.history, "val_auc")
             if not x:
                 continue
-            ax.plot(x, y, color=_color(method), ls=_style(protocol, variant), lw=1.1, alpha=0.8)
+            ax.plot(x, y, color=arm_color(method), ls=_style(protocol, variant), lw=1.1, alpha=0.8)
             if protocol == "fair":
                 i = int(np.argmax(y))
-                ax.plot(x[i], y[i], "o", color=_color(method), ms=4)
+                ax.plot(x[i], y[i], "o", color=arm_color(method), ms=4)
     ax.set_xlabel("iteration")
     ax.set_ylabel("AUC on validation pixels")
     ax.set_title(title)

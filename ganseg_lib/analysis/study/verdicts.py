@@ -14,8 +14,8 @@
   15K) − (gan − cnn at 150K), a Welch–Satterthwaite contrast of four groups.
 * **H5** (the adversarial signal fades, paper-protocol GAN-CNN at 15K) — :func:`fading_verdict`:
   a run *fades* when fake detection ≥ 0.99 and the L_adv share of the DC loss < 0.01 in each of
-  its last 5 history intervals; *supported* when at least 4 of the 5 runs fade, *refuted* when at
-  most 1 does, else *inconclusive*.
+  its last 5 history intervals (:func:`ganseg_lib.analysis.study.game.fades`); *supported* when
+  at least 4 of the 5 runs fade, *refuted* when at most 1 does, else *inconclusive*.
 
 A hypothesis whose runs have no record is *not yet run*; one with fewer than the planned seeds
 is judged on the seeds it has and marked *interim* (its label may still change). A failed run
@@ -36,8 +36,15 @@ import pandas as pd
 from scipy import stats
 
 from ganseg_lib.analysis.present.text import fmt, fmt_ci, fmt_p, fmt_share, fmt_signed
-from ganseg_lib.analysis.replication.claims import equivalence_margin
+from ganseg_lib.analysis.replication.rules import equivalence_margin
 from ganseg_lib.analysis.stats import SIGNIFICANCE, contrast_test, holm, tost, welch_test
+from ganseg_lib.analysis.study.game import (
+    FADE_INTERVALS,
+    fades,
+    last_intervals,
+    onset_text,
+    p_fake_text,
+)
 from ganseg_lib.analysis.study.records import N_SEEDS, arm_label, arm_runs, arm_scores
 from ganseg_lib.paper import PAPER_RESULTS
 
@@ -46,7 +53,6 @@ INCONCLUSIVE, NOT_YET_RUN = "inconclusive", "not yet run"
 LABELS = (SUPPORTED, REFUTED, EQUIVALENT, INCONCLUSIVE, NOT_YET_RUN)
 MARGIN = equivalence_margin()  # ±0.0075, as in the replication report
 SHARE = 0.5  # H2: the share of the GAN-CNN gain an ablation must recover
-FADE_DETECT, FADE_SHARE, FADE_INTERVALS = 0.99, 0.01, 5  # H5
 FADE_SUPPORT, FADE_REFUTE = 4, 1  # H5: at least 4 of 5 runs fade; at most 1
 SMALL, LARGE = 15_000, 150_000
 TESTED = ("H1", "H2a", "H2b", "H3", "H4")  # the Holm family
@@ -252,51 +258,6 @@ def contrast_verdict(hid: str, groups: Sequence[pd.Series], complete: bool) -> V
     )
 
 
-def fades(history: Sequence[dict] | None) -> bool | None:
-    """Whether a run's adversarial signal has faded: fake detection ≥ 0.99 and L_adv share of
-    the DC loss < 0.01 in each of its last 5 history intervals (None without such a history)."""
-    last = list(history or [])[-FADE_INTERVALS:]
-    if len(last) < FADE_INTERVALS or any(
-        h.get("fake_detect") is None or h.get("adv_share") is None for h in last
-    ):
-        return None
-    return all(h["fake_detect"] >= FADE_DETECT and h["adv_share"] < FADE_SHARE for h in last)
-
-
-def p_fake_text(tail: Sequence[dict]) -> str:
-    """'; p(fake | labelled real) 0.998–1.000, p(fake | validation real) 0.999–1.000' over
-    history lines: a fake detection of 1.0 means that fakes are told apart from real patches
-    only where p(fake | real) stays low ('' without those metrics)."""
-    parts = []
-    for key, what in (("p_fake_real", "labelled real"), ("p_fake_val", "validation real")):
-        values = [h[key] for h in tail if h.get(key) is not None]
-        if values:
-            parts.append(f"p(fake | {what}) {fmt(min(values), 3)}–{fmt(max(values), 3)}")
-    return "; " + ", ".join(parts) if parts else ""
-
-
-def _first(history: Sequence[dict], test) -> int | None:
-    return next((h["iteration"] for h in history if test(h)), None)
-
-
-def onset_text(histories: Sequence[Sequence[dict]]) -> str:
-    """When the game ends in each run: the first logged iteration with p(fake | labelled real)
-    ≥ 0.99, and the first with the L_adv share < :data:`FADE_SHARE` ('' without those metrics)."""
-    real = [_first(h, lambda x: (x.get("p_fake_real") or 0) >= FADE_DETECT) for h in histories]
-    share = [_first(h, lambda x: (x.get("adv_share") or 1) < FADE_SHARE) for h in histories]
-    parts = []
-    for values, what in ((real, f"p(fake | labelled real) ≥ {FADE_DETECT:g}"), (share, "")):
-        values = [v for v in values if v is not None]
-        if not values:
-            continue
-        span = (
-            f"{min(values):,}" if min(values) == max(values) else f"{min(values):,}–{max(values):,}"
-        )
-        what = what or f"L_adv share < {FADE_SHARE:g}"
-        parts.append(f"{what} from iteration {span}")
-    return "; " + ", ".join(parts) if parts else ""
-
-
 def fading_verdict(hid: str, runs: pd.DataFrame) -> Verdict:
     """H5 from the paper-protocol GAN-CNN runs at 15K: how many of the planned runs fade. A
     failed run, or one without the history, counts as missing: never as fading, and never as
@@ -308,7 +269,7 @@ def fading_verdict(hid: str, runs: pd.DataFrame) -> Verdict:
     judged = [f for f in (fades(r.history) for r in ok) if f is not None]
     k, n = sum(judged), len(judged)
     unjudged = max(0, N_SEEDS - n)  # missing, failed, or without the history
-    tail = [h for r in ok for h in (r.history or [])[-FADE_INTERVALS:]]
+    tail = last_intervals(ok)
     detect = [h["fake_detect"] for h in tail if h.get("fake_detect") is not None]
     share = [h["adv_share"] for h in tail if h.get("adv_share") is not None]
     effect = f"{k} of {n} runs fade"
