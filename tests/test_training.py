@@ -144,10 +144,18 @@ def test_bad_configurations_name_the_field(kw, message):
     assert err.value.field == ("iterations" if "exactly" in message else message.split()[0])
 
 
+def test_an_unknown_method_is_one_line_naming_the_flag(tmp_path, capsys):
+    argv = ["train", "--data", "phantom", "--n-patches", "10", "--iterations", "1"]
+    with pytest.raises(SystemExit) as exit_:
+        main([*argv, "--out-dir", str(tmp_path / "r"), "--method", "vae"])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and err.count("\n") == 1
+    assert "argument --method: invalid choice: 'vae'" in err
+
+
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--method", "vae"], "--method must be one of"),
         (["--method", "gan", "--n-patches", "1"], "--n-patches must be an integer >= 2"),
         (["--method", "gan", "--width", "0"], "--width must be an integer >= 1"),
         (["--method", "gan", "--data", "drive", "--drive-dir", "/nonexistent"], "does not exist"),

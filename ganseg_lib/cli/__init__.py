@@ -19,8 +19,16 @@ from ganseg_lib.errors import ConfigError, DataError
 GROUPS = (data, runs, results, pages, segment)
 
 
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line naming the flag (no usage block), as every
+    other error of the command line is; ``--help`` shows the usage."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ganseg", description=__doc__.splitlines()[0])
+    parser = Parser(prog="ganseg", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     for group in GROUPS:
         group.add_parsers(sub)

@@ -7,27 +7,35 @@ import json
 import os
 from pathlib import Path
 
-from ganseg_lib.cli.common import add_data_args
+from ganseg_lib.cli.common import add_data_args, add_profile_arg
 from ganseg_lib.errors import ConfigError
 
 
 def add_parsers(sub) -> None:
     """Add this module's sub-commands to the ``ganseg`` parser."""
-    from ganseg_lib.train.config import METHODS, field_default
+    _add_train(sub)
+    _add_evaluate(sub)
+    _add_grid(sub)
 
-    train = sub.add_parser("train", help="train the GAN-CNN or the CNN baseline")
+
+def _add_train(sub) -> None:
+    from ganseg_lib.train.config import METHODS, NORMS, field_default
+
+    train = sub.add_parser("train", help="train one run of a method (GAN-CNN, CNN, ablations …)")
     add_data_args(train, default="auto")
-    train.add_argument("--method", required=True, help=" or ".join(METHODS))
+    train.add_argument("--method", required=True, choices=list(METHODS), help="training method")
     train.add_argument("--n-patches", type=int, required=True, help="labelled training patches")
-    train.add_argument("--seed", type=int, default=field_default("seed"))
+    train.add_argument("--seed", type=int, default=field_default("seed"), help="run seed")
     budget = train.add_mutually_exclusive_group(required=True)
-    budget.add_argument("--iterations", type=int)
-    budget.add_argument("--epochs", type=float)
+    budget.add_argument("--iterations", type=int, help="training iterations")
+    budget.add_argument("--epochs", type=float, help="epochs of the labelled patches")
     train.add_argument("--width", type=int, default=field_default("width"), help="DC net width")
     train.add_argument(
         "--g-width", type=int, default=field_default("g_width"), help="generator width"
     )
-    train.add_argument("--norm", default=field_default("norm"), help="DC net normalisation")
+    train.add_argument(
+        "--norm", default=field_default("norm"), choices=NORMS, help="DC net normalisation"
+    )
     train.add_argument(
         "--real-not-fake",
         action="store_true",
@@ -39,12 +47,16 @@ def add_parsers(sub) -> None:
         default=field_default("eval_every"),
         help="iterations between history lines, validation and checkpoints",
     )
-    train.add_argument("--device", default="auto")
+    train.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
     train.add_argument("--bf16", action="store_true", help="bfloat16 autocast")
-    train.add_argument("--resume", action="store_true", help="continue the run in --out")
-    train.add_argument("--out", type=Path, required=True, help="run folder")
+    train.add_argument("--resume", action="store_true", help="continue the run in --out-dir")
+    train.add_argument(
+        "--out-dir", "--out", dest="out_dir", type=Path, required=True, help="the run folder"
+    )
     train.set_defaults(func=cmd_train)
 
+
+def _add_evaluate(sub) -> None:
     evaluate = sub.add_parser("evaluate", help="evaluate trained runs on the test images")
     evaluate.add_argument(
         "run_dirs", nargs="+", type=Path, help="run folders (records with --add-sampled)"
@@ -58,7 +70,7 @@ def add_parsers(sub) -> None:
     add_data_args(evaluate)
     evaluate.add_argument("--results", type=Path, default=Path("results"), help="records folder")
     evaluate.add_argument("--profile", default="custom", help="profile name of the records")
-    evaluate.add_argument("--device", default="cpu")
+    evaluate.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N")
     evaluate.add_argument(
         "--save-maps",
         type=Path,
@@ -67,11 +79,15 @@ def add_parsers(sub) -> None:
     )
     evaluate.set_defaults(func=cmd_evaluate)
 
+
+def _add_grid(sub) -> None:
+    from ganseg_lib.train.config import METHODS
+
     grid = sub.add_parser("grid", help="train and evaluate methods × sizes × seeds (resumable)")
-    grid.add_argument(
-        "--profile",
-        default="cpu",
-        help="smoke, cpu, paper; study or scarce: the plan of the study 'Beyond the paper' or "
+    add_profile_arg(
+        grid,
+        "cpu",
+        "the runs' profile; study or scarce: the plan of the study 'Beyond the paper' or "
         "'Fewer labels' (tuning, then its cells; CHASE_DB1 too when its folder is known)",
     )
     grid.add_argument(
@@ -79,8 +95,10 @@ def add_parsers(sub) -> None:
     )
     add_data_args(grid, default=None)
     grid.add_argument("--sizes", type=int, nargs="+", default=None, help="labelled patch counts")
-    grid.add_argument("--seeds", type=int, nargs="+", default=None)
-    grid.add_argument("--methods", nargs="+", default=["gan", "cnn"])
+    grid.add_argument("--seeds", type=int, nargs="+", default=None, help="run seeds")
+    grid.add_argument(
+        "--methods", nargs="+", default=["gan", "cnn"], choices=list(METHODS), help="methods"
+    )
     grid.add_argument(
         "--real-not-fake",
         action="store_true",
@@ -89,7 +107,7 @@ def add_parsers(sub) -> None:
     )
     grid.add_argument("--runs", type=Path, default=Path("runs"), help="run folders go here")
     grid.add_argument("--results", type=Path, default=Path("results"), help="records go here")
-    grid.add_argument("--device", default="auto")
+    grid.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
     grid.add_argument("--threads", type=int, default=None, help="CPU threads for torch")
     grid.add_argument(
         "--ray",
@@ -124,7 +142,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         bf16=args.bf16,
     )
     data_dir = setup.chase_dir if setup.data == "chase" else setup.drive_dir
-    train_model(config, args.out, data_dir=data_dir, device=args.device, resume=args.resume)
+    train_model(config, args.out_dir, data_dir=data_dir, device=args.device, resume=args.resume)
     return 0
 
 
