@@ -129,51 +129,10 @@ def plot_answer(points: pd.DataFrame, title: str = "") -> Figure:
     ours = [key for key, _ in series if key[0] != "paper"]
     handles = []
     for (source, method), g in series:
-        g = g.sort_values("n_patches")
         # the paper's points at their sizes, ours side by side around them
         i = ours.index((source, method)) if source != "paper" else None
         shift = 1.0 if i is None else JITTER ** (i - (len(ours) - 1) / 2)
-        x = g["n_patches"].to_numpy(float) * shift
-        y = g["mean_auc"].to_numpy(float)
-        ls, marker = SOURCE_STYLES[source]
-        color = _color(method)
-        paper = source == "paper"
-        ax.plot(
-            x,
-            y,
-            ls=ls,
-            lw=1.0 if paper else 1.6,
-            marker=marker,
-            ms=12 if paper else 6,
-            mfc="none" if paper else color,
-            color=color,
-            gid=f"{source}-{method}",
-        )
-        lo, hi = g["ci_low"].to_numpy(float), g["ci_high"].to_numpy(float)
-        ok = np.isfinite(lo) & np.isfinite(hi)
-        if ok.any():
-            ax.errorbar(
-                x[ok],
-                y[ok],
-                yerr=[y[ok] - lo[ok], hi[ok] - y[ok]],
-                ls="",
-                color=color,
-                capsize=3,
-                lw=1.2,
-                gid=f"{source}-{method}-ci",
-            )
-        handles.append(
-            Line2D(
-                [],
-                [],
-                ls=ls,
-                marker=marker,
-                ms=10 if paper else 6,
-                mfc="none" if paper else color,
-                color=color,
-                label=g["label"].iloc[0],
-            )
-        )
+        handles.append(_draw_series(ax, g.sort_values("n_patches"), source, method, shift))
     sizes = sorted({int(n) for n in points["n_patches"]})
     ax.set_xscale("log")
     ax.set_xticks(sizes, [size_label(n) for n in sizes])
@@ -185,6 +144,50 @@ def plot_answer(points: pd.DataFrame, title: str = "") -> Figure:
         ax.set_title(title)
     fig.legend(handles=handles, loc="outside lower center", ncols=2, fontsize="small")
     return fig
+
+
+def _draw_series(ax, g: pd.DataFrame, source: str, method: str, shift: float) -> Line2D:
+    """One (source, method) series, sorted by size: its line and points, and ours with their
+    intervals; its legend entry."""
+    x = g["n_patches"].to_numpy(float) * shift
+    y = g["mean_auc"].to_numpy(float)
+    ls, marker = SOURCE_STYLES[source]
+    color = _color(method)
+    paper = source == "paper"
+    ax.plot(
+        x,
+        y,
+        ls=ls,
+        lw=1.0 if paper else 1.6,
+        marker=marker,
+        ms=12 if paper else 6,
+        mfc="none" if paper else color,
+        color=color,
+        gid=f"{source}-{method}",
+    )
+    lo, hi = g["ci_low"].to_numpy(float), g["ci_high"].to_numpy(float)
+    ok = np.isfinite(lo) & np.isfinite(hi)
+    if ok.any():
+        ax.errorbar(
+            x[ok],
+            y[ok],
+            yerr=[y[ok] - lo[ok], hi[ok] - y[ok]],
+            ls="",
+            color=color,
+            capsize=3,
+            lw=1.2,
+            gid=f"{source}-{method}-ci",
+        )
+    return Line2D(
+        [],
+        [],
+        ls=ls,
+        marker=marker,
+        ms=10 if paper else 6,
+        mfc="none" if paper else color,
+        color=color,
+        label=g["label"].iloc[0],
+    )
 
 
 def answer_png(fig: Figure) -> bytes:

@@ -418,49 +418,13 @@ def plot_auc_summary(
         paper = PAPER_RESULTS
     sizes = sorted(set(summary["n_patches"]) | set(paper))
     xpos = {n: i for i, n in enumerate(sizes)}
-    offset = {"gan": -0.12, "cnn": 0.12}
     fig = Figure(figsize=(8.8, 4.2), layout="constrained")
     ax = fig.subplots()
     for method in METHOD_ORDER:
-        rows = summary[summary["method"] == method].sort_values("n_patches")
-        if len(rows):
-            x = [xpos[n] + offset[method] for n in rows["n_patches"]]
-            sd = np.nan_to_num(rows["sd_auc"].to_numpy(dtype=float))
-            ax.errorbar(
-                x,
-                rows["mean_auc"],
-                yerr=sd,
-                color=method_color(method),
-                marker="o",
-                ls="",
-                capsize=4,
-                label=f"{_label(method)} (ours, mean ± sd over seeds)",
-            )
+        _draw_mean_sd(ax, summary, method, xpos)
         if runs is not None:
-            mine = runs[runs["method"] == method]
-            ax.plot(
-                [xpos[n] + 2 * offset[method] for n in mine["n_patches"]],
-                mine["mean_auc"],
-                ls="",
-                marker=".",
-                ms=6,
-                alpha=0.6,
-                color=method_color(method),
-                label=f"{_label(method)} (ours, each seed)",
-            )
-        pts = [(xpos[n] + offset[method], v[method]) for n, v in paper.items() if method in v]
-        if pts:
-            px, py = zip(*pts)
-            ax.plot(
-                px,
-                py,
-                ls="",
-                marker=PAPER_MARKER,
-                ms=13,
-                mfc="none",
-                mec=method_color(method),
-                label=f"{_label(method)} (paper)",
-            )
+            _draw_each_seed(ax, runs, method, xpos)
+        _draw_paper_level(ax, paper, method, xpos)
     ax.set_xticks(range(len(sizes)), [size_label(n) for n in sizes])
     ax.set_xlim(-0.5, len(sizes) - 0.5)
     ax.set_xlabel("labelled training patches")
@@ -469,6 +433,63 @@ def plot_auc_summary(
     ax.grid(alpha=0.3, axis="y")
     ax.legend(fontsize="small", loc="center left", bbox_to_anchor=(1.02, 0.5))
     return fig
+
+
+SUMMARY_OFFSET = {"gan": -0.12, "cnn": 0.12}  # the methods side by side at a size
+
+
+def _draw_mean_sd(ax, summary, method: str, xpos: Mapping[int, int]) -> None:
+    """A method's mean AUC ± sd over seeds at each size it has."""
+    rows = summary[summary["method"] == method].sort_values("n_patches")
+    if not len(rows):
+        return
+    x = [xpos[n] + SUMMARY_OFFSET[method] for n in rows["n_patches"]]
+    sd = np.nan_to_num(rows["sd_auc"].to_numpy(dtype=float))
+    ax.errorbar(
+        x,
+        rows["mean_auc"],
+        yerr=sd,
+        color=method_color(method),
+        marker="o",
+        ls="",
+        capsize=4,
+        label=f"{_label(method)} (ours, mean ± sd over seeds)",
+    )
+
+
+def _draw_each_seed(ax, runs, method: str, xpos: Mapping[int, int]) -> None:
+    """Each of a method's runs as a small dot, outside its mean."""
+    mine = runs[runs["method"] == method]
+    ax.plot(
+        [xpos[n] + 2 * SUMMARY_OFFSET[method] for n in mine["n_patches"]],
+        mine["mean_auc"],
+        ls="",
+        marker=".",
+        ms=6,
+        alpha=0.6,
+        color=method_color(method),
+        label=f"{_label(method)} (ours, each seed)",
+    )
+
+
+def _draw_paper_level(
+    ax, paper: Mapping[int, Mapping[str, float]], method: str, xpos: Mapping[int, int]
+) -> None:
+    """The paper's AUC of a method at each of its sizes, as stars beside ours."""
+    pts = [(xpos[n] + SUMMARY_OFFSET[method], v[method]) for n, v in paper.items() if method in v]
+    if not pts:
+        return
+    px, py = zip(*pts)
+    ax.plot(
+        px,
+        py,
+        ls="",
+        marker=PAPER_MARKER,
+        ms=13,
+        mfc="none",
+        mec=method_color(method),
+        label=f"{_label(method)} (paper)",
+    )
 
 
 def plot_image_differences(comparison, title: str = "") -> Figure:

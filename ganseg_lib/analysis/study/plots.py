@@ -74,6 +74,19 @@ def plot_label_efficiency(
     """
     fig = Figure(figsize=(9, 5), layout="constrained")
     ax = fig.subplots()
+    arms = _draw_arms(ax, efficiency)
+    extra = _draw_replication(ax, replication) + _draw_paper(ax, paper)
+    sizes = set(efficiency["n_patches"]) | set(paper)
+    if replication is not None:
+        sizes |= set(replication["n_patches"])
+    _size_axis(ax, sorted(sizes))
+    ax.set_title(title)
+    _legend(fig, arms, extra)
+    return fig
+
+
+def _draw_arms(ax, efficiency: pd.DataFrame) -> list[tuple[str, str]]:
+    """Each study arm's mean AUC per size with its 95% CI band; the arms drawn, in order."""
     arms = []
     groups = list(efficiency.groupby(["method", "protocol"], sort=False))
     for i, ((method, protocol), g) in enumerate(groups):
@@ -96,34 +109,44 @@ def plot_label_efficiency(
                     ls="",
                 )
         arms.append((method, protocol))
-    extra = []
-    if replication is not None and len(replication):
-        for method, g in replication.groupby("method", sort=False):
-            g = g.sort_values("n_patches")
-            ax.plot(
-                g["n_patches"],
-                g["mean_auc"],
-                color=arm_color(method),
-                ls=":",
-                marker="x",
-                lw=1,
-                alpha=0.8,
-            )
-        extra += [
-            Line2D(
-                [],
-                [],
-                color=arm_color(m),
-                ls=":",
-                marker="x",
-                label=f"{METHODS[m].label} (replication, cpu)",
-            )
-            for m in replication["method"].unique()
-        ]
+    return arms
+
+
+def _draw_replication(ax, replication: pd.DataFrame | None) -> list[Line2D]:
+    """The replication's points per method (thin dotted); their legend entries."""
+    if replication is None or not len(replication):
+        return []
+    for method, g in replication.groupby("method", sort=False):
+        g = g.sort_values("n_patches")
+        ax.plot(
+            g["n_patches"],
+            g["mean_auc"],
+            color=arm_color(method),
+            ls=":",
+            marker="x",
+            lw=1,
+            alpha=0.8,
+        )
+    return [
+        Line2D(
+            [],
+            [],
+            color=arm_color(m),
+            ls=":",
+            marker="x",
+            label=f"{METHODS[m].label} (replication, cpu)",
+        )
+        for m in replication["method"].unique()
+    ]
+
+
+def _draw_paper(ax, paper: Mapping[int, Mapping[str, float]]) -> list[Line2D]:
+    """The paper's GAN-CNN and CNN as stars; their legend entries."""
+    handles = []
     for method in ("gan", "cnn"):
         pts = sorted((n, v[method]) for n, v in paper.items() if method in v)
         ax.plot(*zip(*pts), ls="", marker=PAPER_MARKER, ms=13, mfc="none", mec=arm_color(method))
-        extra.append(
+        handles.append(
             Line2D(
                 [],
                 [],
@@ -135,20 +158,17 @@ def plot_label_efficiency(
                 label=f"{METHODS[method].label} (paper)",
             )
         )
-    sizes = sorted(
-        set(efficiency["n_patches"])
-        | set(paper)
-        | (set(replication["n_patches"]) if replication is not None else set())
-    )
+    return handles
+
+
+def _size_axis(ax, sizes: Sequence[int]) -> None:
+    """Labelled patches on a log axis, a tick at each size drawn, and AUC on the other."""
     ax.set_xscale("log")
     ax.set_xticks(sizes, [size_label(int(n)) for n in sizes])
     ax.minorticks_off()
     ax.set_xlabel("labelled training patches (log scale)")
     ax.set_ylabel("mean AUC over the test images")
-    ax.set_title(title)
     ax.grid(alpha=0.3)
-    _legend(fig, arms, extra)
-    return fig
 
 
 def _runs_by_arm(records: Sequence) -> dict[tuple[str, str, str], list]:
