@@ -15,7 +15,9 @@ One folder per stage of the paper, one idea per module:
   run folder, files of weights (read as tensors only) and the one loader of a kept DC net;
 * ``evaluate/`` — test-set metrics, the run record, evaluating a run;
 * ``experiment/`` — the resolved setup of an entry point, the grid of runs;
-* ``analysis/`` — statistics, the paper's claims and their verdicts, tables, figures;
+* ``analysis/`` — the statistics behind every verdict, then by question: ``replication/`` (the
+  paper's claims and their verdicts, tables, figures), ``study/`` (the studies beyond the paper)
+  and ``present/`` (how both are shown);
 * ``api`` — the public functions below; ``book``, ``cli`` — the book builder (needs a
   checkout) and the ``ganseg`` command.
 

@@ -306,7 +306,8 @@ def fading_verdict(hid: str, runs: pd.DataFrame) -> Verdict:
 
 
 def evaluate_hypotheses(df: pd.DataFrame) -> list[Verdict]:
-    """H1–H5 (H2 as H2a and H2b) from the study records of :func:`load_study`, Holm-adjusted."""
+    """H1–H5 (H2 as H2a and H2b) from the study records of
+    :func:`~ganseg_lib.analysis.study.records.load_study`, Holm-adjusted."""
     fair, paper = "fair", "paper"
     s = {
         (m, p, n): arm_scores(df, m, p, n)
