@@ -257,5 +257,20 @@ def tier_two_answer(df: pd.DataFrame) -> str:
     ]
     return (
         "**Tier 2 (exploratory, no registered hypothesis).** With fewer labels, class-specific "
-        "fakes, the paper's normalisation and the joint L_c — " + "; ".join(parts) + "."
+        "fakes, the paper's normalisation and the joint L_c — "
+        + "; ".join(parts)
+        + ". "
+        + scarce_caveat()
+    )
+
+
+def scarce_caveat() -> str:
+    """The 3K point trains as long as the others: a run there sees its labelled patches many
+    more times, with more learning-rate decays (the profile's numbers)."""
+    profile = get_profile(STUDY_PROFILE)
+    return (
+        f"At {size_label(SCARCE_SIZE)} a run is also much longer in epochs "
+        f"({profile.epochs_text((SCARCE_SIZE, TUNING_SIZE))}; "
+        f"{profile.decay_text((SCARCE_SIZE, TUNING_SIZE))}), so the 3K difference is not a "
+        "pure effect of fewer labels."
     )
