@@ -42,12 +42,15 @@ drive_dir: str = ""  # DRIVE folder; empty: $GANSEG_DRIVE_DIR
 chase_dir: str = ""  # CHASE_DB1 folder; empty: $GANSEG_CHASE_DIR
 results_dir: str = "results"  # run records (JSON), one per run
 runs_dir: str = "runs"  # run folders (checkpoints, histories, generator samples)
+evidence_dir: str = "results"  # the committed records; this page reads generator/ (the check)
 n_patches: int = 15_000  # labelled training patches
 seeds: list = []  # empty: the profile's seeds
 methods: list = ["gan", "cnn"]  # which methods to train
 device: str = "auto"  # auto (CUDA when available, else CPU), cpu or cuda
 
 # %% tags=["remove-input"]
+from pathlib import Path
+
 import pandas as pd
 from IPython.display import Markdown, display
 
@@ -56,7 +59,10 @@ from ganseg_lib.analysis.present.display import Captions
 from ganseg_lib.analysis.replication import plots
 from ganseg_lib.analysis.replication.plots import pick_iterations
 from ganseg_lib.analysis.replication.tables import run_table
+from ganseg_lib.data.drive import find_drive_dir
 from ganseg_lib.data.patches import PatchParams, make_patch_set
+from ganseg_lib.evaluate import generator_results as gr
+from ganseg_lib.evaluate.generator_check import validation_patches
 from ganseg_lib.evaluate.record import load_results
 from ganseg_lib.experiment.grid import run_grid
 from ganseg_lib.experiment.setup import Setup
@@ -226,3 +232,138 @@ if samples:
     )
 else:
     print("no generator samples: the GAN-CNN run folder is missing or 'gan' was not trained")
+
+# %% [markdown]
+# ## Did the generator learn?
+#
+# > Samples generated during training on 15K dataset
+# >
+# > Real samples
+#
+# — seed slide "Results"
+#
+# The slide shows samples and no measure of them. Here each generator is checked
+# (`ganseg_lib.evaluate.generator_check`) by three things:
+#
+# * **diversity ratio** — the mean pairwise L2 distance between 1,000 generated patches divided by
+#   the same between 1,000 real patches of the validation images (DRIVE 37–40, never trained on):
+#   0 is one patch repeated (mode collapse), about 1 as varied as the data;
+# * **two-sample accuracy** — the held-out accuracy of a classifier (gradient boosting on 27
+#   simple patch features) told to tell generated from real patches: 0.5 cannot tell them apart,
+#   1.0 always can;
+# * **vessels visible** — a person looks at 32 samples for dark, vessel-like lines.
+#
+# The pass rule is fixed: **diversity ratio ≥ 0.5, two-sample accuracy ≤ 0.95, and vessels
+# visible**. Two training metrics go with it: p(fake | real), the DC net's mean probability of the
+# fake class on labelled real patches (near 1 it calls every patch fake, which leaves G no
+# signal), and fake detection, the share of generated patches it puts in the fake class.
+#
+# The check was run on short runs at 15K labelled patches
+# (`python -m ganseg_lib.experiment.generator_suspects`): the replication's GAN-CNN (before), the
+# same with a real-data term in the DC loss that teaches the DC net labelled real patches as "not
+# fake" (after), and, on top of that term, one more change per run. This page trains nothing for
+# it: it reads the committed results in `results/generator/`, and only the real patches are drawn
+# when the page is built. The numbers, samples and verdict are shown on the 15K page only, where
+# they belong; the 30K and 150K pages point there.
+
+# %% tags=["remove-input"]
+generator_dir = Path(evidence_dir) / gr.FOLDER
+checked = gr.read_checked_runs(generator_dir) if (generator_dir / "suspects.json").is_file() else []
+show_check = n_patches in {r.n_patches for r in checked}
+if not checked:
+    display(
+        Markdown(
+            f"**No generator check here:** `{generator_dir}` is missing. It is committed with the "
+            "project's repository; run this page from a clone of it to see the check."
+        )
+    )
+elif not show_check:
+    sizes = ", ".join(f"{n // 1000}K" for n in sorted({r.n_patches for r in checked}))
+    display(
+        Markdown(
+            f"The generator check was run at {sizes} labelled patches: its table, samples and "
+            "verdict are on that page of this chapter, not on this one."
+        )
+    )
+
+# %% tags=["hide-input"]
+if show_check:
+    tag = f"n{n_patches}"
+    page.table(
+        gr.check_table(checked),
+        "The generator check of every checked run (results/generator/suspects.json and "
+        "after.json): the final generator's diversity ratio and two-sample accuracy against "
+        "1,000 validation patches, p(fake | real) and fake detection (training metrics: the mean "
+        "of the last 100 iterations in the short runs, of the last 250-iteration interval in the "
+        "library's loop), the look at its samples, and the pass rule (ratio ≥ 0.5, accuracy ≤ "
+        "0.95, vessels visible). (a) is the DC loss's real-data term.",
+        name=f"tbl-training-generator-check-{tag}",
+        formats=gr.CHECK_TABLE_FORMATS,
+    )
+
+# %% tags=["hide-input"]
+if show_check:
+    found_drive = find_drive_dir(drive_dir or None, required=False)
+    by_name = {r.name: r for r in checked}
+    before, after = by_name[gr.BEFORE], by_name[gr.AFTER]
+    grids = {
+        f"before: {before.name} (seed {before.seed})": gr.read_samples(
+            generator_dir / f"{before.name}.samples.png"
+        ),
+        f"after: {after.name} (seed {after.seed})": gr.read_samples(
+            generator_dir / f"{after.name}.samples.png"
+        ),
+    }
+    if found_drive is not None:
+        # drawn now and never saved: real patches are data and stay out of the repository
+        grids["real: validation patches (DRIVE 37–40)"] = validation_patches(
+            "drive", n=32, seed=0, drive_dir=found_drive
+        )
+        real_note = (
+            "beside 32 real patches of the validation images (DRIVE 37–40; half centred on a "
+            "vessel pixel, half on background, as the training patches are), drawn from DRIVE "
+            "when this page was built and never saved"
+        )
+    else:
+        real_note = (
+            "without real patches: DRIVE is not found here (pass drive_dir or set "
+            "GANSEG_DRIVE_DIR), and real patches are never committed, only drawn at build time"
+        )
+    page.figure(
+        gr.plot_sample_panels(grids, per_row=len(grids)),
+        f"32 samples of the final generator before (the replication's GAN-CNN) and after (with "
+        f"the DC loss's real-data term), {before.iterations:,}-iteration runs at "
+        f"{n_patches // 1000}K patches (the committed results/generator/*.samples.png), "
+        f"{real_note}.",
+        name=f"fig-training-generator-samples-{tag}",
+    )
+    others = [r for r in checked if r.name not in (gr.BEFORE, gr.AFTER)]
+    page.figure(
+        gr.plot_sample_panels(
+            {r.name: gr.read_samples(generator_dir / f"{r.name}.samples.png") for r in others}
+        ),
+        "32 samples of the final generator of each other checked run: the real-data term with "
+        "one more change, and the real-data term through the library's training loop.",
+        name=f"fig-training-generator-others-{tag}",
+    )
+
+# %% tags=["hide-input"]
+if show_check:
+    kept = gr.read_kept(generator_dir)
+    page.table(
+        gr.kept_table(kept),
+        "The samples montages kept with the records (results/<profile>/<data>/<cell>.samples.png, "
+        "smoke profile left out), by the diversity ratio of each run's last 8 samples against "
+        "DRIVE's validation patches (results/generator/kept_samples.json). Eight samples allow no "
+        "two-sample test.",
+        name=f"tbl-training-generator-kept-{tag}",
+    )
+    display(
+        Markdown(
+            f"{{numref}}`tbl-training-generator-check-{tag}` lists every checked run and "
+            f"{{numref}}`fig-training-generator-samples-{tag}` and "
+            f"{{numref}}`fig-training-generator-others-{tag}` show their samples. "
+            f"{gr.kept_sentence(kept)} ({{numref}}`tbl-training-generator-kept-{tag}`)\n\n"
+            f"**Verdict.** {gr.verdict(checked, gr.not_run(generator_dir))}"
+        )
+    )

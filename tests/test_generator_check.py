@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -258,3 +260,133 @@ def test_batch_norm_generator_swaps_every_normalisation():
     assert not any(isinstance(m, nn.GroupNorm) for m in g.modules())
     assert sum(isinstance(m, nn.BatchNorm2d) for m in g.modules()) == 4
     assert g(torch.zeros(2, 300)).shape == (2, 1, 64, 64)
+
+
+# --- the committed check read for the book (ganseg_lib.evaluate.generator_results) --------------
+
+COMMITTED = Path(__file__).resolve().parents[1] / "results" / "generator"
+
+
+@pytest.fixture(scope="module")
+def committed() -> dict:
+    from ganseg_lib.evaluate import generator_results as gr
+
+    if not (COMMITTED / "suspects.json").is_file():
+        pytest.skip("results/generator/ is not here")
+    return {
+        "suspects": json.loads((COMMITTED / "suspects.json").read_text()),
+        "after": json.loads((COMMITTED / "after.json").read_text()),
+        "kept": json.loads((COMMITTED / "kept_samples.json").read_text()),
+        "runs": gr.read_checked_runs(COMMITTED),
+    }
+
+
+def test_check_table_has_every_committed_run_with_its_numbers(committed):
+    from ganseg_lib.evaluate import generator_results as gr
+
+    table = gr.check_table(committed["runs"])
+    suspects, after = committed["suspects"], committed["after"]
+    assert list(table["run"]) == [*suspects, after["cell"]]
+    for row in table.to_dict("records"):
+        entry = suspects.get(row["run"], after)
+        assert row["seed"] == entry["config"]["seed"]
+        assert row["iterations"] == entry["config"]["iterations"]
+        assert row["diversity ratio"] == entry["diversity_ratio"]
+        assert row["two-sample accuracy"] == entry["two_sample_accuracy"]
+        assert row["p(fake | real)"] == entry["p_fake_real"]
+        assert row["fake detection"] == entry["fake_detect"]
+    base = table.set_index("run").loc["baseline"]
+    assert base["change"] == "the replication's paper-protocol GAN-CNN, unchanged"
+    assert base["check"] == "fail: ratio 0.35 < 0.5; accuracy 1.00 > 0.95; no vessels"
+    assert table.set_index("run").loc["real_not_fake", "check"] == (
+        "fail: accuracy 1.00 > 0.95; no vessels"
+    )
+    # the reason after a colon is left out of the table
+    assert table.set_index("run").loc["real_not_fake+dc_no_final_norm", "change"] == (
+        "(a) and (e) no final instance norm in the DC net"
+    )
+
+
+def test_every_committed_run_was_looked_at_and_has_its_samples(committed):
+    from ganseg_lib.evaluate import generator_results as gr
+
+    names = {r.name for r in committed["runs"]}
+    assert set(gr.SAMPLE_LOOKS) == names
+    readme = (COMMITTED / "README.md").read_text()
+    for name in names:
+        samples = gr.read_samples(COMMITTED / f"{name}.samples.png")
+        assert samples.shape == (32, 64, 64) and samples.dtype == np.uint8
+        assert gr.SAMPLE_LOOKS[name].what in readme  # the look as written down with the results
+
+
+def test_verdict_is_computed_from_the_committed_numbers(committed):
+    from ganseg_lib.evaluate import generator_results as gr
+
+    s, after = committed["suspects"], committed["after"]
+    text = gr.verdict(committed["runs"], gr.not_run(COMMITTED))
+    before, term = s["baseline"], s["real_not_fake"]
+    assert text.startswith("No generator passes: the real-data term raises the diversity ratio ")
+    assert f"from {before['diversity_ratio']:.2f} to {term['diversity_ratio']:.2f}" in text
+    assert f"p(fake | real) from {before['p_fake_real']:.2f} to {term['p_fake_real']:.2f}" in text
+    assert f"loop: {after['diversity_ratio']:.2f} and {after['p_fake_real']:.2f})" in text
+    assert "tells every generator's patches from real ones (accuracy 1.00)" in text
+    assert "no sample shows a vessel" in text
+    assert "7 short runs (1,500–2,000 iterations on one CPU thread)" in text
+    assert "generator width 16 with 15,000 labelled patches, seeds 0 and 1" in text
+    assert text.endswith("not run: (a) and (c) generator width 64, not 16.")
+
+
+def test_verdict_names_a_passing_generator(committed):
+    from ganseg_lib.evaluate import generator_results as gr
+
+    runs = committed["runs"]
+    good = dataclasses.replace(
+        runs[1], two_sample_accuracy=0.7, look=gr.Look(True, "thin dark lines")
+    )
+    assert good.passes and not runs[1].passes
+    text = gr.verdict([runs[0], good])
+    assert text.startswith("1 of 2 generators pass (real_not_fake): ")
+    assert "tells the patches of 1 of 2 generators from real ones" in text
+    assert "vessels show in the samples of real_not_fake" in text
+    unseen = dataclasses.replace(good, look=None)
+    assert unseen.failures() == ["samples not looked at"]
+
+
+def test_kept_table_and_sentence_count_the_committed_montages(committed):
+    from ganseg_lib.evaluate import generator_results as gr
+
+    ratios = [v["final_diversity_ratio"] for v in committed["kept"].values()]
+    kept = gr.read_kept(COMMITTED)
+    table = gr.kept_table(kept)
+    expected = [
+        sum(r < 0.1 for r in ratios),
+        sum(0.1 <= r < 0.5 for r in ratios),
+        sum(0.5 <= r <= 1.1 for r in ratios),
+        sum(r > 1.1 for r in ratios),
+    ]
+    assert list(table["montages"]) == expected and sum(expected) == len(ratios)
+    collapsed = table.iloc[0, 2]
+    n_ssgan = sum(
+        n.startswith("study/drive/ssgan-fair-lr0.0003-b0.5-") and r < 0.1 for n, r in kept.items()
+    )
+    assert f"study/drive/ssgan-fair-lr0.0003-b0.5 ×{n_ssgan}" in collapsed
+    assert gr.kept_sentence(kept) == (
+        f"Of {len(ratios)} kept samples montages (the smoke profile left out), "
+        f"{expected[0] + expected[1]} end with a diversity ratio below 0.5 ({expected[0]} below "
+        f"0.1), {expected[2]} between 0.5 and 1.1, and {expected[3]} above 1.1."
+    )
+
+
+def test_read_samples_inverts_the_saved_montage(tmp_path, phantom_patches):
+    import matplotlib
+
+    from ganseg_lib.evaluate import generator_results as gr
+    from ganseg_lib.experiment.generator_suspects import save_montage
+
+    matplotlib.use("Agg")
+    save_montage(phantom_patches[:32], tmp_path / "x.samples.png")
+    back = gr.read_samples(tmp_path / "x.samples.png")
+    np.testing.assert_array_equal(back, phantom_patches[:32])
+    fig = gr.plot_sample_panels({"a": back, "b": back, "c": back[:8]}, per_row=2)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles == ["a", "b", "c", ""]  # one empty panel fills the second row

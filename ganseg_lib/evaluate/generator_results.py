@@ -1,0 +1,351 @@
+"""The committed generator check (``results/generator/``) read for the book: a table of every
+checked run, the kept montages' diversity, the samples, and the verdict.
+
+The numbers come from :mod:`ganseg_lib.experiment.generator_suspects` (``suspects.json``: the
+short runs, one change at a time; ``after.json``: the real-data term through the library's
+training loop; ``kept_samples.json``: the diversity of every kept samples montage). The third
+half of the pass rule of :mod:`ganseg_lib.evaluate.generator_check` — vessels visible — is a
+person's look at each run's ``<name>.samples.png``; those looks are :data:`SAMPLE_LOOKS`, as
+written in ``results/generator/README.md``. Nothing here trains or reads a dataset: the training
+chapter shows it beside the slide "Samples generated during training on 15K dataset" (seed slide
+"Results") and draws the real patches itself.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from ganseg_lib.evaluate.generator_check import MAX_TWO_SAMPLE_ACCURACY, MIN_DIVERSITY_RATIO
+from ganseg_lib.paper import PATCH_SIZE
+
+FOLDER = "generator"  # under the committed records (``results/``)
+BEFORE = "baseline"  # the replication's GAN-CNN, unchanged
+AFTER = "real_not_fake"  # the same with the DC loss's real-data term, same seed and loop
+NOISIER = 1.1  # a kept montage's ratio above this: its samples differ more than real patches do
+COLLAPSED = 0.1  # below this: the samples are nearly one patch
+
+
+@dataclass(frozen=True)
+class Look:
+    """A person's look at a run's 32 samples: are dark, vessel-like lines there, and what is."""
+
+    vessels: bool
+    what: str
+
+
+# results/generator/README.md, column "vessels": one look per <name>.samples.png
+SAMPLE_LOOKS: dict[str, Look] = {
+    "baseline": Look(
+        False, "a few near-identical grey textures, some with a dark speck at the centre"
+    ),
+    "real_not_fake": Look(False, "varied dark blotches on grainy grey"),
+    "real_not_fake+lr_g2e-4": Look(False, "near-identical high-contrast speckle"),
+    "real_not_fake+g_batchnorm": Look(
+        False, "grey tiles with a checkerboard grid and dark corners"
+    ),
+    "real_not_fake+g_steps2": Look(False, "black and white blobs on one repeated grid layout"),
+    "real_not_fake+dc_no_final_norm": Look(False, "low-contrast grey with a diagonal hatch"),
+    "gan-realnotfake-n15000-s1": Look(False, "varied blotches with streaky, grainy texture"),
+}
+
+
+@dataclass(frozen=True)
+class CheckedRun:
+    """One checked generator: its run, the check's numbers at its end and the look at it."""
+
+    name: str  # the key in suspects.json, or after.json's cell; samples in <name>.samples.png
+    change: str  # what the run changes
+    loop: str  # "short" (the suspects' own loop) or "library" (ganseg_lib.train.loop)
+    seed: int
+    iterations: int
+    n_patches: int
+    g_width: int
+    protocol: str  # TrainConfig.protocol
+    threads: int  # CPU threads it trained on
+    real_not_fake: bool
+    diversity_ratio: float
+    two_sample_accuracy: float
+    p_fake_real: float  # training metric: the DC net's p(fake | labelled real patch)
+    fake_detect: float  # training metric: share of generated patches put in the fake class
+    look: Look | None  # None: nobody has looked at the samples yet
+
+    def failures(self) -> list[str]:
+        """The parts of the pass rule this run misses (empty: it passes)."""
+        out = []
+        if self.diversity_ratio < MIN_DIVERSITY_RATIO:
+            out.append(f"ratio {self.diversity_ratio:.2f} < {MIN_DIVERSITY_RATIO}")
+        if self.two_sample_accuracy > MAX_TWO_SAMPLE_ACCURACY:
+            out.append(f"accuracy {self.two_sample_accuracy:.2f} > {MAX_TWO_SAMPLE_ACCURACY}")
+        if self.look is None:
+            out.append("samples not looked at")
+        elif not self.look.vessels:
+            out.append("no vessels")
+        return out
+
+    @property
+    def passes(self) -> bool:
+        return not self.failures()
+
+
+def _run(name: str, change: str, loop: str, entry: dict, iterations: int) -> CheckedRun:
+    config = entry["config"]
+    return CheckedRun(
+        name=name,
+        change=change,
+        loop=loop,
+        seed=config["seed"],
+        iterations=iterations,
+        n_patches=config["n_patches"],
+        g_width=config["g_width"],
+        protocol=config["protocol"],
+        threads=entry["threads"],
+        real_not_fake=bool(config.get("real_not_fake")),
+        diversity_ratio=entry["diversity_ratio"],
+        two_sample_accuracy=entry["two_sample_accuracy"],
+        p_fake_real=entry["p_fake_real"],
+        fake_detect=entry["fake_detect"],
+        look=SAMPLE_LOOKS.get(name),
+    )
+
+
+def read_checked_runs(folder: str | Path) -> list[CheckedRun]:
+    """Every run of ``folder`` (``results/generator``): the suspects in the order they ran, then
+    the library-loop run of ``after.json`` when there is one."""
+    folder = Path(folder)
+    suspects = json.loads((folder / "suspects.json").read_text())
+    runs = [
+        # "what" may go on after a colon to say why; the table keeps the change itself
+        _run(name, s["what"].split(":")[0], "short", s, s["iterations"])
+        for name, s in suspects.items()
+    ]
+    after_path = folder / "after.json"
+    if after_path.is_file():
+        after = json.loads(after_path.read_text())
+        change = (
+            "(a) through the library's training loop"
+            if after["config"].get("real_not_fake")
+            else "the library's training loop"
+        )
+        runs.append(_run(after["cell"], change, "library", after, after["config"]["iterations"]))
+    return runs
+
+
+def check_table(runs: list[CheckedRun]) -> pd.DataFrame:
+    """One row per checked run: its change, seed and length, the check's numbers, the look at
+    its samples and whether it passes (or which parts of the rule it misses)."""
+    return pd.DataFrame(
+        {
+            "run": [r.name for r in runs],
+            "change": [r.change for r in runs],
+            "seed": [r.seed for r in runs],
+            "iterations": [r.iterations for r in runs],
+            "diversity ratio": [r.diversity_ratio for r in runs],
+            "two-sample accuracy": [r.two_sample_accuracy for r in runs],
+            "p(fake | real)": [r.p_fake_real for r in runs],
+            "fake detection": [r.fake_detect for r in runs],
+            "vessels": [
+                "not looked at"
+                if r.look is None
+                else f"{'yes' if r.look.vessels else 'no'}: {r.look.what}"
+                for r in runs
+            ],
+            "check": ["pass" if r.passes else "fail: " + "; ".join(r.failures()) for r in runs],
+        }
+    )
+
+
+CHECK_TABLE_FORMATS = {
+    "iterations": "{:,}",
+    "diversity ratio": "{:.2f}",
+    "two-sample accuracy": "{:.2f}",
+    "p(fake | real)": "{:.2f}",
+    "fake detection": "{:.2f}",
+}
+
+
+def _moves(before: float, after: float, what: str) -> str:
+    word = "raises" if after > before else "lowers" if after < before else "leaves"
+    if word == "leaves":
+        return f"leaves {what} at {after:.2f}"
+    return f"{word} {what} from {before:.2f} to {after:.2f}"
+
+
+def _span(values: list[float], fmt: str = "{:.2f}") -> str:
+    lo, hi = fmt.format(min(values)), fmt.format(max(values))
+    return lo if lo == hi else f"{lo}–{hi}"
+
+
+def verdict(runs: list[CheckedRun], not_run: list[str] | None = None) -> str:
+    """The check's verdict in two sentences: whether any generator passes, what the real-data
+    term (:data:`AFTER` against :data:`BEFORE`) changes, what still fails, and what was run."""
+    by = {r.name: r for r in runs}
+    passing = [r.name for r in runs if r.passes]
+    change = ""
+    if BEFORE in by and AFTER in by:
+        b, a = by[BEFORE], by[AFTER]
+        ratio = _moves(b.diversity_ratio, a.diversity_ratio, "the diversity ratio")
+        p_fake = _moves(b.p_fake_real, a.p_fake_real, "p(fake | real)")
+        change = f"the real-data term {ratio} and {p_fake}"
+        again = [r for r in runs if r.loop == "library" and r.real_not_fake]
+        if again:
+            r = again[0]
+            change += (
+                f" (seed {r.seed} through the library's loop: {r.diversity_ratio:.2f} and "
+                f"{r.p_fake_real:.2f})"
+            )
+    accuracies = [r.two_sample_accuracy for r in runs]
+    told = [r for r in runs if r.two_sample_accuracy > MAX_TWO_SAMPLE_ACCURACY]
+    if len(told) == len(runs):
+        still = (
+            "the two-sample classifier still tells every generator's patches from real ones "
+            f"(accuracy {_span(accuracies)})"
+        )
+    else:
+        still = (
+            f"the two-sample classifier tells the patches of {len(told)} of {len(runs)} "
+            f"generators from real ones (accuracy above {MAX_TWO_SAMPLE_ACCURACY})"
+        )
+    looked = [r for r in runs if r.look is not None]
+    with_vessels = [r.name for r in looked if r.look.vessels]
+    if not with_vessels:
+        seen = (
+            "no sample shows a vessel"
+            if len(looked) == len(runs)
+            else f"none of the {len(looked)} runs looked at shows a vessel"
+        )
+    else:
+        seen = f"vessels show in the samples of {', '.join(with_vessels)}"
+    if passing:
+        head = f"{len(passing)} of {len(runs)} generators pass ({', '.join(passing)})"
+    else:
+        head = "No generator passes"
+    body = f"{still}, and {seen}"
+    first = f"{head}: {change}, but {body}." if change else f"{head}: {body}."
+    iterations = _span([r.iterations for r in runs], "{:,}")
+    threads = {r.threads for r in runs}
+    on = "one CPU thread" if threads == {1} else f"{_span(list(threads), '{}')} CPU threads"
+    seeds = " and ".join(str(s) for s in sorted({r.seed for r in runs}))
+    scope = (
+        f"This holds for what was run: {len(runs)} short runs ({iterations} iterations on {on}) "
+        f"of the {'/'.join(sorted({r.protocol for r in runs}))}-protocol GAN-CNN at generator "
+        f"width {_span([r.g_width for r in runs], '{}')} with "
+        f"{_span([r.n_patches for r in runs], '{:,}')} labelled patches, seeds {seeds}"
+    )
+    scope += f"; not run: {'; '.join(not_run)}." if not_run else "."
+    return f"{first} {scope}"
+
+
+def not_run(folder: str | Path) -> list[str]:
+    """The suspects of :mod:`ganseg_lib.experiment.generator_suspects` that ``suspects.json``
+    has no run of (their descriptions)."""
+    from ganseg_lib.experiment.generator_suspects import SUSPECTS
+
+    ran = json.loads((Path(folder) / "suspects.json").read_text())
+    return [s.what for name, s in SUSPECTS.items() if name not in ran]
+
+
+# --- the kept montages (kept_samples.json) -------------------------------------------------------
+
+
+def _band(ratio: float) -> str:
+    if ratio < COLLAPSED:
+        return f"below {COLLAPSED} (collapsed)"
+    if ratio < MIN_DIVERSITY_RATIO:
+        return f"{COLLAPSED} to {MIN_DIVERSITY_RATIO}"
+    if ratio <= NOISIER:
+        return f"{MIN_DIVERSITY_RATIO} to {NOISIER} (about as varied as the data)"
+    return f"above {NOISIER} (noisier than the data)"
+
+
+BANDS = [_band(r) for r in (0.0, COLLAPSED, MIN_DIVERSITY_RATIO, NOISIER + 1)]
+
+
+def read_kept(folder: str | Path) -> dict[str, float]:
+    """Each kept samples montage (``<profile>/<data>/<cell>``) → the diversity ratio of its last
+    row of 8 samples (the run's end)."""
+    kept = json.loads((Path(folder) / "kept_samples.json").read_text())
+    return {name: v["final_diversity_ratio"] for name, v in kept.items()}
+
+
+def _family(name: str) -> str:
+    """A record's family, its sizes and seeds dropped: ``study/drive/gan-n15000-s2`` →
+    ``study/drive/gan``."""
+    return re.sub(r"-n\d+-s\d+$", "", name)
+
+
+def kept_table(kept: dict[str, float]) -> pd.DataFrame:
+    """The kept montages per band of final diversity ratio, with the record families in each."""
+    rows = []
+    for band in BANDS:
+        names = [n for n, r in kept.items() if _band(r) == band]
+        families = Counter(_family(n) for n in names).most_common()
+        rows.append(
+            {
+                "final diversity ratio": band,
+                "montages": len(names),
+                "records (profile/data/cell, × seeds and sizes)": ", ".join(
+                    f"{f} ×{k}" for f, k in families
+                )
+                or "—",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def kept_sentence(kept: dict[str, float]) -> str:
+    """The kept montages in one sentence: how many end below the pass ratio, and how many are
+    collapsed or noisier than the data."""
+    n = Counter(_band(r) for r in kept.values())
+    below = n[BANDS[0]] + n[BANDS[1]]
+    return (
+        f"Of {len(kept)} kept samples montages (the smoke profile left out), {below} end with a "
+        f"diversity ratio below {MIN_DIVERSITY_RATIO} ({n[BANDS[0]]} below {COLLAPSED}), "
+        f"{n[BANDS[2]]} between {MIN_DIVERSITY_RATIO} and {NOISIER}, and {n[BANDS[3]]} above "
+        f"{NOISIER}."
+    )
+
+
+# --- the samples ---------------------------------------------------------------------------------
+
+
+def read_samples(path: str | Path, ncols: int = 8, gap: int = 2) -> np.ndarray:
+    """A committed ``<name>.samples.png`` (:func:`ganseg_lib.montage.montage` of generated
+    patches, ``ncols`` per row, ``gap`` pixels apart) → uint8 (N, 64, 64)."""
+    from PIL import Image
+
+    image = np.asarray(Image.open(path).convert("L"))
+    step = PATCH_SIZE + gap
+    nrows = (image.shape[0] + gap) // step
+    return np.stack(
+        [
+            image[r * step : r * step + PATCH_SIZE, c * step : c * step + PATCH_SIZE]
+            for r in range(nrows)
+            for c in range(ncols)
+        ]
+    )
+
+
+def plot_sample_panels(grids: dict[str, np.ndarray], ncols: int = 8, per_row: int = 3) -> Figure:
+    """Patch grids as panels, ``per_row`` panels a row, in one grey scale (0–255), each titled
+    with its key: generated samples beside real patches."""
+    from ganseg_lib.montage import montage
+
+    if not grids:
+        raise ValueError("no sample grids to plot")
+    nrows = -(-len(grids) // per_row)
+    fig = Figure(figsize=(4.2 * per_row, 2.4 * nrows), layout="constrained")
+    axes = fig.subplots(nrows, per_row, squeeze=False).ravel()
+    for ax in axes:
+        ax.axis("off")
+    for ax, (title, patches) in zip(axes, grids.items()):
+        ax.imshow(montage(np.asarray(patches), ncols), cmap="gray", vmin=0, vmax=255)
+        ax.set_title(title, fontsize=10)
+    return fig
