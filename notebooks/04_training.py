@@ -56,12 +56,12 @@ from IPython.display import Markdown, display
 
 from ganseg_lib.analysis.present.banner import banner
 from ganseg_lib.analysis.present.display import Captions
+from ganseg_lib.analysis.replication import generator as gr
 from ganseg_lib.analysis.replication import plots
 from ganseg_lib.analysis.replication.plots import pick_iterations
 from ganseg_lib.analysis.replication.tables import run_table
 from ganseg_lib.data.drive import find_drive_dir
 from ganseg_lib.data.patches import PatchParams, make_patch_set
-from ganseg_lib.evaluate import generator_results as gr
 from ganseg_lib.evaluate.generator_check import validation_patches
 from ganseg_lib.evaluate.record import load_results
 from ganseg_lib.experiment.grid import run_grid

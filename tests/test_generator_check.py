@@ -262,14 +262,14 @@ def test_batch_norm_generator_swaps_every_normalisation():
     assert g(torch.zeros(2, 300)).shape == (2, 1, 64, 64)
 
 
-# --- the committed check read for the book (ganseg_lib.evaluate.generator_results) --------------
+# --- the committed check read for the book (analysis.replication.generator) -----------------------
 
 COMMITTED = Path(__file__).resolve().parents[1] / "results" / "generator"
 
 
 @pytest.fixture(scope="module")
 def committed() -> dict:
-    from ganseg_lib.evaluate import generator_results as gr
+    from ganseg_lib.analysis.replication import generator as gr
 
     if not (COMMITTED / "suspects.json").is_file():
         pytest.skip("results/generator/ is not here")
@@ -282,7 +282,7 @@ def committed() -> dict:
 
 
 def test_check_table_has_every_committed_run_with_its_numbers(committed):
-    from ganseg_lib.evaluate import generator_results as gr
+    from ganseg_lib.analysis.replication import generator as gr
 
     table = gr.check_table(committed["runs"])
     suspects, after = committed["suspects"], committed["after"]
@@ -308,7 +308,7 @@ def test_check_table_has_every_committed_run_with_its_numbers(committed):
 
 
 def test_every_committed_run_was_looked_at_and_has_its_samples(committed):
-    from ganseg_lib.evaluate import generator_results as gr
+    from ganseg_lib.analysis.replication import generator as gr
 
     names = {r.name for r in committed["runs"]}
     assert set(gr.SAMPLE_LOOKS) == names
@@ -320,7 +320,7 @@ def test_every_committed_run_was_looked_at_and_has_its_samples(committed):
 
 
 def test_verdict_is_computed_from_the_committed_numbers(committed):
-    from ganseg_lib.evaluate import generator_results as gr
+    from ganseg_lib.analysis.replication import generator as gr
 
     s, after = committed["suspects"], committed["after"]
     text = gr.verdict(committed["runs"], gr.not_run(COMMITTED))
@@ -337,7 +337,7 @@ def test_verdict_is_computed_from_the_committed_numbers(committed):
 
 
 def test_verdict_names_a_passing_generator(committed):
-    from ganseg_lib.evaluate import generator_results as gr
+    from ganseg_lib.analysis.replication import generator as gr
 
     runs = committed["runs"]
     good = dataclasses.replace(
@@ -353,7 +353,7 @@ def test_verdict_names_a_passing_generator(committed):
 
 
 def test_kept_table_and_sentence_count_the_committed_montages(committed):
-    from ganseg_lib.evaluate import generator_results as gr
+    from ganseg_lib.analysis.replication import generator as gr
 
     ratios = [v["final_diversity_ratio"] for v in committed["kept"].values()]
     kept = gr.read_kept(COMMITTED)
@@ -380,7 +380,7 @@ def test_kept_table_and_sentence_count_the_committed_montages(committed):
 def test_read_samples_inverts_the_saved_montage(tmp_path, phantom_patches):
     import matplotlib
 
-    from ganseg_lib.evaluate import generator_results as gr
+    from ganseg_lib.analysis.replication import generator as gr
     from ganseg_lib.experiment.generator_suspects import save_montage
 
     matplotlib.use("Agg")
