@@ -220,7 +220,7 @@ page.table(
 # `results/cpu/chase/` and appear here as they are committed.
 
 # %% tags=["remove-input"]
-chase = load_results(evidence_dir, profile=EVIDENCE_PROFILE, data="chase")
+chase = load_results(evidence_dir, profile=EVIDENCE_PROFILE, data="chase", paper_arms=True)
 if len(ok_runs(chase)):
     page.table(
         format_results_table(results_table(chase, sorted(set(chase["n_patches"]), reverse=True))),

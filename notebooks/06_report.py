@@ -205,7 +205,7 @@ page.table(
 # tuned on.
 
 # %% tags=["remove-input"]
-chase = load_results(evidence_dir, profile=EVIDENCE_PROFILE, data="chase")
+chase = load_results(evidence_dir, profile=EVIDENCE_PROFILE, data="chase", paper_arms=True)
 if len(chase):
     page.table(
         claims.claims_table(claims.second_dataset_claims(chase)),

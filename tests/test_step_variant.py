@@ -87,3 +87,17 @@ def test_the_replication_step_draws_two_generator_batches():
             assert n < 4
         draws[step] = n
     assert draws == {"fused": 1, "replication": 2}
+
+
+def test_the_replications_tables_read_the_paper_arms_only(tmp_path):
+    from ganseg_lib.evaluate.record import load_results
+
+    for real_not_fake in (False, True):
+        config = TrainConfig(
+            method="gan", data="drive", n_patches=64, iterations=1, real_not_fake=real_not_fake
+        )
+        rec = RunRecord("cpu", "ok", config, "runs/x", {}, {}, {}, evaluation={"mean_auc": 0.9})
+        write_record(tmp_path / "cpu" / "drive" / f"{config.cell}.json", rec)
+    assert len(load_results(tmp_path, "cpu", "drive")) == 2
+    paper = load_results(tmp_path, "cpu", "drive", paper_arms=True)
+    assert [r.config.cell for r in paper["record"]] == ["gan-n64-s0"]

@@ -127,7 +127,9 @@ def cmd_report(args: argparse.Namespace) -> int:
             study_markdown(
                 df,
                 hypotheses,
-                replication_efficiency(load_results(args.results, profile="cpu", data="drive")),
+                replication_efficiency(
+                    load_results(args.results, profile="cpu", data="drive", paper_arms=True)
+                ),
             ),
             (STUDY_BEGIN, STUDY_END),
             "study block",
@@ -135,7 +137,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     else:
         from ganseg_lib.evaluate.record import load_results
 
-        df = load_results(args.results, profile=args.profile, data=args.data)
+        df = load_results(args.results, profile=args.profile, data=args.data, paper_arms=True)
         body = headline.headline_markdown(df, args.profile, args.data)
         markers, what = (headline.HEADLINE_BEGIN, headline.HEADLINE_END), "headline"
     if args.readme is None:
@@ -170,7 +172,7 @@ def _answer_figure(args: argparse.Namespace, check: bool) -> bool:
     from ganseg_lib.evaluate.record import load_results
 
     path = args.figure or args.results / ANSWER_FIGURE
-    cpu = load_results(args.results, profile="cpu", data="drive")
+    cpu = load_results(args.results, profile="cpu", data="drive", paper_arms=True)
     stale = write_answer_figure(path, cpu, load_study(args.results), check=check)
     state = ("out of date" if check else "updated") if stale else "up to date"
     print(f"{path}: answer figure {state}")

@@ -193,11 +193,16 @@ COLUMNS = (
 
 
 def load_results(
-    results_dir: str | os.PathLike, profile: str | None = None, data: str | None = None
+    results_dir: str | os.PathLike,
+    profile: str | None = None,
+    data: str | None = None,
+    paper_arms: bool = False,
 ):
     """All records under ``results_dir`` (optionally one profile / data source) as a DataFrame:
     one row per run with its configuration, AUCs and timings; ``record`` holds the
-    :class:`RunRecord`."""
+    :class:`RunRecord`. ``paper_arms``: only the runs of the paper's two arms (the bare GAN-CNN
+    and CNN of its protocol), leaving out variants recorded beside them (e.g. ``-realnotfake``),
+    which the replication's tables must not average in."""
     import pandas as pd
 
     rows = []
@@ -207,6 +212,8 @@ def load_results(
         rec = read_record(path)
         cfg, ev = rec.config, rec.evaluation or {}
         if (profile and rec.profile != profile) or (data and cfg.data != data):
+            continue
+        if paper_arms and cfg.arm != cfg.method:
             continue
         rows.append(
             {

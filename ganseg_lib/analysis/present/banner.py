@@ -52,8 +52,9 @@ def is_evidence(profile: str | Profile, data_name: str) -> bool:
 
 
 def load_evidence(results_dir: str | os.PathLike) -> pd.DataFrame:
-    """The committed records that the book's verdicts rest on: ``results_dir/cpu/drive``."""
-    return load_results(results_dir, profile=EVIDENCE_PROFILE, data=EVIDENCE_DATA)
+    """The committed records that the book's verdicts rest on: ``results_dir/cpu/drive``, the
+    paper's two arms (variants recorded beside them are read on their own)."""
+    return load_results(results_dir, profile=EVIDENCE_PROFILE, data=EVIDENCE_DATA, paper_arms=True)
 
 
 def records_banner(df: pd.DataFrame, results_dir: str | os.PathLike, label: str) -> str:
