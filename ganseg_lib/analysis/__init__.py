@@ -6,8 +6,7 @@ Two questions, two rooms, and what both share:
 * :mod:`~ganseg_lib.analysis.replication` — *does the paper replicate?* The paper's claims from
   the ``cpu`` records, the fixed rules that judge them, its tables and figures, the segmentation
   maps, the cross-dataset generalisation, the generator check of its GAN-CNN, the deviations
-  from the paper and the README's
-  headline.
+  from the paper and the README's headline.
 * :mod:`~ganseg_lib.analysis.study` — *beyond the paper: does adversarial learning reduce manual
   annotation here, and why?* The study's records and arms, its pre-registered verdicts, the
   answer in words, the registered paired tests, its figures, its compute and its README block.
