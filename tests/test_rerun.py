@@ -41,3 +41,14 @@ def test_the_variant_is_set_against_the_same_cnn(tmp_path):
     assert after["GAN−CNN [95% CI]"].startswith(f"{np.mean(variant) - np.mean(cnn):+.4f}")
     assert "claim 1 (15K)" in rerun_sentence(table)
     assert rerun_sentence(rerun_table(tmp_path / "none")) == ""
+
+
+def test_one_seed_of_the_variant_is_shown_but_not_tested(tmp_path):
+    for s in range(2):
+        _write(tmp_path, 15_000, s, 0.93 + 0.001 * s, method="cnn")
+        _write(tmp_path, 15_000, s, 0.94 + 0.001 * s)
+    _write(tmp_path, 15_000, 0, 0.92, real_not_fake=True)
+    table = rerun_table(tmp_path)
+    after = table.iloc[1]
+    assert after["verdict"] == "not tested" and after["GAN-CNN mean AUC"] == "0.9200"
+    assert "not yet tested" in rerun_sentence(table) and "-0.0105" in rerun_sentence(table)
