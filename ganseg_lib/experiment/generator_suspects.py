@@ -120,17 +120,16 @@ def cpu_gan(n_patches: int, seed: int, iterations: int, **fields) -> TrainConfig
     """The paper-protocol GAN-CNN on DRIVE at the ``cpu`` profile's widths and logging interval,
     for ``iterations``, with the one-iteration step (one generator batch per iteration)."""
     profile = get_profile("cpu")
+    widths = {"width": profile.width, "g_width": profile.g_width}
     return TrainConfig(
         method="gan",
         data="drive",
         n_patches=n_patches,
         seed=seed,
         iterations=iterations,
-        width=profile.width,
-        g_width=profile.g_width,
         eval_every=profile.eval_every,
         n_validation_pixels=profile.n_validation_pixels,
-        **fields,
+        **(widths | fields),  # a suspect may set a width (the wider generator)
     )
 
 

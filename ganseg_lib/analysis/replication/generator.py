@@ -53,6 +53,9 @@ SAMPLE_LOOKS: dict[str, Look] = {
     ),
     "real_not_fake+g_steps2": Look(False, "black and white blobs on one repeated grid layout"),
     "real_not_fake+dc_no_final_norm": Look(False, "low-contrast grey with a diagonal hatch"),
+    "real_not_fake+g_width64": Look(
+        False, "one speckled black-and-white texture repeated in every sample"
+    ),
     "gan-realnotfake-n15000-s1": Look(False, "varied blotches with streaky, grainy texture"),
 }
 
