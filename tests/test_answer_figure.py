@@ -22,7 +22,7 @@ RESULTS = ROOT / "results"
 
 @pytest.fixture(scope="module")
 def records():
-    cpu = load_results(RESULTS, profile="cpu", data="drive")
+    cpu = load_results(RESULTS, profile="cpu", data="drive", paper_arms=True)
     study = load_study(RESULTS)
     if not len(cpu) or not len(study):
         pytest.skip("the committed cpu and study records are not in this checkout")

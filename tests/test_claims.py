@@ -76,7 +76,7 @@ def test_level_and_literature_verdicts():
 def committed():
     from ganseg_lib.evaluate.record import load_results
 
-    return load_results(ROOT / "results", profile="cpu", data="drive")
+    return load_results(ROOT / "results", profile="cpu", data="drive", paper_arms=True)
 
 
 def test_committed_records_reaggregate_to_the_published_numbers(committed):

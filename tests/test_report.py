@@ -242,7 +242,7 @@ def test_readme_headline_is_computed_from_the_committed_records():
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1]
-    df = load_results(root / "results", profile="cpu", data="drive")
+    df = load_results(root / "results", profile="cpu", data="drive", paper_arms=True)
     assert H.readme_headline(root / "README.md") == H.headline_markdown(df), (
         "README headline is stale: run `ganseg report --readme README.md`"
     )
