@@ -156,11 +156,7 @@ def train_step(state: RunState, config: TrainConfig, batch: Batch) -> dict[str, 
             adversarial = config.adv_weight * adversarial
         loss_d = l_c + adversarial
         metrics |= _game(l_adv, adversarial / loss_d, logits_fake, logits_real)
-    state.opt_d.zero_grad(set_to_none=True)
-    loss_d.backward()
-    state.opt_d.step()
-    metrics["L_c"] = l_c.detach()
-    metrics["real_acc"] = (logits_real[:, :K].argmax(1) == y).float().mean().detach()
+    metrics |= _dc_update(state, loss_d, l_c, logits_real, y)
     if config.spec.trains_generator:
         metrics["L_G"] = _generator_step(state, config, fake, fake_classes, batch, autocast)
     state.sched_d.step()
@@ -187,6 +183,18 @@ def _generator_step(state: RunState, config: TrainConfig, fake, classes, batch: 
     state.opt_g.step()
     state.sched_g.step()
     return l_g.detach()
+
+
+def _dc_update(state: RunState, loss_d, l_c, logits_real, y) -> dict[str, torch.Tensor]:
+    """One optimiser step of the DC net on ``loss_d``; returns L_c and the accuracy on the
+    labelled real patches."""
+    state.opt_d.zero_grad(set_to_none=True)
+    loss_d.backward()
+    state.opt_d.step()
+    return {
+        "L_c": l_c.detach(),
+        "real_acc": (logits_real[:, :K].argmax(1) == y).float().mean().detach(),
+    }
 
 
 def _game(l_adv, share, logits_fake, logits_real) -> dict[str, torch.Tensor]:
@@ -224,11 +232,7 @@ def replication_step(state: RunState, config: TrainConfig, batch: Batch) -> dict
         l_adv = loss_adversarial(logits_fake)
         loss_d = loss_d + l_adv
         metrics |= _game(l_adv, l_adv / loss_d, logits_fake, logits_real)
-    state.opt_d.zero_grad(set_to_none=True)
-    loss_d.backward()
-    state.opt_d.step()
-    metrics["L_c"] = l_c.detach()
-    metrics["real_acc"] = (logits_real[:, :K].argmax(1) == y).float().mean().detach()
+    metrics |= _dc_update(state, loss_d, l_c, logits_real, y)
     if generator is not None:
         z = torch.randn(len(x), NOISE_DIM, generator=state.rng).to(x.device)
         dcnet.requires_grad_(False)
