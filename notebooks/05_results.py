@@ -73,7 +73,7 @@ from ganseg_lib.errors import DataError
 from ganseg_lib.evaluate.cross import cross_summary, cross_table
 from ganseg_lib.evaluate.record import CROSS_FOLDER, load_results
 from ganseg_lib.experiment.setup import Setup
-from ganseg_lib.train.config import EVIDENCE_PROFILE
+from ganseg_lib.train.profiles import EVIDENCE_PROFILE
 
 setup = Setup.resolve(
     profile, data, drive_dir or None, results_dir, runs_dir, chase_dir=chase_dir or None

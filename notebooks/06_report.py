@@ -55,7 +55,7 @@ from ganseg_lib.analysis.replication.tables import tests_table
 from ganseg_lib.evaluate.record import load_results
 from ganseg_lib.experiment.preregistration import preregistration_table
 from ganseg_lib.experiment.setup import Setup
-from ganseg_lib.train.config import EVIDENCE_PROFILE
+from ganseg_lib.train.profiles import EVIDENCE_PROFILE
 
 setup = Setup.resolve(profile, data, drive_dir or None, results_dir, chase_dir=chase_dir or None)
 evidence = load_evidence(evidence_dir)

@@ -71,7 +71,7 @@ from ganseg_lib.experiment.preregistration import (
 )
 from ganseg_lib.experiment.study import HYPOTHESES
 from ganseg_lib.paper import size_label
-from ganseg_lib.train.config import get_profile
+from ganseg_lib.train.profiles import get_profile
 
 results = Path(evidence_dir)
 hypotheses_file = Path(HYPOTHESES)  # relative to the project folder, where the chapter runs

@@ -10,7 +10,7 @@ import pytest
 from ganseg_lib.cli import build_parser, main
 from ganseg_lib.data.source import DATA_SOURCES
 from ganseg_lib.models import WEIGHTS
-from ganseg_lib.train.config import PROFILES
+from ganseg_lib.train.profiles import PROFILES
 
 
 @pytest.fixture(scope="module")

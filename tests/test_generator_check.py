@@ -234,7 +234,6 @@ def test_load_generator_gives_the_trained_generator(tmp_path):
 def test_kept_samples_diversity_reads_each_montage_row(tmp_path, phantom_patches):
     from PIL import Image
 
-    from ganseg_lib.experiment.generator_suspects import kept_samples_diversity
     from ganseg_lib.montage import montage
 
     rows = [montage(np.repeat(phantom_patches[:1], 8, 0)), montage(phantom_patches[:8])]
@@ -243,7 +242,7 @@ def test_kept_samples_diversity_reads_each_montage_row(tmp_path, phantom_patches
     Image.fromarray(np.concatenate(rows, axis=0)).save(folder / "gan-n15000-s0.samples.png")
     (tmp_path / "smoke" / "drive").mkdir(parents=True)
     Image.fromarray(rows[1]).save(tmp_path / "smoke" / "drive" / "gan-n15000-s0.samples.png")
-    got = kept_samples_diversity(tmp_path, real_distance=2.0)
+    got = gc.kept_samples_diversity(tmp_path, real_distance=2.0)
     assert list(got) == ["study/drive/gan-n15000-s0"]
     per_row = got["study/drive/gan-n15000-s0"]["diversity_ratio_per_row"]
     assert per_row[0] == 0.0
@@ -393,3 +392,50 @@ def test_read_samples_inverts_the_saved_montage(tmp_path, phantom_patches):
     fig = gr.plot_sample_panels({"a": back, "b": back, "c": back[:8]}, per_row=2)
     titles = [ax.get_title() for ax in fig.axes]
     assert titles == ["a", "b", "c", ""]  # one empty panel fills the second row
+
+
+# --- the fix that the check found (train.config.GENERATOR_FIX) ----------------------------------
+
+
+def test_the_generator_fix_names_its_arms_and_reaches_only_the_methods_that_take_it():
+    from ganseg_lib.experiment.grid import _applicable
+    from ganseg_lib.train.config import GENERATOR_FIX
+
+    fixed = tiny(**_applicable(GENERATOR_FIX, "gan"))
+    assert fixed.arm == "gan-Gbnresize-normnone-realnotfake"
+    assert fixed.g_arch == "bnresize" and fixed.norm == "none" and fixed.real_not_fake
+    cnn = tiny(method="cnn", **_applicable(GENERATOR_FIX, "cnn"))
+    assert cnn.arm == "cnn-normnone"  # the CNN gets the same DC net, nothing else
+    with pytest.raises(ConfigError, match="g_arch"):
+        tiny(method="cnn", g_arch="bnresize")
+    with pytest.raises(ConfigError, match="g_arch must be one of"):
+        tiny(g_arch="dcgan")
+    old = tiny().to_json()
+    del old["g_arch"]
+    assert TrainConfig.from_json(old) == tiny()
+
+
+def test_a_fixed_run_trains_evaluates_densely_and_reloads_its_generator(tmp_path):
+    from torch import nn
+
+    from ganseg_lib.model.dense import predict_dense, predict_patchwise
+    from ganseg_lib.train.config import GENERATOR_FIX
+    from ganseg_lib.train.loop import RunData, train
+    from ganseg_lib.train.validation import ValidationSet
+    from tests.conftest import toy_record
+
+    train_records = [toy_record(96, 80, seed=s) for s in range(2)]
+    data = RunData(
+        make_patch_set(train_records, PatchParams(64, seed=0), "phantom"),
+        ValidationSet.from_records([toy_record(96, 80, seed=9)], 256, seed=0),
+    )
+    config = tiny(**GENERATOR_FIX, iterations=3, eval_every=3, n_validation_pixels=256)
+    train(config, tmp_path / "run", data, device="cpu", log=lambda *a: None)
+    generator = gc.load_generator(tmp_path / "run")
+    assert generator.arch == "bnresize" and not generator.training
+    assert any(isinstance(m, nn.BatchNorm2d) for m in generator.modules())
+    assert gc.generated_patches(generator, 4, seed=0).shape == (4, 64, 64)
+    state = build_state(config, torch.device("cpu"))
+    image = np.random.default_rng(0).random((60, 70)).astype(np.float32)
+    dense, patchwise = predict_dense(state.dcnet, image), predict_patchwise(state.dcnet, image)
+    assert np.abs(dense - patchwise).max() <= 1e-4

@@ -34,6 +34,8 @@ def dcnet_params(n: int, w: int, norm: str) -> int:
     classifier = 4 * w * 36 * n + n
     if norm == "final":
         return weights + (w + 2 * w + 4 * w) + 2 * 4 * w + classifier
+    if norm == "none":  # every convolution has a bias, nothing else
+        return weights + (w + 2 * w + 4 * w) + classifier
     return weights + 2 * (w + 2 * w + 4 * w) + classifier
 
 
@@ -43,10 +45,43 @@ def test_generator_parameter_count_matches_hand_count(width):
 
 
 @pytest.mark.parametrize("n", [2, 3])
-@pytest.mark.parametrize("norm", ["final", "instance"])
+@pytest.mark.parametrize("norm", ["final", "instance", "none"])
 @pytest.mark.parametrize("width", [4, 8])
 def test_dcnet_parameter_count_matches_hand_count(n, norm, width):
     assert count_parameters(DCNet(n, width, norm)) == dcnet_params(n, width, norm)
+
+
+def bnresize_generator_params(w: int) -> int:
+    """By hand: the first deconvolution as the paper's; then 3×3 convolutions (bias only on the
+    output one), batch norms 2·C."""
+    first = NOISE_DIM * 8 * w * 16
+    convs = 8 * w * 4 * w * 9 + 4 * w * 2 * w * 9 + 2 * w * w * 9 + w * 9 + 1
+    return first + convs + 2 * (8 * w + 4 * w + 2 * w + w)
+
+
+@pytest.mark.parametrize("width", [4, 8])
+def test_bnresize_generator_counts_shapes_and_layers(width):
+    g = Generator(width, arch="bnresize")
+    assert count_parameters(g) == bnresize_generator_params(width)
+    norms = [m for m in g.modules() if isinstance(m, (nn.BatchNorm2d, nn.GroupNorm))]
+    assert len(norms) == 4 and all(isinstance(m, nn.BatchNorm2d) for m in norms)
+    assert not any(isinstance(m, nn.ConvTranspose2d) and m.stride == (2, 2) for m in g.modules())
+    ups = [m for m in g.modules() if isinstance(m, nn.Upsample)]
+    assert len(ups) == 4 and all(m.mode == "nearest" and m.scale_factor == 2 for m in ups)
+    torch.manual_seed(0)
+    x = g(torch.randn(3, NOISE_DIM))
+    assert x.shape == (3, 1, 64, 64) and x.abs().max() <= 1
+    # nearest ×2 and a 3×3 convolution equal torch's interpolate + conv2d, by hand
+    block = g.net.deconv1
+    h = torch.randn(2, 8 * width, 4, 4)
+    expected = torch.nn.functional.conv2d(
+        torch.nn.functional.interpolate(h, scale_factor=2, mode="nearest"),
+        block[1].weight,
+        padding=1,
+    )
+    torch.testing.assert_close(block(h), expected)
+    with pytest.raises(ValueError, match="arch must be one of"):
+        Generator(width, arch="dcgan")
 
 
 def test_width_32_counts():

@@ -19,7 +19,7 @@ from ganseg_lib.analysis.replication import tables as T
 from ganseg_lib.analysis.replication.compute import compute_used
 from ganseg_lib.evaluate.record import RunRecord, load_results, record_path, write_record
 from ganseg_lib.experiment import preregistration as P
-from ganseg_lib.train.config import get_profile
+from ganseg_lib.train.profiles import get_profile
 
 
 def _record(method, n, seed, per_image, status="ok", profile="smoke", data="phantom"):

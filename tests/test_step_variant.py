@@ -14,7 +14,8 @@ from ganseg_lib.evaluate.record import FUSED_STEP_SINCE, RunRecord, with_step, w
 from ganseg_lib.experiment.grid import record_is_current
 from ganseg_lib.paper import NOISE_DIM
 from ganseg_lib.train.checkpoint import build_state
-from ganseg_lib.train.config import TrainConfig, get_profile
+from ganseg_lib.train.config import TrainConfig
+from ganseg_lib.train.profiles import get_profile
 from ganseg_lib.train.step import Batch, train_step
 
 

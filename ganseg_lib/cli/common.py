@@ -28,8 +28,8 @@ def add_dataset_dirs(p: argparse.ArgumentParser) -> None:
 
 
 def add_profile_arg(p: argparse.ArgumentParser, default: str, help: str) -> None:
-    """``--profile``, one of the named profiles of :data:`ganseg_lib.train.config.PROFILES`."""
-    from ganseg_lib.train.config import PROFILES
+    """``--profile``, one of the named profiles of :data:`ganseg_lib.train.profiles.PROFILES`."""
+    from ganseg_lib.train.profiles import PROFILES
 
     p.add_argument("--profile", default=default, choices=list(PROFILES), help=help)
 

@@ -105,6 +105,13 @@ def _add_grid(sub) -> None:
         help="adversarial methods: the DC loss adds -E log(1 - p(fake | x)) on labelled real "
         "patches (cells named -realnotfake)",
     )
+    grid.add_argument(
+        "--generator-fix",
+        dest="fix",
+        action="store_true",
+        help="the generator check's fix (train.config.GENERATOR_FIX): the real-data term, a DC "
+        "net without normalisation (the CNN's too) and G with batch norm and resize-convolutions",
+    )
     grid.add_argument("--runs", type=Path, default=Path("runs"), help="run folders go here")
     grid.add_argument("--results", type=Path, default=Path("results"), help="records go here")
     grid.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
@@ -198,12 +205,12 @@ def cmd_grid(args: argparse.Namespace) -> int:
         import_ray()  # before anything else: one line telling how to install it
     if args.threads:
         torch.set_num_threads(args.threads)
-    if args.real_not_fake and (args.ray or args.profile in ("study", "scarce")):
-        raise ConfigError(
-            "--real-not-fake runs on the local grid of a profile; the study sets it per arm "
-            "(Arm.real_not_fake)",
-            "real_not_fake",
-        )
+    for flag, on in (("--real-not-fake", args.real_not_fake), ("--generator-fix", args.fix)):
+        if on and (args.ray or args.profile in ("study", "scarce")):
+            raise ConfigError(
+                f"{flag} runs on the local grid of a profile; a study sets it per arm",
+                flag.removeprefix("--").replace("-", "_"),
+            )
     setup = Setup.resolve(
         args.profile, args.data, args.drive_dir, args.results, args.runs, args.chase_dir
     )
@@ -226,6 +233,9 @@ def cmd_grid(args: argparse.Namespace) -> int:
         threads = args.threads or 1
         run_grid_on_ray(setup, args.sizes, args.seeds, args.methods, args.device, address, threads)
         return 0
-    overrides = {"real_not_fake": True} if args.real_not_fake else None
+    from ganseg_lib.train.config import GENERATOR_FIX
+
+    overrides = {"real_not_fake": True} if args.real_not_fake else {}
+    overrides |= GENERATOR_FIX if args.fix else {}
     run_grid(setup, args.sizes, args.seeds, args.methods, args.device, overrides=overrides)
     return 0

@@ -39,6 +39,7 @@ from ganseg_lib.data.record import FundusRecord
 from ganseg_lib.errors import ConfigError, DataError
 from ganseg_lib.evaluate.metrics import evaluate_maps
 from ganseg_lib.evaluate.record import CROSS_FOLDER, RunRecord, read_record, record_with_weights
+from ganseg_lib.model.networks import DENSE_NORMS
 
 SCALINGS = ("native", "rescaled")
 WEIGHTS = ("last", "best")
@@ -107,10 +108,10 @@ def load_record_model(
         threshold = evaluation.get("thresholded", {}).get("threshold")
     if threshold is None:
         raise DataError(f"{path}: no validation threshold for the {which!r} DC net")
-    if dcnet.norm != "final":  # no exact dense path: a whole image is ~10⁶ patch passes
+    if dcnet.norm not in DENSE_NORMS:  # no exact dense path: a whole image is ~10⁶ patch passes
         raise ConfigError(
             f"{path}: a DC net with norm={dcnet.norm!r} has no whole-image path; cross-dataset "
-            "evaluation needs norm='final'",
+            f"evaluation needs norm in {DENSE_NORMS}",
             "norm",
         )
     return RecordModel(

@@ -177,7 +177,9 @@ def load_generator(path: str | os.PathLike, device: str | torch.device = "cpu") 
     if ckpt.get("generator") is None:
         raise DataError(f"{path}: the checkpoint keeps no generator")
     config = TrainConfig.from_json(ckpt["config"])
-    generator = Generator(config.g_width, n_classes=K if config.spec.conditional else 0)
+    generator = Generator(
+        config.g_width, n_classes=K if config.spec.conditional else 0, arch=config.g_arch
+    )
     generator.load_state_dict(ckpt["generator"])
     return generator.to(device).eval()
 
@@ -230,3 +232,37 @@ def samples_beside_real(fake: np.ndarray, real: np.ndarray, n: int = 32, ncols: 
         ax.axis("off")
     fig.tight_layout()
     return fig
+
+
+def kept_samples_diversity(results_dir: os.PathLike | str, real_distance: float) -> dict[str, dict]:
+    """The diversity ratio of the 8 generated patches in each row of every kept samples montage
+    (``<cell>.samples.png``: one row per sample grid, evenly spread over the run, the last row at
+    the run's end) under ``results_dir`` (the smoke profile's left out): each row's mean pairwise
+    L2 ÷ ``real_distance``. Eight samples allow no two-sample test; a ratio near 0 shows a
+    collapse, one well above 1 patches noisier than the data."""
+    from pathlib import Path
+
+    from PIL import Image
+
+    from ganseg_lib.paper import PATCH_SIZE
+
+    out = {}
+    step = PATCH_SIZE + 2  # 2 px between the patches of a row; the rows themselves touch
+    for path in sorted(Path(results_dir).glob("*/*/*.samples.png")):
+        if path.parts[-3] == "smoke":  # the pipeline check's tiny networks
+            continue
+        image = np.asarray(Image.open(path))
+        rows = []
+        for top in range(0, image.shape[0], PATCH_SIZE):
+            patches = np.stack(
+                [
+                    image[top : top + PATCH_SIZE, c : c + PATCH_SIZE]
+                    for c in range(0, 8 * step, step)
+                ]
+            )
+            rows.append(mean_pairwise_distance(patches) / real_distance)
+        out[str(path.relative_to(results_dir)).removesuffix(".samples.png")] = {
+            "diversity_ratio_per_row": rows,
+            "final_diversity_ratio": rows[-1],
+        }
+    return out

@@ -31,6 +31,7 @@ from ganseg_lib.evaluate.record import (
 )
 from ganseg_lib.evaluate.sampled import predict_sampled, sample_mask, sample_summary
 from ganseg_lib.model.inference import predict_map
+from ganseg_lib.model.networks import DENSE_NORMS
 from ganseg_lib.train.checkpoint import load_dcnet, read_checkpoint
 from ganseg_lib.train.config import TrainConfig
 from ganseg_lib.train.monitor import detect_collapse
@@ -140,11 +141,11 @@ def evaluate_run(
 def _pixels(dcnet, records: list[FundusRecord]) -> list[np.ndarray]:
     """The pixels each image is scored on: its FOV, or for a net without an exact dense path
     (``norm="instance"``) the fixed sample of :func:`ganseg_lib.evaluate.sampled.sample_mask`."""
-    return [r.fov if dcnet.norm == "final" else sample_mask(r) for r in records]
+    return [r.fov if dcnet.norm in DENSE_NORMS else sample_mask(r) for r in records]
 
 
 def _predict(dcnet, record: FundusRecord, pixels: np.ndarray, dev) -> np.ndarray:
-    if dcnet.norm == "final":
+    if dcnet.norm in DENSE_NORMS:
         return predict_map(dcnet, record, dev)
     return predict_sampled(dcnet, record, pixels, dev)
 
@@ -171,7 +172,7 @@ def _evaluate_dcnet(dcnet, data: EvalData, dev, save_maps):
                 np.save(tmp, maps[-1].astype(np.float32))
     truth, ids = [r.vessels for r in data.test], [r.image_id for r in data.test]
     ev = evaluate_maps(maps, truth, test_pixels, ids, threshold)
-    if dcnet.norm != "final":  # already scored on the sample
+    if dcnet.norm not in DENSE_NORMS:  # already scored on the sample
         return replace(ev, sampled=sample_summary(ev, test_pixels)), threshold
     masks = [sample_mask(r) for r in data.test]
     sampled = evaluate_maps(maps, truth, masks, ids, threshold)

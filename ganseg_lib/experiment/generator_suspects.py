@@ -47,7 +47,8 @@ from ganseg_lib.data.source import load_split, split_validation
 from ganseg_lib.evaluate.generator_check import check_generator, generated_patches
 from ganseg_lib.evaluate.generator_check import validation_patches as real_patches
 from ganseg_lib.train.checkpoint import TRAIN_MEMORY_FORMAT, build_state
-from ganseg_lib.train.config import TrainConfig, get_profile
+from ganseg_lib.train.config import TrainConfig
+from ganseg_lib.train.profiles import get_profile
 from ganseg_lib.train.step import (
     Batch,
     _generator_step,
@@ -73,6 +74,7 @@ class Suspect:
     beta1_g: float | None = None  # None: the DC net's
     g_steps: int = 1  # generator steps per DC step
     dc_final_norm: bool = True  # False: the DC net's final instance norm removed
+    g_upsample: str = "deconv"  # "deconv" (the slide's) or "resize": nearest ×2 + 3×3 conv
 
 
 RNF = {"real_not_fake": True}
@@ -111,6 +113,46 @@ SUSPECTS = {
             "hide from the classifier how strongly a feature fires over the whole patch",
             RNF,
             dc_final_norm=False,
+        ),
+        # (f) the DCGAN recipe at once, on top of (a): batch norm in G, both nets at lr 2e-4,
+        # and the DC net without its final norm; then (g) G's deconvolutions swapped for
+        # resize-convolutions, which cannot make a checkerboard (Odena et al. 2016, Distill)
+        Suspect(
+            "real_not_fake+dcgan",
+            "(a) and (f) DCGAN's recipe: batch norm in G, both nets at lr 2e-4 (β1 0.5), no "
+            "final instance norm in the DC net",
+            RNF | {"lr": 2e-4},
+            g_norm="batch",
+            dc_final_norm=False,
+        ),
+        # (f) less one part at a time: which of its three changes mattered
+        Suspect(
+            "real_not_fake+dcgan-keep_dc_norm",
+            "(a) and (f) but the DC net keeps its final instance norm",
+            RNF | {"lr": 2e-4},
+            g_norm="batch",
+        ),
+        Suspect(
+            "real_not_fake+dcgan-keep_g_instance_norm",
+            "(a) and (f) but G keeps instance norm",
+            RNF | {"lr": 2e-4},
+            dc_final_norm=False,
+        ),
+        Suspect(
+            "real_not_fake+dcgan-keep_lr",
+            "(a) and (f) but both nets keep lr 1e-4",
+            RNF,
+            g_norm="batch",
+            dc_final_norm=False,
+        ),
+        Suspect(
+            "real_not_fake+dcgan+resize",
+            "(a), (f) and (g) G upsamples by nearest-neighbour resizing and a 3×3 convolution "
+            "instead of a 4×4 stride-2 deconvolution",
+            RNF | {"lr": 2e-4},
+            g_norm="batch",
+            dc_final_norm=False,
+            g_upsample="resize",
         ),
     )
 }
@@ -161,7 +203,15 @@ def short_run(
     if suspect.g_norm == "batch":
         batch_norm_generator(state.generator)
         state.generator.to(memory_format=TRAIN_MEMORY_FORMAT)
-    if suspect.g_norm == "batch" or suspect.lr_g or suspect.beta1_g:
+    if suspect.g_upsample == "resize":
+        resize_conv_generator(state.generator)
+        state.generator.to(memory_format=TRAIN_MEMORY_FORMAT)
+    if (
+        suspect.g_norm == "batch"
+        or suspect.lr_g
+        or suspect.beta1_g
+        or suspect.g_upsample != "deconv"
+    ):
         lr = suspect.lr_g or config.lr
         betas = (suspect.beta1_g or config.betas[0], config.betas[1])
         state.opt_g = torch.optim.Adam(state.generator.parameters(), lr=lr, betas=betas)
@@ -268,37 +318,19 @@ def checked_run(config: TrainConfig, run_dir: Path, real: np.ndarray, out: Path 
     }
 
 
-def kept_samples_diversity(results_dir: Path, real_distance: float) -> dict[str, dict]:
-    """The diversity ratio of the 8 generated patches in each row of every kept samples montage
-    (``<cell>.samples.png``: one row per sample grid, evenly spread over the run, the last row at
-    the run's end) under ``results_dir`` (the smoke profile's left out): each row's mean pairwise
-    L2 ÷ ``real_distance``. Eight samples allow no two-sample test; a ratio near 0 shows a
-    collapse, one well above 1 patches noisier than the data."""
-    from PIL import Image
-
-    from ganseg_lib.evaluate.generator_check import mean_pairwise_distance
-    from ganseg_lib.paper import PATCH_SIZE
-
-    out = {}
-    step = PATCH_SIZE + 2  # 2 px between the patches of a row; the rows themselves touch
-    for path in sorted(Path(results_dir).glob("*/*/*.samples.png")):
-        if path.parts[-3] == "smoke":  # the pipeline check's tiny networks
-            continue
-        image = np.asarray(Image.open(path))
-        rows = []
-        for top in range(0, image.shape[0], PATCH_SIZE):
-            patches = np.stack(
-                [
-                    image[top : top + PATCH_SIZE, c : c + PATCH_SIZE]
-                    for c in range(0, 8 * step, step)
-                ]
+def resize_conv_generator(generator: nn.Module) -> None:
+    """Swap each stride-2 deconvolution of G for nearest ×2 upsampling and a 3×3 convolution
+    (same channels; bias only where no normalisation follows)."""
+    for name, module in list(generator.net.named_children()):
+        if isinstance(module, nn.ConvTranspose2d) and module.stride == (2, 2):
+            conv = nn.Conv2d(
+                module.in_channels, module.out_channels, 3, 1, 1, bias=module.bias is not None
             )
-            rows.append(mean_pairwise_distance(patches) / real_distance)
-        out[str(path.relative_to(results_dir)).removesuffix(".samples.png")] = {
-            "diversity_ratio_per_row": rows,
-            "final_diversity_ratio": rows[-1],
-        }
-    return out
+            nn.init.normal_(conv.weight, 0.0, 0.02)
+            if conv.bias is not None:
+                nn.init.zeros_(conv.bias)
+            block = nn.Sequential(nn.Upsample(scale_factor=2, mode="nearest"), conv)
+            setattr(generator.net, name, block.to(module.weight.device))
 
 
 def save_montage(samples: np.ndarray, path: Path) -> None:
@@ -335,7 +367,10 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(1)
     real = real_patches("drive")
     if args.kept:
-        from ganseg_lib.evaluate.generator_check import mean_pairwise_distance
+        from ganseg_lib.evaluate.generator_check import (
+            kept_samples_diversity,
+            mean_pairwise_distance,
+        )
 
         kept = kept_samples_diversity(Path("results"), mean_pairwise_distance(real))
         args.out.mkdir(parents=True, exist_ok=True)

@@ -102,10 +102,13 @@ def run_grid(
 
 
 def _applicable(overrides: dict | None, method: str) -> dict:
-    """The overrides a method can take: the DC loss's real-data term needs a fake class."""
+    """The overrides a method can take: the DC loss's real-data term needs a fake class, a
+    generator architecture a generator."""
     overrides = dict(overrides or {})
     if not METHODS[method].adversarial:
         overrides.pop("real_not_fake", None)
+    if not METHODS[method].has_generator:
+        overrides.pop("g_arch", None)
     return overrides
 
 

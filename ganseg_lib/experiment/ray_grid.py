@@ -26,7 +26,7 @@ from ganseg_lib.errors import ConfigError, DataError
 from ganseg_lib.experiment.grid import cells, check_methods, record_is_current, run_one_cell
 from ganseg_lib.experiment.setup import Setup
 from ganseg_lib.paper import PAPER_METHODS
-from ganseg_lib.train.config import get_profile
+from ganseg_lib.train.profiles import get_profile
 
 RAY_MISSING = "the grid on Ray needs Ray: pip install ganseg[ray]"
 RESUMED = re.compile(r"^resuming .* (at iteration \d+/\d+)$")

@@ -18,7 +18,8 @@ from ganseg_lib.data.record import FundusRecord
 from ganseg_lib.data.source import load_split, resolve_data, split_validation
 from ganseg_lib.evaluate.record import record_path
 from ganseg_lib.evaluate.run import EvalData
-from ganseg_lib.train.config import Profile, TrainConfig, get_profile
+from ganseg_lib.train.config import TrainConfig
+from ganseg_lib.train.profiles import Profile, get_profile
 from ganseg_lib.train.run_folder import RunFolder
 
 

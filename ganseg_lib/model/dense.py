@@ -9,8 +9,8 @@ Two evaluations of the same quantity:
 
 * :func:`predict_patchwise` — the reference: cut every patch and run the DC net on batches of
   them. Works for both ``norm`` variants; costs a full network pass per pixel.
-* :func:`predict_dense` — the fast path for ``norm="final"`` nets. The network is run once,
-  fully convolutionally, over the padded image: strides become dilations (conv1 stride 1,
+* :func:`predict_dense` — the fast path for ``norm="final"`` and ``"none"`` nets. The network is
+  run once, fully convolutionally, over the padded image: strides become dilations (conv1 stride 1,
   conv2 dilation 2, conv3 dilation 4), so the conv3 activation map ``h`` holds every patch's
   6×6 layer-3 map on a dilation-8 lattice: patch (r, c) sees ``h[:, r + 8i, c + 8j]``,
   i, j = 0..5. The final instance norm and the linear 6×6 classifier combine per pixel as
@@ -20,7 +20,8 @@ Two evaluations of the same quantity:
   with μ_pc, σ_pc² = var_pc + eps the (biased) mean and variance of channel c over pixel p's
   window, computed by box sums on the dilation-8 lattice, and W_kc ⋆ h_c a grouped, dilated
   convolution. This is exact (up to float rounding), not an approximation. Rows are processed in
-  tiles with a 61-row halo so that the peak memory stays under ``max_memory_bytes``.
+  tiles with a 61-row halo so that the peak memory stays under ``max_memory_bytes``. A
+  ``norm="none"`` net has no statistics: its logits are the dilated 6×6 classifier on ``h``.
 
 Precision. With σ_pc² = var_pc + eps close to eps, 1/σ_pc ≈ 316 amplifies rounding, so the dense
 head computes the window statistics in float64, subtracts a per-channel constant before the
@@ -45,7 +46,7 @@ from ganseg_lib.data.patches import (
     HALF as PAD_BEFORE,  # 32: the pixel sits at index 32 of its patch
 )
 from ganseg_lib.data.patches import pad_reflect
-from ganseg_lib.model.networks import DCNet, vessel_probability
+from ganseg_lib.model.networks import DENSE_NORMS, DCNet, vessel_probability
 from ganseg_lib.paper import PATCH_SIZE
 
 # The DC net's receptive field: conv3 output 5 uses conv1 outputs up to 29, i.e. input pixels up
@@ -151,16 +152,18 @@ def predict_dense_logits(
     """(H, W, n_outputs) float32 logits of every pixel's patch, by the exact dense evaluation.
 
     Equal to ``predict_patchwise_logits(dcnet, image)`` up to float rounding, for DC nets with
-    ``norm="final"``. ``tile`` is the number of output rows per tile (default: as many as fit in
-    ``max_memory_bytes``, see :func:`dense_tile_rows`); ``device`` defaults to the net's.
+    ``norm="final"`` or ``"none"``. ``tile`` is the number of output rows per tile (default: as
+    many as fit in ``max_memory_bytes``, see :func:`dense_tile_rows`); ``device`` defaults to
+    the net's.
     """
-    if getattr(dcnet, "norm", None) != "final":
+    if getattr(dcnet, "norm", None) not in DENSE_NORMS:
         raise ValueError(
-            "dense exactness needs a DCNet with norm='final' (per-patch instance norms inside the "
+            f"dense exactness needs a DCNet with norm in {DENSE_NORMS} (per-patch instance norms "
+            "inside the "
             f"network cannot share work between patches); got norm={getattr(dcnet, 'norm', None)!r}"
             " — use predict_patchwise instead"
         )
-    if dcnet.final_norm.track_running_stats:
+    if dcnet.norm == "final" and dcnet.final_norm.track_running_stats:
         raise ValueError("the final InstanceNorm2d must not track running statistics")
     padded = _padded(image)
     height, width = image.shape
@@ -188,7 +191,7 @@ def predict_dense(
     device: str | torch.device | None = None,
     max_memory_bytes: int = 2**30,
 ) -> np.ndarray:
-    """(H, W) float32 vessel probability of every pixel, fast and exact (``norm="final"`` nets).
+    """(H, W) float32 vessel probability of every pixel, fast and exact (norm "final" or "none").
 
     Same values as ``predict_patchwise(dcnet, image)`` up to float32 rounding (≤ 1e-4, typically
     ~1e-6); see the module docstring.
@@ -222,6 +225,11 @@ class _DenseParams:
         w64 = w.double()
         self.wsum = w64.sum(dim=(2, 3))  # (n, C): ΣW_kc
         self.wsum32 = self.wsum.float()
+        self.weight = w  # norm="none": the classifier is a plain dilated convolution
+        self.bias = get(dcnet.classifier.bias)
+        self.normalised = dcnet.norm == "final"
+        if not self.normalised:
+            return
         norm = dcnet.final_norm
         self.gamma = norm.weight.detach().to(device, torch.float64)
         beta = norm.bias.detach().to(device, torch.float64)
@@ -240,6 +248,9 @@ def _dense_tile(p: _DenseParams, x: torch.Tensor) -> torch.Tensor:
     for weight, bias, dilation in p.convs:
         # stride 2 of the patch network becomes a dilation here: every offset is kept
         h = F.leaky_relu(F.conv2d(h, weight, bias, dilation=dilation), p.slope, inplace=True)
+    if not p.normalised:  # norm="none": the 6×6 classifier on the dilation-8 lattice
+        logits = F.conv2d(h, p.weight, p.bias, dilation=p.dilation)
+        return logits[0].permute(1, 2, 0).double()
     span = p.dilation * (p.kernel - 1)
     out_h, out_w = h.shape[2] - span, h.shape[3] - span
     n = p.n_outputs

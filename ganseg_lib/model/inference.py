@@ -8,7 +8,7 @@ import torch
 from ganseg_lib.data.preprocessing import preprocess
 from ganseg_lib.data.record import FundusRecord
 from ganseg_lib.model.dense import predict_dense, predict_patchwise
-from ganseg_lib.model.networks import DCNet
+from ganseg_lib.model.networks import DENSE_NORMS, DCNet
 
 
 def predict_map(
@@ -16,6 +16,6 @@ def predict_map(
 ) -> np.ndarray:
     """The vessel probability map (float32 H×W) of one image: dense when exact, else patch-wise."""
     image = preprocess(record).image
-    if dcnet.norm == "final":
+    if dcnet.norm in DENSE_NORMS:
         return predict_dense(dcnet, image, device=device)
     return predict_patchwise(dcnet, image)

@@ -21,7 +21,8 @@ from torch import Tensor, nn
 from ganseg_lib.deviations import declare
 from ganseg_lib.paper import BACKGROUND, LEAKY_SLOPE, NOISE_DIM, PATCH_SIZE, VESSEL, K
 
-NORMS = ("final", "instance")
+NORMS = ("final", "instance", "none")
+DENSE_NORMS = ("final", "none")  # the DC nets that a whole image is evaluated by in one pass
 declare(
     aspect="DC net normalisation",
     paper="instance normalisation after every convolution",
@@ -63,6 +64,19 @@ def instance_norm(channels: int) -> nn.GroupNorm:
     return nn.GroupNorm(channels, channels, eps=1e-5, affine=True)
 
 
+G_ARCHS = ("paper", "bnresize")
+
+
+def _upsample(c_in: int, c_out: int, arch: str, bias: bool) -> nn.Module:
+    """×2 resolution: a 4×4 stride-2 deconvolution (``"paper"``), or nearest-neighbour resizing
+    and a 3×3 convolution (``"bnresize"``)."""
+    if arch == "paper":
+        return nn.ConvTranspose2d(c_in, c_out, 4, 2, 1, bias=bias)
+    return nn.Sequential(
+        nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(c_in, c_out, 3, 1, 1, bias=bias)
+    )
+
+
 class Generator(nn.Module):
     """G: z ~ N(0, I_300) → a fake 64×64 patch in [-1, 1] — seed slide "Generator Architecture".
 
@@ -77,28 +91,38 @@ class Generator(nn.Module):
 
     ``n_classes > 0`` makes G(z, y) class-conditional (the paper's future work 2): the one-hot
     class y is appended to z, so the first deconvolution sees 300 + n_classes input channels.
+
+    ``arch`` (:data:`G_ARCHS`): ``"paper"`` is the slide's G described above; ``"bnresize"``
+    — DEVIATION from the slide, found by the generator check (``results/generator``) — has batch
+    normalisation instead of instance normalisation (DCGAN's, Radford et al. 2016) and doubles
+    the resolution by nearest-neighbour resizing and a 3×3 convolution instead of a stride-2
+    deconvolution, which cannot draw a checkerboard (Odena, Dumoulin & Olah 2016). Same channels.
     """
 
-    def __init__(self, width: int = 32, n_classes: int = 0) -> None:
+    def __init__(self, width: int = 32, n_classes: int = 0, arch: str = "paper") -> None:
         super().__init__()
         if width < 1:
             raise ValueError(f"width must be >= 1, got {width}")
         if n_classes < 0:
             raise ValueError(f"n_classes must be >= 0, got {n_classes}")
+        if arch not in G_ARCHS:
+            raise ValueError(f"arch must be one of {G_ARCHS}, got {arch!r}")
         self.width = width
         self.n_classes = n_classes
+        self.arch = arch
+        norm = instance_norm if arch == "paper" else nn.BatchNorm2d
         channels = [8 * width, 4 * width, 2 * width, width]
         layers: OrderedDict[str, nn.Module] = OrderedDict()
         layers["deconv0"] = nn.ConvTranspose2d(
             NOISE_DIM + n_classes, channels[0], 4, 1, 0, bias=False
         )
-        layers["norm0"] = instance_norm(channels[0])
+        layers["norm0"] = norm(channels[0])
         layers["relu0"] = nn.ReLU()
         for i, (c_in, c_out) in enumerate(zip(channels[:-1], channels[1:]), start=1):
-            layers[f"deconv{i}"] = nn.ConvTranspose2d(c_in, c_out, 4, 2, 1, bias=False)
-            layers[f"norm{i}"] = instance_norm(c_out)
+            layers[f"deconv{i}"] = _upsample(c_in, c_out, arch, bias=False)
+            layers[f"norm{i}"] = norm(c_out)
             layers[f"relu{i}"] = nn.ReLU()
-        layers["deconv_out"] = nn.ConvTranspose2d(channels[-1], 1, 4, 2, 1, bias=True)
+        layers["deconv_out"] = _upsample(channels[-1], 1, arch, bias=True)
         layers["tanh"] = nn.Tanh()
         self.net = nn.Sequential(layers)
         self.apply(init_weights)
@@ -145,6 +169,11 @@ class DCNet(nn.Module):
       whole-image dense evaluation could not share work between overlapping patches. Statistics
       followed only by a linear map can be applied after a shared dense computation, which keeps
       the fast whole-image prediction of :mod:`ganseg_lib.model.dense` exact.
+    * ``"none"`` — DEVIATION from the slide, found by the generator check (``results/generator``):
+      no normalisation at all. Per-patch, per-channel statistics hide from the DC net how strongly
+      a feature fires over the whole patch (uniform grain normalises to the same map as a smooth
+      patch), so its fake class cannot tell the generator's grain from real texture. Dense
+      evaluation is a plain fully convolutional pass.
 
     Convolutions followed by a normalisation have no bias (it would be removed); the others do.
     """

@@ -59,7 +59,9 @@ def build_state(config: TrainConfig, device: torch.device) -> RunState:
     layout = {"device": device, "memory_format": memory_format(config)}
     dcnet = build_dcnet(config).to(**layout)
     generator = (
-        Generator(config.g_width, n_classes=K if config.spec.conditional else 0).to(**layout)
+        Generator(
+            config.g_width, n_classes=K if config.spec.conditional else 0, arch=config.g_arch
+        ).to(**layout)
         if config.spec.has_generator
         else None
     )

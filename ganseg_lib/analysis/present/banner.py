@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from ganseg_lib.evaluate.record import load_results
-from ganseg_lib.train.config import EVIDENCE_PROFILE, Profile, get_profile
+from ganseg_lib.train.profiles import EVIDENCE_PROFILE, Profile, get_profile
 
 
 def banner(

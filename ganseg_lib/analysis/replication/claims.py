@@ -158,7 +158,7 @@ def reach_text(df: pd.DataFrame, low: float, high: float, margin: float) -> str:
 def size_trend_caveat(df: pd.DataFrame) -> str:
     """Under a fixed iteration budget a size trend is also a trend in epochs and in learning-
     rate decays: the profile's numbers for the sizes of ``df`` ('' without a fixed budget)."""
-    from ganseg_lib.train.config import get_profile
+    from ganseg_lib.train.profiles import get_profile
 
     profiles = sorted(set(df["profile"])) if len(df) and "profile" in df else []
     if len(profiles) != 1:

@@ -14,7 +14,7 @@ import importlib
 import pandas as pd
 
 from ganseg_lib.deviations import REGISTRY, Deviation
-from ganseg_lib.train.config import EVIDENCE_PROFILE, Profile, get_profile
+from ganseg_lib.train.profiles import EVIDENCE_PROFILE, Profile, get_profile
 
 # Modules that declare deviations, in the order of the pipeline (a test checks that every module
 # with a declaration is listed).

@@ -122,7 +122,7 @@ def find_pair(
     """The pair the results chapter shows: from the weights beside the study's records (paper
     protocol), else beside the evidence records, else beside this build's own records (profile
     ``profile``, data ``data``), else from this build's run folders; None when there is none."""
-    from ganseg_lib.train.config import EVIDENCE_PROFILE
+    from ganseg_lib.train.profiles import EVIDENCE_PROFILE
 
     drive = "drive"  # the chapter's evidence is DRIVE's; CHASE_DB1's records have a section
     return (

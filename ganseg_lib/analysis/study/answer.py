@@ -31,7 +31,7 @@ from ganseg_lib.analysis.study.verdicts import (
 )
 from ganseg_lib.experiment.study import SCARCE_SIZE, TUNING_SIZE
 from ganseg_lib.paper import size_label
-from ganseg_lib.train.config import get_profile
+from ganseg_lib.train.profiles import get_profile
 
 # What each verdict means for the question, per hypothesis; {effect} is the verdict's effect.
 SENTENCES: dict[str, dict[str, str]] = {

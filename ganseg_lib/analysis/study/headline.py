@@ -20,7 +20,7 @@ from ganseg_lib.analysis.study.records import STUDY_PROFILE
 from ganseg_lib.analysis.study.verdicts import Verdict, evaluate_hypotheses
 from ganseg_lib.experiment.preregistration import registration_sentence
 from ganseg_lib.experiment.study import HYPOTHESES
-from ganseg_lib.train.config import get_profile
+from ganseg_lib.train.profiles import get_profile
 
 STUDY_BEGIN = "<!-- study: begin (written by `ganseg report --study --readme README.md`) -->"
 STUDY_END = "<!-- study: end -->"

@@ -28,8 +28,9 @@ import pandas as pd
 from ganseg_lib.evaluate.record import load_results
 from ganseg_lib.experiment.setup import Setup
 from ganseg_lib.experiment.study import PLAN, TUNED, chosen, study_config
-from ganseg_lib.train.config import get_profile, variant_suffix
+from ganseg_lib.train.config import variant_suffix
 from ganseg_lib.train.methods import METHODS
+from ganseg_lib.train.profiles import get_profile
 
 STUDY_PROFILE = "study"
 STUDY_DATA = "drive"
