@@ -39,7 +39,8 @@ def test_the_plan_uses_new_seeds_and_a_fixed_tuning_budget(tmp_path):
     assert not set(F.SEEDS) & {0, 1, 2, 3, 4} and len(F.SEEDS) >= 8
     assert len(F.CHASE_SEEDS) >= 5
     tuning = F.tuning_cells(setup)
-    assert len(tuning) == 2 * (4 + 8 + 8)  # real-data term, SSL GAN, joint L_c; seeds 0–1
+    # the CNN without norm, the fixed GAN-CNN, the SSL GAN, the joint L_c; seeds 0–1
+    assert len(tuning) == 2 * (4 + 4 + 8 + 8)
     assert len({c.cell for _, c in tuning}) == len(tuning)  # every candidate its own record
     assert {c.n_patches for _, c in tuning} == {F.TUNING_SIZE}
     # the SSL GAN's half fraction: each level of each knob in half of the candidates
@@ -52,12 +53,18 @@ def test_the_plan_uses_new_seeds_and_a_fixed_tuning_budget(tmp_path):
     first = len(F.SEEDS) * sum(1_000 in a.sizes for a in F.ARMS)
     assert set(sizes[:first]) == {1_000}  # the primary contrasts first
     chase = F.planned_cells(chase=True)
-    assert {a.name for a, _, _ in chase} == {"cnn", "gan-real", "ssgan", "gan-joint"}
+    assert {a.name for a, _, _ in chase} == {"cnn", "cnn-none", "gan-fixed", "ssgan", "gan-joint"}
+    # every GAN arm but the study's own has the generator check's networks
+    for arm in F.ARMS:
+        config = F.arm_config(setup, arm, 1_000, 100, arm.grid[0] if arm.grid else {})
+        fixed = config.spec.has_generator and arm.name != "gan-study"
+        assert (config.g_arch == "bnresize") == fixed, arm.name
+        assert (config.norm == "none") == (fixed or arm.name == "cnn-none"), arm.name
 
 
 def test_an_arm_is_chosen_on_mean_validation_auc_and_waits_for_its_tuning(tmp_path):
     setup = _setup(tmp_path)
-    arm = F.ARM["gan-real"]
+    arm = F.ARM["gan-fixed"]
     cells = [c for a, c in F.tuning_cells(setup) if a is arm]
     assert F.chosen(setup, arm) is None
     scores = {0: (0.90, 0.92), 1: (0.95, 0.80), 2: (0.93, 0.93), 3: (0.91, 0.94)}
@@ -70,7 +77,12 @@ def test_an_arm_is_chosen_on_mean_validation_auc_and_waits_for_its_tuning(tmp_pa
     assert F.chosen(setup, F.ARM["cnn"]) == {}  # untuned: its fixed fields only
     other = _setup(tmp_path / "other")  # another data source's setup takes DRIVE's choice
     cell = F.resolve_cell(other, setup, arm, 1_000, 100)
-    assert cell.real_not_fake and cell.lr == arm.grid[2]["lr"] and cell.seed == 100
+    assert (
+        cell.real_not_fake
+        and cell.g_arch == "bnresize"
+        and cell.lr == arm.grid[2]["lr"]
+        and cell.seed == 100
+    )
     assert not other.record_path(cell).exists()
 
 

@@ -23,7 +23,7 @@ from itertools import product
 from ganseg_lib.evaluate.record import read_record
 from ganseg_lib.experiment.grid import record_is_current, run_plan
 from ganseg_lib.experiment.setup import Setup
-from ganseg_lib.train.config import ADAM_BETAS, UNLABELLED_POOL, TrainConfig
+from ganseg_lib.train.config import ADAM_BETAS, GENERATOR_FIX, UNLABELLED_POOL, TrainConfig
 
 STUDY = "fewer-labels"
 HYPOTHESES = f"studies/{STUDY}/hypotheses.md"
@@ -74,21 +74,29 @@ class Arm:
     chase: bool = True
 
 
+# the generator check's fix without the DC loss's real-data term, which the SSL GAN's L_unl and
+# the joint L_c already hold: a DC net without normalisation, G with batch norm and resize-convs
+FIXED_NETS = {k: v for k, v in GENERATOR_FIX.items() if k != "real_not_fake"}
 ARMS = (
     # the fair CNN of "Beyond the paper", with its choice (lr 3e-4, β1 0.9)
     Arm("cnn", "fair CNN", "cnn", _pair(3e-4, 0.9)),
+    # the fair CNN with the fixed GAN arms' DC net (no normalisation), tuned like them: what the
+    # DC net's change alone does
+    Arm("cnn-none", "fair CNN, DC net without norm (tuned)", "cnn", {"norm": "none"}, LR_BETA),
     # the fair GAN-CNN exactly as "Beyond the paper" ran it (lr 3e-4, β1 0.5)
     Arm("gan-study", "fair GAN-CNN (as in the study)", "gan", _pair(3e-4, 0.5), chase=False),
-    # the fair GAN-CNN whose DC net also learns real patches as not fake (the generator check)
-    Arm("gan-real", "fair GAN-CNN, real-data term", "gan", {"real_not_fake": True}, LR_BETA),
-    # the K+1 semi-supervised GAN, tuned on the knobs the literature says matter
-    Arm("ssgan", "K+1 SSL GAN (tuned)", "ssgan", {}, SSGAN_GRID),
-    # the live-game GAN-CNN: L_c over all K+1 outputs
+    # the fair GAN-CNN with the generator check's fix (the real-data term, the DC net without
+    # norm, G with batch norm and resize-convolutions)
+    Arm("gan-fixed", "fair GAN-CNN, working generator (tuned)", "gan", GENERATOR_FIX, LR_BETA),
+    # the K+1 semi-supervised GAN with the fix's networks, tuned on the knobs the literature
+    # says matter
+    Arm("ssgan", "K+1 SSL GAN (tuned)", "ssgan", FIXED_NETS, SSGAN_GRID),
+    # the live-game GAN-CNN: L_c over all K+1 outputs, with the fix's networks
     Arm(
         "gan-joint",
         "joint-L_c GAN-CNN (tuned)",
         "gan",
-        {"classification": "joint"},
+        {"classification": "joint", **FIXED_NETS},
         JOINT_GRID,
         sizes=(1_000,),
     ),
