@@ -398,13 +398,13 @@ def test_read_samples_inverts_the_saved_montage(tmp_path, phantom_patches):
 
 
 def test_the_generator_fix_names_its_arms_and_reaches_only_the_methods_that_take_it():
-    from ganseg_lib.experiment.grid import _applicable
+    from ganseg_lib.experiment.grid import applicable_overrides
     from ganseg_lib.train.config import GENERATOR_FIX
 
-    fixed = tiny(**_applicable(GENERATOR_FIX, "gan"))
+    fixed = tiny(**applicable_overrides(GENERATOR_FIX, "gan"))
     assert fixed.arm == "gan-Gbnresize-normnone-realnotfake"
     assert fixed.g_arch == "bnresize" and fixed.norm == "none" and fixed.real_not_fake
-    cnn = tiny(method="cnn", **_applicable(GENERATOR_FIX, "cnn"))
+    cnn = tiny(method="cnn", **applicable_overrides(GENERATOR_FIX, "cnn"))
     assert cnn.arm == "cnn-normnone"  # the CNN gets the same DC net, nothing else
     with pytest.raises(ConfigError, match="g_arch"):
         tiny(method="cnn", g_arch="bnresize")

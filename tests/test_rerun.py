@@ -11,7 +11,7 @@ from ganseg_lib.evaluate.record import RunRecord, write_record
 from ganseg_lib.train.config import TrainConfig
 
 
-def _write(tmp, n, seed, auc, real_not_fake=False, method="gan"):
+def _write(tmp, n, seed, auc, real_not_fake=False, method="gan", **fields):
     config = TrainConfig(
         method=method,
         data="drive",
@@ -19,6 +19,7 @@ def _write(tmp, n, seed, auc, real_not_fake=False, method="gan"):
         seed=seed,
         iterations=1,
         real_not_fake=real_not_fake,
+        **fields,
     )
     rec = RunRecord("cpu", "ok", config, "runs/x", {}, {}, {}, evaluation={"mean_auc": auc})
     write_record(tmp / "cpu" / "drive" / f"{config.cell}.json", rec)
@@ -52,3 +53,31 @@ def test_one_seed_of_the_variant_is_shown_but_not_tested(tmp_path):
     after = table.iloc[1]
     assert after["verdict"] == "not tested" and after["GAN-CNN mean AUC"] == "0.9200"
     assert "not yet tested" in rerun_sentence(table) and "-0.0105" in rerun_sentence(table)
+
+
+def test_the_working_generator_is_set_against_both_cnns(tmp_path):
+    from ganseg_lib.experiment.grid import applicable_overrides
+    from ganseg_lib.train.config import GENERATOR_FIX
+
+    cnn, cnn_none, fixed = [0.930, 0.932, 0.931], [0.925, 0.926, 0.927], [0.929, 0.930, 0.928]
+    for s in range(3):
+        _write(tmp_path, 30_000, s, cnn[s], method="cnn")
+        _write(tmp_path, 30_000, s, 0.94 + 0.001 * s, method="gan")
+        _write(tmp_path, 30_000, s, fixed[s], **applicable_overrides(GENERATOR_FIX, "gan"))
+        _write(
+            tmp_path,
+            30_000,
+            s,
+            cnn_none[s],
+            method="cnn",
+            **applicable_overrides(GENERATOR_FIX, "cnn"),
+        )
+    table = rerun_table(tmp_path)
+    assert list(table["claim"]) == ["2", "2", "2"]  # no real-data-term row: it has no record
+    assert list(table["CNN"]) == ["cnn", "cnn", "cnn-normnone"]
+    for row, other in ((table.iloc[1], cnn), (table.iloc[2], cnn_none)):
+        p = stats.ttest_ind(fixed, other, equal_var=False).pvalue
+        assert row["Welch p"] == (f"{p:.2g}" if p >= 1e-3 else f"{p:.1e}")
+        assert row["GAN−CNN [95% CI]"].startswith(f"{np.mean(fixed) - np.mean(other):+.4f}")
+    sentence = rerun_sentence(table)
+    assert sentence.count("claim 2 (30K)") == 2 and "against the CNN with its DC net" in sentence

@@ -92,7 +92,7 @@ def run_grid(
     )
     paths, busy = [], []
     for i, (seed, n, method) in enumerate(todo, start=1):
-        config = setup.config(method, n, seed, **_applicable(overrides, method))
+        config = setup.config(method, n, seed, **applicable_overrides(overrides, method))
         paths.append(setup.record_path(config))
         if not run_cell_locked(setup, config, device, f"[{i}/{len(todo)}] {config.cell}", log):
             busy.append(config.cell)
@@ -101,7 +101,7 @@ def run_grid(
     return paths
 
 
-def _applicable(overrides: dict | None, method: str) -> dict:
+def applicable_overrides(overrides: dict | None, method: str) -> dict:
     """The overrides a method can take: the DC loss's real-data term needs a fake class, a
     generator architecture a generator."""
     overrides = dict(overrides or {})
