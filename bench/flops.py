@@ -18,13 +18,24 @@ to its weights — so forward + backward = 3 F. With mini-batch ``B`` one iterat
   ``B (3 F_G + 8 F_D)``.
 * The replication's GAN-CNN step (the ``replication`` variant, the code that made the committed
   ``cpu`` records) drew a second batch of fakes for the G step: ``B (4 F_G + 8 F_D)``.
+* The GAN-CNN with the generator fix (``TrainConfig(**GENERATOR_FIX)``): the GAN-CNN's count
+  with ``F_G`` of the generator with resize-convolutions (each ×2 step a nearest-neighbour
+  resize and a 3×3 convolution at the output resolution); the DC net without normalisation and
+  the real-data term add no convolution.
+* The K+1 SSL GAN (``ssgan``, feature matching): the DC step runs B labelled + B unlabelled +
+  B fake patches: ``3 B · 3 F_D``; the G step compares the DC net's last hidden map (``F_E``,
+  the forward FLOPs of ``DCNet.embed``: ``F_D`` without the classifier) of the B unlabelled
+  patches (forward only, no gradient) with that of the fakes (forward and backward-to-input):
+  ``3 B F_E``; in all ``B (3 F_G + 9 F_D + 3 F_E)``. With the paper's L_G instead of feature
+  matching the G step is the GAN-CNN's ``2 B F_D``.
 
 This is the *nominal* count, the convention of the benchmark's goals. Autograd skips two pieces
 of it, which :func:`training_flops` also reports as ``executed``: the input gradient of the DC
 net's first convolution in the DC step (its inputs, real patches and detached fakes, need none)
 and that of the generator's first deconvolution (the noise needs none). So
-``executed = nominal − B (F_G,first + 2 F_D,first)``, about 2 % less at width 16; a test checks
-this against PyTorch's own ``FlopCounterMode``.
+``executed = nominal − B (F_G,first + 2 F_D,first)`` (``ssgan``: ``3 F_D,first``, three sets of
+patches in the DC step), about 2 % less at width 16; a test checks this against PyTorch's own
+``FlopCounterMode`` for every method the benchmark measures.
 
 Dense inference (:func:`dense_image_flops`). ``dense.predict_dense`` runs the DC net fully
 convolutionally on the reflect-padded image, tile by tile. A tile of T output rows of an image W
@@ -75,6 +86,33 @@ def matmul_flops(m: int, k: int, n: int) -> int:
     return 2 * m * k * n
 
 
+def ssgan_iteration_flops(
+    f_d: int, f_e: int, f_g: int, batch: int, feature_matching: bool = True
+) -> int:
+    """Nominal FLOPs of one K+1 SSL GAN iteration: B (3 F_G + 9 F_D + 3 F_E) with feature
+    matching, B (3 F_G + 11 F_D) with the paper's L_G — see the module docstring."""
+    generator = batch * 3 * f_g  # G fwd+bwd
+    d_step = 3 * batch * 3 * f_d  # D fwd+bwd, labelled + unlabelled + fake
+    # G step: embed(u) forward; embed(fake) forward + backward-to-input (or D's, paper L_G)
+    g_step = batch * 3 * f_e if feature_matching else batch * 2 * f_d
+    return generator + d_step + g_step
+
+
+def ssgan_iteration_flops_executed(
+    f_d: int,
+    f_e: int,
+    f_g: int,
+    f_d_first: int,
+    f_g_first: int,
+    batch: int,
+    feature_matching: bool = True,
+) -> int:
+    """What autograd runs of :func:`ssgan_iteration_flops`: minus conv1's input gradient on the
+    3B patches of the DC step and deconv0's on the B noise vectors."""
+    nominal = ssgan_iteration_flops(f_d, f_e, f_g, batch, feature_matching)
+    return nominal - batch * (f_g_first + 3 * f_d_first)
+
+
 def gan_iteration_flops(f_d: int, f_g: int, batch: int, replication: bool = False) -> int:
     """Nominal FLOPs of one GAN-CNN iteration: B (3 F_G + 8 F_D), or B (4 F_G + 8 F_D) for the
     replication's step with a second generator batch — see the module docstring."""
@@ -115,6 +153,8 @@ class TrainingFlops:
     f_g: int | None  # generator forward, one sample
     nominal: int  # the goal convention (forward + backward = 3 × forward)
     executed: int  # nominal minus the input gradients autograd skips
+    g_arch: str | None = None  # the generator's architecture (networks.G_ARCHS)
+    f_e: int | None = None  # DC net forward up to its last hidden map (ssgan's feature matching)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -124,14 +164,32 @@ def _first_layer_flops(module) -> int:
     return next(row["flops"] for row in layer_table(module) if row["flops"])
 
 
+def _embed_flops(dcnet: DCNet) -> int:
+    """Forward FLOPs of ``DCNet.embed`` for one patch: everything but the classifier."""
+    return sum(row["flops"] for row in layer_table(dcnet) if row["name"] != "classifier")
+
+
+TRAINING_METHODS = ("gan", "cnn", "ssgan")
+
+
 def training_flops(
-    method: str, width: int, g_width: int, batch: int = 64, replication: bool = False
+    method: str,
+    width: int,
+    g_width: int,
+    batch: int = 64,
+    replication: bool = False,
+    g_arch: str = "paper",
+    feature_matching: bool = True,
 ) -> TrainingFlops:
-    """Counts for ``train_step`` with the given method ("gan" or "cnn") and widths (or, with
-    ``replication``, for the replication's GAN-CNN step)."""
-    if method not in ("gan", "cnn"):
-        raise ValueError(f"method must be 'gan' or 'cnn', got {method!r}")
-    dcnet = DCNet(K + 1 if method == "gan" else K, width=width)
+    """Counts for ``train_step`` with the given method ("gan", "cnn" or "ssgan"), widths and
+    generator architecture (or, with ``replication``, for the replication's step: the CNN's
+    count is the same);
+    ``feature_matching``: the G loss of ``ssgan`` (its default; False: the paper's L_G)."""
+    if method not in TRAINING_METHODS:
+        raise ValueError(f"method must be one of {TRAINING_METHODS}, got {method!r}")
+    if replication and method == "ssgan":
+        raise ValueError("replication: the replication's step trains the GAN-CNN and the CNN")
+    dcnet = DCNet(K if method == "cnn" else K + 1, width=width)
     f_d, f_d1 = flops_per_patch(dcnet), _first_layer_flops(dcnet)
     if method == "cnn":
         return TrainingFlops(
@@ -144,8 +202,22 @@ def training_flops(
             cnn_iteration_flops(f_d, batch),
             cnn_iteration_flops_executed(f_d, f_d1, batch),
         )
-    generator = Generator(g_width)
+    generator = Generator(g_width, arch=g_arch)
     f_g, f_g1 = flops_per_patch(generator), _first_layer_flops(generator)
+    if method == "ssgan":
+        f_e = _embed_flops(dcnet)
+        return TrainingFlops(
+            method,
+            width,
+            g_width,
+            batch,
+            f_d,
+            f_g,
+            ssgan_iteration_flops(f_d, f_e, f_g, batch, feature_matching),
+            ssgan_iteration_flops_executed(f_d, f_e, f_g, f_d1, f_g1, batch, feature_matching),
+            g_arch,
+            f_e,
+        )
     return TrainingFlops(
         method,
         width,
@@ -155,6 +227,7 @@ def training_flops(
         f_g,
         gan_iteration_flops(f_d, f_g, batch, replication),
         gan_iteration_flops_executed(f_d, f_g, f_d1, f_g1, batch, replication),
+        g_arch,
     )
 
 

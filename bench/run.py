@@ -4,9 +4,11 @@ Measures, in this order, and prints a table:
 
 1. the machine's ceilings: fp32 and bf16 matrix products, and representative convolutions (the
    best fp32 convolution rate is *the* ceiling the efficiency goals refer to);
-2. training throughput of the GAN-CNN and the CNN (``training.train_step``, mini-batch 64) at
-   the ``cpu`` profile's width 16 and at width 32: fp32, bf16 autocast, channels-last, and
-   torch.compile (in a separate process with a timeout);
+2. training throughput of the GAN-CNN, the CNN, the K+1 SSL GAN and the GAN-CNN with the
+   generator fix (``training.train_step``, mini-batch 64) at the ``cpu`` profile's width 16 and
+   at width 32: the replication's step (GAN-CNN and CNN), fp32 channels-last, contiguous, bf16
+   autocast, and torch.compile (in a separate process with a timeout, with a same-seed
+   determinism check);
 3. whole-image inference: ``dense.predict_dense`` against the batched patch-wise reference
    (timed on random pixels, extrapolated to the image), and the dense path's peak memory in a
    fresh process;
@@ -78,6 +80,12 @@ def get_args_parser() -> argparse.ArgumentParser:
         "--widths", default=None, help="network widths, comma-separated (default 16,32; quick 16)"
     )
     p.add_argument(
+        "--methods",
+        default=",".join(cases.TRAIN_METHODS),
+        help="training methods, comma-separated, of "
+        f"{','.join(cases.TRAIN_METHODS)} (default: all)",
+    )
+    p.add_argument(
         "--compile",
         choices=("auto", "on", "off"),
         default="auto",
@@ -114,6 +122,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if not only <= set(GROUPS):
         p.error(f"--only: unknown group(s) {sorted(only - set(GROUPS))}; choose from {GROUPS}")
     args.only = only
+    methods = tuple(m.strip() for m in args.methods.split(",") if m.strip())
+    if not methods or not set(methods) <= set(cases.TRAIN_METHODS):
+        p.error(f"--methods: choose from {cases.TRAIN_METHODS}, got {args.methods!r}")
+    args.methods = methods
     if args.threads is not None and args.threads < 1:
         p.error("--threads must be >= 1")
     if args.auc_check is not None and args.auc_check < 1:
@@ -166,6 +178,8 @@ def make_settings(args, device: torch.device) -> cases.Settings:
         auc_n_patches=2_000 if q else 15_000,
         auc_phantom_images=6 if q else 20,
         auc_validation_pixels=1024 if q else 4096,
+        train_methods=args.methods,
+        check_steps=3 if q else 20,
     )
     return settings
 
@@ -278,7 +292,7 @@ def _notes(s: cases.Settings, rows: list[dict]) -> list[str]:
     notes = [
         "GFLOP/s count only convolutions and matrix products (bench/flops.py); training uses "
         "the nominal count forward + backward = 3 × forward (GAN iteration: B(3 F_G + 8 F_D); the "
-        "replication variant B(4 F_G + 8 F_D)), "
+        "replication variant B(4 F_G + 8 F_D); K+1 SSL GAN B(3 F_G + 9 F_D + 3 F_E)), "
         "about 2 % above what autograd executes (details.executed_gflops)."
     ]
     if s.data == "phantom":

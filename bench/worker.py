@@ -32,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
             device,
             Plan(**spec["plan"]),
             spec.get("data", "phantom"),
+            int(spec.get("check_steps", 0)),
         )
     elif task == "dense_memory":
         result = cases.dense_memory_probe(int(spec["width"]), spec["image_path"], device)

@@ -3,7 +3,8 @@ result rows (dicts, see :func:`~bench.cases.common.make_row`).
 
 * :mod:`~bench.cases.common` — the settings, the result row, the guard;
 * :mod:`~bench.cases.ceilings` — machine ceilings (matrix products, convolutions);
-* :mod:`~bench.cases.training` — training throughput per step variant;
+* :mod:`~bench.cases.training` — training throughput per method and step variant, and the
+  compiled step's same-seed check;
 * :mod:`~bench.cases.replication` — the replication's step, the "before" of that comparison;
 * :mod:`~bench.cases.inference` — whole-image inference, patch-wise reference, peak memory;
 * :mod:`~bench.cases.data` — patch extraction and phantoms;
@@ -22,6 +23,7 @@ from bench.cases.ceilings import (
 )
 from bench.cases.common import (
     ROOT,
+    TRAIN_METHODS,
     TRAIN_VARIANTS,
     Settings,
     device_sync,
@@ -48,14 +50,25 @@ from bench.cases.inference import (
     reset_peak_rss,
 )
 from bench.cases.isolated import RESULT_PREFIX, run_worker
-from bench.cases.training import BATCH, POOL, bench_training, compile_case, train_case
+from bench.cases.training import (
+    BATCH,
+    METHOD_CONFIG,
+    POOL,
+    bench_training,
+    compile_case,
+    dcnet_weights_after,
+    determinism_check,
+    train_case,
+)
 from ganseg_lib.train.step import replication_step  # the replication's step, from the library
 
 __all__ = [
     "BATCH",
+    "METHOD_CONFIG",
     "POOL",
     "RESULT_PREFIX",
     "ROOT",
+    "TRAIN_METHODS",
     "TRAIN_VARIANTS",
     "ConvCase",
     "Settings",
@@ -71,8 +84,10 @@ __all__ = [
     "compile_case",
     "conv_cases",
     "current_rss_bytes",
+    "dcnet_weights_after",
     "dense_case",
     "dense_memory_probe",
+    "determinism_check",
     "device_sync",
     "failed_row",
     "guard",

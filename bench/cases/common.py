@@ -22,6 +22,9 @@ ROOT = Path(__file__).resolve().parents[2]
 # replication: the step that made the committed cpu records (two generator batches per GAN-CNN
 # iteration, real and fake through the DC net separately, default layout) — the "before".
 TRAIN_VARIANTS = ("replication", "fp32", "contiguous", "bf16", "compile")
+# the GAN-CNN, the CNN, the K+1 SSL GAN and the GAN-CNN with the generator fix
+# (train.config.GENERATOR_FIX); the replication's step trains the first two only
+TRAIN_METHODS = ("gan", "cnn", "ssgan", "gan-fix")
 
 
 @dataclass
@@ -53,6 +56,8 @@ class Settings:
     auc_phantom_images: int = 20
     auc_validation_pixels: int = 4096
     variants: tuple[str, ...] = TRAIN_VARIANTS
+    train_methods: tuple[str, ...] = TRAIN_METHODS
+    check_steps: int = 20  # iterations of the compile variant's same-seed check (0: none)
     notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
