@@ -26,6 +26,7 @@ and never written into a committed file.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -266,3 +267,56 @@ def kept_samples_diversity(results_dir: os.PathLike | str, real_distance: float)
             "final_diversity_ratio": rows[-1],
         }
     return out
+
+
+def check_run(
+    run_dir: os.PathLike | str, real: np.ndarray, out: os.PathLike | str, record=None
+) -> dict:
+    """Check the generator of a trained run folder (its last checkpoint) without training; its
+    samples go to ``out/<cell>.samples.png``. ``record``: the run's record file, whose
+    provenance gives the threads it trained on (None where there is none)."""
+    import json
+    from pathlib import Path
+
+    from ganseg_lib.evaluate.record import read_record
+    from ganseg_lib.train.config import TrainConfig
+    from ganseg_lib.train.run_folder import RunFolder
+
+    folder = RunFolder(Path(run_dir))
+    config = TrainConfig.from_json(json.loads(folder.config.read_text()))
+    generator = load_generator(folder.path)
+    check = check_generator(generator, real, seed=config.seed)
+    save_montage(
+        generated_patches(generator, 32, config.seed), Path(out) / f"{config.cell}.samples.png"
+    )
+    history = folder.read_history()
+    return {
+        "cell": config.cell,
+        "config": config.to_json(),
+        **check.to_json(),
+        "p_fake_real": history[-1]["p_fake_real"],
+        "fake_detect": history[-1]["fake_detect"],
+        "val_auc": history[-1]["val_auc"],
+        "iterations": history[-1]["iteration"],
+        "train_seconds": history[-1]["elapsed_s"],
+        "threads": _threads(read_record(record).device) if record else None,
+    }
+
+
+def _threads(device: str) -> int | None:
+    """The CPU threads in a record's device line (``cpu (…, 1 thread)``), or None."""
+    match = re.search(r"(\d+) threads?\)", device)
+    return int(match.group(1)) if match else None
+
+
+def save_montage(samples: np.ndarray, path: os.PathLike | str) -> None:
+    """Generated patches only, 8 per row, as a PNG."""
+    from pathlib import Path
+
+    from PIL import Image
+
+    from ganseg_lib.montage import montage
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(montage(samples, ncols=8)).save(path)

@@ -21,11 +21,14 @@ numbers go to ``results/generator/suspects.json`` and a montage of 32 generated 
 ones) to ``results/generator/<name>.samples.png``.
 
 The runs use the one-generator-batch step of :mod:`ganseg_lib.train.step` and their own short
-loop (no validation, no checkpoint); ``--after`` trains with the library's loop instead, and
-``--kept`` measures the samples montages kept with the records.
+loop (no validation, no checkpoint); ``--after`` trains with the library's loop instead,
+``--check`` checks the generators of trained runs (the GAN-CNN with the whole fix,
+:data:`~ganseg_lib.train.config.GENERATOR_FIX`), and ``--kept`` measures the samples montages
+kept with the records.
 
     python -m ganseg_lib.experiment.generator_suspects --names baseline real_not_fake
     python -m ganseg_lib.experiment.generator_suspects --after runs/generator/s1 --seed 1
+    python -m ganseg_lib.experiment.generator_suspects --check runs/fix/gan-Gbnresize-*
     python -m ganseg_lib.experiment.generator_suspects --kept
 """
 
@@ -44,7 +47,12 @@ from torch import nn
 
 from ganseg_lib.data.patches import PatchParams, cached_patch_set
 from ganseg_lib.data.source import load_split, split_validation
-from ganseg_lib.evaluate.generator_check import check_generator, generated_patches
+from ganseg_lib.evaluate.generator_check import (
+    check_generator,
+    check_run,
+    generated_patches,
+    save_montage,
+)
 from ganseg_lib.evaluate.generator_check import validation_patches as real_patches
 from ganseg_lib.train.checkpoint import TRAIN_MEMORY_FORMAT, build_state
 from ganseg_lib.train.config import TrainConfig
@@ -333,16 +341,6 @@ def resize_conv_generator(generator: nn.Module) -> None:
             setattr(generator.net, name, block.to(module.weight.device))
 
 
-def save_montage(samples: np.ndarray, path: Path) -> None:
-    """Generated patches only, 8 per row, as a PNG."""
-    from PIL import Image
-
-    from ganseg_lib.montage import montage
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    Image.fromarray(montage(samples, ncols=8)).save(path)
-
-
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--names", nargs="+", default=list(SUSPECTS), help=" ".join(SUSPECTS))
@@ -356,6 +354,21 @@ def main(argv: list[str] | None = None) -> int:
         metavar="RUN_DIR",
         help="instead: train the cpu-profile GAN-CNN with the real-data term for --iterations in "
         "RUN_DIR with the library's loop and check its generator (out/after.json)",
+    )
+    p.add_argument(
+        "--check",
+        nargs="+",
+        type=Path,
+        default=None,
+        metavar="RUN_DIR",
+        help="instead: check the generators of these trained run folders (the GAN-CNN with the "
+        "whole fix, train.config.GENERATOR_FIX; out/fixed.json, one entry per cell)",
+    )
+    p.add_argument(
+        "--records",
+        type=Path,
+        default=Path("results/cpu/drive"),
+        help="with --check: the folder of the runs' records (their provenance)",
     )
     p.add_argument(
         "--kept",
@@ -380,6 +393,16 @@ def main(argv: list[str] | None = None) -> int:
         config = cpu_gan(15_000, args.seed, args.iterations, real_not_fake=True)
         result = checked_run(config, args.after, real, args.out)
         (args.out / "after.json").write_text(json.dumps(result, indent=1) + "\n")
+        return 0
+    if args.check:
+        path = args.out / "fixed.json"
+        checked = json.loads(path.read_text()) if path.is_file() else {}
+        for run_dir in args.check:
+            record = args.records / f"{Path(run_dir).name}.json"
+            result = check_run(run_dir, real, args.out, record if record.is_file() else None)
+            checked[result["cell"]] = result
+            args.out.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(checked, indent=1) + "\n")
         return 0
     train_records, _ = split_validation(load_split("drive", "training"))
     path = args.out / "suspects.json"
