@@ -402,10 +402,10 @@ def test_the_generator_fix_names_its_arms_and_reaches_only_the_methods_that_take
     from ganseg_lib.train.config import GENERATOR_FIX
 
     fixed = tiny(**applicable_overrides(GENERATOR_FIX, "gan"))
-    assert fixed.arm == "gan-Gbnresize-normnone-realnotfake"
+    assert fixed.arm == "gan-lr0.0002-b0.5-Gbnresize-normnone-realnotfake"
     assert fixed.g_arch == "bnresize" and fixed.norm == "none" and fixed.real_not_fake
     cnn = tiny(method="cnn", **applicable_overrides(GENERATOR_FIX, "cnn"))
-    assert cnn.arm == "cnn-normnone"  # the CNN gets the same DC net, nothing else
+    assert cnn.arm == "cnn-lr0.0002-b0.5-normnone"  # the same DC net and optimiser, no more
     with pytest.raises(ConfigError, match="g_arch"):
         tiny(method="cnn", g_arch="bnresize")
     with pytest.raises(ConfigError, match="g_arch must be one of"):

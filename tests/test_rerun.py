@@ -74,7 +74,7 @@ def test_the_working_generator_is_set_against_both_cnns(tmp_path):
         )
     table = rerun_table(tmp_path)
     assert list(table["claim"]) == ["2", "2", "2"]  # no real-data-term row: it has no record
-    assert list(table["CNN"]) == ["cnn", "cnn", "cnn-normnone"]
+    assert list(table["CNN"]) == ["cnn", "cnn", "cnn-lr0.0002-b0.5-normnone"]
     for row, other in ((table.iloc[1], cnn), (table.iloc[2], cnn_none)):
         p = stats.ttest_ind(fixed, other, equal_var=False).pvalue
         assert row["Welch p"] == (f"{p:.2g}" if p >= 1e-3 else f"{p:.1e}")
