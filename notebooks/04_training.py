@@ -261,7 +261,12 @@ else:
 # The check was run on short runs at 15K labelled patches
 # (`python -m ganseg_lib.experiment.generator_suspects`): the replication's GAN-CNN (before), the
 # same with a real-data term in the DC loss that teaches the DC net labelled real patches as "not
-# fake" (after), and, on top of that term, one more change per run. This page trains nothing for
+# fake", then, on top of that term, one more change per run, and DCGAN's recipe with each of its
+# parts changed in turn. What made the generator learn became the fix
+# (`ganseg_lib.train.config.GENERATOR_FIX`, a declared deviation): the real-data term, a DC net
+# without normalisation, batch norm and resize-convolutions in G, and lr 2e-4 for both networks.
+# The generators of the replication's GAN-CNN re-run with it (15K and 30K, the library's loop;
+# Results chapter) are checked too (`results/generator/fixed.json`). This page trains nothing for
 # it: it reads the committed results in `results/generator/`, and only the real patches are drawn
 # when the page is built. The numbers, samples and verdict are shown on the 15K page only, where
 # they belong; the 30K and 150K pages point there.
@@ -305,14 +310,16 @@ if show_check:
 if show_check:
     found_drive = find_drive_dir(drive_dir or None, required=False)
     by_name = {r.name: r for r in checked}
-    before, after = by_name[gr.BEFORE], by_name[gr.AFTER]
+    fixed = [r for r in checked if r.fixed]
+    pairs = [("before", by_name[gr.BEFORE]), ("real-data term", by_name[gr.AFTER])]
+    pairs += [("the fix, short run", by_name[gr.FULL])] if gr.FULL in by_name else []
+    pairs += [("the fix, re-run", fixed[0])] if fixed else []
+    shown = [r for _, r in pairs]
     grids = {
-        f"before: {before.name} (seed {before.seed})": gr.read_samples(
-            generator_dir / f"{before.name}.samples.png"
-        ),
-        f"after: {after.name} (seed {after.seed})": gr.read_samples(
-            generator_dir / f"{after.name}.samples.png"
-        ),
+        f"{label}: {r.name} (seed {r.seed})": gr.read_samples(
+            generator_dir / f"{r.name}.samples.png"
+        )
+        for label, r in pairs
     }
     if found_drive is not None:
         # drawn now and never saved: real patches are data and stay out of the repository
@@ -330,20 +337,22 @@ if show_check:
             "GANSEG_DRIVE_DIR), and real patches are never committed, only drawn at build time"
         )
     page.figure(
-        gr.plot_sample_panels(grids, per_row=len(grids)),
-        f"32 samples of the final generator before (the replication's GAN-CNN) and after (with "
-        f"the DC loss's real-data term), {before.iterations:,}-iteration runs at "
-        f"{n_patches // 1000}K patches (the committed results/generator/*.samples.png), "
+        gr.plot_sample_panels(grids, per_row=2),
+        "32 samples of the final generator: before (the replication's GAN-CNN), with the DC "
+        "loss's real-data term, with the whole fix in a short run and in the first GAN-CNN of "
+        f"the replication's re-run ({', '.join(f'{r.iterations:,}' for r in shown)} iterations, "
+        f"{n_patches // 1000}K patches; the committed results/generator/*.samples.png), "
         f"{real_note}.",
         name=f"fig-training-generator-samples-{tag}",
     )
-    others = [r for r in checked if r.name not in (gr.BEFORE, gr.AFTER)]
+    others = [r for r in checked if r not in shown]
     page.figure(
         gr.plot_sample_panels(
             {r.name: gr.read_samples(generator_dir / f"{r.name}.samples.png") for r in others}
         ),
         "32 samples of the final generator of each other checked run: the real-data term with "
-        "one more change, and the real-data term through the library's training loop.",
+        "one more change, DCGAN's recipe with one part changed, the real-data term through the "
+        "library's training loop, and the other GAN-CNNs of the re-run with the whole fix.",
         name=f"fig-training-generator-others-{tag}",
     )
 

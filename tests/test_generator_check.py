@@ -439,3 +439,37 @@ def test_a_fixed_run_trains_evaluates_densely_and_reloads_its_generator(tmp_path
     image = np.random.default_rng(0).random((60, 70)).astype(np.float32)
     dense, patchwise = predict_dense(state.dcnet, image), predict_patchwise(state.dcnet, image)
     assert np.abs(dense - patchwise).max() <= 1e-4
+
+
+def test_feature_aucs_are_sklearns_roc_auc_of_each_feature_folded(phantom_patches):
+    from sklearn.metrics import roc_auc_score
+
+    real, other = phantom_patches[:300], phantom_patches[300:600]
+    dark = (other // 2).astype(np.uint8)  # every intensity halved: the mean tells them apart
+    aucs = gc.feature_aucs(dark, real)
+    assert list(aucs) == sorted(aucs, key=lambda k: -aucs[k]) and len(aucs) == gc.N_FEATURES
+    assert set(aucs) == set(gc.FEATURE_NAMES)
+    column = gc.FEATURE_NAMES.index("mean")
+    y = np.r_[np.ones(300), np.zeros(300)]
+    x = np.r_[gc.patch_features(dark)[:, column], gc.patch_features(real)[:, column]]
+    assert aucs["mean"] == pytest.approx(max(roc_auc_score(y, x), 1 - roc_auc_score(y, x)))
+    assert aucs["mean"] > 0.9
+    same = gc.feature_aucs(other, real)
+    assert all(0.5 <= v < 0.7 for v in same.values())  # two halves of one distribution
+
+
+def test_seen_region_keeps_what_the_dc_net_sees(phantom_patches):
+    import torch
+
+    from ganseg_lib.model.networks import DCNet
+
+    patches = phantom_patches[:4]
+    seen = gc.seen_region(patches)
+    assert seen.shape == patches.shape and seen.dtype == patches.dtype
+    np.testing.assert_array_equal(seen[:, :62, :62], patches[:, :62, :62])
+    np.testing.assert_array_equal(seen[:, 62:, :62], np.repeat(patches[:, 61:62, :62], 2, 1))
+    # the DC net's output is the same for both: pixels 62 and 63 never reach it
+    net = DCNet(3, 4, "none").double()
+    with torch.no_grad():
+        a, b = (net(torch.from_numpy(p[:, None].astype(np.float64))) for p in (patches, seen))
+    torch.testing.assert_close(a, b)

@@ -130,6 +130,44 @@ def patch_features(patches: np.ndarray) -> np.ndarray:
     return np.stack(feats, axis=1)
 
 
+FEATURE_NAMES = (
+    ("mean", "std")
+    + tuple(f"percentile {q}" for q in (1, 5, 25, 50, 75, 95, 99))
+    + tuple(f"|d{a}| {b}" for a in "xy" for b in ("mean", "std", "p90"))
+    + ("|laplacian| mean", "|laplacian| std")
+    + tuple(f"power band {i}" for i in range(8))
+    + ("centre contrast", "darkest 5×5")
+)  # the columns of patch_features, in order
+
+
+def feature_aucs(fake: np.ndarray, real: np.ndarray) -> dict[str, float]:
+    """How well each feature of :func:`patch_features` alone tells generated from real patches:
+    its ROC AUC (scikit-learn's ``roc_auc_score``, generated = positive), folded to ≥ 0.5 so
+    that 0.5 means no difference and 1.0 a feature that separates the two sets completely.
+    Sorted from the most to the least telling."""
+    from sklearn.metrics import roc_auc_score
+
+    x = np.concatenate([patch_features(fake), patch_features(real)])
+    y = np.concatenate([np.ones(len(fake), int), np.zeros(len(real), int)])
+    aucs = {}
+    for name, column in zip(FEATURE_NAMES, x.T):
+        auc = float(roc_auc_score(y, column))
+        aucs[name] = max(auc, 1.0 - auc)
+    return dict(sorted(aucs.items(), key=lambda kv: -kv[1]))
+
+
+def seen_region(patches: np.ndarray) -> np.ndarray:
+    """The part of each (N, 64, 64) patch that the DC net sees — rows and columns 0–61
+    (:data:`ganseg_lib.model.dense.RECEPTIVE_FIELD`): pixels 62 and 63 never reach its output,
+    so no gradient shapes them in G — edge-padded back to 64×64, for a diagnostic check of
+    the generator on what it was trained through."""
+    from ganseg_lib.model.dense import RECEPTIVE_FIELD
+
+    pad = patches.shape[1] - RECEPTIVE_FIELD
+    cut = np.asarray(patches)[:, :RECEPTIVE_FIELD, :RECEPTIVE_FIELD]
+    return np.pad(cut, ((0, 0), (0, pad), (0, pad)), mode="edge")
+
+
 def two_sample_accuracy(fake: np.ndarray, real: np.ndarray, seed: int = 0) -> float:
     """Held-out accuracy of a classifier telling generated from real patches.
 
@@ -285,15 +323,16 @@ def check_run(
     folder = RunFolder(Path(run_dir))
     config = TrainConfig.from_json(json.loads(folder.config.read_text()))
     generator = load_generator(folder.path)
-    check = check_generator(generator, real, seed=config.seed)
-    save_montage(
-        generated_patches(generator, 32, config.seed), Path(out) / f"{config.cell}.samples.png"
-    )
+    fake = generated_patches(generator, N_CHECK, config.seed)
+    check = check_samples(fake, real, config.seed)
+    save_montage(fake[:32], Path(out) / f"{config.cell}.samples.png")
     history = folder.read_history()
     return {
         "cell": config.cell,
         "config": config.to_json(),
         **check.to_json(),
+        # the five features that alone tell the generated patches best (ROC AUC)
+        "feature_aucs": dict(list(feature_aucs(fake, real).items())[:5]),
         "p_fake_real": history[-1]["p_fake_real"],
         "fake_detect": history[-1]["fake_detect"],
         "val_auc": history[-1]["val_auc"],

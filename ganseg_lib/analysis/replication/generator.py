@@ -3,7 +3,9 @@ checked run, the kept montages' diversity, the samples, and the verdict.
 
 The numbers come from :mod:`ganseg_lib.experiment.generator_suspects` (``suspects.json``: the
 short runs, one change at a time; ``after.json``: the real-data term through the library's
-training loop; ``kept_samples.json``: the diversity of every kept samples montage). The third
+training loop; ``fixed.json``: the generators of the replication's GAN-CNN re-run with the whole
+fix, :data:`~ganseg_lib.train.config.GENERATOR_FIX`; ``kept_samples.json``: the diversity of
+every kept samples montage). The third
 half of the pass rule of :mod:`ganseg_lib.evaluate.generator_check` — vessels visible — is a
 person's look at each run's ``<name>.samples.png``; those looks are :data:`SAMPLE_LOOKS`, as
 written in ``results/generator/README.md``. Nothing here trains or reads a dataset: the training
@@ -29,6 +31,15 @@ from ganseg_lib.paper import PATCH_SIZE
 FOLDER = "generator"  # under the committed records (``results/``)
 BEFORE = "baseline"  # the replication's GAN-CNN, unchanged
 AFTER = "real_not_fake"  # the same with the DC loss's real-data term, same seed and loop
+FULL = "real_not_fake+dcgan+resize"  # the recipe of the fix, in the short runs
+# the short runs that change one part of FULL, and what they change
+ABLATIONS = {
+    "real_not_fake+dcgan-keep_dc_norm": "with the DC net's final instance norm kept",
+    "real_not_fake+dcgan-keep_lr": "at the slides' lr 1e-4",
+    "real_not_fake+dcgan-keep_g_instance_norm": "with G's instance norm kept",
+    "real_not_fake+dcgan": "with G's deconvolutions kept",
+}
+FIXED_FILE = "fixed.json"  # the checks of the re-run's GAN-CNNs with the whole fix
 NOISIER = 1.1  # a kept montage's ratio above this: its samples differ more than real patches do
 COLLAPSED = 0.1  # below this: the samples are nearly one patch
 
@@ -57,6 +68,24 @@ SAMPLE_LOOKS: dict[str, Look] = {
         False, "one speckled black-and-white texture repeated in every sample"
     ),
     "gan-realnotfake-n15000-s1": Look(False, "varied blotches with streaky, grainy texture"),
+    "real_not_fake+dcgan": Look(
+        True,
+        "dark branching vessel-like lines on smooth grey, bright patches with the field of "
+        "view's dark edge; a fine grid of dots over every sample",
+    ),
+    "real_not_fake+dcgan+resize": Look(
+        True,
+        "dark branching vessels of several widths on smooth grey, bright patches and the field "
+        "of view's dark edge; a faint grid texture",
+    ),
+    "real_not_fake+dcgan-keep_dc_norm": Look(
+        False, "grey tiles with grainy black-and-white blotches on a repeated grid"
+    ),
+    "real_not_fake+dcgan-keep_lr": Look(
+        False,
+        "smooth grey backgrounds, some bright or with a dark field-of-view edge, dark blotches "
+        "and short streaks but no branching line",
+    ),
 }
 
 
@@ -72,13 +101,14 @@ class CheckedRun:
     n_patches: int
     g_width: int
     protocol: str  # TrainConfig.protocol
-    threads: int  # CPU threads it trained on
+    threads: int | None  # CPU threads it trained on (None: not recorded)
     real_not_fake: bool
     diversity_ratio: float
     two_sample_accuracy: float
     p_fake_real: float  # training metric: the DC net's p(fake | labelled real patch)
     fake_detect: float  # training metric: share of generated patches put in the fake class
     look: Look | None  # None: nobody has looked at the samples yet
+    fixed: bool = False  # a GAN-CNN of the replication's re-run with the whole fix
 
     def failures(self) -> list[str]:
         """The parts of the pass rule this run misses (empty: it passes)."""
@@ -98,7 +128,9 @@ class CheckedRun:
         return not self.failures()
 
 
-def _run(name: str, change: str, loop: str, entry: dict, iterations: int) -> CheckedRun:
+def _run(
+    name: str, change: str, loop: str, entry: dict, iterations: int, fixed: bool = False
+) -> CheckedRun:
     config = entry["config"]
     return CheckedRun(
         name=name,
@@ -116,12 +148,14 @@ def _run(name: str, change: str, loop: str, entry: dict, iterations: int) -> Che
         p_fake_real=entry["p_fake_real"],
         fake_detect=entry["fake_detect"],
         look=SAMPLE_LOOKS.get(name),
+        fixed=fixed,
     )
 
 
 def read_checked_runs(folder: str | Path) -> list[CheckedRun]:
     """Every run of ``folder`` (``results/generator``): the suspects in the order they ran, then
-    the library-loop run of ``after.json`` when there is one."""
+    the library-loop run of ``after.json`` and the re-run's checks of ``fixed.json`` when there
+    are."""
     folder = Path(folder)
     suspects = json.loads((folder / "suspects.json").read_text())
     runs = [
@@ -138,6 +172,11 @@ def read_checked_runs(folder: str | Path) -> list[CheckedRun]:
             else "the library's training loop"
         )
         runs.append(_run(after["cell"], change, "library", after, after["config"]["iterations"]))
+    fixed_path = folder / FIXED_FILE
+    if fixed_path.is_file():
+        for cell, entry in json.loads(fixed_path.read_text()).items():
+            change = "the whole fix, the replication's re-run (the library's loop)"
+            runs.append(_run(cell, change, "library", entry, entry["iterations"], fixed=True))
     return runs
 
 
@@ -186,61 +225,102 @@ def _span(values: list[float], fmt: str = "{:.2f}") -> str:
     return lo if lo == hi else f"{lo}–{hi}"
 
 
+def _looks(runs: list[CheckedRun]) -> str:
+    """'vessels in k of n' for the runs (those not looked at counted apart)."""
+    looked = [r for r in runs if r.look is not None]
+    text = f"vessels in {sum(r.look.vessels for r in looked)} of {len(looked)}"
+    return text + (f" ({len(runs) - len(looked)} not looked at)" if len(looked) < len(runs) else "")
+
+
+def _numbers(r: CheckedRun) -> str:
+    vessels = "not looked at" if r.look is None else "vessels" if r.look.vessels else "no vessels"
+    return (
+        f"{vessels} (diversity ratio {r.diversity_ratio:.2f}, two-sample accuracy "
+        f"{r.two_sample_accuracy:.2f})"
+    )
+
+
 def verdict(runs: list[CheckedRun], not_run: list[str] | None = None) -> str:
-    """The check's verdict in two sentences: whether any generator passes, what the real-data
-    term (:data:`AFTER` against :data:`BEFORE`) changes, what still fails, and what was run."""
+    """The check's verdict: whether any generator passes; what the real-data term (:data:`AFTER`
+    against :data:`BEFORE`) changes; what the full recipe (:data:`FULL`) makes and what each of
+    its parts (:data:`ABLATIONS`) mattered; the re-run's generators with the whole fix; what
+    still fails; and what was run."""
     by = {r.name: r for r in runs}
     passing = [r.name for r in runs if r.passes]
-    change = ""
+    if passing:
+        head = f"{len(passing)} of {len(runs)} generators pass ({', '.join(passing)})"
+    else:
+        head = "No generator passes"
+    sentences = []
     if BEFORE in by and AFTER in by:
         b, a = by[BEFORE], by[AFTER]
         ratio = _moves(b.diversity_ratio, a.diversity_ratio, "the diversity ratio")
         p_fake = _moves(b.p_fake_real, a.p_fake_real, "p(fake | real)")
-        change = f"the real-data term {ratio} and {p_fake}"
-        again = [r for r in runs if r.loop == "library" and r.real_not_fake]
+        term = f"the real-data term {ratio} and {p_fake}"
+        again = [r for r in runs if r.loop == "library" and r.real_not_fake and not r.fixed]
         if again:
             r = again[0]
-            change += (
+            term += (
                 f" (seed {r.seed} through the library's loop: {r.diversity_ratio:.2f} and "
                 f"{r.p_fake_real:.2f})"
             )
-    accuracies = [r.two_sample_accuracy for r in runs]
+        sentences.append(f"{term}, its samples: {_numbers(a)}")
+    if FULL in by:
+        f = by[FULL]
+        parts = [
+            f"{phrase}: {_numbers(by[name])}" for name, phrase in ABLATIONS.items() if name in by
+        ]
+        sentences.append(
+            f"on top of it, a DC net without normalisation, G with batch norm and "
+            f"resize-convolutions and lr 2e-4 for both networks ({f.name}, "
+            f"{f.iterations:,} iterations) give {_numbers(f)}"
+            + (f"; one part changed at a time — {'; '.join(parts)}" if parts else "")
+        )
+    fixed = [r for r in runs if r.fixed]
+    if fixed:
+        sizes = " and ".join(f"{n // 1000}K" for n in sorted({r.n_patches for r in fixed}))
+        sentences.append(
+            f"the {len(fixed)} GAN-CNNs of the replication's re-run with the whole fix ({sizes}, "
+            f"{_span([r.iterations for r in fixed], '{:,}')} iterations, the library's loop) "
+            f"reach diversity ratio {_span([r.diversity_ratio for r in fixed])}, two-sample "
+            f"accuracy {_span([r.two_sample_accuracy for r in fixed])} and p(fake | real) "
+            f"{_span([r.p_fake_real for r in fixed])}, {_looks(fixed)}"
+        )
     told = [r for r in runs if r.two_sample_accuracy > MAX_TWO_SAMPLE_ACCURACY]
+    accuracies = _span([r.two_sample_accuracy for r in runs])
     if len(told) == len(runs):
         still = (
             "the two-sample classifier still tells every generator's patches from real ones "
-            f"(accuracy {_span(accuracies)})"
+            f"(accuracy {accuracies})"
         )
     else:
         still = (
             f"the two-sample classifier tells the patches of {len(told)} of {len(runs)} "
             f"generators from real ones (accuracy above {MAX_TWO_SAMPLE_ACCURACY})"
         )
-    looked = [r for r in runs if r.look is not None]
-    with_vessels = [r.name for r in looked if r.look.vessels]
+    with_vessels = [r.name for r in runs if r.look is not None and r.look.vessels]
     if not with_vessels:
+        looked = [r for r in runs if r.look is not None]
         seen = (
             "no sample shows a vessel"
             if len(looked) == len(runs)
             else f"none of the {len(looked)} runs looked at shows a vessel"
         )
     else:
-        seen = f"vessels show in the samples of {', '.join(with_vessels)}"
-    if passing:
-        head = f"{len(passing)} of {len(runs)} generators pass ({', '.join(passing)})"
-    else:
-        head = "No generator passes"
-    body = f"{still}, and {seen}"
-    first = f"{head}: {change}, but {body}." if change else f"{head}: {body}."
-    iterations = _span([r.iterations for r in runs], "{:,}")
-    threads = {r.threads for r in runs}
+        seen = f"vessels show in the samples of {len(with_vessels)} of {len(runs)} runs"
+    body = "; ".join(sentences)
+    first = f"{head}: {body}; but {still}, and {seen}." if body else f"{head}: {still}, and {seen}."
+    short = [r for r in runs if r.loop == "short"]
+    threads = {r.threads for r in short}
     on = "one CPU thread" if threads == {1} else f"{_span(list(threads), '{}')} CPU threads"
-    seeds = " and ".join(str(s) for s in sorted({r.seed for r in runs}))
+    seeds = " and ".join(str(s) for s in sorted({r.seed for r in short}))
     scope = (
-        f"This holds for what was run: {len(runs)} short runs ({iterations} iterations on {on}) "
-        f"of the {'/'.join(sorted({r.protocol for r in runs}))}-protocol GAN-CNN at generator "
-        f"width {_span([r.g_width for r in runs], '{}')} with "
-        f"{_span([r.n_patches for r in runs], '{:,}')} labelled patches, seeds {seeds}"
+        f"This holds for what was run: {len(short)} short runs "
+        f"({_span([r.iterations for r in short], '{:,}')} iterations on {on}) of the "
+        f"{'/'.join(sorted({r.protocol for r in short}))}-protocol GAN-CNN at generator width "
+        f"{_span([r.g_width for r in short], '{}')} with "
+        f"{_span([r.n_patches for r in short], '{:,}')} labelled patches, seeds {seeds}, and "
+        f"{len(runs) - len(short)} runs of the library's loop"
     )
     scope += f"; not run: {'; '.join(not_run)}." if not_run else "."
     return f"{first} {scope}"
