@@ -55,6 +55,7 @@ from ganseg_lib.analysis.study.compute import (
 from ganseg_lib.analysis.study.efficiency import label_efficiency, replication_efficiency
 from ganseg_lib.analysis.study.game import game_text
 from ganseg_lib.analysis.study.paired import paired_table, share_intervals, share_text
+from ganseg_lib.analysis.study.progress import progress_table
 from ganseg_lib.analysis.study.records import STUDY_DATA, STUDY_PROFILE, arm_label, load_study
 from ganseg_lib.analysis.study.tables import (
     choice_table,
@@ -63,7 +64,9 @@ from ganseg_lib.analysis.study.tables import (
     study_sizes,
 )
 from ganseg_lib.analysis.study.verdicts import evaluate_hypotheses, verdict_table
-from ganseg_lib.evaluate.record import samples_path
+from ganseg_lib.evaluate.record import load_results, samples_path
+from ganseg_lib.experiment.fewer_labels import HYPOTHESES as FEWER_HYPOTHESES
+from ganseg_lib.experiment.fewer_labels import PROFILE as FEWER_PROFILE
 from ganseg_lib.experiment.preregistration import (
     preregistration_table,
     read_preregistration,
@@ -437,6 +440,41 @@ display(
         "H2's share (ablation − CNN) / (GAN-CNN − CNN): " + share_text(share_intervals(study)) + "."
     )
 )
+
+# %% [markdown]
+# ## Next: fewer labels
+#
+# Every run above has 3,000 labelled patches or more. The next study, "Fewer labels", asks the
+# paper's question where labels are scarce: 300, 1,000 and 3,000 labelled patches, new seeds
+# (100–107), the fair protocol, and GAN arms with the generator that the training chapter's
+# check made learn the patches (the real-data term, a DC net without normalisation, batch norm
+# and resize-convolutions in G; its samples show vessels, though a classifier still tells them
+# from real patches). Its hypotheses (L1–L5, and S3–S5 against the CNN with the same DC net) and
+# verdict rules were committed before its first run, tuning included, in
+# `studies/fewer-labels/hypotheses.md`. Its grid runs on two CPU runners and commits each record
+# as it arrives; until every cell of a contrast is recorded, this section shows where it stands
+# and no verdict.
+
+# %% tags=["remove-input"]
+fewer_file = Path(FEWER_HYPOTHESES)
+if fewer_file.is_file():
+    fewer_records = load_results(results, profile=FEWER_PROFILE)
+    display(Markdown(registration_sentence(fewer_file, fewer_records)))
+    page.table(
+        pd.DataFrame(read_preregistration(fewer_file).hypotheses)[["id", "claim", "test"]],
+        'The hypotheses of the study "Fewer labels" as registered (the rules: '
+        "studies/fewer-labels/hypotheses.md).",
+        name="tbl-study-fewer-hypotheses",
+    )
+    page.table(
+        progress_table(results),
+        'Records of the study "Fewer labels" so far, per arm: tuning runs (1K, seeds 0–1), '
+        "DRIVE runs per size (seeds 100–107) and CHASE_DB1 runs (1K, seeds 100–104), each as "
+        'recorded / planned; "—": not in the plan.',
+        name="tbl-study-fewer-progress",
+    )
+else:
+    display(Markdown('*The study "Fewer labels" is not registered yet.*'))
 
 # %% [markdown]
 # ## Provenance

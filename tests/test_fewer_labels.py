@@ -143,3 +143,32 @@ def test_run_plan_waits_for_a_choice_and_skips_recorded_cells(tmp_path):
     lines = []
     assert run_plan(plan, "cpu", "test", poll_s=0, log=lines.append) == 1
     assert len(passes) == 2 and lines[-1] == "test: all 1 cells recorded"
+
+
+def test_progress_counts_each_record_for_its_arm_and_stage(tmp_path):
+    from ganseg_lib.analysis.study.progress import arm_of, progress_table
+
+    setup = _setup(tmp_path, "drive")
+    for arm in F.ARMS:  # every arm's cells are told apart, and a stranger is none of them
+        for candidate in arm.grid or ({},):
+            assert arm_of(F.arm_config(setup, arm, 1_000, 0, candidate)) is arm
+    assert arm_of(setup.config("gan", 1_000, 0)) is None  # the paper's protocol
+    fixed = F.ARM["gan-fixed"]
+    cells = [
+        F.arm_config(setup, fixed, F.TUNING_SIZE, 0, fixed.grid[1]),  # tuning
+        F.arm_config(setup, fixed, 300, 100, fixed.grid[1]),  # DRIVE 300
+        F.arm_config(setup, F.ARM["cnn"], 3_000, 101, {}),  # DRIVE 3K
+        F.arm_config(setup, F.ARM["cnn"], 3_000, 5, {}),  # not a study seed: not counted
+    ]
+    for i, config in enumerate(cells):
+        record = _record(config, 0.9, "ok" if i else "failed")
+        write_record(tmp_path / "results" / F.PROFILE / "drive" / f"{config.cell}.json", record)
+    table = progress_table(tmp_path / "results").set_index("arm")
+    assert table.loc["gan-fixed", "tuning"] == "1 / 8" and table.loc["gan-fixed", "failed"] == 1
+    assert table.loc["gan-fixed", "DRIVE 300"] == "1 / 8"
+    assert table.loc["cnn", "DRIVE 3,000"] == "1 / 8" and table.loc["cnn", "tuning"] == "—"
+    assert table.loc["gan-joint", "DRIVE 300"] == "—"  # at 1K only
+    assert table.loc["gan-study", "CHASE_DB1 1,000"] == "—"
+    assert table.loc["ssgan", "CHASE_DB1 1,000"] == "0 / 5"
+    empty = progress_table(tmp_path / "none")
+    assert (empty["failed"] == 0).all() and set(empty["arm"]) == set(F.ARM)

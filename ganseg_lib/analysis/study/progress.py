@@ -1,0 +1,93 @@
+"""Where the study "Fewer labels" stands: its records against its plan, arm by arm.
+
+The plan is :mod:`ganseg_lib.experiment.fewer_labels` (tuning at 1K, seeds 0–1; DRIVE at 300,
+1K and 3K, seeds 100–107; CHASE_DB1 at 1K, seeds 100–104). A record belongs to an arm when its
+method, protocol and the arm's fixed fields match and its remaining tuned fields are one
+candidate of the arm's grid (:func:`arm_of`); a record counts for its stage by its seeds and
+data. Until every cell has its record no verdict is computed: the page shows this table.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from ganseg_lib.experiment import fewer_labels as plan
+from ganseg_lib.train.config import TrainConfig, field_default
+
+# the fields that tell the study's arms apart (the budget, sizes and seeds aside)
+ARM_FIELDS = (
+    "protocol",
+    "norm",
+    "g_arch",
+    "real_not_fake",
+    "classification",
+    "adv_weight",
+    "g_loss",
+    "n_unlabelled",
+    "lr",
+    "betas",
+)
+
+
+def arm_of(config: TrainConfig) -> plan.Arm | None:
+    """The arm of the study that made a run of ``config`` (None: none of its arms): the one
+    whose method, fixed fields and one grid candidate give every field of :data:`ARM_FIELDS`
+    its value in ``config`` (the others at their defaults, the protocol fair)."""
+    got = {k: getattr(config, k) for k in ARM_FIELDS}
+    defaults = {k: field_default(k) for k in ARM_FIELDS} | {"protocol": "fair"}
+    for arm in plan.ARMS:
+        if config.method != arm.method:
+            continue
+        for candidate in arm.grid or ({},):
+            if defaults | arm.fixed | candidate == got:
+                return arm
+    return None
+
+
+def progress_table(results_dir: str | os.PathLike = "results") -> pd.DataFrame:
+    """One row per arm: its tuning records (of its grid × the tuning seeds), its DRIVE records
+    per size (of the study's seeds) and its CHASE_DB1 records (of the CHASE_DB1 seeds), each as
+    ``recorded / planned``; failed runs count as recorded and are listed apart."""
+    from ganseg_lib.evaluate.record import load_results
+
+    counts: dict[tuple[str, str], int] = {}
+    failed: dict[str, int] = {}
+    for data in ("drive", "chase"):
+        folder = Path(results_dir) / plan.PROFILE / data
+        df = load_results(results_dir, profile=plan.PROFILE, data=data) if folder.is_dir() else []
+        for record in df["record"] if len(df) else []:
+            arm = arm_of(record.config)
+            if arm is None:
+                continue
+            seed, n = record.config.seed, record.config.n_patches
+            if data == "drive" and seed in plan.TUNING_SEEDS and n == plan.TUNING_SIZE:
+                stage = "tuning"
+            elif data == "drive" and seed in plan.SEEDS:
+                stage = f"DRIVE {n:,}"
+            elif data == "chase" and seed in plan.CHASE_SEEDS and n == plan.CHASE_SIZE:
+                stage = f"CHASE_DB1 {n:,}"
+            else:
+                continue
+            counts[arm.name, stage] = counts.get((arm.name, stage), 0) + 1
+            failed[arm.name] = failed.get(arm.name, 0) + (not record.ok)
+    rows = []
+    for arm in plan.ARMS:
+        row = {"arm": arm.name, "what": arm.label}
+        if arm.grid:
+            row["tuning"] = f"{counts.get((arm.name, 'tuning'), 0)} / "
+            row["tuning"] += f"{len(arm.grid) * len(plan.TUNING_SEEDS)}"
+        else:
+            row["tuning"] = "—"
+        for n in plan.SIZES:
+            stage = f"DRIVE {n:,}"
+            planned = len(plan.SEEDS) if n in arm.sizes else 0
+            row[stage] = f"{counts.get((arm.name, stage), 0)} / {planned}" if planned else "—"
+        stage = f"CHASE_DB1 {plan.CHASE_SIZE:,}"
+        row[stage] = f"{counts.get((arm.name, stage), 0)} / {len(plan.CHASE_SEEDS)}"
+        row[stage] = row[stage] if arm.chase else "—"
+        row["failed"] = failed.get(arm.name, 0)
+        rows.append(row)
+    return pd.DataFrame(rows)
