@@ -275,6 +275,9 @@ def committed() -> dict:
     return {
         "suspects": json.loads((COMMITTED / "suspects.json").read_text()),
         "after": json.loads((COMMITTED / "after.json").read_text()),
+        "fixed": json.loads(fixed.read_text())
+        if (fixed := COMMITTED / "fixed.json").is_file()
+        else {},
         "kept": json.loads((COMMITTED / "kept_samples.json").read_text()),
         "runs": gr.read_checked_runs(COMMITTED),
     }
@@ -285,9 +288,9 @@ def test_check_table_has_every_committed_run_with_its_numbers(committed):
 
     table = gr.check_table(committed["runs"])
     suspects, after = committed["suspects"], committed["after"]
-    assert list(table["run"]) == [*suspects, after["cell"]]
+    assert list(table["run"]) == [*suspects, after["cell"], *committed["fixed"]]
     for row in table.to_dict("records"):
-        entry = suspects.get(row["run"], after)
+        entry = suspects.get(row["run"]) or committed["fixed"].get(row["run"], after)
         assert row["seed"] == entry["config"]["seed"]
         assert row["iterations"] == entry["config"]["iterations"]
         assert row["diversity ratio"] == entry["diversity_ratio"]
@@ -324,18 +327,34 @@ def test_verdict_is_computed_from_the_committed_numbers(committed):
     s, after = committed["suspects"], committed["after"]
     text = gr.verdict(committed["runs"], gr.not_run(COMMITTED))
     before, term = s["baseline"], s["real_not_fake"]
-    assert text.startswith("No generator passes: the real-data term raises the diversity ratio ")
+    passing = [r.name for r in committed["runs"] if r.passes]
+    assert text.startswith(
+        "No generator passes: the real-data term raises the diversity ratio "
+        if not passing
+        else f"{len(passing)} of {len(committed['runs'])} generators pass"
+    )
     assert f"from {before['diversity_ratio']:.2f} to {term['diversity_ratio']:.2f}" in text
     assert f"p(fake | real) from {before['p_fake_real']:.2f} to {term['p_fake_real']:.2f}" in text
     assert f"loop: {after['diversity_ratio']:.2f} and {after['p_fake_real']:.2f})" in text
-    assert "tells every generator's patches from real ones (accuracy 1.00)" in text
-    assert "no sample shows a vessel" in text
-    n = len(committed["runs"])
-    assert f"{n} short runs (1,500–2,000 iterations on one CPU thread)" in text
-    widths = sorted({r.get("config", {}).get("g_width", 16) for r in s.values()})
-    width = f"{widths[0]}" if len(widths) == 1 else f"{widths[0]}–{widths[-1]}"
-    assert f"generator width {width} with 15,000 labelled patches, seeds 0 and 1" in text
-    assert text.endswith("." if not gr.not_run(COMMITTED) else "not 16.")
+    full = s[gr.FULL]
+    assert (
+        f"({gr.FULL}, {full['iterations']:,} iterations) give vessels (diversity ratio "
+        f"{full['diversity_ratio']:.2f}, two-sample accuracy {full['two_sample_accuracy']:.2f})"
+    ) in text
+    for name, phrase in gr.ABLATIONS.items():
+        assert (phrase in text) == (name in s), name
+    accuracies = [r.two_sample_accuracy for r in committed["runs"]]
+    if min(accuracies) > gr.MAX_TWO_SAMPLE_ACCURACY:
+        assert "still tells every generator's patches from real ones" in text
+    vessels = sum(r.look.vessels for r in committed["runs"])
+    assert f"vessels show in the samples of {vessels} of {len(committed['runs'])} runs" in text
+    short = [r for r in committed["runs"] if r.loop == "short"]
+    span = f"{min(r.iterations for r in short):,}–{max(r.iterations for r in short):,}"
+    assert f"{len(short)} short runs ({span} iterations on one CPU thread)" in text
+    widths = sorted({r.g_width for r in short})
+    assert f"generator width {widths[0]}–{widths[-1]} with 15,000 labelled patches, seed 0" in text
+    not_run = gr.not_run(COMMITTED)
+    assert text.endswith("." if not not_run else f"{not_run[-1]}.")
 
 
 def test_verdict_names_a_passing_generator(committed):
@@ -349,7 +368,7 @@ def test_verdict_names_a_passing_generator(committed):
     text = gr.verdict([runs[0], good])
     assert text.startswith("1 of 2 generators pass (real_not_fake): ")
     assert "tells the patches of 1 of 2 generators from real ones" in text
-    assert "vessels show in the samples of real_not_fake" in text
+    assert "vessels show in the samples of 1 of 2 runs" in text
     unseen = dataclasses.replace(good, look=None)
     assert unseen.failures() == ["samples not looked at"]
 

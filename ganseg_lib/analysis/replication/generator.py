@@ -313,14 +313,16 @@ def verdict(runs: list[CheckedRun], not_run: list[str] | None = None) -> str:
     short = [r for r in runs if r.loop == "short"]
     threads = {r.threads for r in short}
     on = "one CPU thread" if threads == {1} else f"{_span(list(threads), '{}')} CPU threads"
-    seeds = " and ".join(str(s) for s in sorted({r.seed for r in short}))
+    seeds = sorted({r.seed for r in short})
+    seeds = ("seed " if len(seeds) == 1 else "seeds ") + " and ".join(str(s) for s in seeds)
     scope = (
         f"This holds for what was run: {len(short)} short runs "
         f"({_span([r.iterations for r in short], '{:,}')} iterations on {on}) of the "
         f"{'/'.join(sorted({r.protocol for r in short}))}-protocol GAN-CNN at generator width "
         f"{_span([r.g_width for r in short], '{}')} with "
-        f"{_span([r.n_patches for r in short], '{:,}')} labelled patches, seeds {seeds}, and "
-        f"{len(runs) - len(short)} runs of the library's loop"
+        f"{_span([r.n_patches for r in short], '{:,}')} labelled patches, {seeds}, and "
+        f"{len(runs) - len(short)} run{'s' if len(runs) - len(short) != 1 else ''} of the "
+        "library's loop"
     )
     scope += f"; not run: {'; '.join(not_run)}." if not_run else "."
     return f"{first} {scope}"
