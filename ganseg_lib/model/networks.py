@@ -28,7 +28,9 @@ declare(
     paper="instance normalisation after every convolution",
     ours=lambda p: (
         'norm="final" in every profile (the paper profile included): one instance '
-        "normalisation of the last hidden map, before the linear classifier"
+        "normalisation of the last hidden map, before the linear classifier; "
+        'norm="none" (no normalisation) in the runs with the generator check\'s fix '
+        "(the replication's re-run, the GAN arms of the study \"Fewer labels\")"
     ),
     reason="per-patch statistics followed by a non-linearity would make every pixel's patch a "
     "different function of shared feature maps; with the normalisation last, a whole image is "
@@ -65,6 +67,16 @@ def instance_norm(channels: int) -> nn.GroupNorm:
 
 
 G_ARCHS = ("paper", "bnresize")
+declare(
+    aspect="generator architecture (option)",
+    paper="deconvolutions, each followed by instance normalisation and ReLU",
+    ours='arch="paper" in the replication and the study "Beyond the paper"; arch="bnresize" '
+    "(batch normalisation, nearest-neighbour ×2 and a 3×3 convolution instead of each stride-2 "
+    "deconvolution) in the runs with the generator check's fix",
+    reason="with the slide's generator no sample showed a vessel; batch norm (DCGAN's) was part "
+    "of the recipe that made it learn, and resize-convolutions remove the deconvolutions' "
+    "grid of dots (results/generator)",
+)
 
 
 def _upsample(c_in: int, c_out: int, arch: str, bias: bool) -> nn.Module:
