@@ -57,6 +57,7 @@ from IPython.display import Markdown, display
 from ganseg_lib.analysis.present.banner import banner
 from ganseg_lib.analysis.present.display import Captions
 from ganseg_lib.analysis.replication import generator as gr
+from ganseg_lib.analysis.replication import kept_samples as ks
 from ganseg_lib.analysis.replication import plots
 from ganseg_lib.analysis.replication.plots import pick_iterations
 from ganseg_lib.analysis.replication.tables import run_table
@@ -358,9 +359,9 @@ if show_check:
 
 # %% tags=["hide-input"]
 if show_check:
-    kept = gr.read_kept(generator_dir)
+    kept = ks.read_kept(generator_dir)
     page.table(
-        gr.kept_table(kept),
+        ks.kept_table(kept),
         "The samples montages kept with the records (results/<profile>/<data>/<cell>.samples.png, "
         "smoke profile left out), by the diversity ratio of each run's last 8 samples against "
         "DRIVE's validation patches (results/generator/kept_samples.json). Eight samples allow no "
@@ -372,7 +373,7 @@ if show_check:
             f"{{numref}}`tbl-training-generator-check-{tag}` lists every checked run and "
             f"{{numref}}`fig-training-generator-samples-{tag}` and "
             f"{{numref}}`fig-training-generator-others-{tag}` show their samples. "
-            f"{gr.kept_sentence(kept)} ({{numref}}`tbl-training-generator-kept-{tag}`)\n\n"
+            f"{ks.kept_sentence(kept)} ({{numref}}`tbl-training-generator-kept-{tag}`)\n\n"
             f"**Verdict.** {gr.verdict(checked, gr.not_run(generator_dir))}"
         )
     )

@@ -374,11 +374,11 @@ def test_verdict_names_a_passing_generator(committed):
 
 
 def test_kept_table_and_sentence_count_the_committed_montages(committed):
-    from ganseg_lib.analysis.replication import generator as gr
+    from ganseg_lib.analysis.replication import kept_samples as ks
 
     ratios = [v["final_diversity_ratio"] for v in committed["kept"].values()]
-    kept = gr.read_kept(COMMITTED)
-    table = gr.kept_table(kept)
+    kept = ks.read_kept(COMMITTED)
+    table = ks.kept_table(kept)
     expected = [
         sum(r < 0.1 for r in ratios),
         sum(0.1 <= r < 0.5 for r in ratios),
@@ -391,7 +391,7 @@ def test_kept_table_and_sentence_count_the_committed_montages(committed):
         n.startswith("study/drive/ssgan-fair-lr0.0003-b0.5-") and r < 0.1 for n, r in kept.items()
     )
     assert f"study/drive/ssgan-fair-lr0.0003-b0.5 ×{n_ssgan}" in collapsed
-    assert gr.kept_sentence(kept) == (
+    assert ks.kept_sentence(kept) == (
         f"Of {len(ratios)} kept samples montages (the smoke profile left out), "
         f"{expected[0] + expected[1]} end with a diversity ratio below 0.5 ({expected[0]} below "
         f"0.1), {expected[2]} between 0.5 and 1.1, and {expected[3]} above 1.1."

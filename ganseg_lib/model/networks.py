@@ -30,7 +30,7 @@ declare(
         'norm="final" in every profile (the paper profile included): one instance '
         "normalisation of the last hidden map, before the linear classifier; "
         'norm="none" (no normalisation) in the runs with the generator check\'s fix '
-        "(the replication's re-run, the GAN arms of the study \"Fewer labels\")"
+        '(the replication\'s re-run, the GAN arms of the study "Fewer labels")'
     ),
     reason="per-patch statistics followed by a non-linearity would make every pixel's patch a "
     "different function of shared feature maps; with the normalisation last, a whole image is "

@@ -49,7 +49,7 @@ GENERATOR_FIX = {"real_not_fake": True, "norm": "none", "g_arch": "bnresize", "l
 declare(
     aspect="the generator check's fix (option)",
     paper="not stated (lr 1e-4 for both networks; instance norm in both)",
-    ours="in the replication's re-run and the GAN arms of the study \"Fewer labels\": the "
+    ours='in the replication\'s re-run and the GAN arms of the study "Fewer labels": the '
     "DC loss's real-data term, a DC net without normalisation, G with batch norm and "
     "resize-convolutions, lr 2e-4 for both networks (the re-run's CNN gets the same DC net "
     "and optimiser)",

@@ -25,6 +25,7 @@ DECLARING_MODULES = (
     "ganseg_lib.model.networks",
     "ganseg_lib.model.inference",
     "ganseg_lib.train.config",
+    "ganseg_lib.train.profiles",
     "ganseg_lib.train.step",
     "ganseg_lib.train.validation",
     "ganseg_lib.train.monitor",
