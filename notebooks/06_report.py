@@ -268,6 +268,7 @@ page.table(
 
 # %% tags=["remove-input"]
 display(Markdown(headline.headline_markdown(evidence, EVIDENCE_PROFILE, "drive")))
+# (the re-run of claims 1 and 2 with variants of the GAN-CNN follows the claims table below)
 
 # %% [markdown]
 # Our GAN-CNN beats our CNN in the direction the paper reports, by every test, but by a smaller

@@ -242,8 +242,12 @@ def test_readme_headline_is_computed_from_the_committed_records():
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1]
+    from ganseg_lib.analysis.replication.rerun import rerun_sentence, rerun_table
+
     df = load_results(root / "results", profile="cpu", data="drive", paper_arms=True)
-    assert H.readme_headline(root / "README.md") == H.headline_markdown(df), (
+    rerun = rerun_sentence(rerun_table(root / "results"))
+    assert rerun.startswith("Re-run with variants of the GAN-CNN: claim 1 (15K)")
+    assert H.readme_headline(root / "README.md") == H.headline_markdown(df, rerun=rerun), (
         "README headline is stale: run `ganseg report --readme README.md`"
     )
 

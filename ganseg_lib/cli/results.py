@@ -135,10 +135,14 @@ def cmd_report(args: argparse.Namespace) -> int:
             "study block",
         )
     else:
+        from ganseg_lib.analysis.replication.rerun import rerun_sentence, rerun_table
         from ganseg_lib.evaluate.record import load_results
 
         df = load_results(args.results, profile=args.profile, data=args.data, paper_arms=True)
-        body = headline.headline_markdown(df, args.profile, args.data)
+        rerun = ""
+        if (args.profile, args.data) == ("cpu", "drive"):
+            rerun = rerun_sentence(rerun_table(args.results))
+        body = headline.headline_markdown(df, args.profile, args.data, rerun)
         markers, what = (headline.HEADLINE_BEGIN, headline.HEADLINE_END), "headline"
     if args.readme is None:
         print(body)

@@ -84,9 +84,13 @@ def verdict_summary(df: pd.DataFrame, claims: Sequence[Claim] | None = None) -> 
     return text
 
 
-def headline_markdown(df: pd.DataFrame, profile: str = "cpu", data: str = "drive") -> str:
+def headline_markdown(
+    df: pd.DataFrame, profile: str = "cpu", data: str = "drive", rerun: str = ""
+) -> str:
     """The README's headline: the paper's table with ours beside it, the effect sizes against
-    the paper's, the verdicts and the compute used — a Markdown block computed from the records."""
+    the paper's, the verdicts and the compute used — a Markdown block computed from the records;
+    ``rerun``: the re-run's sentence (:func:`~ganseg_lib.analysis.replication.rerun.
+    rerun_sentence`), appended when given."""
     ok = ok_runs(df)
     if not len(ok):
         return f"No successful run records of profile `{profile}` on {data} yet."
@@ -125,6 +129,8 @@ def headline_markdown(df: pd.DataFrame, profile: str = "cpu", data: str = "drive
         "",
         verdict_summary(df, claims),
     ]
+    if rerun:
+        lines += ["", rerun]
     return "\n".join(lines)
 
 
