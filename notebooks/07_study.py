@@ -68,8 +68,10 @@ from ganseg_lib.evaluate.record import load_results, samples_path
 from ganseg_lib.experiment.fewer_labels import HYPOTHESES as FEWER_HYPOTHESES
 from ganseg_lib.experiment.fewer_labels import PROFILE as FEWER_PROFILE
 from ganseg_lib.experiment.preregistration import (
+    first_record_date,
     preregistration_table,
     read_preregistration,
+    registration_commit,
     registration_sentence,
 )
 from ganseg_lib.experiment.study import HYPOTHESES
@@ -458,8 +460,17 @@ display(
 # %% tags=["remove-input"]
 fewer_file = Path(FEWER_HYPOTHESES)
 if fewer_file.is_file():
-    fewer_records = load_results(results, profile=FEWER_PROFILE)
-    display(Markdown(registration_sentence(fewer_file, fewer_records)))
+    committed = registration_commit(fewer_file)
+    first = first_record_date(load_results(results, profile=FEWER_PROFILE))
+    if committed is None:
+        status = "**Not registered: its hypotheses are not committed.**"
+    else:
+        status = (
+            f"Registered on {committed[1]:%Y-%m-%d %H:%M} UTC; first record: "
+            + (f"{first:%Y-%m-%d %H:%M} UTC" if first else "none yet")
+            + " (the registering commit is in the provenance table at the end)."
+        )
+    display(Markdown(status))
     page.table(
         pd.DataFrame(read_preregistration(fewer_file).hypotheses)[["id", "claim", "test"]],
         'The hypotheses of the study "Fewer labels" as registered (the rules: '
