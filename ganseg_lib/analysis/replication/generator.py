@@ -79,6 +79,11 @@ SAMPLE_LOOKS: dict[str, Look] = {
         "dark branching vessels on grey, some bright blotchy patches and a field-of-view edge; "
         "a fine grain of vertical streaks",
     ),
+    "gan-lr0.0002-b0.5-Gbnresize-normnone-realnotfake-n30000-s0": Look(
+        True,
+        "dark branching vessels of several widths on smooth grey, bright patches and dark "
+        "field-of-view edges; faint vertical streaks",
+    ),
     "real_not_fake+dcgan-keep_dc_norm": Look(
         False, "grey tiles with grainy black-and-white blotches on a repeated grid"
     ),
