@@ -84,6 +84,16 @@ SAMPLE_LOOKS: dict[str, Look] = {
         "dark branching vessels of several widths on smooth grey, bright patches and dark "
         "field-of-view edges; faint vertical streaks",
     ),
+    "gan-lr0.0002-b0.5-Gbnresize-normnone-realnotfake-n15000-s1": Look(
+        True,
+        "dark branching and crossing vessels on grey, a few bright or saturated patches and "
+        "dark field-of-view edges; a faint grid texture",
+    ),
+    "gan-lr0.0002-b0.5-Gbnresize-normnone-realnotfake-n30000-s1": Look(
+        True,
+        "dark branching vessels forming cells on grey, some bright patches and a dark "
+        "field-of-view edge; a faint grid texture",
+    ),
     "real_not_fake+dcgan-keep_dc_norm": Look(
         False, "grey tiles with grainy black-and-white blotches on a repeated grid"
     ),
