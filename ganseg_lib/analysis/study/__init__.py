@@ -7,6 +7,8 @@
 * ``efficiency`` — mean test AUC against labelled patches, per arm and size;
 * ``saving`` — the annotation-saving factor: how many CNN labels an arm's labels are worth;
 * ``verdicts`` — the pre-registered hypotheses H1–H5 and their verdicts, Holm-adjusted;
+* ``fewer_verdicts`` — the study "Fewer labels": its hypotheses L1–L5 and S3a–S5 and their
+  verdicts, Holm-adjusted within each family;
 * ``paired`` — the registered paired tests beside the verdicts, and a CI for H2's share;
 * ``game`` — the adversarial game in the run histories: whether its signal fades, and when;
 * ``answer`` — the answer in words, from the verdicts; tier 2's differences;

@@ -46,7 +46,7 @@ from ganseg_lib.analysis.study.game import (
     p_fake_text,
 )
 from ganseg_lib.analysis.study.records import N_SEEDS, arm_label, arm_runs, arm_scores
-from ganseg_lib.paper import PAPER_RESULTS
+from ganseg_lib.paper import PAPER_RESULTS, size_label
 
 SUPPORTED, REFUTED, EQUIVALENT = "supported", "refuted", "equivalent"
 INCONCLUSIVE, NOT_YET_RUN = "inconclusive", "not yet run"
@@ -86,6 +86,7 @@ class Verdict:
     holm_p: float = math.nan
     failed: int = 0  # failed runs among the verdict's groups (they count as missing)
     blocked: bool = False  # H2: the rule's precondition (a significant GAN-CNN gain) fails
+    planned: int = N_SEEDS  # the seeds planned per arm
 
     @property
     def verdict_text(self) -> str:
@@ -94,7 +95,7 @@ class Verdict:
         if self.verdict == NOT_YET_RUN or (self.complete and not failed):
             return self.verdict
         interim = "" if self.complete else "interim: "
-        return f"{self.verdict} ({interim}{self.runs} of {N_SEEDS} seeds per arm{failed})"
+        return f"{self.verdict} ({interim}{self.runs} of {self.planned} seeds per arm{failed})"
 
 
 def _runs_text(*groups: pd.Series) -> str:
@@ -139,18 +140,28 @@ def effect_text(name: str, diff: float, test, paper: float | None = None) -> str
 
 
 def difference_verdict(
-    hid: str, a: pd.Series, b: pd.Series, name: str, complete: bool, paper: float | None = None
+    hid: str,
+    a: pd.Series,
+    b: pd.Series,
+    name: str,
+    complete: bool,
+    paper: float | None = None,
+    *,
+    claim: str | None = None,
+    margin: float = MARGIN,
 ) -> Verdict:
-    """H1 and H3: a − b by Welch across seeds, TOST ±:data:`MARGIN` for equivalence
-    (``paper``: the paper's a − b, where it has one)."""
+    """H1 and H3: a − b by Welch across seeds, TOST ±``margin`` (:data:`MARGIN`) for
+    equivalence (``paper``: the paper's a − b, where it has one; ``claim``: the hypothesis'
+    claim, by default the one of :data:`CLAIMS`)."""
+    claim = CLAIMS[hid] if claim is None else claim
     runs = _runs_text(a, b)
     if not len(a) or not len(b):
-        return Verdict(hid, CLAIMS[hid], NOT_YET_RUN, f"{name}: no runs yet", runs=runs)
+        return Verdict(hid, claim, NOT_YET_RUN, f"{name}: no runs yet", runs=runs)
     diff = float(a.mean() - b.mean())
     if len(a) < 2 or len(b) < 2:
         return Verdict(
             hid,
-            CLAIMS[hid],
+            claim,
             INCONCLUSIVE,
             effect_text(name, diff, None, paper) + " (no test yet)",
             diff,
@@ -158,15 +169,15 @@ def difference_verdict(
             runs=runs,
         )
     w = welch_test(a, b)
-    eq = tost(a, b, MARGIN)
-    effect = effect_text(name, diff, w, paper) + f"; TOST ±{MARGIN:g} p = {fmt_p(eq.p_value)}"
+    eq = tost(a, b, margin)
+    effect = effect_text(name, diff, w, paper) + f"; TOST ±{margin:g} p = {fmt_p(eq.p_value)}"
     if w.p_value < SIGNIFICANCE:
         label, p = (SUPPORTED if diff > 0 else REFUTED), w.p_value
     elif eq.p_value < SIGNIFICANCE:
         label, p = EQUIVALENT, eq.p_value
     else:
         label, p = INCONCLUSIVE, w.p_value
-    return Verdict(hid, CLAIMS[hid], label, effect, diff, w.ci_low, w.ci_high, p, complete, runs)
+    return Verdict(hid, claim, label, effect, diff, w.ci_low, w.ci_high, p, complete, runs)
 
 
 def ablation_verdict(
@@ -220,25 +231,38 @@ def ablation_verdict(
     )
 
 
-def contrast_verdict(hid: str, groups: Sequence[pd.Series], complete: bool) -> Verdict:
-    """H4: (gan − cnn at 15K) − (gan − cnn at 150K) > 0 by the Welch–Satterthwaite contrast."""
+def contrast_verdict(
+    hid: str,
+    groups: Sequence[pd.Series],
+    complete: bool,
+    *,
+    claim: str | None = None,
+    sizes: tuple[int, int] = (SMALL, LARGE),
+    paper: float | None = PAPER_CONTRAST,
+) -> Verdict:
+    """H4: (gan − cnn at 15K) − (gan − cnn at 150K) by the Welch–Satterthwaite contrast of the
+    four ``groups`` (gan and cnn at ``sizes[0]``, then at ``sizes[1]``): *supported* when > 0
+    with p < 0.05, *refuted* when < 0 with p < 0.05, else *inconclusive* (``paper``: the
+    paper's contrast, where it has one)."""
+    claim = CLAIMS[hid] if claim is None else claim
+    at = [size_label(n) for n in sizes]
     runs = _runs_text(*groups)
     if any(not len(g) for g in groups):
         return Verdict(
             hid,
-            CLAIMS[hid],
+            claim,
             NOT_YET_RUN,
-            "needs fair GAN-CNN and CNN runs at 15K and 150K",
+            f"needs fair GAN-CNN and CNN runs at {at[0]} and {at[1]}",
             runs=runs,
         )
     estimate = float(groups[0].mean() - groups[1].mean() - groups[2].mean() + groups[3].mean())
-    name = "(GAN-CNN − CNN at 15K) − (GAN-CNN − CNN at 150K)"
+    name = f"(GAN-CNN − CNN at {at[0]}) − (GAN-CNN − CNN at {at[1]})"
     if any(len(g) < 2 for g in groups):
         return Verdict(
             hid,
-            CLAIMS[hid],
+            claim,
             INCONCLUSIVE,
-            f"{name} {fmt_signed(estimate)}{_of_paper(estimate, PAPER_CONTRAST)} (no test yet)",
+            f"{name} {fmt_signed(estimate)}{_of_paper(estimate, paper)} (no test yet)",
             estimate,
             runs=runs,
         )
@@ -246,15 +270,15 @@ def contrast_verdict(hid: str, groups: Sequence[pd.Series], complete: bool) -> V
     gains = (groups[0].mean() - groups[1].mean(), groups[2].mean() - groups[3].mean())
     effect = (
         f"{name} {fmt_signed(estimate)} {fmt_ci(t.ci_low, t.ci_high)}, p = {fmt_p(t.p_value)}"
-        + _of_paper(estimate, PAPER_CONTRAST, t.ci_low, t.ci_high)
-        + f"; GAN-CNN − CNN {fmt_signed(gains[0])} at 15K, {fmt_signed(gains[1])} at 150K"
+        + _of_paper(estimate, paper, t.ci_low, t.ci_high)
+        + f"; GAN-CNN − CNN {fmt_signed(gains[0])} at {at[0]}, {fmt_signed(gains[1])} at {at[1]}"
     )
     if t.p_value < SIGNIFICANCE:
         label = SUPPORTED if estimate > 0 else REFUTED
     else:
         label = INCONCLUSIVE
     return Verdict(
-        hid, CLAIMS[hid], label, effect, estimate, t.ci_low, t.ci_high, t.p_value, complete, runs
+        hid, claim, label, effect, estimate, t.ci_low, t.ci_high, t.p_value, complete, runs
     )
 
 

@@ -1,0 +1,283 @@
+"""The verdicts of the study "Fewer labels", each by the rule registered in
+``studies/fewer-labels/hypotheses.md`` before its first run, with Holm-adjusted p-values.
+
+* **Primary score of a run** (:func:`study_runs`): the mean test AUC of the checkpoint with the
+  best validation AUC (``evaluation_best``); the last checkpoint's (``evaluation``) is reported
+  beside it. A record counts for its cell when :func:`~ganseg_lib.analysis.study.progress.arm_of`
+  gives its arm, its size is one of the arm's, its seed one of the study's (DRIVE
+  :data:`~ganseg_lib.experiment.fewer_labels.SEEDS`, CHASE_DB1
+  :data:`~ganseg_lib.experiment.fewer_labels.CHASE_SEEDS`; never a tuning seed) and its
+  configuration is the cell's with the candidate chosen on DRIVE's tuning runs. A failed run
+  has no score: it counts as missing, and the verdict says how many failed.
+* **L1, L3a, L3b, L4, L5, S3a, S3b, S4, S5** — a − b by Welch across seeds
+  (:func:`~ganseg_lib.analysis.study.verdicts.difference_verdict`): *supported* when the
+  difference > 0 with p < 0.05, *refuted* when < 0 with p < 0.05, *equivalent* when neither and
+  the TOST p < 0.05 (margin ±0.0028 for L1, half the exploratory effect it confirms; ±0.0075
+  for the others), else *inconclusive*. For L4 and S4 (two-sided claims) *supported* is a gain,
+  *refuted* a loss.
+* **L2** — (gan-study − cnn at 300) − (gan-study − cnn at 3K) by the Welch–Satterthwaite
+  contrast of four groups (:func:`~ganseg_lib.analysis.study.verdicts.contrast_verdict`):
+  *supported* when > 0 with p < 0.05, *refuted* when < 0 with p < 0.05, else *inconclusive*.
+* **Not yet run / interim** — a hypothesis with a group without records is *not yet run*; one
+  with fewer records than the planned seeds (8 on DRIVE, 5 on CHASE_DB1) per group is judged on
+  the seeds it has and marked *interim*.
+* **Holm** (:func:`~ganseg_lib.analysis.stats.holm`) within each family: on DRIVE the primary
+  family (L1, L2, L3a, L3b, L4, L5; against ``cnn``) and the secondary family (S3a, S3b, S4,
+  S5; against ``cnn-none``); on CHASE_DB1 the family L3b, L4, L5, S3b, S4, S5 at 1K, adjusted
+  on its own. The p beside a verdict is that of the test that decided it.
+* **What a CI excludes** — every verdict with a 95% CI says which of :data:`REFERENCES` (the
+  paper's +0.015 at 15K, the exploratory +0.0056 at 3K) it excludes.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+import pandas as pd
+
+from ganseg_lib.analysis.present.text import excluded_text, fmt_ci, fmt_p, fmt_signed
+from ganseg_lib.analysis.stats import contrast_test, holm, welch_test
+from ganseg_lib.analysis.study.progress import arm_of
+from ganseg_lib.analysis.study.verdicts import (
+    MARGIN,
+    PAPER_GAIN,
+    SMALL,
+    Verdict,
+    contrast_verdict,
+    difference_verdict,
+)
+from ganseg_lib.errors import ConfigError
+from ganseg_lib.evaluate.record import load_results
+from ganseg_lib.experiment import fewer_labels as plan
+from ganseg_lib.experiment.preregistration import read_preregistration
+from ganseg_lib.experiment.setup import Setup
+from ganseg_lib.paper import size_label
+from ganseg_lib.train.profiles import get_profile
+
+EXPLORATORY_GAIN = 0.0056  # fair GAN-CNN − fair CNN at 3K, seeds 0–4 ("Beyond the paper")
+L1_MARGIN = EXPLORATORY_GAIN / 2  # ±0.0028
+REFERENCES = {
+    "the paper's 15K gain": PAPER_GAIN[SMALL],
+    "the exploratory 3K gain": EXPLORATORY_GAIN,
+}
+PLANNED = {"drive": len(plan.SEEDS), "chase": len(plan.CHASE_SEEDS)}
+PRIMARY, SECONDARY, CHASE = "primary", "secondary", "CHASE_DB1"
+FAMILIES = {
+    "drive": {
+        PRIMARY: ("L1", "L2", "L3a", "L3b", "L4", "L5"),
+        SECONDARY: ("S3a", "S3b", "S4", "S5"),
+    },
+    "chase": {CHASE: ("L3b", "L4", "L5", "S3b", "S4", "S5")},
+}
+RUN_COLUMNS = ("arm", "n_patches", "seed", "ok", "score", "score_last", "path")
+
+
+@dataclass(frozen=True)
+class Test:
+    """A registered test: two (arm, size) groups for a − b, four for the contrast (a − b at the
+    first size) − (a − b at the second); ``margin`` the TOST margin (None: no equivalence)."""
+
+    groups: tuple[tuple[str, int], ...]
+    margin: float | None = MARGIN
+
+    @property
+    def name(self) -> str:
+        (a, n), (b, _) = self.groups[:2]
+        return f"{a} − {b} at {size_label(n)}"
+
+
+def _diff(a: str, b: str, n: int, margin: float = MARGIN) -> Test:
+    return Test(((a, n), (b, n)), margin)
+
+
+TESTS = {
+    "L1": _diff("gan-study", "cnn", 3_000, L1_MARGIN),
+    "L2": Test(
+        (("gan-study", 300), ("cnn", 300), ("gan-study", 3_000), ("cnn", 3_000)), margin=None
+    ),
+    "L3a": _diff("ssgan", "cnn", 300),
+    "L3b": _diff("ssgan", "cnn", 1_000),
+    "L4": _diff("gan-joint", "cnn", 1_000),
+    "L5": _diff("gan-fixed", "cnn", 1_000),
+    "S3a": _diff("ssgan", "cnn-none", 300),
+    "S3b": _diff("ssgan", "cnn-none", 1_000),
+    "S4": _diff("gan-joint", "cnn-none", 1_000),
+    "S5": _diff("gan-fixed", "cnn-none", 1_000),
+}
+
+
+@dataclass(frozen=True)
+class FewerVerdict(Verdict):
+    """A verdict of "Fewer labels": :class:`~ganseg_lib.analysis.study.verdicts.Verdict` with
+    its Holm family and data source."""
+
+    family: str = ""
+    data: str = "drive"
+
+
+def _setup(results_dir: str | os.PathLike, data: str) -> Setup:
+    """The study's profile on ``data`` with ``results_dir`` (no images are looked up)."""
+    return Setup(get_profile(plan.PROFILE), data, data, results_dir=Path(results_dir))
+
+
+def study_runs(results_dir: str | os.PathLike = "results", data: str = "drive") -> pd.DataFrame:
+    """One row per record of a planned cell of ``data`` ("drive" or "chase"): its arm, size,
+    seed, whether it ran (``ok``), its primary score (``score``: the best-validation
+    checkpoint's mean test AUC; NaN for a failed run) and the last checkpoint's
+    (``score_last``). Records of tuning seeds, of other seeds or sizes, of no arm, or of a
+    candidate other than the one chosen on DRIVE's tuning runs are left out."""
+    folder = Path(results_dir) / plan.PROFILE / data
+    df = load_results(results_dir, profile=plan.PROFILE, data=data) if folder.is_dir() else None
+    if df is None or not len(df):
+        return pd.DataFrame(columns=list(RUN_COLUMNS))
+    drive, setup = _setup(results_dir, "drive"), _setup(results_dir, data)
+    cells = {(a.name, n, s) for a, n, s in plan.planned_cells(chase=data == "chase")}
+    candidates: dict[str, dict | None] = {}
+    rows = []
+    for record, path in zip(df["record"], df["path"]):
+        cfg = record.config
+        arm = arm_of(cfg)
+        if arm is None or (arm.name, cfg.n_patches, cfg.seed) not in cells:
+            continue
+        if arm.name not in candidates:
+            candidates[arm.name] = plan.chosen(drive, arm)
+        candidate = candidates[arm.name]
+        if candidate is None or cfg != plan.arm_config(
+            setup, arm, cfg.n_patches, cfg.seed, candidate
+        ):
+            continue
+        best = record.evaluation_best if record.ok else None
+        last = record.evaluation if record.ok else None
+        rows.append(
+            {
+                "arm": arm.name,
+                "n_patches": cfg.n_patches,
+                "seed": cfg.seed,
+                "ok": record.ok,
+                "score": math.nan if best is None else float(best["mean_auc"]),
+                "score_last": math.nan if last is None else float(last["mean_auc"]),
+                "path": path,
+            }
+        )
+    return pd.DataFrame(rows, columns=list(RUN_COLUMNS)).sort_values(["arm", "n_patches", "seed"])
+
+
+def _scores(runs: pd.DataFrame, column: str = "score") -> dict[tuple[str, int], pd.Series]:
+    out = {}
+    for (arm, n), cell in runs.groupby(["arm", "n_patches"]):
+        cell = cell[cell[column].notna()]
+        out[arm, int(n)] = pd.Series(cell[column].to_numpy(float), index=cell["seed"].to_numpy(int))
+    return out
+
+
+def arm_scores(
+    results_dir: str | os.PathLike = "results", data: str = "drive", column: str = "score"
+) -> dict[tuple[str, int], pd.Series]:
+    """Per-seed primary scores (index: seed) of every (arm, size) with a record on ``data``, from
+    :func:`study_runs` (the study's seeds only; failed runs left out). ``column="score_last"``:
+    the last checkpoint's scores."""
+    return _scores(study_runs(results_dir, data), column)
+
+
+def registration_path(results_dir: str | os.PathLike = "results") -> Path:
+    """The study's ``hypotheses.md`` beside ``results_dir`` (its repository), else this
+    package's repository's."""
+    beside = Path(results_dir).resolve().parent / plan.HYPOTHESES
+    return beside if beside.is_file() else Path(__file__).resolve().parents[3] / plan.HYPOTHESES
+
+
+def _last_text(test: Test, last: list[pd.Series]) -> str:
+    """The same test on the last checkpoint's scores, reported beside the primary one."""
+    if any(len(g) < 2 for g in last):
+        return ""
+    if len(last) == 2:
+        t = welch_test(*last)
+        estimate, low, high, p = t.difference, t.ci_low, t.ci_high, t.p_value
+    else:
+        c = contrast_test(last, [1, -1, -1, 1])
+        estimate, low, high, p = c.estimate, c.ci_low, c.ci_high, c.p_value
+    return f"; last checkpoint {fmt_signed(estimate)} {fmt_ci(low, high)}, p = {fmt_p(p)}"
+
+
+def hypothesis_verdict(
+    hid: str, claim: str, test: Test, runs: pd.DataFrame, data: str, family: str
+) -> FewerVerdict:
+    """One hypothesis' verdict by its registered rule (see the module's docstring) from the
+    records of :func:`study_runs`; the effect text adds the seeds behind it, the last
+    checkpoint's effect and which of :data:`REFERENCES` its 95% CI excludes."""
+    best, last = _scores(runs), _scores(runs, "score_last")
+    empty = pd.Series(dtype=float)
+    groups = [best.get(g, empty) for g in test.groups]
+    recorded = [int(((runs["arm"] == a) & (runs["n_patches"] == n)).sum()) for a, n in test.groups]
+    planned = PLANNED[data]
+    complete = all(k >= planned for k in recorded)
+    failed = sum(k - len(g) for k, g in zip(recorded, groups))
+    if len(groups) == 2:
+        margin = MARGIN if test.margin is None else test.margin
+        v = difference_verdict(hid, *groups, test.name, complete, claim=claim, margin=margin)
+    else:
+        sizes = (test.groups[0][1], test.groups[2][1])
+        v = contrast_verdict(hid, groups, complete, claim=claim, sizes=sizes, paper=None)
+    effect = v.effect
+    if any(len(g) for g in groups) or failed:
+        effect += f"; seeds {v.runs}" + (f" ({failed} failed)" if failed else "")
+        effect += _last_text(test, [last.get(g, empty) for g in test.groups])
+    if not (math.isnan(v.ci_low) or math.isnan(v.ci_high)):
+        effect += "; " + excluded_text(v.ci_low, v.ci_high, REFERENCES)
+    base = {f.name: getattr(v, f.name) for f in fields(Verdict)}
+    base.update(effect=effect, failed=failed, planned=planned, complete=complete)
+    return FewerVerdict(**base, family=family, data=data)
+
+
+def evaluate(
+    results_dir: str | os.PathLike = "results",
+    data: str = "drive",
+    hypotheses: str | os.PathLike | None = None,
+) -> list[FewerVerdict]:
+    """The registered hypotheses' verdicts on ``data`` ("drive": both DRIVE families; "chase":
+    the CHASE_DB1 family), family by family, each with its Holm-adjusted p within its family.
+    The ids, claims and tests are read from the registration (``hypotheses``, by default
+    :func:`registration_path`); the arms, sizes and margins of each test from :data:`TESTS`."""
+    if data not in FAMILIES:
+        raise ConfigError(f"data must be one of {tuple(FAMILIES)}, got {data!r}")
+    registration = read_preregistration(hypotheses or registration_path(results_dir))
+    registered = {h["id"]: h for h in registration.hypotheses}
+    if set(registered) != set(TESTS):
+        raise ConfigError(
+            f"{registration.path}: registered {sorted(registered)}, tested {sorted(TESTS)}"
+        )
+    runs = study_runs(results_dir, data)
+    out: list[FewerVerdict] = []
+    for family, ids in FAMILIES[data].items():
+        verdicts = [
+            hypothesis_verdict(hid, registered[hid]["claim"], TESTS[hid], runs, data, family)
+            for hid in ids
+        ]
+        adjusted = holm([v.p_value for v in verdicts])
+        out += [replace(v, holm_p=p) for v, p in zip(verdicts, adjusted)]
+    return out
+
+
+def fewer_table(verdicts: list[FewerVerdict]) -> pd.DataFrame:
+    """The verdicts for the book: id, family, verdict (interim and failed runs marked), effect
+    with its 95% CI, seeds per group, p of the deciding test and its Holm-adjusted p."""
+    return pd.DataFrame(
+        [
+            {
+                "id": v.id,
+                "family": v.family,
+                "verdict": v.verdict_text,
+                "effect [95% CI]": " ".join(
+                    (fmt_signed(v.estimate), fmt_ci(v.ci_low, v.ci_high))
+                ).strip(),
+                "seeds": v.runs,
+                "p": v.p_value,
+                "p (Holm)": v.holm_p,
+            }
+            for v in verdicts
+        ],
+        columns=["id", "family", "verdict", "effect [95% CI]", "seeds", "p", "p (Holm)"],
+    )
