@@ -197,6 +197,10 @@ def test_the_contrast_interim_labels_failed_runs_and_holm(tmp_path):
     expected = _holm([l1.p_value, l2.p_value], 6)
     assert [l1.holm_p, l2.holm_p] == pytest.approx(expected, rel=1e-12)
     assert expected != pytest.approx([6 * l1.p_value, 6 * l2.p_value])  # step-down matters
+    # a label decided at the test's own α says when it does not hold after Holm
+    for x in (l1, l2):
+        decisive = x.verdict.split(" (")[0] in (SUPPORTED, "refuted", EQUIVALENT)
+        assert x.verdict.endswith("(not after Holm)") == (decisive and x.holm_p >= 0.05)
 
 
 def test_equivalence_by_tost_on_chase_with_the_chosen_candidate_only(tmp_path):

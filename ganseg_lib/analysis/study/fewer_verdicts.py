@@ -39,12 +39,15 @@ from pathlib import Path
 import pandas as pd
 
 from ganseg_lib.analysis.present.text import excluded_text, fmt_ci, fmt_p, fmt_signed
-from ganseg_lib.analysis.stats import contrast_test, holm, welch_test
+from ganseg_lib.analysis.stats import SIGNIFICANCE, contrast_test, holm, welch_test
 from ganseg_lib.analysis.study.progress import arm_of
 from ganseg_lib.analysis.study.verdicts import (
+    EQUIVALENT,
     MARGIN,
     PAPER_GAIN,
+    REFUTED,
     SMALL,
+    SUPPORTED,
     Verdict,
     contrast_verdict,
     difference_verdict,
@@ -257,7 +260,12 @@ def evaluate(
             for hid in ids
         ]
         adjusted = holm([v.p_value for v in verdicts])
-        out += [replace(v, holm_p=p) for v, p in zip(verdicts, adjusted)]
+        for v, p in zip(verdicts, adjusted):
+            # the registration names Holm families: a label decided at each test's own α that
+            # does not hold after Holm's adjustment says so
+            if v.verdict in (SUPPORTED, REFUTED, EQUIVALENT) and not p < SIGNIFICANCE:
+                v = replace(v, verdict=f"{v.verdict} (not after Holm)")
+            out.append(replace(v, holm_p=p))
     return out
 
 
