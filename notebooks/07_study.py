@@ -53,6 +53,8 @@ from ganseg_lib.analysis.study.compute import (
     recorded_text,
 )
 from ganseg_lib.analysis.study.efficiency import label_efficiency, replication_efficiency
+from ganseg_lib.analysis.study.fewer_verdicts import evaluate as evaluate_fewer
+from ganseg_lib.analysis.study.fewer_verdicts import fewer_table
 from ganseg_lib.analysis.study.game import game_text
 from ganseg_lib.analysis.study.paired import paired_table, share_intervals, share_text
 from ganseg_lib.analysis.study.progress import progress_table
@@ -483,6 +485,13 @@ if fewer_file.is_file():
         "DRIVE runs per size (seeds 100–107) and CHASE_DB1 runs (1K, seeds 100–104), each as "
         'recorded / planned; "—": not in the plan.',
         name="tbl-study-fewer-progress",
+    )
+    page.table(
+        fewer_table(evaluate_fewer(results, "drive")),
+        'The verdicts of "Fewer labels" on DRIVE by their registered rules, computed from the '
+        'records so far: "not yet run" while a group has no record, "interim" while seeds '
+        "are missing (Welch across seeds; TOST for equivalence; Holm within each family).",
+        name="tbl-study-fewer-verdicts",
     )
 else:
     display(Markdown('*The study "Fewer labels" is not registered yet.*'))
