@@ -94,6 +94,16 @@ SAMPLE_LOOKS: dict[str, Look] = {
         "dark branching vessels forming cells on grey, some bright patches and a dark "
         "field-of-view edge; a faint grid texture",
     ),
+    "gan-lr0.0002-b0.5-Gbnresize-normnone-realnotfake-n15000-s2": Look(
+        False,
+        "bright cobblestone cells with dark seams between them, horizontal bands and dark "
+        "field-of-view corners; seams, not branching vessels",
+    ),
+    "gan-lr0.0002-b0.5-Gbnresize-normnone-realnotfake-n30000-s2": Look(
+        True,
+        "dark branching vessels on grey, bright patches and dark field-of-view edges; a faint "
+        "grid texture",
+    ),
     "real_not_fake+dcgan-keep_dc_norm": Look(
         False, "grey tiles with grainy black-and-white blotches on a repeated grid"
     ),
