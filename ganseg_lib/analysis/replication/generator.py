@@ -104,6 +104,16 @@ SAMPLE_LOOKS: dict[str, Look] = {
         "dark branching vessels on grey, bright patches and dark field-of-view edges; a faint "
         "grid texture",
     ),
+    "gan-lr0.0002-b0.5-Gbnresize-normnone-realnotfake-n15000-s3": Look(
+        True,
+        "dark branching vessels, often closing into cells, on grey; a few bright or fully dark "
+        "(outside the field of view) patches",
+    ),
+    "gan-lr0.0002-b0.5-Gbnresize-normnone-realnotfake-n30000-s3": Look(
+        True,
+        "dark branching lines, often around bright cells, on grey; several near-blank grey "
+        "patches and a grid texture",
+    ),
     "real_not_fake+dcgan-keep_dc_norm": Look(
         False, "grey tiles with grainy black-and-white blotches on a repeated grid"
     ),
