@@ -114,6 +114,16 @@ SAMPLE_LOOKS: dict[str, Look] = {
         "dark branching lines, often around bright cells, on grey; several near-blank grey "
         "patches and a grid texture",
     ),
+    "gan-lr0.0002-b0.5-Gbnresize-normnone-realnotfake-n15000-s4": Look(
+        True,
+        "dark branching vessels on grey, bright patches, a few dark field-of-view regions; a "
+        "fine grain of vertical streaks",
+    ),
+    "gan-lr0.0002-b0.5-Gbnresize-normnone-realnotfake-n30000-s4": Look(
+        True,
+        "dark branching vessels of several widths on grey, bright patches and dark "
+        "field-of-view edges; faint vertical streaks",
+    ),
     "real_not_fake+dcgan-keep_dc_norm": Look(
         False, "grey tiles with grainy black-and-white blotches on a repeated grid"
     ),
