@@ -263,7 +263,7 @@ else:
 # (`python -m ganseg_lib.experiment.generator_suspects`): the replication's GAN-CNN (before), the
 # same with a real-data term in the DC loss that teaches the DC net labelled real patches as "not
 # fake", then, on top of that term, one more change per run, and DCGAN's recipe with each of its
-# parts changed in turn. What made the generator learn became the fix
+# parts changed in turn. What made the generator draw vessels became the fix
 # (`ganseg_lib.train.config.GENERATOR_FIX`, a declared deviation): the real-data term, a DC net
 # without normalisation, batch norm and resize-convolutions in G, and lr 2e-4 for both networks.
 # The generators of the replication's GAN-CNN re-run with it (15K and 30K, the library's loop;

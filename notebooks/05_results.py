@@ -188,7 +188,7 @@ else:
 #
 # — seed slide "Results"
 #
-# ## With a DC net that keeps real patches out of the fake class, and with a generator that learns
+# ## With a DC net that keeps real patches out of the fake class, and with the generator fix
 #
 # The replication's DC net ends up calling every patch fake, real ones included, and its
 # generator never draws a fundus patch (the training chapter's generator check). Two variants of
@@ -198,7 +198,7 @@ else:
 # * **the real-data term** — −E_x log(1 − p_DC(fake | x)) on the labelled real patches in the DC
 #   loss keeps real patches out of the fake class; its generator still draws no vessel. Against
 #   the replication's CNN records.
-# * **the working generator** — the check's fix (`GENERATOR_FIX`): the real-data term, a DC net
+# * **the generator fix** — the check's fix (`GENERATOR_FIX`): the real-data term, a DC net
 #   without normalisation, batch norm and resize-convolutions in G, lr 2e-4 for both networks.
 #   Its samples show vessels, though a classifier still tells them from real patches (the
 #   training chapter). It changes the DC net and its learning rate too, so it is set against the
@@ -215,7 +215,7 @@ if len(rerun):
     page.table(
         rerun,
         "Claims 1 and 2 with the GAN-CNN as replicated, with the real-data term and with the "
-        "working generator, each against the CNN named in its row (Welch across seeds; the "
+        "generator fix, each against the CNN named in its row (Welch across seeds; the "
         "verdict by the replication's rule).",
         name="tbl-results-rerun",
     )

@@ -180,7 +180,7 @@ page.table(
     name="tbl-report-claims",
     collapse_rows=40,
 )
-# claims 1 and 2 again with variants of the GAN-CNN: the real-data term, the working generator
+# claims 1 and 2 again with variants of the GAN-CNN: the real-data term, the generator fix
 display(
     Markdown(
         rerun_sentence(rerun_table(evidence_dir))

@@ -9,13 +9,14 @@ import torch
 from torch.utils.flop_counter import FlopCounterMode
 
 from bench import flops as fl
-from bench.cases import METHOD_CONFIG, TRAIN_METHODS, determinism_check, make_row, train_case
+from bench.cases import METHOD_CONFIG, TRAIN_METHODS, determinism_check, train_case
 from bench.cases.training import _note_ratios
 from bench.timing import Plan
 from ganseg_lib.model.networks import DCNet, Generator, flops_per_patch
 from ganseg_lib.train.checkpoint import build_state
 from ganseg_lib.train.config import GENERATOR_FIX, TrainConfig
 from ganseg_lib.train.step import Batch, train_step
+from tests.test_bench import _training_row
 
 # --- FLOP accounting ---------------------------------------------------------------------------
 
@@ -164,16 +165,3 @@ def test_ratio_notes():
     )
     assert rows[2]["details"]["vs_fp32"] == pytest.approx(0.8)
     assert "vs_fp32" not in rows[1]["details"] and rows[3]["note"] == ""
-
-
-def _training_row(method, w, variant, patches_per_s, gflops, status="ok"):
-    return make_row(
-        f"training/{method}/w{w}/{variant}",
-        "training",
-        f"{method} {w}",
-        variant,
-        patches_per_s,
-        "patches/s",
-        gflops=gflops,
-        status=status,
-    )

@@ -28,15 +28,16 @@ def test_the_cpu_profile_keeps_the_replications_step_on_drive_only():
     assert cpu.config("gan", 15_000, 0, "drive", protocol="fair").step == "fused"
     assert cpu.config("gan", 15_000, 0, "drive", real_not_fake=True).step == "fused"
     assert study.config("gan", 15_000, 0, "drive").step == "fused"
-    with pytest.raises(ConfigError, match="step"):
-        TrainConfig(
-            method="gan",
-            data="drive",
-            n_patches=64,
-            iterations=1,
-            protocol="fair",
-            step="replication",
-        )
+    # a run with the generator check's generator is not one the replication's step made
+    assert cpu.config("gan", 15_000, 0, "drive", g_arch="bnresize").step == "fused"
+    for other, match in (
+        ({"g_arch": "bnresize"}, "the slide's generator"),
+        ({"protocol": "fair"}, "step"),
+    ):
+        with pytest.raises(ConfigError, match=match):
+            TrainConfig(
+                method="gan", data="drive", n_patches=64, iterations=1, step="replication", **other
+            )
     with pytest.raises(ConfigError, match="step must be one of"):
         TrainConfig(method="gan", data="drive", n_patches=64, iterations=1, step="other")
 

@@ -89,7 +89,7 @@ ARMS = (
     Arm("gan-study", "fair GAN-CNN (as in the study)", "gan", _pair(3e-4, 0.5), chase=False),
     # the fair GAN-CNN with the generator check's fix (the real-data term, the DC net without
     # norm, G with batch norm and resize-convolutions)
-    Arm("gan-fixed", "fair GAN-CNN, working generator (tuned)", "gan", FIX, LR_BETA),
+    Arm("gan-fixed", "fair GAN-CNN, generator fix (tuned)", "gan", FIX, LR_BETA),
     # the K+1 semi-supervised GAN with the fix's networks, tuned on the knobs the literature
     # says matter
     Arm("ssgan", "K+1 SSL GAN (tuned)", "ssgan", FIXED_NETS, SSGAN_GRID),

@@ -28,7 +28,7 @@ kept with the records.
 
     python -m ganseg_lib.experiment.generator_suspects --names baseline real_not_fake
     python -m ganseg_lib.experiment.generator_suspects --after runs/generator/s1 --seed 1
-    python -m ganseg_lib.experiment.generator_suspects --check runs/fix/gan-Gbnresize-*
+    python -m ganseg_lib.experiment.generator_suspects --check runs/fix/cpu/drive/gan-*-Gbnresize-*
     python -m ganseg_lib.experiment.generator_suspects --kept
 """
 
@@ -54,6 +54,7 @@ from ganseg_lib.evaluate.generator_check import (
     save_montage,
 )
 from ganseg_lib.evaluate.generator_check import validation_patches as real_patches
+from ganseg_lib.model.networks import init_weights, upsample_layer
 from ganseg_lib.train.checkpoint import TRAIN_MEMORY_FORMAT, build_state
 from ganseg_lib.train.config import TrainConfig
 from ganseg_lib.train.profiles import get_profile
@@ -188,8 +189,7 @@ def batch_norm_generator(generator: nn.Module) -> None:
     for name, module in list(generator.net.named_children()):
         if isinstance(module, nn.GroupNorm):
             bn = nn.BatchNorm2d(module.num_channels)
-            nn.init.normal_(bn.weight, 1.0, 0.02)
-            nn.init.zeros_(bn.bias)
+            init_weights(bn)
             setattr(generator.net, name, bn.to(module.weight.device))
 
 
@@ -290,7 +290,6 @@ def checked_run(config: TrainConfig, run_dir: Path, real: np.ndarray, out: Path 
     """Train ``config`` with the library's loop (:func:`ganseg_lib.train.loop.train`: validation,
     checkpoints, sample grids; resumed when ``run_dir`` holds a checkpoint), then check the
     generator of its checkpoint; its samples go to ``out/<cell>.samples.png``."""
-    from ganseg_lib.evaluate.generator_check import load_generator
     from ganseg_lib.experiment.setup import Setup
     from ganseg_lib.train.loop import prepare_data, train
     from ganseg_lib.train.run_folder import RunFolder
@@ -305,39 +304,30 @@ def checked_run(config: TrainConfig, run_dir: Path, real: np.ndarray, out: Path 
         device="cpu",
         resume=folder.checkpoint.exists(),
     )
-    generator = load_generator(folder.path)
-    check = check_generator(generator, real, seed=config.seed)
-    save_montage(generated_patches(generator, 32, config.seed), out / f"{config.cell}.samples.png")
+    checked = check_run(folder.path, real, out)  # the check, samples and last metrics
+    checked.pop("iterations")
     history = folder.read_history()
     return {
-        "cell": config.cell,
-        "config": config.to_json(),
-        **check.to_json(),
+        **checked,
         "history": [
             {k: h.get(k) for k in ("iteration", "p_fake_real", "fake_detect", "L_G", "val_auc")}
             for h in history
         ],
-        "p_fake_real": history[-1]["p_fake_real"],
-        "fake_detect": history[-1]["fake_detect"],
-        "val_auc": history[-1]["val_auc"],
-        "train_seconds": history[-1]["elapsed_s"],
         "wall_seconds": time.perf_counter() - t0,
         "threads": torch.get_num_threads(),
     }
 
 
 def resize_conv_generator(generator: nn.Module) -> None:
-    """Swap each stride-2 deconvolution of G for nearest ×2 upsampling and a 3×3 convolution
-    (same channels; bias only where no normalisation follows)."""
+    """Swap each stride-2 deconvolution of G for the ``"bnresize"`` generator's upsampling layer
+    (:func:`~ganseg_lib.model.networks.upsample_layer`: nearest ×2 and a 3×3 convolution, same
+    channels, bias only where no normalisation follows), initialised as DCGAN's."""
     for name, module in list(generator.net.named_children()):
         if isinstance(module, nn.ConvTranspose2d) and module.stride == (2, 2):
-            conv = nn.Conv2d(
-                module.in_channels, module.out_channels, 3, 1, 1, bias=module.bias is not None
+            block = upsample_layer(
+                module.in_channels, module.out_channels, "bnresize", module.bias is not None
             )
-            nn.init.normal_(conv.weight, 0.0, 0.02)
-            if conv.bias is not None:
-                nn.init.zeros_(conv.bias)
-            block = nn.Sequential(nn.Upsample(scale_factor=2, mode="nearest"), conv)
+            block.apply(init_weights)
             setattr(generator.net, name, block.to(module.weight.device))
 
 

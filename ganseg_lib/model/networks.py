@@ -79,7 +79,7 @@ declare(
 )
 
 
-def _upsample(c_in: int, c_out: int, arch: str, bias: bool) -> nn.Module:
+def upsample_layer(c_in: int, c_out: int, arch: str, bias: bool) -> nn.Module:
     """×2 resolution: a 4×4 stride-2 deconvolution (``"paper"``), or nearest-neighbour resizing
     and a 3×3 convolution (``"bnresize"``)."""
     if arch == "paper":
@@ -131,10 +131,10 @@ class Generator(nn.Module):
         layers["norm0"] = norm(channels[0])
         layers["relu0"] = nn.ReLU()
         for i, (c_in, c_out) in enumerate(zip(channels[:-1], channels[1:]), start=1):
-            layers[f"deconv{i}"] = _upsample(c_in, c_out, arch, bias=False)
+            layers[f"deconv{i}"] = upsample_layer(c_in, c_out, arch, bias=False)
             layers[f"norm{i}"] = norm(c_out)
             layers[f"relu{i}"] = nn.ReLU()
-        layers["deconv_out"] = _upsample(channels[-1], 1, arch, bias=True)
+        layers["deconv_out"] = upsample_layer(channels[-1], 1, arch, bias=True)
         layers["tanh"] = nn.Tanh()
         self.net = nn.Sequential(layers)
         self.apply(init_weights)
@@ -182,10 +182,10 @@ class DCNet(nn.Module):
       followed only by a linear map can be applied after a shared dense computation, which keeps
       the fast whole-image prediction of :mod:`ganseg_lib.model.dense` exact.
     * ``"none"`` — DEVIATION from the slide, found by the generator check (``results/generator``):
-      no normalisation at all. Per-patch, per-channel statistics hide from the DC net how strongly
-      a feature fires over the whole patch (uniform grain normalises to the same map as a smooth
-      patch), so its fake class cannot tell the generator's grain from real texture. Dense
-      evaluation is a plain fully convolutional pass.
+      no normalisation at all. With the final norm kept no generator sample showed a vessel; our
+      reading is that per-patch, per-channel statistics hide from the DC net how strongly a
+      feature fires over the whole patch (uniform grain normalises to the same map as a smooth
+      patch). Dense evaluation is a plain fully convolutional pass.
 
     Convolutions followed by a normalisation have no bias (it would be removed); the others do.
     """

@@ -130,10 +130,11 @@ class TrainConfig:
             or self.real_not_fake
             or self.adv_weight != 1.0
             or self.bf16
+            or self.g_arch != "paper"
         ):
             raise ConfigError(
                 "step: the replication's step trains the paper-protocol GAN-CNN and CNN only "
-                "(conditional L_c, no real-data term, weight 1, no bf16)",
+                "(conditional L_c, no real-data term, weight 1, no bf16, the slide's generator)",
                 "step",
             )
         if self.adv_weight != 1.0 and not (self.spec.adversarial and self.adv_weight > 0):

@@ -69,7 +69,15 @@ def _plain(overrides: dict) -> bool:
     return all(overrides.get(k, field_default(k)) == field_default(k) for k in _LOSS_FIELDS)
 
 
-_LOSS_FIELDS = ("protocol", "classification", "real_not_fake", "adv_weight", "norm", "bf16")
+_LOSS_FIELDS = (
+    "protocol",
+    "classification",
+    "real_not_fake",
+    "adv_weight",
+    "norm",
+    "bf16",
+    "g_arch",
+)
 
 
 @dataclass(frozen=True)
