@@ -249,18 +249,6 @@ def test_kept_samples_diversity_reads_each_montage_row(tmp_path, phantom_patches
     assert per_row[1] == pytest.approx(gc.mean_pairwise_distance(phantom_patches[:8]) / 2.0)
 
 
-def test_batch_norm_generator_swaps_every_normalisation():
-    from torch import nn
-
-    from ganseg_lib.experiment.generator_suspects import batch_norm_generator
-
-    g = Generator(4)
-    batch_norm_generator(g)
-    assert not any(isinstance(m, nn.GroupNorm) for m in g.modules())
-    assert sum(isinstance(m, nn.BatchNorm2d) for m in g.modules()) == 4
-    assert g(torch.zeros(2, 300)).shape == (2, 1, 64, 64)
-
-
 # --- the committed check read for the book (analysis.replication.generator) -----------------------
 
 COMMITTED = Path(__file__).resolve().parents[1] / "results" / "generator"

@@ -50,13 +50,20 @@ from ganseg_lib.data.source import load_split, split_validation
 from ganseg_lib.evaluate.generator_check import (
     check_generator,
     check_run,
+    check_samples,
     generated_patches,
     save_montage,
+    seen_region,
 )
 from ganseg_lib.evaluate.generator_check import validation_patches as real_patches
-from ganseg_lib.model.networks import init_weights, upsample_layer
+from ganseg_lib.experiment.generator_surgery import (
+    batch_norm_generator,
+    flip_fakes,
+    inject_pixel_noise,
+    resize_conv_generator,
+)
 from ganseg_lib.train.checkpoint import TRAIN_MEMORY_FORMAT, build_state
-from ganseg_lib.train.config import TrainConfig
+from ganseg_lib.train.config import GENERATOR_FIX, TrainConfig
 from ganseg_lib.train.profiles import get_profile
 from ganseg_lib.train.step import (
     Batch,
@@ -84,6 +91,8 @@ class Suspect:
     g_steps: int = 1  # generator steps per DC step
     dc_final_norm: bool = True  # False: the DC net's final instance norm removed
     g_upsample: str = "deconv"  # "deconv" (the slide's) or "resize": nearest ×2 + 3×3 conv
+    fake_flips: bool = False  # True: fakes flipped at random before the DC net sees them
+    pixel_noise: bool = False  # True: per-pixel noise before G's last convolution
 
 
 RNF = {"real_not_fake": True}
@@ -163,6 +172,24 @@ SUSPECTS = {
             dc_final_norm=False,
             g_upsample="resize",
         ),
+        # (h) on top of the fix (GENERATOR_FIX, built by the library): the fix's samples are
+        # told from real ones by their last two rows and columns, which no gradient reaches,
+        # and by too little power at the finest frequencies
+        Suspect(
+            "fix+flips",
+            "the fix and (h) fakes flipped at random before the DC net sees them, so that "
+            "G's last two rows and columns reach it",
+            GENERATOR_FIX,
+            fake_flips=True,
+        ),
+        Suspect(
+            "fix+flips+pixel_noise",
+            "the fix, (h) and (i) per-pixel noise with a learned scale before G's last "
+            "convolution (StyleGAN's noise inputs), for the finest texture",
+            GENERATOR_FIX,
+            fake_flips=True,
+            pixel_noise=True,
+        ),
     )
 }
 
@@ -184,15 +211,6 @@ def cpu_gan(n_patches: int, seed: int, iterations: int, **fields) -> TrainConfig
     )
 
 
-def batch_norm_generator(generator: nn.Module) -> None:
-    """Swap every normalisation of G for BatchNorm2d (DCGAN's), initialised as DCGAN's."""
-    for name, module in list(generator.net.named_children()):
-        if isinstance(module, nn.GroupNorm):
-            bn = nn.BatchNorm2d(module.num_channels)
-            init_weights(bn)
-            setattr(generator.net, name, bn.to(module.weight.device))
-
-
 def short_run(
     suspect: Suspect,
     iterations: int,
@@ -210,15 +228,18 @@ def short_run(
     state = build_state(config, dev)
     if suspect.g_norm == "batch":
         batch_norm_generator(state.generator)
-        state.generator.to(memory_format=TRAIN_MEMORY_FORMAT)
     if suspect.g_upsample == "resize":
         resize_conv_generator(state.generator)
-        state.generator.to(memory_format=TRAIN_MEMORY_FORMAT)
+    if suspect.pixel_noise:
+        inject_pixel_noise(state.generator)
+    if suspect.fake_flips:
+        flip_fakes(state.generator)
     if (
         suspect.g_norm == "batch"
         or suspect.lr_g
         or suspect.beta1_g
         or suspect.g_upsample != "deconv"
+        or suspect.pixel_noise
     ):
         lr = suspect.lr_g or config.lr
         betas = (suspect.beta1_g or config.betas[0], config.betas[1])
@@ -263,6 +284,7 @@ def short_run(
             )
             print(f"{suspect.name} {checks[-1]}", flush=True)
     last = history[-tail:]
+    seen = check_samples(*(seen_region(p) for p in (generated_patches(state.generator), real)))
     samples = generated_patches(state.generator, 32, seed)
     save_montage(samples, out / f"{suspect.name}.samples.png")
     final = checks[-1]
@@ -274,6 +296,7 @@ def short_run(
         "iterations": iterations,
         "diversity_ratio": final["diversity_ratio"],
         "two_sample_accuracy": final["two_sample_accuracy"],
+        "two_sample_accuracy_seen": seen.two_sample_accuracy,  # rows and columns 0–61 only
         "p_fake_real": final["p_fake_real"],
         "fake_detect": final["fake_detect"],
         "real_acc": float(np.mean([h["real_acc"] for h in last])),
@@ -316,19 +339,6 @@ def checked_run(config: TrainConfig, run_dir: Path, real: np.ndarray, out: Path 
         "wall_seconds": time.perf_counter() - t0,
         "threads": torch.get_num_threads(),
     }
-
-
-def resize_conv_generator(generator: nn.Module) -> None:
-    """Swap each stride-2 deconvolution of G for the ``"bnresize"`` generator's upsampling layer
-    (:func:`~ganseg_lib.model.networks.upsample_layer`: nearest ×2 and a 3×3 convolution, same
-    channels, bias only where no normalisation follows), initialised as DCGAN's."""
-    for name, module in list(generator.net.named_children()):
-        if isinstance(module, nn.ConvTranspose2d) and module.stride == (2, 2):
-            block = upsample_layer(
-                module.in_channels, module.out_channels, "bnresize", module.bias is not None
-            )
-            block.apply(init_weights)
-            setattr(generator.net, name, block.to(module.weight.device))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,102 @@
+"""The suspects' changes to a built generator, against direct references (numpy flips, the
+unchanged network)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from ganseg_lib.experiment import generator_surgery as gs
+from ganseg_lib.model.networks import Generator
+
+
+def test_batch_norm_generator_swaps_every_normalisation():
+    g = Generator(4)
+    gs.batch_norm_generator(g)
+    assert not any(isinstance(m, nn.GroupNorm) for m in g.modules())
+    assert sum(isinstance(m, nn.BatchNorm2d) for m in g.modules()) == 4
+    assert g(torch.zeros(2, 300)).shape == (2, 1, 64, 64)
+
+
+def test_resize_conv_generator_leaves_no_stride_two_deconvolution():
+    g = Generator(4)
+    gs.resize_conv_generator(g)
+    strided = [m for m in g.modules() if isinstance(m, nn.ConvTranspose2d) and m.stride == (2, 2)]
+    assert strided == []
+    assert sum(isinstance(m, nn.Upsample) for m in g.modules()) == 4
+    assert g(torch.zeros(2, 300)).shape == (2, 1, 64, 64)
+
+
+def test_random_flips_match_numpy_flips_of_each_image():
+    x = torch.arange(6 * 2 * 3 * 4, dtype=torch.float32).view(6, 2, 3, 4)
+    rng = torch.Generator().manual_seed(0)
+    got = gs.random_flips(x, rng).numpy()
+    rng = torch.Generator().manual_seed(0)
+    lr = torch.rand(6, generator=rng).lt(0.5).numpy()
+    ud = torch.rand(6, generator=rng).lt(0.5).numpy()
+    assert lr.any() and (~lr).any() and ud.any() and (~ud).any()  # the seed covers all cases
+    for i, image in enumerate(x.numpy()):
+        want = image[:, :, ::-1] if lr[i] else image
+        want = want[:, ::-1, :] if ud[i] else want
+        np.testing.assert_array_equal(got[i], want)
+
+
+def test_flips_reach_every_pixel_and_keep_the_gradient():
+    """Over many draws a fake's last row lands in row 0 (and its last column in column 0), and
+    the gradient of a loss on the flipped patch reaches all of G's parameters."""
+    x = torch.zeros(400, 1, 64, 64)
+    x[:, :, -1, :] = 1.0
+    x[:, :, :, -1] = 2.0
+    flipped = gs.random_flips(x, torch.Generator().manual_seed(0))
+    assert (flipped[:, 0, 0, 1:-1] == 1.0).float().mean().item() == pytest.approx(0.5, abs=0.1)
+    assert (flipped[:, 0, 1:-1, 0] == 2.0).float().mean().item() == pytest.approx(0.5, abs=0.1)
+    g = Generator(4, arch="bnresize")
+    gs.flip_fakes(g)
+    g(torch.randn(4, 300)).sum().backward()
+    assert all(p.grad is not None for p in g.parameters())
+
+
+def test_flip_fakes_flips_only_while_training():
+    torch.manual_seed(0)
+    g = Generator(4, arch="bnresize").eval()
+    z = torch.randn(64, 300)
+    with torch.no_grad():
+        before = g(z)
+        gs.flip_fakes(g)
+        assert torch.equal(g(z), before)  # eval: the check sees G itself
+        g.train()
+        plain = Generator(4, arch="bnresize").train()
+        plain.load_state_dict(g.state_dict())
+        trained = g(z)
+        reference = plain(z)
+    candidates = torch.stack(
+        [reference, reference.flip(-1), reference.flip(-2), reference.flip(-1).flip(-2)]
+    )
+    same = (candidates == trained.unsqueeze(0)).flatten(2).all(-1)  # (4 flips, 64 patches)
+    assert same.any(0).all()  # each patch is one of its four flips
+    assert not same[0].all()  # and some are flipped
+
+
+def test_pixel_noise_starts_as_the_identity_and_learns_its_scale():
+    torch.manual_seed(0)
+    g = Generator(4, arch="bnresize").eval()
+    z = torch.randn(3, 300)
+    with torch.no_grad():
+        before = g(z)
+    gs.inject_pixel_noise(g)
+    noise = g.net.deconv_out[1]
+    assert isinstance(noise, gs.PixelNoise)
+    with torch.no_grad():
+        torch.testing.assert_close(g(z), before)  # scale 0: the same network
+        noise.scale.fill_(0.5)
+        a, b = g(z), g(z)
+    assert not torch.equal(a, b)  # fresh noise per call
+    g(z).sum().backward()
+    assert noise.scale.grad is not None and noise.scale.grad.abs().sum() > 0
+
+
+def test_pixel_noise_needs_a_resize_generator():
+    with pytest.raises(ValueError, match="bnresize"):
+        gs.inject_pixel_noise(Generator(4))
