@@ -159,3 +159,26 @@ def test_the_committed_figure_is_the_one_the_report_writes(records):
 
     fresh = Image.open(BytesIO(AF.answer_png(AF.plot_answer(AF.answer_points(*records)))))
     assert Image.open(committed).size == fresh.size
+
+
+def test_fewer_labels_adds_its_study_configured_arms_only(records):
+    """Of "Fewer labels", the fair CNN and the fair GAN-CNN as the study ran them are drawn at
+    their sizes with scipy's t interval; its other arms (other DC nets, tuned) are not."""
+    fewer = {
+        ("cnn", 300): [0.90, 0.91, 0.92],
+        ("gan-study", 1_000): [0.93, 0.925],
+        ("gan-fixed", 1_000): [0.95, 0.96],
+        ("ssgan", 300): [0.8, 0.81],
+    }
+    points = AF.answer_points(*records, fewer=fewer)
+    new = points[points["source"] == "fewer"].set_index(["method", "n_patches"])
+    assert sorted(new.index) == [("cnn", 300), ("gan", 1_000)]
+    for (method, n), arm in ((("cnn", 300), "cnn"), (("gan", 1_000), "gan-study")):
+        row = new.loc[(method, n)]
+        assert row["seeds"] == len(fewer[arm, n])
+        got = (row["mean_auc"], row["ci_low"], row["ci_high"])
+        assert got == pytest.approx(_scipy(fewer[arm, n]))
+    assert len(points) == len(AF.answer_points(*records)) + 2
+    ax = AF.plot_answer(points).axes[0]
+    assert {"fewer-cnn", "fewer-gan"} <= {line.get_gid() for line in ax.get_lines()}
+    assert {"300", "1K"} <= {t.get_text() for t in ax.get_xticklabels()}

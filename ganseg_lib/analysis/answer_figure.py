@@ -8,7 +8,11 @@ Each of our points is the mean over seeds of a run's score with the 95% t interv
   checkpoint's mean AUC over the test images;
 * the study (profile ``study``, ``results/study/drive``): each fair-protocol method at the
   (lr, β1) chosen on the validation images, its primary score (the best-validation
-  checkpoint's mean test AUC; :func:`ganseg_lib.analysis.study.records.arm_scores`).
+  checkpoint's mean test AUC; :func:`ganseg_lib.analysis.study.records.arm_scores`);
+* the study "Fewer labels" (profile ``scarce``, ``results/scarce/drive``): its arms that run the
+  fair CNN and the fair GAN-CNN as the study did (:data:`FEWER_ARMS`), at 300, 1K and 3K on its
+  own seeds (100–107), scored the same way
+  (:func:`ganseg_lib.analysis.study.fewer_verdicts.arm_scores`).
 
 ``ganseg report --readme README.md`` writes it to ``results/figures/answer.png``
 (:func:`write_answer_figure`), which the README and the book's first page show.
@@ -38,16 +42,20 @@ from ganseg_lib.train.methods import METHODS
 # the DC-net variants stay in the study chapter (one size each, or scored on other pixels)
 FAIR_METHODS = ("gan", "cnn", "ssgan", "cgan")
 STUDY_SIZES = (3_000, 15_000, 30_000, 150_000)
-SOURCES = ("paper", "replication", "study")
+# the arms of "Fewer labels" in the study's configuration, and the method each runs
+FEWER_ARMS = {"cnn": "cnn", "gan-study": "gan"}
+SOURCES = ("paper", "replication", "study", "fewer")
 SOURCE_TEXT = {
     "paper": "the paper",
     "replication": "ours, paper protocol",
     "study": "ours, fair protocol",
+    "fewer": "ours, fair protocol, seeds 100–107",
 }
 SOURCE_STYLES = {  # (line style, marker)
     "paper": (":", PAPER_MARKER),
     "replication": ("--", "s"),
     "study": ("-", "o"),
+    "fewer": ("-", "D"),
 }
 JITTER = 1.035  # multiplicative offset between our series at one size, so intervals stay apart
 DPI = 150  # fixed, so that a rewrite of the committed PNG gives the same bytes
@@ -87,13 +95,17 @@ def answer_points(
     study: pd.DataFrame,
     paper: Mapping[int, Mapping[str, float]] = PAPER_RESULTS,
     fair_methods: Sequence[str] = FAIR_METHODS,
+    fewer: Mapping[tuple[str, int], Sequence[float]] | None = None,
 ) -> pd.DataFrame:
     """The figure's points, one row per (source, method, size): mean AUC, 95% t interval over
     seeds and the number of seeds.
 
     ``cpu``: the replication's records (:func:`ganseg_lib.evaluate.record.load_results`, profile
-    ``cpu``); ``study``: :func:`ganseg_lib.analysis.study.records.load_study`. Failed runs are
-    left out; a (method, size) without runs has no row.
+    ``cpu``); ``study``: :func:`ganseg_lib.analysis.study.records.load_study`; ``fewer``:
+    per-seed scores by (arm, size) of "Fewer labels"
+    (:func:`ganseg_lib.analysis.study.fewer_verdicts.arm_scores`), of which the arms in
+    :data:`FEWER_ARMS` are drawn. Failed runs are left out; a (method, size) without runs has
+    no row.
     """
     rows = [
         {**_row("paper", m, n, [values[m]]), "seeds": 0}
@@ -112,6 +124,9 @@ def answer_points(
             scores = arm_scores(study, m, "fair", n) if len(study) else pd.Series(dtype=float)
             if len(scores):
                 rows.append(_row("study", m, n, scores.to_numpy(float)))
+    for (arm, n), scores in sorted((fewer or {}).items()):
+        if arm in FEWER_ARMS and len(scores):
+            rows.append(_row("fewer", FEWER_ARMS[arm], n, np.asarray(scores, float)))
     return pd.DataFrame(rows, columns=POINT_COLUMNS)
 
 
@@ -199,11 +214,15 @@ def answer_png(fig: Figure) -> bytes:
 
 
 def write_answer_figure(
-    path: str | os.PathLike, cpu: pd.DataFrame, study: pd.DataFrame, check: bool = False
+    path: str | os.PathLike,
+    cpu: pd.DataFrame,
+    study: pd.DataFrame,
+    check: bool = False,
+    fewer: Mapping[tuple[str, int], Sequence[float]] | None = None,
 ) -> bool:
     """Write the answer figure of these records to ``path``; True when the file changed (with
     ``check``: when it would change, and nothing is written)."""
-    png = answer_png(plot_answer(answer_points(cpu, study)))
+    png = answer_png(plot_answer(answer_points(cpu, study, fewer=fewer)))
     path = Path(path)
     if path.is_file() and path.read_bytes() == png:
         return False
