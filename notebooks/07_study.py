@@ -62,7 +62,7 @@ from ganseg_lib.analysis.study.fewer_verdicts import evaluate as evaluate_fewer
 from ganseg_lib.analysis.study.fewer_verdicts import fewer_table
 from ganseg_lib.analysis.study.game import game_text
 from ganseg_lib.analysis.study.paired import paired_table, share_intervals, share_text
-from ganseg_lib.analysis.study.progress import progress_table
+from ganseg_lib.analysis.study.progress import progress_table, tuning_table
 from ganseg_lib.analysis.study.records import STUDY_DATA, STUDY_PROFILE, arm_label, load_study
 from ganseg_lib.analysis.study.tables import (
     choice_table,
@@ -490,6 +490,15 @@ if fewer_file.is_file():
         "DRIVE runs per size (seeds 100–107) and CHASE_DB1 runs (1K, seeds 100–104), each as "
         'recorded / planned; "—": not in the plan.',
         name="tbl-study-fewer-progress",
+    )
+    page.table(
+        tuning_table(results),
+        "Every tuning run so far (1K, seeds 0–1) with its best validation AUC, by which each arm "
+        "keeps the candidate with the highest mean over the two seeds (chosen), and its "
+        "diagnostics at the last logged iteration: the DC net's p(fake) on labelled, "
+        "unlabelled and validation real patches, the share of fakes it detects and the "
+        "adversarial terms' share of its loss (blank where the method has none).",
+        name="tbl-study-fewer-tuning",
     )
     page.table(
         fewer_table(evaluate_fewer(results, "drive")),

@@ -172,3 +172,35 @@ def test_progress_counts_each_record_for_its_arm_and_stage(tmp_path):
     assert table.loc["ssgan", "CHASE_DB1 1,000"] == "0 / 5"
     empty = progress_table(tmp_path / "none")
     assert (empty["failed"] == 0).all() and set(empty["arm"]) == set(F.ARM)
+
+
+def test_the_tuning_table_lists_each_run_its_diagnostics_and_the_choice(tmp_path):
+    import dataclasses
+
+    from ganseg_lib.analysis.study.progress import tuning_table
+
+    setup = _setup(tmp_path, "drive")
+    arm = F.ARM["cnn-none"]
+    history = {"p_fake_real": None, "fake_detect": None}
+    for i, candidate in enumerate(arm.grid):
+        for seed in F.TUNING_SEEDS:
+            config = F.arm_config(setup, arm, F.TUNING_SIZE, seed, candidate)
+            record = dataclasses.replace(_record(config, 0.90 + 0.01 * i), history=[history])
+            write_record(setup.record_path(config), record)
+    joint = F.ARM["gan-joint"]
+    config = F.arm_config(setup, joint, F.TUNING_SIZE, 1, joint.grid[5])
+    last = {"p_fake_real": 0.4, "p_fake_unl": None, "p_fake_val": 0.45, "fake_detect": 0.8}
+    record = dataclasses.replace(_record(config, 0.8), history=[{"p_fake_real": 0.9}, last])
+    write_record(setup.record_path(config), record)
+    stranger = F.arm_config(setup, arm, 300, 100, arm.grid[0])  # a study cell, not tuning
+    write_record(setup.record_path(stranger), _record(stranger, 0.99))
+    table = tuning_table(tmp_path / "results")
+    assert len(table) == len(arm.grid) * len(F.TUNING_SEEDS) + 1
+    assert list(table["arm"].drop_duplicates()) == ["cnn-none", "gan-joint"]
+    chosen = table[table["chosen"]]
+    assert set(chosen["candidate"]) == {"lr 0.0003, β1 0.9"}  # the last, best candidate
+    assert len(chosen) == 2  # both of its seeds; gan-joint is not tuned yet: nothing chosen
+    row = table[table["arm"] == "gan-joint"].iloc[0]
+    assert row["candidate"] == "lr 0.0003, β1 0.5, adv_weight 1"
+    assert row["p(fake | labelled)"] == 0.4 and row["p(fake | validation)"] == 0.45
+    assert row["fake detection"] == 0.8 and row["best val AUC"] == 0.8

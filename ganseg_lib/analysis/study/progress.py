@@ -91,3 +91,67 @@ def progress_table(results_dir: str | os.PathLike = "results") -> pd.DataFrame:
         row["failed"] = failed.get(arm.name, 0)
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+# a tuning run's diagnostics at its last logged iteration: (column, history key)
+DIAGNOSTICS = (
+    ("p(fake | labelled)", "p_fake_real"),
+    ("p(fake | unlabelled)", "p_fake_unl"),
+    ("p(fake | validation)", "p_fake_val"),
+    ("fake detection", "fake_detect"),
+    ("adversarial share", "adv_share"),
+)
+
+
+def _candidate_text(arm: plan.Arm, config: TrainConfig) -> str:
+    """The tuned fields of a run, e.g. 'lr 1e-04, β1 0.5, adv_weight 0.5'."""
+    parts = []
+    for key in dict.fromkeys(k for c in arm.grid for k in c):
+        value = getattr(config, key)
+        parts.append(
+            f"β1 {value[0]}" if key == "betas" else f"{key} {value:g}"
+        )
+    return ", ".join(parts)
+
+
+def tuning_table(results_dir: str | os.PathLike = "results") -> pd.DataFrame:
+    """One row per tuning record on DRIVE (1K, seeds 0–1): its arm, its candidate, seed, best
+    validation AUC (the choice's criterion) and its diagnostics at the last logged iteration
+    (:data:`DIAGNOSTICS`; blank where the method has none); ``chosen`` marks the candidate each
+    fully tuned arm keeps."""
+    from ganseg_lib.evaluate.record import load_results
+    from ganseg_lib.experiment.setup import Setup
+    from ganseg_lib.train.profiles import get_profile
+
+    folder = Path(results_dir) / plan.PROFILE / "drive"
+    df = load_results(results_dir, profile=plan.PROFILE, data="drive") if folder.is_dir() else []
+    setup = Setup(get_profile(plan.PROFILE), "drive", "drive", results_dir=Path(results_dir))
+    choices: dict[str, dict | None] = {}
+    rows = []
+    for record in df["record"] if len(df) else []:
+        cfg = record.config
+        arm = arm_of(cfg)
+        if arm is None or not arm.grid or cfg.seed not in plan.TUNING_SEEDS:
+            continue
+        if cfg.n_patches != plan.TUNING_SIZE:
+            continue
+        if arm.name not in choices:
+            choices[arm.name] = plan.chosen(setup, arm)
+        choice = choices[arm.name]
+        last = (record.history or [{}])[-1]
+        row = {
+            "arm": arm.name,
+            "candidate": _candidate_text(arm, cfg),
+            "seed": cfg.seed,
+            "best val AUC": record.training.get("best_val_auc") if record.ok else None,
+            "chosen": choice is not None
+            and cfg == plan.arm_config(setup, arm, cfg.n_patches, cfg.seed, choice),
+        }
+        row |= {column: last.get(key) for column, key in DIAGNOSTICS}
+        rows.append(row)
+    order = {a.name: i for i, a in enumerate(plan.ARMS)}
+    columns = ["arm", "candidate", "seed", "best val AUC", "chosen", *(c for c, _ in DIAGNOSTICS)]
+    out = pd.DataFrame(rows, columns=columns)
+    return out.sort_values(
+        ["arm", "candidate", "seed"], key=lambda c: c.map(order) if c.name == "arm" else c
+    )
