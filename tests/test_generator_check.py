@@ -480,3 +480,13 @@ def test_seen_region_keeps_what_the_dc_net_sees(phantom_patches):
     with torch.no_grad():
         a, b = (net(torch.from_numpy(p[:, None].astype(np.float64))) for p in (patches, seen))
     torch.testing.assert_close(a, b)
+
+
+def test_training_patches_against_validation_patches_are_the_checks_reference():
+    """Patches of the phantom's training images against those of its validation images: the
+    same kind of image, so the classifier does little better than chance and the diversity
+    ratio is about 1 — the numbers that a generator reproducing the training data would get."""
+    check = gc.training_patches_check("phantom", 300)
+    assert check.n_fake == check.n_real == 300
+    assert 0.8 < check.diversity_ratio < 1.25
+    assert check.two_sample_accuracy < 0.7

@@ -247,6 +247,24 @@ def validation_patches(
     return make_patch_set(val, PatchParams(n, seed), data).patches
 
 
+def training_patches_check(
+    data: str = "drive",
+    n: int = N_CHECK,
+    seed: int = 0,
+    drive_dir: str | os.PathLike | None = None,
+) -> GeneratorCheck:
+    """The check of a generator that drew the training patches themselves: n patches of the
+    training images (the validation images held out, drawn with ``seed + 1``) against the
+    validation patches of :func:`validation_patches` — the numbers a perfect generator of the
+    training data would get, since training and validation images differ."""
+    from ganseg_lib.data.patches import PatchParams, make_patch_set
+    from ganseg_lib.data.source import load_split, split_validation
+
+    train, _ = split_validation(load_split(data, "training", drive_dir, seed=seed))
+    drawn = make_patch_set(train, PatchParams(n, seed + 1), data).patches
+    return check_samples(drawn, validation_patches(data, n, seed, drive_dir), seed)
+
+
 def check_generator(
     generator: Generator, real: np.ndarray, n: int = N_CHECK, seed: int = 0
 ) -> GeneratorCheck:

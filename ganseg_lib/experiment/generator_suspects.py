@@ -1,18 +1,12 @@
 """What keeps the generator from learning? Short runs that change one suspect at a time.
 
-Each suspect is the paper-protocol GAN-CNN of the ``cpu`` profile (widths 16, lr 1e-4, Adam β1
-0.5, 15K labelled patches, seed 0) trained for a short budget, with one change:
-
-* ``real_not_fake`` — the DC net also learns labelled real patches as "not fake"
-  (:attr:`TrainConfig.real_not_fake`); the conditional L_c has no such term;
-
-and then, each on top of that one:
-
-* ``g_norm`` — batch instead of instance normalisation in the generator (DCGAN's);
-* ``g_width`` — a wider generator;
-* ``lr_g`` / ``beta1_g`` / ``g_steps`` — the generator's learning rate and Adam β1 (DCGAN's
-  2e-4, 0.5), and generator steps per DC step;
-* ``dc_final_norm`` — the DC net without its final instance norm (``norm="final"``).
+Each suspect (:data:`SUSPECTS`, each with what it changes) is the paper-protocol GAN-CNN of the
+``cpu`` profile (widths 16, lr 1e-4, Adam β1 0.5, 15K labelled patches, seed 0) trained for a
+short budget with one change — first the DC loss's real-data term (``real_not_fake``), then,
+on top of it, the generator's normalisation, width, learning rate and steps, the DC net's final
+norm, DCGAN's recipe and resize-convolutions; the last suspects build on the whole fix
+(:data:`~ganseg_lib.train.config.GENERATOR_FIX`). The changes to the networks are in
+:mod:`ganseg_lib.experiment.generator_surgery`.
 
 Every ``check_every`` iterations and at the end the generator is measured by
 :mod:`ganseg_lib.evaluate.generator_check` against patches of the validation images; the run's
@@ -22,14 +16,14 @@ ones) to ``results/generator/<name>.samples.png``.
 
 The runs use the one-generator-batch step of :mod:`ganseg_lib.train.step` and their own short
 loop (no validation, no checkpoint); ``--after`` trains with the library's loop instead,
-``--check`` checks the generators of trained runs (the GAN-CNN with the whole fix,
-:data:`~ganseg_lib.train.config.GENERATOR_FIX`), and ``--kept`` measures the samples montages
-kept with the records.
+``--check`` checks the generators of trained runs (the GAN-CNN with the whole fix),
+``--reference`` checks training patches against validation patches (what a generator of the
+training data itself would score) and ``--kept`` measures the montages kept with the records.
 
     python -m ganseg_lib.experiment.generator_suspects --names baseline real_not_fake
     python -m ganseg_lib.experiment.generator_suspects --after runs/generator/s1 --seed 1
     python -m ganseg_lib.experiment.generator_suspects --check runs/fix/cpu/drive/gan-*-Gbnresize-*
-    python -m ganseg_lib.experiment.generator_suspects --kept
+    python -m ganseg_lib.experiment.generator_suspects --kept  # or --reference
 """
 
 from __future__ import annotations
@@ -54,6 +48,7 @@ from ganseg_lib.evaluate.generator_check import (
     generated_patches,
     save_montage,
     seen_region,
+    training_patches_check,
 )
 from ganseg_lib.evaluate.generator_check import validation_patches as real_patches
 from ganseg_lib.experiment.generator_surgery import (
@@ -234,13 +229,8 @@ def short_run(
         inject_pixel_noise(state.generator)
     if suspect.fake_flips:
         flip_fakes(state.generator)
-    if (
-        suspect.g_norm == "batch"
-        or suspect.lr_g
-        or suspect.beta1_g
-        or suspect.g_upsample != "deconv"
-        or suspect.pixel_noise
-    ):
+    new_g = suspect.g_norm == "batch" or suspect.g_upsample != "deconv" or suspect.pixel_noise
+    if new_g or suspect.lr_g or suspect.beta1_g:  # new parameters or settings: a new Adam
         lr = suspect.lr_g or config.lr
         betas = (suspect.beta1_g or config.betas[0], config.betas[1])
         state.opt_g = torch.optim.Adam(state.generator.parameters(), lr=lr, betas=betas)
@@ -371,6 +361,12 @@ def main(argv: list[str] | None = None) -> int:
         help="with --check: the folder of the runs' records (their provenance)",
     )
     p.add_argument(
+        "--reference",
+        action="store_true",
+        help="instead: the check of training patches against validation patches, five draws "
+        "(out/reference.json): what a generator of the training data itself would score",
+    )
+    p.add_argument(
         "--kept",
         action="store_true",
         help="instead: the diversity ratio of every kept samples montage under results/ "
@@ -388,6 +384,10 @@ def main(argv: list[str] | None = None) -> int:
         kept = kept_samples_diversity(Path("results"), mean_pairwise_distance(real))
         args.out.mkdir(parents=True, exist_ok=True)
         (args.out / "kept_samples.json").write_text(json.dumps(kept, indent=1) + "\n")
+        return 0
+    if args.reference:
+        checks = [training_patches_check("drive", seed=seed).to_json() for seed in range(5)]
+        (args.out / "reference.json").write_text(json.dumps(checks, indent=1) + "\n")
         return 0
     if args.after is not None:
         config = cpu_gan(15_000, args.seed, args.iterations, real_not_fake=True)
