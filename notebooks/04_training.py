@@ -373,7 +373,8 @@ if show_check:
             f"{{numref}}`tbl-training-generator-check-{tag}` lists every checked run and "
             f"{{numref}}`fig-training-generator-samples-{tag}` and "
             f"{{numref}}`fig-training-generator-others-{tag}` show their samples. "
-            f"{ks.kept_sentence(kept)} ({{numref}}`tbl-training-generator-kept-{tag}`)\n\n"
+            f"{ks.kept_sentence(kept)} ({{numref}}`tbl-training-generator-kept-{tag}`) "
+            f"{gr.reference_sentence(generator_dir)}\n\n"
             f"**Verdict.** {gr.verdict(checked, gr.not_run(generator_dir))}"
         )
     )

@@ -490,3 +490,14 @@ def test_training_patches_against_validation_patches_are_the_checks_reference():
     assert check.n_fake == check.n_real == 300
     assert 0.8 < check.diversity_ratio < 1.25
     assert check.two_sample_accuracy < 0.7
+
+
+def test_the_reference_sentence_reads_the_committed_draws(committed):
+    from ganseg_lib.analysis.replication import generator as gr
+
+    draws = json.loads((COMMITTED / gr.REFERENCE_FILE).read_text())
+    text = gr.reference_sentence(COMMITTED)
+    acc = sorted(f"{d['two_sample_accuracy']:.2f}" for d in draws)
+    assert f"two-sample accuracy {acc[0]}–{acc[-1]}" in text
+    assert f"({len(draws)} draws;" in text
+    assert gr.reference_sentence(COMMITTED / "absent") == ""

@@ -280,6 +280,28 @@ def verdict(runs: list[CheckedRun], not_run: list[str] | None = None) -> str:
     return f"{first} {scope}"
 
 
+REFERENCE_FILE = "reference.json"  # training patches checked against validation patches
+
+
+def reference_sentence(folder: str | Path) -> str:
+    """What a generator of the training data itself would score: the committed check of
+    training patches against validation patches (``reference.json``, one entry per draw)."""
+    path = Path(folder) / REFERENCE_FILE
+    if not path.is_file():
+        return ""
+    draws = json.loads(path.read_text())
+    acc = [d["two_sample_accuracy"] for d in draws]
+    ratio = [d["diversity_ratio"] for d in draws]
+    return (
+        f"For scale: patches of the training images themselves, checked in the same way against "
+        f"the validation patches, give two-sample accuracy {_span(acc, '{:.2f}')} and diversity "
+        f"ratio {_span(ratio, '{:.2f}')} ({len(draws)} draws; {FOLDER}/{REFERENCE_FILE}). The "
+        "training and validation images differ, so even a generator that drew the training "
+        f"patches themselves would not score 0.5; the bar {MAX_TWO_SAMPLE_ACCURACY} lies above "
+        "that."
+    )
+
+
 def not_run(folder: str | Path) -> list[str]:
     """The suspects of :mod:`ganseg_lib.experiment.generator_suspects` that ``suspects.json``
     has no run of (their descriptions)."""

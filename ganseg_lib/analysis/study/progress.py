@@ -108,9 +108,7 @@ def _candidate_text(arm: plan.Arm, config: TrainConfig) -> str:
     parts = []
     for key in dict.fromkeys(k for c in arm.grid for k in c):
         value = getattr(config, key)
-        parts.append(
-            f"β1 {value[0]}" if key == "betas" else f"{key} {value:g}"
-        )
+        parts.append(f"β1 {value[0]}" if key == "betas" else f"{key} {value:g}")
     return ", ".join(parts)
 
 
