@@ -100,3 +100,28 @@ def test_pixel_noise_starts_as_the_identity_and_learns_its_scale():
 def test_pixel_noise_needs_a_resize_generator():
     with pytest.raises(ValueError, match="bnresize"):
         gs.inject_pixel_noise(Generator(4))
+
+
+def test_averaged_generator_is_the_exponential_moving_average_of_weights_and_buffers():
+    torch.manual_seed(0)
+    g = Generator(4, arch="bnresize")
+    ema = gs.averaged_generator(g, decay=0.9)
+    want = {}
+    for step in range(3):
+        with torch.no_grad():
+            for p in g.parameters():
+                p.add_(torch.randn_like(p))
+        g(torch.randn(8, 300))  # batch norm's running statistics move too
+        ema.update_parameters(g)
+        now = g.state_dict()
+        if step == 0:  # the first update copies G
+            want = {k: v.detach().clone().float() for k, v in now.items()}
+            continue
+        want = {
+            k: v if k.endswith("num_batches_tracked") else 0.9 * v + 0.1 * now[k].float()
+            for k, v in want.items()
+        }
+    got = ema.module.state_dict()
+    for key, value in want.items():
+        if not key.endswith("num_batches_tracked"):
+            torch.testing.assert_close(got[key].float(), value, msg=key)

@@ -9,7 +9,9 @@ and alters it in place, so that a suspect differs from its base run in one thing
   sees it, so that every pixel of G reaches the DC net's output;
 * :func:`inject_pixel_noise` — per-pixel Gaussian noise with a learned per-channel scale before
   G's last convolution (StyleGAN's noise inputs, Karras et al. 2019, eq. in §2 "stochastic
-  variation"), a source of the finest, pixel-level texture.
+  variation"), a source of the finest, pixel-level texture;
+* :func:`averaged_generator` — an exponential moving average of G's weights and buffers, to be
+  sampled instead of G (Yazıcı et al. 2019); training itself is unchanged.
 """
 
 from __future__ import annotations
@@ -90,3 +92,11 @@ def inject_pixel_noise(generator: nn.Module) -> None:
     noise = PixelNoise(conv.in_channels).to(conv.weight.device)
     generator.net.deconv_out = nn.Sequential(upsample, noise, conv)
     generator.to(memory_format=TRAIN_MEMORY_FORMAT)
+
+
+def averaged_generator(generator: nn.Module, decay: float) -> torch.optim.swa_utils.AveragedModel:
+    """θ̄ ← decay · θ̄ + (1 − decay) · θ after each :meth:`update_parameters` (the batch norm's
+    running statistics averaged too), the first update copying θ; sample ``.module``."""
+    from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+
+    return AveragedModel(generator, multi_avg_fn=get_ema_multi_avg_fn(decay), use_buffers=True)

@@ -32,7 +32,6 @@ import argparse
 import dataclasses
 import json
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -52,13 +51,15 @@ from ganseg_lib.evaluate.generator_check import (
 )
 from ganseg_lib.evaluate.generator_check import validation_patches as real_patches
 from ganseg_lib.experiment.generator_surgery import (
+    averaged_generator,
     batch_norm_generator,
     flip_fakes,
     inject_pixel_noise,
     resize_conv_generator,
 )
+from ganseg_lib.experiment.suspect_list import SUSPECTS, Suspect
 from ganseg_lib.train.checkpoint import TRAIN_MEMORY_FORMAT, build_state
-from ganseg_lib.train.config import GENERATOR_FIX, TrainConfig
+from ganseg_lib.train.config import TrainConfig
 from ganseg_lib.train.profiles import get_profile
 from ganseg_lib.train.step import (
     Batch,
@@ -71,122 +72,6 @@ from ganseg_lib.train.step import (
 from ganseg_lib.train.validation import to_input
 
 OUT = Path("results/generator")
-
-
-@dataclass(frozen=True)
-class Suspect:
-    """One short run: the fields of :class:`TrainConfig` it sets, and the generator's changes."""
-
-    name: str
-    what: str
-    config: dict = field(default_factory=dict)
-    g_norm: str = "instance"  # "instance" (the replication's) or "batch"
-    lr_g: float | None = None  # None: the DC net's
-    beta1_g: float | None = None  # None: the DC net's
-    g_steps: int = 1  # generator steps per DC step
-    dc_final_norm: bool = True  # False: the DC net's final instance norm removed
-    g_upsample: str = "deconv"  # "deconv" (the slide's) or "resize": nearest ×2 + 3×3 conv
-    fake_flips: bool = False  # True: fakes flipped at random before the DC net sees them
-    pixel_noise: bool = False  # True: per-pixel noise before G's last convolution
-
-
-RNF = {"real_not_fake": True}
-SUSPECTS = {
-    s.name: s
-    for s in (
-        Suspect("baseline", "the replication's paper-protocol GAN-CNN, unchanged"),
-        Suspect(
-            "real_not_fake",
-            "(a) the DC loss adds −E_x log(1 − p_DC(fake | x)) on labelled real patches",
-            {"real_not_fake": True},
-        ),
-        # (b)–(d) on top of (a): without the real-data term the DC net calls every patch fake,
-        # which leaves the generator no signal to judge its other parts by
-        Suspect(
-            "real_not_fake+g_batchnorm",
-            "(a) and (b) batch norm instead of instance norm in G",
-            RNF,
-            g_norm="batch",
-        ),
-        Suspect(
-            "real_not_fake+g_width64",
-            "(a) and (c) generator width 64, not 16",
-            RNF | {"g_width": 64},
-        ),
-        Suspect(
-            "real_not_fake+lr_g2e-4",
-            "(a) and (d) G's Adam at DCGAN's lr 2e-4, β1 0.5 (the DC net's unchanged)",
-            RNF,
-            lr_g=2e-4,
-        ),
-        Suspect("real_not_fake+g_steps2", "(a) and (d) two G steps per DC step", RNF, g_steps=2),
-        Suspect(
-            "real_not_fake+dc_no_final_norm",
-            "(a) and (e) no final instance norm in the DC net: per-patch, per-channel statistics "
-            "hide from the classifier how strongly a feature fires over the whole patch",
-            RNF,
-            dc_final_norm=False,
-        ),
-        # (f) the DCGAN recipe at once, on top of (a): batch norm in G, both nets at lr 2e-4,
-        # and the DC net without its final norm; then (g) G's deconvolutions swapped for
-        # resize-convolutions, which cannot make a checkerboard (Odena et al. 2016, Distill)
-        Suspect(
-            "real_not_fake+dcgan",
-            "(a) and (f) DCGAN's recipe: batch norm in G, both nets at lr 2e-4 (β1 0.5), no "
-            "final instance norm in the DC net",
-            RNF | {"lr": 2e-4},
-            g_norm="batch",
-            dc_final_norm=False,
-        ),
-        # (f) less one part at a time: which of its three changes mattered
-        Suspect(
-            "real_not_fake+dcgan-keep_dc_norm",
-            "(a) and (f) but the DC net keeps its final instance norm",
-            RNF | {"lr": 2e-4},
-            g_norm="batch",
-        ),
-        Suspect(
-            "real_not_fake+dcgan-keep_g_instance_norm",
-            "(a) and (f) but G keeps instance norm",
-            RNF | {"lr": 2e-4},
-            dc_final_norm=False,
-        ),
-        Suspect(
-            "real_not_fake+dcgan-keep_lr",
-            "(a) and (f) but both nets keep lr 1e-4",
-            RNF,
-            g_norm="batch",
-            dc_final_norm=False,
-        ),
-        Suspect(
-            "real_not_fake+dcgan+resize",
-            "(a), (f) and (g) G upsamples by nearest-neighbour resizing and a 3×3 convolution "
-            "instead of a 4×4 stride-2 deconvolution",
-            RNF | {"lr": 2e-4},
-            g_norm="batch",
-            dc_final_norm=False,
-            g_upsample="resize",
-        ),
-        # (h) on top of the fix (GENERATOR_FIX, built by the library): the fix's samples are
-        # told from real ones by their last two rows and columns, which no gradient reaches,
-        # and by too little power at the finest frequencies
-        Suspect(
-            "fix+flips",
-            "the fix and (h) fakes flipped at random before the DC net sees them, so that "
-            "G's last two rows and columns reach it",
-            GENERATOR_FIX,
-            fake_flips=True,
-        ),
-        Suspect(
-            "fix+flips+pixel_noise",
-            "the fix, (h) and (i) per-pixel noise with a learned scale before G's last "
-            "convolution (StyleGAN's noise inputs), for the finest texture",
-            GENERATOR_FIX,
-            fake_flips=True,
-            pixel_noise=True,
-        ),
-    )
-}
 
 
 def cpu_gan(n_patches: int, seed: int, iterations: int, **fields) -> TrainConfig:
@@ -246,6 +131,8 @@ def short_run(
     patch_set = cached_patch_set(train_records, PatchParams(n_patches, seed), "drive")
     patches = torch.from_numpy(patch_set.patches)
     labels = torch.from_numpy(class_index(patch_set.labels))
+    ema = averaged_generator(state.generator, suspect.g_ema) if suspect.g_ema else None
+    checked_g = state.generator if ema is None else ema.module
     history, checks, t0 = [], [], time.perf_counter()
     train_seconds = 0.0
     while state.iteration < iterations:
@@ -254,6 +141,8 @@ def short_run(
         x = to_input(patches[idx]).contiguous(memory_format=TRAIN_MEMORY_FORMAT)
         batch = Batch(x, labels[idx])
         metrics = train_step(state, config, batch)
+        if ema is not None:
+            ema.update_parameters(state.generator)
         for _ in range(suspect.g_steps - 1):
             fake, classes = make_fakes(state, config, len(x), dev)
             _generator_step(
@@ -262,7 +151,7 @@ def short_run(
         train_seconds += time.perf_counter() - t
         history.append({k: float(v) for k, v in metrics.items()})
         if state.iteration % check_every == 0 or state.iteration == iterations:
-            check = check_generator(state.generator, real, seed=seed)
+            check = check_generator(checked_g, real, seed=seed)
             last = history[-tail:]
             checks.append(
                 {
@@ -274,8 +163,8 @@ def short_run(
             )
             print(f"{suspect.name} {checks[-1]}", flush=True)
     last = history[-tail:]
-    seen = check_samples(*(seen_region(p) for p in (generated_patches(state.generator), real)))
-    samples = generated_patches(state.generator, 32, seed)
+    seen = check_samples(*(seen_region(p) for p in (generated_patches(checked_g), real)))
+    samples = generated_patches(checked_g, 32, seed)
     save_montage(samples, out / f"{suspect.name}.samples.png")
     final = checks[-1]
     return {

@@ -305,7 +305,7 @@ def reference_sentence(folder: str | Path) -> str:
 def not_run(folder: str | Path) -> list[str]:
     """The suspects of :mod:`ganseg_lib.experiment.generator_suspects` that ``suspects.json``
     has no run of (their descriptions)."""
-    from ganseg_lib.experiment.generator_suspects import SUSPECTS
+    from ganseg_lib.experiment.suspect_list import SUSPECTS
 
     ran = json.loads((Path(folder) / "suspects.json").read_text())
     return [s.what for name, s in SUSPECTS.items() if name not in ran]
