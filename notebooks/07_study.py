@@ -507,6 +507,12 @@ if fewer_file.is_file():
         "are missing (Welch across seeds; TOST for equivalence; Holm within each family).",
         name="tbl-study-fewer-verdicts",
     )
+    page.table(
+        fewer_table(evaluate_fewer(results, "chase")),
+        'The verdicts of "Fewer labels" on CHASE_DB1 at 1K (seeds 100–104; the candidates '
+        "chosen on DRIVE), by the same rules, Holm within the CHASE_DB1 family.",
+        name="tbl-study-fewer-verdicts-chase",
+    )
     fewer_points = fewer_efficiency(results)
     page.figure(
         plot_fewer_efficiency(fewer_points),
