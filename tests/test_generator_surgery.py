@@ -125,3 +125,15 @@ def test_averaged_generator_is_the_exponential_moving_average_of_weights_and_buf
     for key, value in want.items():
         if not key.endswith("num_batches_tracked"):
             torch.testing.assert_close(got[key].float(), value, msg=key)
+
+
+def test_bilinear_generator_resizes_bilinearly_and_needs_resizing():
+    g = Generator(4, arch="bnresize")
+    gs.bilinear_generator(g)
+    layers = [m for m in g.modules() if isinstance(m, nn.Upsample)]
+    assert layers and all(m.mode == "bilinear" and m.align_corners is False for m in layers)
+    x = torch.rand(1, 2, 4, 4)
+    want = torch.nn.functional.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False)
+    torch.testing.assert_close(layers[0](x), want)
+    with pytest.raises(ValueError, match="bnresize"):
+        gs.bilinear_generator(Generator(4))

@@ -10,6 +10,8 @@ and alters it in place, so that a suspect differs from its base run in one thing
 * :func:`inject_pixel_noise` — per-pixel Gaussian noise with a learned per-channel scale before
   G's last convolution (StyleGAN's noise inputs, Karras et al. 2019, eq. in §2 "stochastic
   variation"), a source of the finest, pixel-level texture;
+* :func:`bilinear_generator` — bilinear instead of nearest-neighbour resizing in a resize-
+  convolution G, a smoother interpolation that leaves less of the 2-pixel period behind;
 * :func:`averaged_generator` — an exponential moving average of G's weights and buffers, to be
   sampled instead of G (Yazıcı et al. 2019); training itself is unchanged.
 """
@@ -45,6 +47,15 @@ def resize_conv_generator(generator: nn.Module) -> None:
             block.apply(init_weights)
             setattr(generator.net, name, block.to(module.weight.device))
     generator.to(memory_format=TRAIN_MEMORY_FORMAT)
+
+
+def bilinear_generator(generator: nn.Module) -> None:
+    """Every ×2 resizing of a resize-convolution G becomes bilinear (``align_corners=False``)."""
+    layers = [m for m in generator.modules() if isinstance(m, nn.Upsample)]
+    if not layers:
+        raise ValueError("bilinear resizing needs a resize-convolution generator ('bnresize')")
+    for m in layers:
+        m.mode, m.align_corners = "bilinear", False
 
 
 def random_flips(x: Tensor, rng: torch.Generator | None = None) -> Tensor:

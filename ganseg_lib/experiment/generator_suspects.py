@@ -53,6 +53,7 @@ from ganseg_lib.evaluate.generator_check import validation_patches as real_patch
 from ganseg_lib.experiment.generator_surgery import (
     averaged_generator,
     batch_norm_generator,
+    bilinear_generator,
     flip_fakes,
     inject_pixel_noise,
     resize_conv_generator,
@@ -112,6 +113,8 @@ def short_run(
         resize_conv_generator(state.generator)
     if suspect.pixel_noise:
         inject_pixel_noise(state.generator)
+    if suspect.bilinear:
+        bilinear_generator(state.generator)
     if suspect.fake_flips:
         flip_fakes(state.generator)
     new_g = suspect.g_norm == "batch" or suspect.g_upsample != "deconv" or suspect.pixel_noise
@@ -165,6 +168,9 @@ def short_run(
     last = history[-tail:]
     seen = check_samples(*(seen_region(p) for p in (generated_patches(checked_g), real)))
     samples = generated_patches(checked_g, 32, seed)
+    kept = Path("runs/generator") / f"{suspect.name}.generator.pt"  # for diagnostics, not committed
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(checked_g.state_dict(), kept)
     save_montage(samples, out / f"{suspect.name}.samples.png")
     final = checks[-1]
     return {

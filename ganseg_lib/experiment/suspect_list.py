@@ -3,7 +3,7 @@
 GAN-CNN of the ``cpu`` profile — a field of :class:`~ganseg_lib.train.config.TrainConfig` or a
 change to the built networks (:mod:`ganseg_lib.experiment.generator_surgery`) — and says what
 it changes. (a) is the DC loss's real-data term; (b)–(g) build on it one at a time, then
-DCGAN's recipe whole and less one part; (h)–(j) build on the whole fix
+DCGAN's recipe whole and less one part; (h)–(k) build on the whole fix
 (:data:`~ganseg_lib.train.config.GENERATOR_FIX`).
 """
 
@@ -29,6 +29,7 @@ class Suspect:
     g_upsample: str = "deconv"  # "deconv" (the slide's) or "resize": nearest ×2 + 3×3 conv
     fake_flips: bool = False  # True: fakes flipped at random before the DC net sees them
     pixel_noise: bool = False  # True: per-pixel noise before G's last convolution
+    bilinear: bool = False  # True: bilinear, not nearest-neighbour, resizing in G
     g_ema: float = 0.0  # > 0: the check samples an exponential moving average of G's weights
 
 
@@ -126,6 +127,14 @@ SUSPECTS = {
             GENERATOR_FIX,
             fake_flips=True,
             pixel_noise=True,
+        ),
+        Suspect(
+            "fix+flips+bilinear",
+            "the fix, (h) and (k) bilinear instead of nearest-neighbour resizing before each of "
+            "G's convolutions, a smoother upsampling",
+            GENERATOR_FIX,
+            fake_flips=True,
+            bilinear=True,
         ),
         Suspect(
             "fix+flips+pixel_noise+ema",
