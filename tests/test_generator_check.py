@@ -442,6 +442,13 @@ def test_a_fixed_run_trains_evaluates_densely_and_reloads_its_generator(tmp_path
     assert generator.arch == "bnresize" and not generator.training
     assert any(isinstance(m, nn.BatchNorm2d) for m in generator.modules())
     assert gc.generated_patches(generator, 4, seed=0).shape == (4, 64, 64)
+    real = make_patch_set([toy_record(96, 80, seed=7)], PatchParams(100, seed=1), "phantom")
+    checked = gc.check_run(tmp_path / "run", real.patches, tmp_path / "out")
+    fake = gc.generated_patches(generator, gc.N_CHECK, config.seed)
+    assert checked["two_sample_accuracy"] == gc.two_sample_accuracy(fake, real.patches, 0)
+    seen = gc.two_sample_accuracy(gc.seen_region(fake), gc.seen_region(real.patches), 0)
+    assert checked["two_sample_accuracy_seen"] == seen
+    assert checked["iterations"] == 3 and (tmp_path / "out" / f"{config.cell}.samples.png").is_file()
     state = build_state(config, torch.device("cpu"))
     image = np.random.default_rng(0).random((60, 70)).astype(np.float32)
     dense, patchwise = predict_dense(state.dcnet, image), predict_patchwise(state.dcnet, image)

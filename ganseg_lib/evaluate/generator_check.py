@@ -349,6 +349,10 @@ def check_run(
         "cell": config.cell,
         "config": config.to_json(),
         **check.to_json(),
+        # the same test on the 62×62 pixels the DC net sees (seen_region)
+        "two_sample_accuracy_seen": two_sample_accuracy(
+            seen_region(fake), seen_region(real), config.seed
+        ),
         # the five features that alone tell the generated patches best (ROC AUC)
         "feature_aucs": dict(list(feature_aucs(fake, real).items())[:5]),
         "p_fake_real": history[-1]["p_fake_real"],

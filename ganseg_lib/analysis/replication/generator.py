@@ -38,6 +38,13 @@ ABLATIONS = {
     "real_not_fake+dcgan-keep_g_instance_norm": "with G's instance norm kept",
     "real_not_fake+dcgan": "with G's deconvolutions kept",
 }
+# the short runs that add to the whole fix, and what they add
+BEYOND = {
+    "fix+flips": "random flips of the fakes",
+    "fix+flips+pixel_noise": "flips and per-pixel noise in G",
+    "fix+flips+bilinear": "flips and bilinear resizing in G",
+    "fix+flips+pixel_noise+ema": "flips, per-pixel noise and a moving average of G's weights",
+}
 FIXED_FILE = "fixed.json"  # the checks of the re-run's GAN-CNNs with the whole fix
 
 
@@ -61,6 +68,7 @@ class CheckedRun:
     fake_detect: float  # training metric: share of generated patches put in the fake class
     look: Look | None  # None: nobody has looked at the samples yet
     fixed: bool = False  # a GAN-CNN of the replication's re-run with the whole fix
+    two_sample_seen: float | None = None  # on the 62×62 pixels the DC net sees (None: not run)
 
     def failures(self) -> list[str]:
         """The parts of the pass rule this run misses (empty: it passes)."""
@@ -101,6 +109,7 @@ def _run(
         fake_detect=entry["fake_detect"],
         look=SAMPLE_LOOKS.get(name),
         fixed=fixed,
+        two_sample_seen=entry.get("two_sample_accuracy_seen"),
     )
 
 
@@ -143,6 +152,7 @@ def check_table(runs: list[CheckedRun]) -> pd.DataFrame:
             "iterations": [r.iterations for r in runs],
             "diversity ratio": [r.diversity_ratio for r in runs],
             "two-sample accuracy": [r.two_sample_accuracy for r in runs],
+            "on the seen 62×62": [r.two_sample_seen for r in runs],
             "p(fake | real)": [r.p_fake_real for r in runs],
             "fake detection": [r.fake_detect for r in runs],
             "vessels": [
@@ -160,6 +170,7 @@ CHECK_TABLE_FORMATS = {
     "iterations": "{:,}",
     "diversity ratio": "{:.2f}",
     "two-sample accuracy": "{:.2f}",
+    "on the seen 62×62": "{:.2f}",
     "p(fake | real)": "{:.2f}",
     "fake detection": "{:.2f}",
 }
@@ -186,9 +197,10 @@ def _looks(runs: list[CheckedRun]) -> str:
 
 def _numbers(r: CheckedRun) -> str:
     vessels = "not looked at" if r.look is None else "vessels" if r.look.vessels else "no vessels"
+    seen = "" if r.two_sample_seen is None else f", {r.two_sample_seen:.2f} on the seen 62×62"
     return (
         f"{vessels} (diversity ratio {r.diversity_ratio:.2f}, two-sample accuracy "
-        f"{r.two_sample_accuracy:.2f})"
+        f"{r.two_sample_accuracy:.2f}{seen})"
     )
 
 
@@ -228,6 +240,9 @@ def verdict(runs: list[CheckedRun], not_run: list[str] | None = None) -> str:
             f"{f.iterations:,} iterations) give {_numbers(f)}"
             + (f"; one part changed at a time — {'; '.join(parts)}" if parts else "")
         )
+    beyond = [f"{phrase}: {_numbers(by[name])}" for name, phrase in BEYOND.items() if name in by]
+    if beyond:
+        sentences.append(f"added to the fix in short runs — {'; '.join(beyond)}")
     fixed = [r for r in runs if r.fixed]
     if fixed:
         sizes = " and ".join(f"{n // 1000}K" for n in sorted({r.n_patches for r in fixed}))

@@ -101,4 +101,9 @@ SAMPLE_LOOKS: dict[str, Look] = {
         "smooth grey backgrounds, some bright or with a dark field-of-view edge, dark blotches "
         "and short streaks but no branching line",
     ),
+    "fix+flips": Look(
+        True,
+        "dark branching vessels of several widths on grey, bright blotches, dark field-of-view "
+        "edges and one black patch with a bright disc; a faint grid texture; no dark bottom rows",
+    ),
 }
