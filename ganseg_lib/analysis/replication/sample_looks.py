@@ -106,4 +106,9 @@ SAMPLE_LOOKS: dict[str, Look] = {
         "dark branching vessels of several widths on grey, bright blotches, dark field-of-view "
         "edges and one black patch with a bright disc; a faint grid texture; no dark bottom rows",
     ),
+    "fix+flips+pixel_noise": Look(
+        True,
+        "dark curving vessels on grey, often closing into cells, a few bright or saturated "
+        "patches and dark field-of-view corners; a faint grid texture",
+    ),
 }
