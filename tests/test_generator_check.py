@@ -508,3 +508,17 @@ def test_the_reference_sentence_reads_the_committed_draws(committed):
     assert f"two-sample accuracy {acc[0]}–{acc[-1]}" in text
     assert f"({len(draws)} draws;" in text
     assert gr.reference_sentence(COMMITTED / "absent") == ""
+
+
+def test_group_accuracies_use_only_each_groups_columns(phantom_patches):
+    """A difference in brightness alone: the intensity group tells the sets apart as the whole
+    test does, the spectrum (shares of power, blind to a scale) cannot."""
+    real, other = phantom_patches[:300], phantom_patches[300:600]
+    dark = (other // 2).astype(np.uint8)
+    groups = gc.group_accuracies(dark, real)
+    assert set(groups) == set(gc.FEATURE_GROUPS)
+    assert sorted(c for cols in gc.FEATURE_GROUPS.values() for c in cols) == list(
+        range(gc.N_FEATURES)
+    )
+    assert groups["intensity"] > 0.95 and gc.two_sample_accuracy(dark, real) > 0.95
+    assert groups["spectrum"] < 0.75

@@ -140,6 +140,27 @@ FEATURE_NAMES = (
 )  # the columns of patch_features, in order
 
 
+# the columns of patch_features by what they measure
+FEATURE_GROUPS = {
+    "intensity": tuple(range(0, 9)),
+    "differences": tuple(range(9, 15)),
+    "laplacian": (15, 16),
+    "spectrum": tuple(range(17, 25)),
+    "vessel": (25, 26),
+}
+
+
+def group_accuracies(fake: np.ndarray, real: np.ndarray, seed: int = 0) -> dict[str, float]:
+    """The two-sample accuracy of :func:`two_sample_accuracy`'s classifier given only one
+    group of features (:data:`FEATURE_GROUPS`) at a time: which kind of difference tells the
+    generated patches from real ones."""
+    x, y = _labelled_features(fake, real)
+    return {
+        name: _held_out_accuracy(x[:, list(columns)], y, seed)
+        for name, columns in FEATURE_GROUPS.items()
+    }
+
+
 def feature_aucs(fake: np.ndarray, real: np.ndarray) -> dict[str, float]:
     """How well each feature of :func:`patch_features` alone tells generated from real patches:
     its ROC AUC (scikit-learn's ``roc_auc_score``, generated = positive), folded to ≥ 0.5 so
@@ -147,8 +168,7 @@ def feature_aucs(fake: np.ndarray, real: np.ndarray) -> dict[str, float]:
     Sorted from the most to the least telling."""
     from sklearn.metrics import roc_auc_score
 
-    x = np.concatenate([patch_features(fake), patch_features(real)])
-    y = np.concatenate([np.ones(len(fake), int), np.zeros(len(real), int)])
+    x, y = _labelled_features(fake, real)
     aucs = {}
     for name, column in zip(FEATURE_NAMES, x.T):
         auc = float(roc_auc_score(y, column))
@@ -175,11 +195,19 @@ def two_sample_accuracy(fake: np.ndarray, real: np.ndarray, seed: int = 0) -> fl
     :func:`patch_features`, trained on a stratified half of the patches and scored on the other
     half. About 0.5 when the two sets cannot be told apart; 1.0 when they always can.
     """
+    x, y = _labelled_features(fake, real)
+    return _held_out_accuracy(x, y, seed)
+
+
+def _labelled_features(fake: np.ndarray, real: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    x = np.concatenate([patch_features(fake), patch_features(real)])
+    return x, np.concatenate([np.ones(len(fake), int), np.zeros(len(real), int)])
+
+
+def _held_out_accuracy(x: np.ndarray, y: np.ndarray, seed: int) -> float:
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.model_selection import train_test_split
 
-    x = np.concatenate([patch_features(fake), patch_features(real)])
-    y = np.concatenate([np.ones(len(fake), int), np.zeros(len(real), int)])
     x_tr, x_te, y_tr, y_te = train_test_split(x, y, test_size=0.5, stratify=y, random_state=seed)
     clf = HistGradientBoostingClassifier(random_state=seed).fit(x_tr, y_tr)
     return float((clf.predict(x_te) == y_te).mean())
@@ -353,6 +381,8 @@ def check_run(
         "two_sample_accuracy_seen": two_sample_accuracy(
             seen_region(fake), seen_region(real), config.seed
         ),
+        # the test on one group of features at a time (FEATURE_GROUPS)
+        "group_accuracies": group_accuracies(fake, real, config.seed),
         # the five features that alone tell the generated patches best (ROC AUC)
         "feature_aucs": dict(list(feature_aucs(fake, real).items())[:5]),
         "p_fake_real": history[-1]["p_fake_real"],

@@ -111,4 +111,9 @@ SAMPLE_LOOKS: dict[str, Look] = {
         "dark curving vessels on grey, often closing into cells, a few bright or saturated "
         "patches and dark field-of-view corners; a faint grid texture",
     ),
+    "fix+flips+bilinear": Look(
+        False,
+        "one dark zigzag line repeated in most samples, bright blotches and dark corners on "
+        "grainy grey: the same line, not varied vessels",
+    ),
 }
