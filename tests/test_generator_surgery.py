@@ -137,3 +137,50 @@ def test_bilinear_generator_resizes_bilinearly_and_needs_resizing():
     torch.testing.assert_close(layers[0](x), want)
     with pytest.raises(ValueError, match="bnresize"):
         gs.bilinear_generator(Generator(4))
+
+
+def test_a_short_run_of_the_last_suspect_trains_checks_and_keeps_its_average(tmp_path, monkeypatch):
+    """The whole chain of a suspect on top of the fix (flips, pixel noise, the weight average)
+    on toy images: it trains, is checked on the sampled average, keeps that average's weights
+    and reports the check on the seen region and by feature group."""
+    from ganseg_lib.data.patches import PatchParams, make_patch_set
+    from ganseg_lib.experiment import generator_suspects as gsx
+    from ganseg_lib.experiment.suspect_list import SUSPECTS
+    from tests.conftest import toy_record
+
+    monkeypatch.setattr(gsx, "cpu_gan", _tiny_cpu_gan(gsx.cpu_gan))
+    records = [toy_record(96, 80, seed=s) for s in range(2)]
+    real = make_patch_set([toy_record(96, 80, seed=9)], PatchParams(60, seed=1), "phantom").patches
+    suspect = SUSPECTS["fix+flips+pixel_noise+ema"]
+    got = gsx.short_run(
+        suspect,
+        3,
+        real,
+        records,
+        n_patches=64,
+        check_every=3,
+        tail=2,
+        out=tmp_path / "o",
+        keep=tmp_path / "k",
+    )
+    assert got["iterations"] == 3 and len(got["checks"]) == 1
+    assert set(got["group_accuracies"]) == set(gc_groups())
+    assert 0.0 <= got["two_sample_accuracy_seen"] <= 1.0
+    assert (tmp_path / "o" / f"{suspect.name}.samples.png").is_file()
+    kept = torch.load(tmp_path / "k" / f"{suspect.name}.generator.pt")
+    assert any("deconv_out.1.scale" in k for k in kept)  # the pixel noise's scale is kept
+
+
+def gc_groups():
+    from ganseg_lib.evaluate.generator_check import FEATURE_GROUPS
+
+    return FEATURE_GROUPS
+
+
+def _tiny_cpu_gan(cpu_gan):
+    """cpu_gan with the budget of a test: batch 8, a few validation pixels."""
+
+    def tiny(n_patches, seed, iterations, **fields):
+        return cpu_gan(n_patches, seed, iterations, batch_size=8, **fields)
+
+    return tiny

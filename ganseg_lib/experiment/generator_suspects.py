@@ -45,6 +45,7 @@ from ganseg_lib.evaluate.generator_check import (
     check_run,
     check_samples,
     generated_patches,
+    group_accuracies,
     save_montage,
     seen_region,
     training_patches_check,
@@ -102,8 +103,10 @@ def short_run(
     check_every: int = 500,
     tail: int = 100,
     out: Path = OUT,
+    keep: Path = Path("runs/generator"),
 ) -> dict:
-    """Train one suspect for ``iterations`` and measure its generator; return its numbers."""
+    """Train one suspect for ``iterations`` and measure its generator; return its numbers. The
+    samples go to ``out``, the final (checked) generator's weights to ``keep``."""
     config = cpu_gan(n_patches, seed, iterations, **suspect.config)
     dev = torch.device("cpu")
     state = build_state(config, dev)
@@ -166,11 +169,11 @@ def short_run(
             )
             print(f"{suspect.name} {checks[-1]}", flush=True)
     last = history[-tail:]
-    seen = check_samples(*(seen_region(p) for p in (generated_patches(checked_g), real)))
+    final_fakes = generated_patches(checked_g)
+    seen = check_samples(seen_region(final_fakes), seen_region(real))
     samples = generated_patches(checked_g, 32, seed)
-    kept = Path("runs/generator") / f"{suspect.name}.generator.pt"  # for diagnostics, not committed
-    kept.parent.mkdir(parents=True, exist_ok=True)
-    torch.save(checked_g.state_dict(), kept)
+    keep.mkdir(parents=True, exist_ok=True)  # for diagnostics; not committed
+    torch.save(checked_g.state_dict(), keep / f"{suspect.name}.generator.pt")
     save_montage(samples, out / f"{suspect.name}.samples.png")
     final = checks[-1]
     return {
@@ -182,6 +185,7 @@ def short_run(
         "diversity_ratio": final["diversity_ratio"],
         "two_sample_accuracy": final["two_sample_accuracy"],
         "two_sample_accuracy_seen": seen.two_sample_accuracy,  # rows and columns 0–61 only
+        "group_accuracies": group_accuracies(final_fakes, real),
         "p_fake_real": final["p_fake_real"],
         "fake_detect": final["fake_detect"],
         "real_acc": float(np.mean([h["real_acc"] for h in last])),
