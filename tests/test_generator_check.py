@@ -448,7 +448,13 @@ def test_a_fixed_run_trains_evaluates_densely_and_reloads_its_generator(tmp_path
     assert checked["two_sample_accuracy"] == gc.two_sample_accuracy(fake, real.patches, 0)
     seen = gc.two_sample_accuracy(gc.seen_region(fake), gc.seen_region(real.patches), 0)
     assert checked["two_sample_accuracy_seen"] == seen
-    assert checked["iterations"] == 3 and (tmp_path / "out" / f"{config.cell}.samples.png").is_file()
+    bands = gc.patch_features(real.patches)[
+        :, [gc.FEATURE_NAMES.index(f"power band {i}") for i in range(8)]
+    ]
+    assert checked["spectrum_medians"]["real"] == pytest.approx(np.median(bands, 0).tolist())
+    assert (
+        checked["iterations"] == 3 and (tmp_path / "out" / f"{config.cell}.samples.png").is_file()
+    )
     state = build_state(config, torch.device("cpu"))
     image = np.random.default_rng(0).random((60, 70)).astype(np.float32)
     dense, patchwise = predict_dense(state.dcnet, image), predict_patchwise(state.dcnet, image)

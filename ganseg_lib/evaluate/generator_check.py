@@ -383,6 +383,11 @@ def check_run(
         ),
         # the test on one group of features at a time (FEATURE_GROUPS)
         "group_accuracies": group_accuracies(fake, real, config.seed),
+        # median log share of the power in each radial band (patch_features), coarse to fine
+        "spectrum_medians": {
+            name: np.median(patch_features(p)[:, list(FEATURE_GROUPS["spectrum"])], 0).tolist()
+            for name, p in (("generated", fake), ("real", real))
+        },
         # the five features that alone tell the generated patches best (ROC AUC)
         "feature_aucs": dict(list(feature_aucs(fake, real).items())[:5]),
         "p_fake_real": history[-1]["p_fake_real"],

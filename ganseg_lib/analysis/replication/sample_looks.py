@@ -116,4 +116,9 @@ SAMPLE_LOOKS: dict[str, Look] = {
         "one dark zigzag line repeated in most samples, bright blotches and dark corners on "
         "grainy grey: the same line, not varied vessels",
     ),
+    "fix+flips+pixel_noise+ema": Look(
+        True,
+        "dark curving and branching vessels on smoother grey than the last weights give, a few "
+        "bright or saturated patches and dark field-of-view corners",
+    ),
 }
