@@ -299,7 +299,8 @@ if show_check:
         gr.check_table(checked),
         "The generator check of every checked run (results/generator/suspects.json and "
         "after.json): the final generator's diversity ratio and two-sample accuracy against "
-        "1,000 validation patches, p(fake | real) and fake detection (training metrics: the mean "
+        "1,000 validation patches (and on the 62×62 pixels the DC net sees, where measured), "
+        "p(fake | real) and fake detection (training metrics: the mean "
         "of the last 100 iterations in the short runs, of the last 250-iteration interval in the "
         "library's loop), the look at its samples, and the pass rule (ratio ≥ 0.5, accuracy ≤ "
         "0.95, vessels visible). (a) is the DC loss's real-data term.",
@@ -352,8 +353,10 @@ if show_check:
             {r.name: gr.read_samples(generator_dir / f"{r.name}.samples.png") for r in others}
         ),
         "32 samples of the final generator of each other checked run: the real-data term with "
-        "one more change, DCGAN's recipe with one part changed, the real-data term through the "
-        "library's training loop, and the other GAN-CNNs of the re-run with the whole fix.",
+        "one more change, DCGAN's recipe with one part changed, the short runs that add to the "
+        "whole fix (flips of the fakes, pixel noise, bilinear resizing, an average of G's "
+        "weights), the real-data term through the library's training loop, and the other "
+        "GAN-CNNs of the re-run with the whole fix.",
         name=f"fig-training-generator-others-{tag}",
     )
 
