@@ -534,8 +534,8 @@ if fewer_file.is_file():
     else:
         display(
             Markdown(
-                "*No saving factor yet: the fair CNN has records at fewer than two "
-                "sizes of this study.*"
+                "*No saving factor yet: no arm other than the fair CNN has a record at this "
+                "study's seeds (100–107).*"
             )
         )
 else:
