@@ -44,6 +44,7 @@ from IPython.display import Markdown, display
 
 from ganseg_lib.analysis.present.banner import banner, load_evidence, records_banner
 from ganseg_lib.analysis.present.display import Captions
+from ganseg_lib.analysis.replication.generator import plot_sample_panels
 from ganseg_lib.analysis.study import plots as study_plots
 from ganseg_lib.analysis.study.answer import study_answer, tier_two_answer
 from ganseg_lib.analysis.study.compute import (
@@ -62,7 +63,7 @@ from ganseg_lib.analysis.study.fewer_verdicts import evaluate as evaluate_fewer
 from ganseg_lib.analysis.study.fewer_verdicts import fewer_table
 from ganseg_lib.analysis.study.game import game_text
 from ganseg_lib.analysis.study.paired import paired_table, share_intervals, share_text
-from ganseg_lib.analysis.study.progress import progress_table, tuning_table
+from ganseg_lib.analysis.study.progress import progress_table, tuning_samples, tuning_table
 from ganseg_lib.analysis.study.records import STUDY_DATA, STUDY_PROFILE, arm_label, load_study
 from ganseg_lib.analysis.study.tables import (
     choice_table,
@@ -500,6 +501,21 @@ if fewer_file.is_file():
         "adversarial terms' share of its loss (blank where the method has none).",
         name="tbl-study-fewer-tuning",
     )
+    samples = tuning_samples(results)
+    if samples:
+        page.figure(
+            plot_sample_panels(
+                {
+                    f"{arm}: {len(x) // 8} tuning runs" + "\n(a row each)": x
+                    for arm, x in samples.items()
+                },
+                per_row=len(samples),
+            ),
+            "The generator at the end of each tuning run of each adversarial arm so far: the "
+            "last row of the run's kept montage (8 samples a run, one row per run in the order "
+            "of the record files, by cell name; generated patches only).",
+            name="fig-study-fewer-tuning-samples",
+        )
     page.table(
         fewer_table(evaluate_fewer(results, "drive")),
         'The verdicts of "Fewer labels" on DRIVE by their registered rules, computed from the '

@@ -204,3 +204,29 @@ def test_the_tuning_table_lists_each_run_its_diagnostics_and_the_choice(tmp_path
     assert row["candidate"] == "lr 0.0003, β1 0.5, adv_weight 1"
     assert row["p(fake | labelled)"] == 0.4 and row["p(fake | validation)"] == 0.45
     assert row["fake detection"] == 0.8 and row["best val AUC"] == 0.8
+
+
+def test_tuning_samples_take_the_last_row_of_each_adversarial_runs_montage(tmp_path):
+    import numpy as np
+    from PIL import Image
+
+    from ganseg_lib.analysis.study.progress import tuning_samples
+    from ganseg_lib.montage import montage
+
+    setup = _setup(tmp_path, "drive")
+    arm = F.ARM["gan-fixed"]
+    rng = np.random.default_rng(0)
+    finals = []
+    for seed in F.TUNING_SEEDS:
+        config = F.arm_config(setup, arm, F.TUNING_SIZE, seed, arm.grid[0])
+        path = setup.record_path(config)
+        write_record(path, _record(config, 0.8))
+        stages = rng.integers(0, 256, size=(24, 64, 64), dtype=np.uint8)  # three rows of 8
+        Image.fromarray(montage(stages, 8)).save(path.with_suffix(".samples.png"))
+        finals.append(stages[-8:])
+    cnn = F.ARM["cnn-none"]
+    config = F.arm_config(setup, cnn, F.TUNING_SIZE, 0, cnn.grid[0])
+    write_record(setup.record_path(config), _record(config, 0.9))  # no montage: not shown
+    got = tuning_samples(tmp_path / "results")
+    assert list(got) == ["gan-fixed"]
+    np.testing.assert_array_equal(got["gan-fixed"], np.concatenate(finals))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ganseg_lib.experiment import fewer_labels as plan
@@ -117,22 +118,14 @@ def tuning_table(results_dir: str | os.PathLike = "results") -> pd.DataFrame:
     validation AUC (the choice's criterion) and its diagnostics at the last logged iteration
     (:data:`DIAGNOSTICS`; blank where the method has none); ``chosen`` marks the candidate each
     fully tuned arm keeps."""
-    from ganseg_lib.evaluate.record import load_results
     from ganseg_lib.experiment.setup import Setup
     from ganseg_lib.train.profiles import get_profile
 
-    folder = Path(results_dir) / plan.PROFILE / "drive"
-    df = load_results(results_dir, profile=plan.PROFILE, data="drive") if folder.is_dir() else []
     setup = Setup(get_profile(plan.PROFILE), "drive", "drive", results_dir=Path(results_dir))
     choices: dict[str, dict | None] = {}
     rows = []
-    for record in df["record"] if len(df) else []:
+    for arm, record, _ in tuning_records(results_dir):
         cfg = record.config
-        arm = arm_of(cfg)
-        if arm is None or not arm.grid or cfg.seed not in plan.TUNING_SEEDS:
-            continue
-        if cfg.n_patches != plan.TUNING_SIZE:
-            continue
         if arm.name not in choices:
             choices[arm.name] = plan.chosen(setup, arm)
         choice = choices[arm.name]
@@ -153,3 +146,33 @@ def tuning_table(results_dir: str | os.PathLike = "results") -> pd.DataFrame:
     return out.sort_values(
         ["arm", "candidate", "seed"], key=lambda c: c.map(order) if c.name == "arm" else c
     )
+
+
+def tuning_records(results_dir: str | os.PathLike = "results"):
+    """(arm, record, path) of every tuning record on DRIVE (a tuned arm at 1K, seeds 0–1)."""
+    from ganseg_lib.evaluate.record import load_results
+
+    folder = Path(results_dir) / plan.PROFILE / "drive"
+    df = load_results(results_dir, profile=plan.PROFILE, data="drive") if folder.is_dir() else []
+    for record, path in zip(df["record"], df["path"]) if len(df) else []:
+        cfg = record.config
+        arm = arm_of(cfg)
+        if arm is None or not arm.grid or cfg.seed not in plan.TUNING_SEEDS:
+            continue
+        if cfg.n_patches == plan.TUNING_SIZE:
+            yield arm, record, Path(path)
+
+
+def tuning_samples(results_dir: str | os.PathLike = "results") -> dict[str, np.ndarray]:
+    """Per adversarial arm, the final row of 8 samples of each of its tuning runs' kept montage
+    (``<cell>.samples.png``: one row per logged stage of training, the last at its end), in the
+    order of the records; uint8 (8·runs, 64, 64)."""
+    from ganseg_lib.analysis.replication.generator import read_samples
+    from ganseg_lib.evaluate.record import samples_path
+
+    out: dict[str, list[np.ndarray]] = {}
+    for arm, _, path in tuning_records(results_dir):
+        montage = samples_path(path)
+        if montage.is_file():
+            out.setdefault(arm.name, []).append(read_samples(montage)[-8:])
+    return {arm: np.concatenate(rows) for arm, rows in out.items()}
