@@ -9,6 +9,10 @@
 * ``verdicts`` — the pre-registered hypotheses H1–H5 and their verdicts, Holm-adjusted;
 * ``fewer_verdicts`` — the study "Fewer labels": its hypotheses L1–L5 and S3a–S5 and their
   verdicts, Holm-adjusted within each family;
+* ``fewer_curve`` — "Fewer labels" as curves: every arm's AUC by size, the fair CNN's curve
+  with the earlier study's anchors, and each arm's annotation-saving factor;
+* ``progress`` — "Fewer labels" against its plan: records per arm and stage, every tuning run
+  with its diagnostics, and its generator's last samples;
 * ``paired`` — the registered paired tests beside the verdicts, and a CI for H2's share;
 * ``game`` — the adversarial game in the run histories: whether its signal fades, and when;
 * ``answer`` — the answer in words, from the verdicts; tier 2's differences;
