@@ -192,11 +192,20 @@ def test_the_tuning_table_lists_each_run_its_diagnostics_and_the_choice(tmp_path
     last = {"p_fake_real": 0.4, "p_fake_unl": None, "p_fake_val": 0.45, "fake_detect": 0.8}
     record = dataclasses.replace(_record(config, 0.8), history=[{"p_fake_real": 0.9}, last])
     write_record(setup.record_path(config), record)
+    ssgan = F.ARM["ssgan"]
+    config = F.arm_config(setup, ssgan, F.TUNING_SIZE, 0, ssgan.grid[0])
+    write_record(setup.record_path(config), _record(config, 0.85))
     stranger = F.arm_config(setup, arm, 300, 100, arm.grid[0])  # a study cell, not tuning
     write_record(setup.record_path(stranger), _record(stranger, 0.99))
     table = tuning_table(tmp_path / "results")
-    assert len(table) == len(arm.grid) * len(F.TUNING_SEEDS) + 1
-    assert list(table["arm"].drop_duplicates()) == ["cnn-none", "gan-joint"]
+    assert len(table) == len(arm.grid) * len(F.TUNING_SEEDS) + 2
+    assert list(table["arm"].drop_duplicates()) == ["cnn-none", "ssgan", "gan-joint"]
+    g = ssgan.grid[0]
+    want = (  # in the order of the grid's fields
+        f"adv_weight {g['adv_weight']:g}, g_loss {g['g_loss']}, lr {g['lr']:g}, "
+        f"β1 {g['betas'][0]}, n_unlabelled {g['n_unlabelled']}"
+    )
+    assert table[table["arm"] == "ssgan"]["candidate"].tolist() == [want]
     chosen = table[table["chosen"]]
     assert set(chosen["candidate"]) == {"lr 0.0003, β1 0.9"}  # the last, best candidate
     assert len(chosen) == 2  # both of its seeds; gan-joint is not tuned yet: nothing chosen

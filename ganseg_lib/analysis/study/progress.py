@@ -109,7 +109,10 @@ def _candidate_text(arm: plan.Arm, config: TrainConfig) -> str:
     parts = []
     for key in dict.fromkeys(k for c in arm.grid for k in c):
         value = getattr(config, key)
-        parts.append(f"β1 {value[0]}" if key == "betas" else f"{key} {value:g}")
+        if key == "betas":
+            parts.append(f"β1 {value[0]}")
+        else:
+            parts.append(f"{key} {value:g}" if isinstance(value, float | int) else f"{key} {value}")
     return ", ".join(parts)
 
 
