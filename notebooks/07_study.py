@@ -506,7 +506,7 @@ if fewer_file.is_file():
         page.figure(
             plot_sample_panels(
                 {
-                    f"{arm}: {len(x) // 8} tuning runs" + "\n(a row each)": x
+                    f"{arm}: {len(x) // 8} tuning run{'s' if len(x) > 8 else ''}\n(a row each)": x
                     for arm, x in samples.items()
                 },
                 per_row=len(samples),
