@@ -167,7 +167,7 @@ def test_a_short_run_of_the_last_suspect_trains_checks_and_keeps_its_average(tmp
     assert set(got["group_accuracies"]) == set(gc_groups())
     assert 0.0 <= got["two_sample_accuracy_seen"] <= 1.0
     assert (tmp_path / "o" / f"{suspect.name}.samples.png").is_file()
-    kept = torch.load(tmp_path / "k" / f"{suspect.name}.generator.pt")
+    kept = torch.load(tmp_path / "k" / f"{suspect.name}.generator.pt", weights_only=True)
     assert any("deconv_out.1.scale" in k for k in kept)  # the pixel noise's scale is kept
 
 

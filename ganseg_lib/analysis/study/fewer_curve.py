@@ -28,9 +28,9 @@ from matplotlib.figure import Figure
 from ganseg_lib.analysis.present.colours import ARM_COLORS, OTHER_COLOR
 from ganseg_lib.analysis.stats import mean_ci
 from ganseg_lib.analysis.study import fewer_verdicts, records
+from ganseg_lib.analysis.study.plots import size_axis
 from ganseg_lib.analysis.study.saving import saving_factor
 from ganseg_lib.experiment import fewer_labels as plan
-from ganseg_lib.paper import size_label
 
 BASELINE = "cnn"  # the curve every arm is read against: the fair CNN
 # arms of "Fewer labels" that "Beyond the paper" ran in the same configuration: (method,
@@ -139,13 +139,8 @@ def plot_fewer_efficiency(points: pd.DataFrame, title: str = "") -> Figure:
             ax.errorbar(
                 x[sel], y[sel], yerr=err, ls="", marker=marker, mfc=face, color=c, capsize=3
             )
-    sizes = sorted({int(n) for n in points["n_patches"]})
-    ax.set_xscale("log")
-    ax.set_xticks(sizes, [size_label(n) for n in sizes])
-    ax.minorticks_off()
-    ax.set_xlabel("labelled training patches (log scale)")
+    size_axis(ax, sorted({int(n) for n in points["n_patches"]}))
     ax.set_ylabel("mean test AUC (best-validation checkpoint)")
-    ax.grid(alpha=0.3)
     ax.set_title(title or "filled: " + SOURCES["fewer"] + "; open: " + SOURCES["anchor"])
     fig.legend(loc="outside lower center", ncols=2, fontsize="small")
     return fig

@@ -79,7 +79,7 @@ def plot_label_efficiency(
     sizes = set(efficiency["n_patches"]) | set(paper)
     if replication is not None:
         sizes |= set(replication["n_patches"])
-    _size_axis(ax, sorted(sizes))
+    size_axis(ax, sorted(sizes))
     ax.set_title(title)
     _legend(fig, arms, extra)
     return fig
@@ -161,7 +161,7 @@ def _draw_paper(ax, paper: Mapping[int, Mapping[str, float]]) -> list[Line2D]:
     return handles
 
 
-def _size_axis(ax, sizes: Sequence[int]) -> None:
+def size_axis(ax, sizes: Sequence[int]) -> None:
     """Labelled patches on a log axis, a tick at each size drawn, and AUC on the other."""
     ax.set_xscale("log")
     ax.set_xticks(sizes, [size_label(int(n)) for n in sizes])
