@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import os
+from pathlib import Path
 
 import numpy as np
 
@@ -20,3 +22,12 @@ def montage(patches: np.ndarray, ncols: int = 8, gap: int = 2, fill: int = 255) 
         r, c = divmod(i, ncols)
         out[r * (ph + gap) : r * (ph + gap) + ph, c * (pw + gap) : c * (pw + gap) + pw] = p
     return out
+
+
+def save_montage(samples: np.ndarray, path: os.PathLike | str) -> None:
+    """Generated patches only, 8 per row, as a PNG (a record's ``<cell>.samples.png``)."""
+    from PIL import Image
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(montage(samples, ncols=8)).save(path)

@@ -390,7 +390,7 @@ def test_read_samples_inverts_the_saved_montage(tmp_path, phantom_patches):
     import matplotlib
 
     from ganseg_lib.analysis.replication import generator as gr
-    from ganseg_lib.experiment.generator_suspects import save_montage
+    from ganseg_lib.montage import save_montage
 
     matplotlib.use("Agg")
     save_montage(phantom_patches[:32], tmp_path / "x.samples.png")
@@ -503,6 +503,17 @@ def test_training_patches_against_validation_patches_are_the_checks_reference():
     assert check.n_fake == check.n_real == 300
     assert 0.8 < check.diversity_ratio < 1.25
     assert check.two_sample_accuracy < 0.7
+
+
+def test_smoothed_training_patches_are_told_apart_by_their_missing_texture():
+    """The same draw smoothed by a Gaussian (σ 1 px): the samples come closer to each other
+    (lower diversity) and the classifier tells them from real patches far better than the
+    unsmoothed draw — the check sees the finest texture."""
+    sharp = gc.training_patches_check("phantom", 300)
+    smooth = gc.training_patches_check("phantom", 300, blur_sigma=1.0)
+    assert smooth.real_distance == sharp.real_distance  # the same real patches
+    assert smooth.diversity_ratio < sharp.diversity_ratio
+    assert smooth.two_sample_accuracy > max(0.9, sharp.two_sample_accuracy + 0.2)
 
 
 def test_the_reference_sentence_reads_the_committed_draws(committed):

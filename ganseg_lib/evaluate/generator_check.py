@@ -33,6 +33,7 @@ import numpy as np
 import torch
 
 from ganseg_lib.model.networks import Generator
+from ganseg_lib.montage import save_montage
 
 MIN_DIVERSITY_RATIO = 0.5
 MAX_TWO_SAMPLE_ACCURACY = 0.95
@@ -280,16 +281,24 @@ def training_patches_check(
     n: int = N_CHECK,
     seed: int = 0,
     drive_dir: str | os.PathLike | None = None,
+    blur_sigma: float = 0.0,
 ) -> GeneratorCheck:
     """The check of a generator that drew the training patches themselves: n patches of the
     training images (the validation images held out, drawn with ``seed + 1``) against the
     validation patches of :func:`validation_patches` — the numbers a perfect generator of the
-    training data would get, since training and validation images differ."""
+    training data would get, since training and validation images differ. ``blur_sigma`` > 0
+    smooths each drawn patch by a Gaussian of that σ (pixels) first: a generator that draws the
+    training data but not its finest texture."""
+    from scipy.ndimage import gaussian_filter
+
     from ganseg_lib.data.patches import PatchParams, make_patch_set
     from ganseg_lib.data.source import load_split, split_validation
 
     train, _ = split_validation(load_split(data, "training", drive_dir, seed=seed))
     drawn = make_patch_set(train, PatchParams(n, seed + 1), data).patches
+    if blur_sigma > 0:
+        smooth = gaussian_filter(drawn.astype(np.float64), (0, blur_sigma, blur_sigma))
+        drawn = np.clip(np.rint(smooth), 0, 255).astype(np.uint8)
     return check_samples(drawn, validation_patches(data, n, seed, drive_dir), seed)
 
 
@@ -403,16 +412,3 @@ def _threads(device: str) -> int | None:
     """The CPU threads in a record's device line (``cpu (…, 1 thread)``), or None."""
     match = re.search(r"(\d+) threads?\)", device)
     return int(match.group(1)) if match else None
-
-
-def save_montage(samples: np.ndarray, path: os.PathLike | str) -> None:
-    """Generated patches only, 8 per row, as a PNG."""
-    from pathlib import Path
-
-    from PIL import Image
-
-    from ganseg_lib.montage import montage
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    Image.fromarray(montage(samples, ncols=8)).save(path)

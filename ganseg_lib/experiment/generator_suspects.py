@@ -46,7 +46,6 @@ from ganseg_lib.evaluate.generator_check import (
     check_samples,
     generated_patches,
     group_accuracies,
-    save_montage,
     seen_region,
     training_patches_check,
 )
@@ -60,6 +59,7 @@ from ganseg_lib.experiment.generator_surgery import (
     resize_conv_generator,
 )
 from ganseg_lib.experiment.suspect_list import SUSPECTS, Suspect
+from ganseg_lib.montage import save_montage
 from ganseg_lib.train.checkpoint import TRAIN_MEMORY_FORMAT, build_state
 from ganseg_lib.train.config import TrainConfig
 from ganseg_lib.train.profiles import get_profile
@@ -266,6 +266,16 @@ def main(argv: list[str] | None = None) -> int:
         "(out/reference.json): what a generator of the training data itself would score",
     )
     p.add_argument(
+        "--reference-blur",
+        nargs="+",
+        type=float,
+        default=None,
+        metavar="SIGMA",
+        help="instead: the reference with the training patches smoothed by a Gaussian of each σ "
+        "(pixels), three draws each (out/reference_blur.json): how much the check sees the "
+        "finest texture",
+    )
+    p.add_argument(
         "--kept",
         action="store_true",
         help="instead: the diversity ratio of every kept samples montage under results/ "
@@ -287,6 +297,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.reference:
         checks = [training_patches_check("drive", seed=seed).to_json() for seed in range(5)]
         (args.out / "reference.json").write_text(json.dumps(checks, indent=1) + "\n")
+        return 0
+    if args.reference_blur:
+        checks = [
+            {
+                "blur_sigma": sigma,
+                **training_patches_check("drive", seed=s, blur_sigma=sigma).to_json(),
+            }
+            for sigma in args.reference_blur
+            for s in range(3)
+        ]
+        (args.out / "reference_blur.json").write_text(json.dumps(checks, indent=1) + "\n")
         return 0
     if args.after is not None:
         config = cpu_gan(15_000, args.seed, args.iterations, real_not_fake=True)

@@ -3,7 +3,7 @@
 GAN-CNN of the ``cpu`` profile — a field of :class:`~ganseg_lib.train.config.TrainConfig` or a
 change to the built networks (:mod:`ganseg_lib.experiment.generator_surgery`) — and says what
 it changes. (a) is the DC loss's real-data term; (b)–(g) build on it one at a time, then
-DCGAN's recipe whole and less one part; (h)–(k) build on the whole fix
+DCGAN's recipe whole and less one part; (h)–(l) build on the whole fix
 (:data:`~ganseg_lib.train.config.GENERATOR_FIX`).
 """
 
@@ -144,6 +144,14 @@ SUSPECTS = {
             fake_flips=True,
             pixel_noise=True,
             g_ema=0.999,
+        ),
+        Suspect(
+            "fix+flips+pixel_noise+dc_width32",
+            "the fix, (h), (i) and (l) a DC net of width 32, not the cpu profile's 16: a "
+            "stronger judge of the finest texture that the samples lack",
+            GENERATOR_FIX | {"width": 32},
+            fake_flips=True,
+            pixel_noise=True,
         ),
     )
 }
