@@ -525,6 +525,15 @@ def test_the_reference_sentence_reads_the_committed_draws(committed):
     assert f"two-sample accuracy {acc[0]}–{acc[-1]}" in text
     assert f"({len(draws)} draws;" in text
     assert gr.reference_sentence(COMMITTED / "absent") == ""
+    blurred = json.loads((COMMITTED / gr.BLUR_FILE).read_text())
+    for sigma in {d["blur_sigma"] for d in blurred}:
+        acc = sorted(d["two_sample_accuracy"] for d in blurred if d["blur_sigma"] == sigma)
+        span = (
+            f"{acc[0]:.3f}"
+            if f"{acc[0]:.3f}" == f"{acc[-1]:.3f}"
+            else f"{acc[0]:.3f}–{acc[-1]:.3f}"
+        )
+        assert f"σ {sigma:g} px: {span}" in text
 
 
 def test_group_accuracies_use_only_each_groups_columns(phantom_patches):

@@ -296,6 +296,7 @@ def verdict(runs: list[CheckedRun], not_run: list[str] | None = None) -> str:
 
 
 REFERENCE_FILE = "reference.json"  # training patches checked against validation patches
+BLUR_FILE = "reference_blur.json"  # the same with the training patches smoothed first
 
 
 def reference_sentence(folder: str | Path) -> str:
@@ -313,7 +314,26 @@ def reference_sentence(folder: str | Path) -> str:
         f"ratio {_span(ratio, '{:.2f}')} ({len(draws)} draws; {FOLDER}/{REFERENCE_FILE}). The "
         "training and validation images differ, so even a generator that drew the training "
         f"patches themselves would not score 0.5; the bar {MAX_TWO_SAMPLE_ACCURACY} lies above "
-        "that."
+        "that." + _blur_sentence(Path(folder) / BLUR_FILE)
+    )
+
+
+def _blur_sentence(path: Path) -> str:
+    """How the check scores the training patches smoothed by a Gaussian of each σ
+    (``reference_blur.json``): how fine a texture it sees."""
+    if not path.is_file():
+        return ""
+    draws = json.loads(path.read_text())
+    sigmas = sorted({d["blur_sigma"] for d in draws})
+    accuracy = {
+        s: [d["two_sample_accuracy"] for d in draws if d["blur_sigma"] == s] for s in sigmas
+    }
+    parts = [f"σ {s:g} px: {_span(accuracy[s], '{:.3f}')}" for s in sigmas]
+    n = len(draws) // len(sigmas)
+    return (
+        " Smoothed by a Gaussian before the check, the same patches score two-sample accuracy "
+        f"{'; '.join(parts)} ({n} draws each; {FOLDER}/{BLUR_FILE}): the check tells apart "
+        "patches that lack only the pixel-scale texture that a blur of half a pixel removes."
     )
 
 
