@@ -3,7 +3,7 @@
 GAN-CNN of the ``cpu`` profile — a field of :class:`~ganseg_lib.train.config.TrainConfig` or a
 change to the built networks (:mod:`ganseg_lib.experiment.generator_surgery`) — and says what
 it changes. (a) is the DC loss's real-data term; (b)–(g) build on it one at a time, then
-DCGAN's recipe whole and less one part; (h)–(l) build on the whole fix
+DCGAN's recipe whole and less one part; (h)–(m) build on the whole fix
 (:data:`~ganseg_lib.train.config.GENERATOR_FIX`).
 """
 
@@ -31,6 +31,7 @@ class Suspect:
     pixel_noise: bool = False  # True: per-pixel noise before G's last convolution
     bilinear: bool = False  # True: bilinear, not nearest-neighbour, resizing in G
     g_ema: float = 0.0  # > 0: the check samples an exponential moving average of G's weights
+    spectral_weight: float = 0.0  # > 0: an extra G update per iteration on this × L_spec
 
 
 RNF = {"real_not_fake": True}
@@ -152,6 +153,18 @@ SUSPECTS = {
             GENERATOR_FIX | {"width": 32},
             fake_flips=True,
             pixel_noise=True,
+        ),
+        Suspect(
+            "fix+flips+pixel_noise+spectral",
+            "the fix, (h), (i) and (m) after each iteration one more G update on the distance "
+            "between the mean radial log power spectrum of its samples and of the real batch "
+            "(weight 1, not tuned; after Durall et al. 2020): the finest texture asked for "
+            "directly. The check's spectrum features measure what this term matches, so only "
+            "its other features and the look judge it independently",
+            GENERATOR_FIX,
+            fake_flips=True,
+            pixel_noise=True,
+            spectral_weight=1.0,
         ),
     )
 }
