@@ -167,7 +167,9 @@ def test_spectral_loss_is_zero_on_the_real_batch_and_sees_a_blur():
     assert blurred.grad is not None and blurred.grad.abs().sum() > 0
 
 
-@pytest.mark.parametrize("name", ["fix+flips+pixel_noise+ema", "fix+flips+pixel_noise+spectral"])
+@pytest.mark.parametrize(
+    "name", ["fix+flips+pixel_noise+ema", "fix+flips+pixel_noise+dc_width32+spectral"]
+)
 def test_a_short_run_of_the_last_suspects_trains_checks_and_keeps_its_generator(
     tmp_path, monkeypatch, name
 ):

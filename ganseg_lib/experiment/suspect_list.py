@@ -155,13 +155,13 @@ SUSPECTS = {
             pixel_noise=True,
         ),
         Suspect(
-            "fix+flips+pixel_noise+spectral",
-            "the fix, (h), (i) and (m) after each iteration one more G update on the distance "
+            "fix+flips+pixel_noise+dc_width32+spectral",
+            "the fix, (h), (i), (l) and (m) after each iteration one more G update on the distance "
             "between the mean radial log power spectrum of its samples and of the real batch "
             "(weight 1, not tuned; after Durall et al. 2020): the finest texture asked for "
             "directly. The check's spectrum features measure what this term matches, so only "
             "its other features and the look judge it independently",
-            GENERATOR_FIX,
+            GENERATOR_FIX | {"width": 32},
             fake_flips=True,
             pixel_noise=True,
             spectral_weight=1.0,

@@ -44,6 +44,10 @@ BEYOND = {
     "fix+flips+pixel_noise": "flips and per-pixel noise in G",
     "fix+flips+bilinear": "flips and bilinear resizing in G",
     "fix+flips+pixel_noise+ema": "flips, per-pixel noise and a moving average of G's weights",
+    "fix+flips+pixel_noise+dc_width32": "flips, per-pixel noise and a DC net of width 32",
+    "fix+flips+pixel_noise+dc_width32+spectral": (
+        "flips, per-pixel noise, a DC net of width 32 and the spectral term"
+    ),
 }
 FIXED_FILE = "fixed.json"  # the checks of the re-run's GAN-CNNs with the whole fix
 

@@ -121,4 +121,9 @@ SAMPLE_LOOKS: dict[str, Look] = {
         "dark curving and branching vessels on smoother grey than the last weights give, a few "
         "bright or saturated patches and dark field-of-view corners",
     ),
+    "fix+flips+pixel_noise+dc_width32": Look(
+        True,
+        "dark vessels of several widths, curving and branching, on grainy grey; bright blotches "
+        "crossed by vessels and dark field-of-view corners; no grid texture to be seen",
+    ),
 }
