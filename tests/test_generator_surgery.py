@@ -202,6 +202,14 @@ def test_a_short_run_of_the_last_suspects_trains_checks_and_keeps_its_generator(
     assert (tmp_path / "o" / f"{suspect.name}.samples.png").is_file()
     kept = torch.load(tmp_path / "k" / f"{suspect.name}.generator.pt", weights_only=True)
     assert any("deconv_out.1.scale" in k for k in kept)  # the pixel noise's scale is kept
+    assert 0.0 <= got["two_sample_accuracy_without_spectrum"] <= 1.0
+    # the kept weights rebuild the checked generator, pixel noise and all, for a recheck
+    rebuilt = gsx.kept_generator(name, 3, keep=tmp_path / "k")
+    assert any(isinstance(m, gs.PixelNoise) for m in rebuilt.modules())
+    for key, value in rebuilt.state_dict().items():
+        torch.testing.assert_close(value, kept[key])
+    again = gsx.recheck(name, got, real, keep=tmp_path / "k")
+    assert set(again) == {"two_sample_accuracy_without_spectrum", "two_sample_accuracy_recheck"}
 
 
 def gc_groups():

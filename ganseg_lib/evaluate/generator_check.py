@@ -151,14 +151,15 @@ FEATURE_GROUPS = {
 }
 
 
-def group_accuracies(fake: np.ndarray, real: np.ndarray, seed: int = 0) -> dict[str, float]:
+def group_accuracies(
+    fake: np.ndarray, real: np.ndarray, seed: int = 0, groups: dict = FEATURE_GROUPS
+) -> dict[str, float]:
     """The two-sample accuracy of :func:`two_sample_accuracy`'s classifier given only one
-    group of features (:data:`FEATURE_GROUPS`) at a time: which kind of difference tells the
-    generated patches from real ones."""
+    group of features (of ``groups``, columns of :func:`patch_features`) at a time: which kind
+    of difference tells the generated patches from real ones."""
     x, y = _labelled_features(fake, real)
     return {
-        name: _held_out_accuracy(x[:, list(columns)], y, seed)
-        for name, columns in FEATURE_GROUPS.items()
+        name: _held_out_accuracy(x[:, list(columns)], y, seed) for name, columns in groups.items()
     }
 
 
