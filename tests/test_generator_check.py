@@ -340,7 +340,17 @@ def test_verdict_is_computed_from_the_committed_numbers(committed):
     span = f"{min(r.iterations for r in short):,}–{max(r.iterations for r in short):,}"
     assert f"{len(short)} short runs ({span} iterations on one CPU thread)" in text
     widths = sorted({r.g_width for r in short})
-    assert f"generator width {widths[0]}–{widths[-1]} with 15,000 labelled patches, seed 0" in text
+    dc = sorted({r.width for r in short})
+    assert (
+        f"generator width {widths[0]}–{widths[-1]} and DC-net width {dc[0]}–{dc[-1]} with 15,000 "
+        "labelled patches, seed 0"
+    ) in text
+    for r in committed["runs"]:  # a pass on the spectral term says what it scores without it
+        if r.passes and r.spectral_term:
+            assert f"{r.name} passes with a term that matches the power spectrum" in text
+            assert (
+                f"other 19 features the classifier's accuracy is {r.without_spectrum:.2f}" in text
+            )
     not_run = gr.not_run(COMMITTED)
     assert text.endswith("." if not not_run else f"{not_run[-1]}.")
 
@@ -357,6 +367,14 @@ def test_verdict_names_a_passing_generator(committed):
     assert text.startswith("1 of 2 generators pass (real_not_fake): ")
     assert "tells the patches of 1 of 2 generators from real ones" in text
     assert "vessels show in the samples of 1 of 2 runs" in text
+    targeted = dataclasses.replace(good, spectral_term=True, without_spectrum=0.93)
+    plain = dataclasses.replace(runs[0], without_spectrum=0.97)
+    assert gr.verdict([plain, targeted]).endswith(
+        "real_not_fake passes with a term that matches the power spectrum, which the check's "
+        "spectrum features measure; on its other 19 features the classifier's accuracy is 0.93, "
+        "against 0.97 for baseline without it. This holds for what was run: "
+        + gr.verdict([plain, targeted]).split("This holds for what was run: ")[1]
+    )
     unseen = dataclasses.replace(good, look=None)
     assert unseen.failures() == ["samples not looked at"]
 

@@ -42,6 +42,12 @@ METHOD_LABELS = {"gan": "GAN-CNN", "cnn": "CNN"}
 DATA_LABELS = {"drive": "DRIVE", "phantom": "the synthetic phantom"}
 
 
+def span(values: list[float], fmt: str = "{:.2f}") -> str:
+    """The range of ``values`` as "lo–hi" in ``fmt`` (one value where both read the same)."""
+    lo, hi = fmt.format(min(values)), fmt.format(max(values))
+    return lo if lo == hi else f"{lo}–{hi}"
+
+
 def excluded_text(low: float, high: float, references: dict[str, float]) -> str:
     """Which reference effects a 95% CI [low, high] excludes and which it does not: 'its 95% CI
     excludes the paper's +0.015 (15K); it does not exclude the replication's +0.0053 (30K)'."""

@@ -23,8 +23,19 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ganseg_lib.analysis.present.text import span as _span
+from ganseg_lib.analysis.replication.generator_reference import (  # noqa: F401 (the chapter's)
+    BLUR_FILE,
+    REFERENCE_FILE,
+    reference_sentence,
+)
 from ganseg_lib.analysis.replication.sample_looks import SAMPLE_LOOKS, Look
-from ganseg_lib.evaluate.generator_check import MAX_TWO_SAMPLE_ACCURACY, MIN_DIVERSITY_RATIO
+from ganseg_lib.evaluate.generator_check import (
+    FEATURE_GROUPS,
+    MAX_TWO_SAMPLE_ACCURACY,
+    MIN_DIVERSITY_RATIO,
+    N_FEATURES,
+)
 from ganseg_lib.paper import PATCH_SIZE
 
 FOLDER = "generator"  # under the committed records (``results/``)
@@ -63,6 +74,7 @@ class CheckedRun:
     iterations: int
     n_patches: int
     g_width: int
+    width: int  # the DC net's
     protocol: str  # TrainConfig.protocol
     threads: int | None  # CPU threads it trained on (None: not recorded)
     real_not_fake: bool
@@ -73,6 +85,10 @@ class CheckedRun:
     look: Look | None  # None: nobody has looked at the samples yet
     fixed: bool = False  # a GAN-CNN of the replication's re-run with the whole fix
     two_sample_seen: float | None = None  # on the 62×62 pixels the DC net sees (None: not run)
+    # on every feature but the spectrum's (None: not measured), and whether the run's G was
+    # trained on a term that matches the spectrum (suspect (m)), which the check then measures
+    without_spectrum: float | None = None
+    spectral_term: bool = False
 
     def failures(self) -> list[str]:
         """The parts of the pass rule this run misses (empty: it passes)."""
@@ -104,6 +120,7 @@ def _run(
         iterations=iterations,
         n_patches=config["n_patches"],
         g_width=config["g_width"],
+        width=config["width"],
         protocol=config["protocol"],
         threads=entry["threads"],
         real_not_fake=bool(config.get("real_not_fake")),
@@ -114,6 +131,8 @@ def _run(
         look=SAMPLE_LOOKS.get(name),
         fixed=fixed,
         two_sample_seen=entry.get("two_sample_accuracy_seen"),
+        without_spectrum=entry.get("two_sample_accuracy_without_spectrum"),
+        spectral_term=bool(entry.get("suspect", {}).get("spectral_weight")),
     )
 
 
@@ -157,6 +176,7 @@ def check_table(runs: list[CheckedRun]) -> pd.DataFrame:
             "diversity ratio": [r.diversity_ratio for r in runs],
             "two-sample accuracy": [r.two_sample_accuracy for r in runs],
             "on the seen 62×62": [r.two_sample_seen for r in runs],
+            "without the spectrum": [r.without_spectrum for r in runs],
             "p(fake | real)": [r.p_fake_real for r in runs],
             "fake detection": [r.fake_detect for r in runs],
             "vessels": [
@@ -175,6 +195,7 @@ CHECK_TABLE_FORMATS = {
     "diversity ratio": "{:.2f}",
     "two-sample accuracy": "{:.2f}",
     "on the seen 62×62": "{:.2f}",
+    "without the spectrum": "{:.2f}",
     "p(fake | real)": "{:.2f}",
     "fake detection": "{:.2f}",
 }
@@ -187,11 +208,6 @@ def _moves(before: float, after: float, what: str) -> str:
     return f"{word} {what} from {before:.2f} to {after:.2f}"
 
 
-def _span(values: list[float], fmt: str = "{:.2f}") -> str:
-    lo, hi = fmt.format(min(values)), fmt.format(max(values))
-    return lo if lo == hi else f"{lo}–{hi}"
-
-
 def _looks(runs: list[CheckedRun]) -> str:
     """'vessels in k of n' for the runs (those not looked at counted apart)."""
     looked = [r for r in runs if r.look is not None]
@@ -202,9 +218,27 @@ def _looks(runs: list[CheckedRun]) -> str:
 def _numbers(r: CheckedRun) -> str:
     vessels = "not looked at" if r.look is None else "vessels" if r.look.vessels else "no vessels"
     seen = "" if r.two_sample_seen is None else f", {r.two_sample_seen:.2f} on the seen 62×62"
+    if r.without_spectrum is not None:
+        seen += f", {r.without_spectrum:.2f} without the spectrum's features"
     return (
         f"{vessels} (diversity ratio {r.diversity_ratio:.2f}, two-sample accuracy "
         f"{r.two_sample_accuracy:.2f}{seen})"
+    )
+
+
+def _targeted(runs: list[CheckedRun]) -> str:
+    """A sentence on each passing run whose G was trained on the spectral term: its accuracy on
+    the features the term does not match, beside the best of the runs without the term."""
+    plain = [r for r in runs if r.without_spectrum is not None and not r.spectral_term]
+    best = min(plain, key=lambda q: q.without_spectrum, default=None)
+    against = f", against {best.without_spectrum:.2f} for {best.name} without it" if best else ""
+    n_other = N_FEATURES - len(FEATURE_GROUPS["spectrum"])
+    return "".join(
+        f" {r.name} passes with a term that matches the power spectrum, which the check's "
+        f"spectrum features measure; on its other {n_other} features the classifier's accuracy "
+        f"is {r.without_spectrum:.2f}{against}."
+        for r in runs
+        if r.passes and r.spectral_term and r.without_spectrum is not None
     )
 
 
@@ -281,6 +315,7 @@ def verdict(runs: list[CheckedRun], not_run: list[str] | None = None) -> str:
         seen = f"vessels show in the samples of {len(with_vessels)} of {len(runs)} runs"
     body = "; ".join(sentences)
     first = f"{head}: {body}; but {still}, and {seen}." if body else f"{head}: {still}, and {seen}."
+    first += _targeted(runs)
     short = [r for r in runs if r.loop == "short"]
     threads = {r.threads for r in short}
     on = "one CPU thread" if threads == {1} else f"{_span(list(threads), '{}')} CPU threads"
@@ -290,55 +325,14 @@ def verdict(runs: list[CheckedRun], not_run: list[str] | None = None) -> str:
         f"This holds for what was run: {len(short)} short runs "
         f"({_span([r.iterations for r in short], '{:,}')} iterations on {on}) of the "
         f"{'/'.join(sorted({r.protocol for r in short}))}-protocol GAN-CNN at generator width "
-        f"{_span([r.g_width for r in short], '{}')} with "
+        f"{_span([r.g_width for r in short], '{}')} and DC-net width "
+        f"{_span([r.width for r in short], '{}')} with "
         f"{_span([r.n_patches for r in short], '{:,}')} labelled patches, {seeds}, and "
         f"{len(runs) - len(short)} run{'s' if len(runs) - len(short) != 1 else ''} of the "
         "library's loop"
     )
     scope += f"; not run: {'; '.join(not_run)}." if not_run else "."
     return f"{first} {scope}"
-
-
-REFERENCE_FILE = "reference.json"  # training patches checked against validation patches
-BLUR_FILE = "reference_blur.json"  # the same with the training patches smoothed first
-
-
-def reference_sentence(folder: str | Path) -> str:
-    """What a generator of the training data itself would score: the committed check of
-    training patches against validation patches (``reference.json``, one entry per draw)."""
-    path = Path(folder) / REFERENCE_FILE
-    if not path.is_file():
-        return ""
-    draws = json.loads(path.read_text())
-    acc = [d["two_sample_accuracy"] for d in draws]
-    ratio = [d["diversity_ratio"] for d in draws]
-    return (
-        f"For scale: patches of the training images themselves, checked in the same way against "
-        f"the validation patches, give two-sample accuracy {_span(acc, '{:.2f}')} and diversity "
-        f"ratio {_span(ratio, '{:.2f}')} ({len(draws)} draws; {FOLDER}/{REFERENCE_FILE}). The "
-        "training and validation images differ, so even a generator that drew the training "
-        f"patches themselves would not score 0.5; the bar {MAX_TWO_SAMPLE_ACCURACY} lies above "
-        "that." + _blur_sentence(Path(folder) / BLUR_FILE)
-    )
-
-
-def _blur_sentence(path: Path) -> str:
-    """How the check scores the training patches smoothed by a Gaussian of each σ
-    (``reference_blur.json``): how fine a texture it sees."""
-    if not path.is_file():
-        return ""
-    draws = json.loads(path.read_text())
-    sigmas = sorted({d["blur_sigma"] for d in draws})
-    accuracy = {
-        s: [d["two_sample_accuracy"] for d in draws if d["blur_sigma"] == s] for s in sigmas
-    }
-    parts = [f"σ {s:g} px: {_span(accuracy[s], '{:.3f}')}" for s in sigmas]
-    n = len(draws) // len(sigmas)
-    return (
-        " Smoothed by a Gaussian before the check, the same patches score two-sample accuracy "
-        f"{'; '.join(parts)} ({n} draws each; {FOLDER}/{BLUR_FILE}): the check tells apart "
-        "patches that lack only the pixel-scale texture that a blur of half a pixel removes."
-    )
 
 
 def not_run(folder: str | Path) -> list[str]:

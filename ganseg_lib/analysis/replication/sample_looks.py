@@ -126,4 +126,9 @@ SAMPLE_LOOKS: dict[str, Look] = {
         "dark vessels of several widths, curving and branching, on grainy grey; bright blotches "
         "crossed by vessels and dark field-of-view corners; no grid texture to be seen",
     ),
+    "fix+flips+pixel_noise+dc_width32+spectral": Look(
+        True,
+        "dark vessels of several widths that branch and cross, on grey with a fine grain; bright "
+        "blotches and dark field-of-view edges with the vessels running up to them",
+    ),
 }
