@@ -112,6 +112,13 @@ def _add_grid(sub) -> None:
         help="the generator check's fix (train.config.GENERATOR_FIX): the real-data term, a DC "
         "net without normalisation (the CNN's too) and G with batch norm and resize-convolutions",
     )
+    grid.add_argument(
+        "--working-generator",
+        dest="working",
+        action="store_true",
+        help="the generator that passed the check (train.config.WORKING_GENERATOR): the fix, "
+        "per-pixel noise in G, flips of the fakes and the spectral term; with --profile cpu-dc32",
+    )
     grid.add_argument("--runs", type=Path, default=Path("runs"), help="run folders go here")
     grid.add_argument("--results", type=Path, default=Path("results"), help="records go here")
     grid.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
@@ -233,9 +240,10 @@ def cmd_grid(args: argparse.Namespace) -> int:
         threads = args.threads or 1
         run_grid_on_ray(setup, args.sizes, args.seeds, args.methods, args.device, address, threads)
         return 0
-    from ganseg_lib.train.config import GENERATOR_FIX
+    from ganseg_lib.train.config import GENERATOR_FIX, WORKING_GENERATOR
 
     overrides = {"real_not_fake": True} if args.real_not_fake else {}
     overrides |= GENERATOR_FIX if args.fix else {}
+    overrides |= WORKING_GENERATOR if args.working else {}
     run_grid(setup, args.sizes, args.seeds, args.methods, args.device, overrides=overrides)
     return 0

@@ -14,9 +14,10 @@ and alters it in place, so that a suspect differs from its base run in one thing
   convolution G, a smoother interpolation that leaves less of the 2-pixel period behind;
 * :func:`averaged_generator` — an exponential moving average of G's weights and buffers, to be
   sampled instead of G (Yazıcı et al. 2019); training itself is unchanged;
-* :func:`spectral_loss` — not a change of G but a term for it: the distance between the mean
-  radial log power spectrum of its samples and of real patches (after Durall et al. 2020, who
-  show that generators miss the highest frequencies), for an extra G update per iteration.
+and, not a change of G but a term for it, :func:`~ganseg_lib.model.spectrum.spectral_loss`
+for an extra G update per iteration. The parts of the generator that passed the check live in
+the library (pixel noise, flips of the fakes, the spectral term; ``TrainConfig`` fields) and are
+imported here.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from ganseg_lib.model.networks import init_weights, upsample_layer
+from ganseg_lib.model.networks import PixelNoise, init_weights, upsample_layer
+from ganseg_lib.train.augment import random_flips
 from ganseg_lib.train.checkpoint import TRAIN_MEMORY_FORMAT
 
 
@@ -61,16 +63,6 @@ def bilinear_generator(generator: nn.Module) -> None:
         m.mode, m.align_corners = "bilinear", False
 
 
-def random_flips(x: Tensor, rng: torch.Generator | None = None) -> Tensor:
-    """(B, C, H, W) → each image flipped left–right with probability ½ and, independently,
-    up–down with probability ½ (differentiable: a flip only moves pixels)."""
-    b = x.shape[0]
-    lr = torch.rand(b, generator=rng).lt(0.5).to(x.device).view(b, 1, 1, 1)
-    ud = torch.rand(b, generator=rng).lt(0.5).to(x.device).view(b, 1, 1, 1)
-    x = torch.where(lr, x.flip(-1), x)
-    return torch.where(ud, x.flip(-2), x)
-
-
 def flip_fakes(generator: nn.Module) -> None:
     """While G trains, its patches come out flipped at random (:func:`random_flips`); in eval
     mode (the check, the samples) they do not. The DC net's receptive field ends before G's last
@@ -81,19 +73,6 @@ def flip_fakes(generator: nn.Module) -> None:
         return random_flips(output) if module.training else output
 
     generator.register_forward_hook(hook)
-
-
-class PixelNoise(nn.Module):
-    """x + b ⊙ ε, ε ~ N(0, 1) one value per pixel shared by the channels, b a learned scale per
-    channel starting at 0 (StyleGAN's noise input, Karras et al. 2019 §2)."""
-
-    def __init__(self, channels: int) -> None:
-        super().__init__()
-        self.scale = nn.Parameter(torch.zeros(1, channels, 1, 1))
-
-    def forward(self, x: Tensor) -> Tensor:
-        noise = torch.randn(x.shape[0], 1, x.shape[2], x.shape[3], device=x.device, dtype=x.dtype)
-        return x + self.scale * noise
 
 
 def inject_pixel_noise(generator: nn.Module) -> None:
@@ -114,26 +93,3 @@ def averaged_generator(generator: nn.Module, decay: float) -> torch.optim.swa_ut
     from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
     return AveragedModel(generator, multi_avg_fn=get_ema_multi_avg_fn(decay), use_buffers=True)
-
-
-def radial_log_spectrum(x: Tensor, bins: int = 32) -> Tensor:
-    """(B, 1, h, w) patches → (B, bins): log of the mean power |F(x − x̄)|² (the patch mean
-    removed) over each of ``bins`` equal rings of radial frequency from 0 to the corner's
-    √2 · ½ cycles per pixel — the azimuthal integration of Durall et al. 2020, eq. 3."""
-    b, _, h, w = x.shape
-    power = torch.fft.fft2(x[:, 0] - x[:, 0].mean((-2, -1), keepdim=True)).abs() ** 2
-    f64 = {"dtype": torch.float64}
-    fy, fx = torch.meshgrid(torch.fft.fftfreq(h, **f64), torch.fft.fftfreq(w, **f64), indexing="ij")
-    # + 1e-9: a frequency on a ring's edge (the diagonals) joins the outer ring however rounded
-    ring = (torch.sqrt(fx**2 + fy**2) / (0.5 * 2**0.5) * bins + 1e-9).long().clamp(max=bins - 1)
-    onehot = nn.functional.one_hot(ring.flatten(), bins).to(power.dtype)  # (h·w, bins)
-    mean_power = power.reshape(b, -1) @ onehot / onehot.sum(0)
-    return torch.log(mean_power + 1e-8)
-
-
-def spectral_loss(fake: Tensor, real: Tensor, bins: int = 32) -> Tensor:
-    """L_spec = (1/bins) ‖ mean_i s(G(z_i)) − mean_j s(x_j) ‖², s = :func:`radial_log_spectrum`:
-    the batch's mean spectrum matched to the real batch's (ours: a moment-matching form, where
-    Durall et al. 2020 use a per-image binary cross-entropy of normalised spectra)."""
-    target = radial_log_spectrum(real.detach(), bins).mean(0)
-    return ((radial_log_spectrum(fake, bins).mean(0) - target) ** 2).mean()

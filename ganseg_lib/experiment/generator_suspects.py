@@ -58,9 +58,9 @@ from ganseg_lib.experiment.generator_surgery import (
     flip_fakes,
     inject_pixel_noise,
     resize_conv_generator,
-    spectral_loss,
 )
 from ganseg_lib.experiment.suspect_list import SUSPECTS, Suspect
+from ganseg_lib.model.spectrum import spectral_loss
 from ganseg_lib.montage import save_montage
 from ganseg_lib.train.checkpoint import TRAIN_MEMORY_FORMAT, build_state
 from ganseg_lib.train.config import TrainConfig

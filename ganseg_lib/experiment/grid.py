@@ -103,12 +103,16 @@ def run_grid(
 
 def applicable_overrides(overrides: dict | None, method: str) -> dict:
     """The overrides a method can take: the DC loss's real-data term needs a fake class, a
-    generator architecture a generator."""
+    generator architecture a generator, the flips of the fakes and the spectral term a trained
+    generator."""
     overrides = dict(overrides or {})
     if not METHODS[method].adversarial:
         overrides.pop("real_not_fake", None)
     if not METHODS[method].has_generator:
         overrides.pop("g_arch", None)
+    if not METHODS[method].trains_generator:
+        overrides.pop("fake_flips", None)
+        overrides.pop("spectral_weight", None)
     return overrides
 
 

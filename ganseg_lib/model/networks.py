@@ -66,7 +66,7 @@ def instance_norm(channels: int) -> nn.GroupNorm:
     return nn.GroupNorm(channels, channels, eps=1e-5, affine=True)
 
 
-G_ARCHS = ("paper", "bnresize")
+G_ARCHS = ("paper", "bnresize", "bnresize-noise")
 declare(
     aspect="generator architecture (option)",
     paper="deconvolutions, each followed by instance normalisation and ReLU",
@@ -77,6 +77,27 @@ declare(
     "of the recipe that made it learn, and resize-convolutions remove the deconvolutions' "
     "grid of dots (results/generator)",
 )
+declare(
+    aspect="generator noise input (option)",
+    paper="none: z is G's only randomness",
+    ours='arch="bnresize-noise": "bnresize" with per-pixel noise of a learned scale before the '
+    "last convolution, in the working generator (train.config.WORKING_GENERATOR)",
+    reason="the generated patches lacked the real patches' pixel-scale texture; the one "
+    "generator that passed the check had this input (results/generator)",
+)
+
+
+class PixelNoise(nn.Module):
+    """x + b ⊙ ε, ε ~ N(0, 1) one value per pixel shared by the channels, b a learned scale per
+    channel starting at 0 (StyleGAN's noise input, Karras et al. 2019 §2)."""
+
+    def __init__(self, channels: int) -> None:
+        super().__init__()
+        self.scale = nn.Parameter(torch.zeros(1, channels, 1, 1))
+
+    def forward(self, x: Tensor) -> Tensor:
+        noise = torch.randn(x.shape[0], 1, x.shape[2], x.shape[3], device=x.device, dtype=x.dtype)
+        return x + self.scale * noise
 
 
 def upsample_layer(c_in: int, c_out: int, arch: str, bias: bool) -> nn.Module:
@@ -109,6 +130,8 @@ class Generator(nn.Module):
     normalisation instead of instance normalisation (DCGAN's, Radford et al. 2016) and doubles
     the resolution by nearest-neighbour resizing and a 3×3 convolution instead of a stride-2
     deconvolution, which cannot draw a checkerboard (Odena, Dumoulin & Olah 2016). Same channels.
+    ``"bnresize-noise"`` adds :class:`PixelNoise` between the last resizing and the last
+    convolution (DEVIATION, the working generator's).
     """
 
     def __init__(self, width: int = 32, n_classes: int = 0, arch: str = "paper") -> None:
@@ -135,6 +158,9 @@ class Generator(nn.Module):
             layers[f"norm{i}"] = norm(c_out)
             layers[f"relu{i}"] = nn.ReLU()
         layers["deconv_out"] = upsample_layer(channels[-1], 1, arch, bias=True)
+        if arch == "bnresize-noise":  # DEVIATION (declared above): noise before the last conv
+            upsample, conv = layers["deconv_out"]
+            layers["deconv_out"] = nn.Sequential(upsample, PixelNoise(channels[-1]), conv)
         layers["tanh"] = nn.Tanh()
         self.net = nn.Sequential(layers)
         self.apply(init_weights)

@@ -7,6 +7,9 @@ would move the labelled pixel by one. Here every transform keeps pixel (32, 32) 
 patch's label stays exact; the one row or column that would come from outside the patch (index
 64) repeats the border (index 63). The DC net never sees pixels 62 and 63 anyway
 (:data:`ganseg_lib.model.dense.RECEPTIVE_FIELD`).
+
+:func:`random_flips` flips generated patches (``TrainConfig.fake_flips``): no label to keep,
+and flipped, G's last two rows and columns reach the DC net as its first ones.
 """
 
 from __future__ import annotations
@@ -50,3 +53,13 @@ def augment(x: torch.Tensor, rng: torch.Generator, index: torch.Tensor) -> torch
     t = torch.randint(0, len(index), (len(x),), generator=rng)
     flat = x.reshape(len(x), -1)
     return flat.gather(1, index[t].to(x.device)).reshape(x.shape)
+
+
+def random_flips(x: torch.Tensor, rng: torch.Generator | None = None) -> torch.Tensor:
+    """(B, C, H, W) → each image flipped left–right with probability ½ and, independently,
+    up–down with probability ½ (differentiable: a flip only moves pixels)."""
+    b = x.shape[0]
+    lr = torch.rand(b, generator=rng).lt(0.5).to(x.device).view(b, 1, 1, 1)
+    ud = torch.rand(b, generator=rng).lt(0.5).to(x.device).view(b, 1, 1, 1)
+    x = torch.where(lr, x.flip(-1), x)
+    return torch.where(ud, x.flip(-2), x)

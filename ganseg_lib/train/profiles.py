@@ -184,6 +184,11 @@ PROFILES = {
         steps=(("drive", "replication"),),  # its DRIVE records; CHASE_DB1's ran the fused step
     ),
     "paper": Profile("paper", data="drive", epochs=60, width=32, g_width=32, eval_every=500),
+    # the replication's second re-run, with the working generator (config.WORKING_GENERATOR):
+    # the cpu budget and generator width, the DC net of width 32 that the generator passed with
+    "cpu-dc32": Profile(
+        "cpu-dc32", data="drive", iterations=5_000, width=32, g_width=16, eval_every=250
+    ),
     # the study "Beyond the paper" (ganseg_lib.experiment.study): the cpu budget and widths
     "study": Profile("study", data="drive", iterations=5_000, width=16, g_width=16, eval_every=250),
     # the study "Fewer labels" (ganseg_lib.experiment.fewer_labels): the same budget and widths,

@@ -32,7 +32,9 @@ from ganseg_lib.model.losses import (
     loss_generator_conditional,
     loss_unlabelled,
 )
+from ganseg_lib.model.spectrum import spectral_loss
 from ganseg_lib.paper import BACKGROUND, FAKE, LABEL_VESSEL, NOISE_DIM, PATCH_SIZE, VESSEL, K
+from ganseg_lib.train.augment import random_flips
 from ganseg_lib.train.checkpoint import RunState
 from ganseg_lib.train.config import TrainConfig
 
@@ -113,7 +115,10 @@ def make_fakes(state: RunState, config: TrainConfig, n: int, device):
     if source == "frozen":
         with torch.no_grad():
             return state.generator(z), None
-    return state.generator(z, y), y
+    fake = state.generator(z, y)
+    if config.fake_flips:  # G's last rows and columns reach the DC net (train.augment)
+        fake = random_flips(fake, state.rng)
+    return fake, y
 
 
 def train_step(state: RunState, config: TrainConfig, batch: Batch) -> dict[str, torch.Tensor]:
@@ -159,6 +164,8 @@ def train_step(state: RunState, config: TrainConfig, batch: Batch) -> dict[str, 
     metrics |= _dc_update(state, loss_d, l_c, logits_real, y)
     if config.spec.trains_generator:
         metrics["L_G"] = _generator_step(state, config, fake, fake_classes, batch, autocast)
+    if config.spectral_weight:
+        metrics["L_spec"] = _spectral_step(state, config, x)
     state.sched_d.step()
     state.iteration += 1
     return metrics
@@ -183,6 +190,18 @@ def _generator_step(state: RunState, config: TrainConfig, fake, classes, batch: 
     state.opt_g.step()
     state.sched_g.step()
     return l_g.detach()
+
+
+def _spectral_step(state: RunState, config: TrainConfig, x: torch.Tensor) -> torch.Tensor:
+    """One more G update, on ``spectral_weight`` × L_spec between fresh fakes and the labelled
+    batch (:func:`~ganseg_lib.model.spectrum.spectral_loss`). G's learning rate schedule steps
+    once per iteration, in :func:`_generator_step`, not here."""
+    fake, _ = make_fakes(state, config, len(x), x.device)
+    loss = config.spectral_weight * spectral_loss(fake.float(), x.float())
+    state.opt_g.zero_grad(set_to_none=True)
+    loss.backward()
+    state.opt_g.step()
+    return loss.detach()
 
 
 def _dc_update(state: RunState, loss_d, l_c, logits_real, y) -> dict[str, torch.Tensor]:
