@@ -94,6 +94,8 @@ def _state_dict(state: RunState, config: TrainConfig) -> dict:
         "sched_d": sd(state.sched_d),
         "sched_g": sd(state.sched_g),
         "rng": state.rng.get_state(),
+        # torch's global stream: G's pixel noise (g_arch "bnresize-noise") draws from it
+        "torch_rng": torch.get_rng_state(),
         "order": state.order,
         "position": state.position,
         "elapsed": state.elapsed,
@@ -119,6 +121,8 @@ def load_state(ckpt: dict, config: TrainConfig, device: torch.device) -> RunStat
         state.opt_g.load_state_dict(ckpt["opt_g"])
         state.sched_g.load_state_dict(ckpt["sched_g"])
     state.rng.set_state(ckpt["rng"])
+    if "torch_rng" in ckpt:  # (checkpoints before it: nothing drew from the global stream)
+        torch.set_rng_state(ckpt["torch_rng"])
     state.order = ckpt["order"]
     state.position = ckpt["position"]
     state.iteration = ckpt["iteration"]

@@ -21,6 +21,7 @@ class Interval:
         "L_unl",
         "L_real",  # the DC loss's real-data term (TrainConfig.real_not_fake)
         "L_G",
+        "L_spec",  # the working generator's spectral term (TrainConfig.spectral_weight)
         "real_acc",
         "fake_detect",
         "p_fake_real",
