@@ -11,7 +11,7 @@ from ganseg_lib.evaluate.record import RunRecord, write_record
 from ganseg_lib.train.config import TrainConfig
 
 
-def _write(tmp, n, seed, auc, real_not_fake=False, method="gan", **fields):
+def _write(tmp, n, seed, auc, real_not_fake=False, method="gan", profile="cpu", **fields):
     config = TrainConfig(
         method=method,
         data="drive",
@@ -21,8 +21,8 @@ def _write(tmp, n, seed, auc, real_not_fake=False, method="gan", **fields):
         real_not_fake=real_not_fake,
         **fields,
     )
-    rec = RunRecord("cpu", "ok", config, "runs/x", {}, {}, {}, evaluation={"mean_auc": auc})
-    write_record(tmp / "cpu" / "drive" / f"{config.cell}.json", rec)
+    rec = RunRecord(profile, "ok", config, "runs/x", {}, {}, {}, evaluation={"mean_auc": auc})
+    write_record(tmp / profile / "drive" / f"{config.cell}.json", rec)
 
 
 def test_the_variant_is_set_against_the_same_cnn(tmp_path):
@@ -81,3 +81,29 @@ def test_the_working_generator_is_set_against_both_cnns(tmp_path):
         assert row["GAN−CNN [95% CI]"].startswith(f"{np.mean(fixed) - np.mean(other):+.4f}")
     sentence = rerun_sentence(table)
     assert sentence.count("claim 2 (30K)") == 2 and "against the CNN with its DC net" in sentence
+
+
+def test_the_passing_generator_is_set_against_the_cnn_with_its_own_width_32_dc_net(tmp_path):
+    """Its records live in the cpu-dc32 profile; its CNN has the same arm name as the fix's CNN
+    but the other profile's DC net, and only that CNN is its comparison."""
+    from ganseg_lib.experiment.grid import applicable_overrides
+    from ganseg_lib.train.config import WORKING_GENERATOR
+
+    cnn, cnn_16, working, cnn_32 = [0.930, 0.932], [0.5, 0.5], [0.945, 0.946], [0.940, 0.939]
+    for s in range(2):
+        _write(tmp_path, 15_000, s, cnn[s], method="cnn")
+        _write(tmp_path, 15_000, s, 0.94 + 0.001 * s)
+        _write(tmp_path, 15_000, s, cnn_16[s], method="cnn", norm="none", lr=2e-4)  # width 16
+        for method, aucs in (("gan", working), ("cnn", cnn_32)):
+            overrides = applicable_overrides(WORKING_GENERATOR, method)
+            _write(tmp_path, 15_000, s, aucs[s], method=method, profile="cpu-dc32", **overrides)
+    table = rerun_table(tmp_path)
+    assert list(table["GAN-CNN"]) == [
+        "as replicated",
+        "working generator (DC net width 32), against the CNN with its DC net",
+    ]
+    row = table.iloc[1]
+    p = stats.ttest_ind(working, cnn_32, equal_var=False).pvalue
+    assert row["Welch p"] == (f"{p:.2g}" if p >= 1e-3 else f"{p:.1e}")
+    assert row["GAN−CNN [95% CI]"].startswith(f"{np.mean(working) - np.mean(cnn_32):+.4f}")
+    assert "trained with a DC net of width 32, not 16" in rerun_sentence(table)
