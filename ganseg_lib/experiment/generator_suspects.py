@@ -47,6 +47,7 @@ from ganseg_lib.evaluate.generator_check import (
     check_samples,
     generated_patches,
     group_accuracies,
+    load_generator,
     seen_region,
     training_patches_check,
 )
@@ -303,6 +304,12 @@ def main(argv: list[str] | None = None) -> int:
         "whole fix, train.config.GENERATOR_FIX; out/fixed.json, one entry per cell)",
     )
     p.add_argument(
+        "--into",
+        default="fixed.json",
+        help="with --check: the file under --out that the checks go to (fixed.json: the re-run "
+        "with the fix; working.json: the re-run with the working generator)",
+    )
+    p.add_argument(
         "--records",
         type=Path,
         default=Path("results/cpu/drive"),
@@ -379,11 +386,14 @@ def main(argv: list[str] | None = None) -> int:
         (args.out / "after.json").write_text(json.dumps(result, indent=1) + "\n")
         return 0
     if args.check:
-        path = args.out / "fixed.json"
+        path = args.out / args.into
         checked = json.loads(path.read_text()) if path.is_file() else {}
         for run_dir in args.check:
             record = args.records / f"{Path(run_dir).name}.json"
             result = check_run(run_dir, real, args.out, record if record.is_file() else None)
+            # without the spectrum's features, on patches drawn again from the same generator
+            again = generated_patches(load_generator(run_dir), seed=result["config"]["seed"])
+            result["two_sample_accuracy_without_spectrum"] = without_spectrum(again, real)
             checked[result["cell"]] = result
             args.out.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(checked, indent=1) + "\n")

@@ -61,6 +61,7 @@ BEYOND = {
     ),
 }
 FIXED_FILE = "fixed.json"  # the checks of the re-run's GAN-CNNs with the whole fix
+WORKING_FILE = "working.json"  # the same for the re-run with the working generator
 
 
 @dataclass(frozen=True)
@@ -132,14 +133,16 @@ def _run(
         fixed=fixed,
         two_sample_seen=entry.get("two_sample_accuracy_seen"),
         without_spectrum=entry.get("two_sample_accuracy_without_spectrum"),
-        spectral_term=bool(entry.get("suspect", {}).get("spectral_weight")),
+        spectral_term=bool(
+            entry.get("suspect", {}).get("spectral_weight") or config.get("spectral_weight")
+        ),
     )
 
 
 def read_checked_runs(folder: str | Path) -> list[CheckedRun]:
     """Every run of ``folder`` (``results/generator``): the suspects in the order they ran, then
-    the library-loop run of ``after.json`` and the re-run's checks of ``fixed.json`` when there
-    are."""
+    the library-loop run of ``after.json`` and the re-runs' checks of ``fixed.json`` and
+    ``working.json`` when there are."""
     folder = Path(folder)
     suspects = json.loads((folder / "suspects.json").read_text())
     runs = [
@@ -161,6 +164,11 @@ def read_checked_runs(folder: str | Path) -> list[CheckedRun]:
         for cell, entry in json.loads(fixed_path.read_text()).items():
             change = "the whole fix, the replication's re-run (the library's loop)"
             runs.append(_run(cell, change, "library", entry, entry["iterations"], fixed=True))
+    working_path = folder / WORKING_FILE
+    if working_path.is_file():
+        for cell, entry in json.loads(working_path.read_text()).items():
+            change = "the working generator, the replication's second re-run (the library's loop)"
+            runs.append(_run(cell, change, "library", entry, entry["iterations"]))
     return runs
 
 
@@ -290,6 +298,17 @@ def verdict(runs: list[CheckedRun], not_run: list[str] | None = None) -> str:
             f"reach diversity ratio {_span([r.diversity_ratio for r in fixed])}, two-sample "
             f"accuracy {_span([r.two_sample_accuracy for r in fixed])} and p(fake | real) "
             f"{_span([r.p_fake_real for r in fixed])}, {_looks(fixed)}"
+        )
+    working = [r for r in runs if r.loop == "library" and r.spectral_term]
+    if working:
+        without = [r.without_spectrum for r in working if r.without_spectrum is not None]
+        sentences.append(
+            f"the {len(working)} GAN-CNN{'s' if len(working) != 1 else ''} of the re-run with "
+            f"the working generator reach "
+            f"diversity ratio {_span([r.diversity_ratio for r in working])}, two-sample accuracy "
+            f"{_span([r.two_sample_accuracy for r in working])}"
+            + (f" ({_span(without)} without the spectrum's features)" if without else "")
+            + f", {_looks(working)}"
         )
     told = [r for r in runs if r.two_sample_accuracy > MAX_TWO_SAMPLE_ACCURACY]
     accuracies = _span([r.two_sample_accuracy for r in runs])
