@@ -596,7 +596,7 @@ def test_the_working_generators_re_run_is_read_checked_and_told(committed, tmp_p
     assert last.failures() == ["samples not looked at"]  # no look written down for it yet
     text = gr.verdict(runs)
     assert (
-        "the 1 GAN-CNN of the re-run with the working generator reach diversity ratio 0.80, "
+        "the 1 GAN-CNN of the re-run with the working generator reaches diversity ratio 0.80, "
         "two-sample accuracy 0.93 (0.91 without the spectrum's features), vessels in 0 of 0 "
         "(1 not looked at)"
     ) in text

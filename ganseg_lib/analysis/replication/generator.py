@@ -304,7 +304,7 @@ def verdict(runs: list[CheckedRun], not_run: list[str] | None = None) -> str:
         without = [r.without_spectrum for r in working if r.without_spectrum is not None]
         sentences.append(
             f"the {len(working)} GAN-CNN{'s' if len(working) != 1 else ''} of the re-run with "
-            f"the working generator reach "
+            f"the working generator reach{'es' if len(working) == 1 else ''} "
             f"diversity ratio {_span([r.diversity_ratio for r in working])}, two-sample accuracy "
             f"{_span([r.two_sample_accuracy for r in working])}"
             + (f" ({_span(without)} without the spectrum's features)" if without else "")
