@@ -266,6 +266,9 @@ def committed() -> dict:
         "fixed": json.loads(fixed.read_text())
         if (fixed := COMMITTED / "fixed.json").is_file()
         else {},
+        "working": json.loads(working.read_text())
+        if (working := COMMITTED / "working.json").is_file()
+        else {},
         "kept": json.loads((COMMITTED / "kept_samples.json").read_text()),
         "runs": gr.read_checked_runs(COMMITTED),
     }
@@ -276,9 +279,10 @@ def test_check_table_has_every_committed_run_with_its_numbers(committed):
 
     table = gr.check_table(committed["runs"])
     suspects, after = committed["suspects"], committed["after"]
-    assert list(table["run"]) == [*suspects, after["cell"], *committed["fixed"]]
+    fixed, working = committed["fixed"], committed["working"]
+    assert list(table["run"]) == [*suspects, after["cell"], *fixed, *working]
     for row in table.to_dict("records"):
-        entry = suspects.get(row["run"]) or committed["fixed"].get(row["run"], after)
+        entry = suspects.get(row["run"]) or fixed.get(row["run"]) or working.get(row["run"], after)
         assert row["seed"] == entry["config"]["seed"]
         assert row["iterations"] == entry["config"]["iterations"]
         assert row["diversity ratio"] == entry["diversity_ratio"]

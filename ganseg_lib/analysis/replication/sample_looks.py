@@ -131,4 +131,10 @@ SAMPLE_LOOKS: dict[str, Look] = {
         "dark vessels of several widths that branch and cross, on grey with a fine grain; bright "
         "blotches and dark field-of-view edges with the vessels running up to them",
     ),
+    # the replication's re-run with the working generator (working.json)
+    "gan-lr0.0002-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n15000-s0": Look(
+        True,
+        "dark curving vessels of several widths, some branching and crossing, on grey with a "
+        "fine grain; dark field-of-view edges and one bright blotch crossed by vessels",
+    ),
 }
