@@ -31,3 +31,20 @@ def save_montage(samples: np.ndarray, path: os.PathLike | str) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     Image.fromarray(montage(samples, ncols=8)).save(path)
+
+
+def samples_beside_real(fake: np.ndarray, real: np.ndarray, n: int = 32, ncols: int = 8):
+    """A figure: n generated patches (left) beside n real patches (right), in the same grey scale.
+
+    Rendered when the book is built; the real patches are data and are never saved to a committed
+    file.
+    """
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(10, 5.4))
+    for ax, patches, title in ((axes[0], fake, "generated"), (axes[1], real, "real")):
+        ax.imshow(montage(np.asarray(patches)[:n], ncols=ncols), cmap="gray", vmin=0, vmax=255)
+        ax.set_title(title)
+        ax.axis("off")
+    fig.tight_layout()
+    return fig

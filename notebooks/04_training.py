@@ -303,8 +303,8 @@ if show_check:
     tag = f"n{n_patches}"
     page.table(
         gr.check_table(checked),
-        "The generator check of every checked run (results/generator/suspects.json and "
-        "after.json): the final generator's diversity ratio and two-sample accuracy against "
+        "The generator check of every checked run (results/generator/suspects.json, "
+        "after.json, fixed.json and working.json): the final generator's diversity ratio and two-sample accuracy against "
         "1,000 validation patches (and on the 62×62 pixels the DC net sees, and without the 8 "
         "spectrum features, where measured), "
         "p(fake | real) and fake detection (training metrics: the mean "
@@ -367,7 +367,8 @@ if show_check:
         "one more change, DCGAN's recipe with one part changed, the short runs that add to the "
         "whole fix (flips of the fakes, pixel noise, bilinear resizing, an average of G's "
         "weights, a DC net of width 32), the real-data term through the library's training "
-        "loop, and the other GAN-CNNs of the re-run with the whole fix.",
+        "loop, and the other GAN-CNNs of the re-runs with the whole fix and with the working "
+        "generator.",
         name=f"fig-training-generator-others-{tag}",
     )
 

@@ -91,7 +91,9 @@ def test_figure_shows_generated_beside_real_and_writes_nothing(
 
     matplotlib.use("Agg")
     monkeypatch.chdir(tmp_path)
-    fig = gc.samples_beside_real(phantom_patches[:16], phantom_patches[16:32], n=16)
+    from ganseg_lib.montage import samples_beside_real
+
+    fig = samples_beside_real(phantom_patches[:16], phantom_patches[16:32], n=16)
     assert [ax.get_title() for ax in fig.axes] == ["generated", "real"]
     assert list(tmp_path.iterdir()) == []
 
@@ -355,6 +357,12 @@ def test_verdict_is_computed_from_the_committed_numbers(committed):
             assert (
                 f"other 19 features the classifier's accuracy is {r.without_spectrum:.2f}" in text
             )
+    plain = {r.name: r for r in committed["runs"]}
+    for r in committed["runs"]:  # the matched run without the term, where there is one
+        base = plain.get(r.name.removesuffix("+spectral"))
+        if r.passes and r.spectral_term and base is not r and base is not None:
+            no_lower = r.without_spectrum >= base.without_spectrum
+            assert (f"for {base.name}, trained without the term: no lower" in text) == no_lower
     not_run = gr.not_run(COMMITTED)
     assert text.endswith("." if not not_run else f"{not_run[-1]}.")
 
@@ -376,7 +384,8 @@ def test_verdict_names_a_passing_generator(committed):
     assert gr.verdict([plain, targeted]).endswith(
         "real_not_fake passes with a term that matches the power spectrum, which the check's "
         "spectrum features measure; on its other 19 features the classifier's accuracy is 0.93, "
-        "against 0.97 for baseline without it. This holds for what was run: "
+        "against 0.97 on the same 19 features for baseline, trained without the term. This "
+        "holds for what was run: "
         + gr.verdict([plain, targeted]).split("This holds for what was run: ")[1]
     )
     unseen = dataclasses.replace(good, look=None)

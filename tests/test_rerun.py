@@ -93,7 +93,8 @@ def test_the_passing_generator_is_set_against_the_cnn_with_its_own_width_32_dc_n
     for s in range(2):
         _write(tmp_path, 15_000, s, cnn[s], method="cnn")
         _write(tmp_path, 15_000, s, 0.94 + 0.001 * s)
-        _write(tmp_path, 15_000, s, cnn_16[s], method="cnn", norm="none", lr=2e-4)  # width 16
+        # the fix's CNN in the cpu profile: the same arm name, another DC net
+        _write(tmp_path, 15_000, s, cnn_16[s], method="cnn", norm="none", lr=2e-4)
         for method, aucs in (("gan", working), ("cnn", cnn_32)):
             overrides = applicable_overrides(WORKING_GENERATOR, method)
             _write(tmp_path, 15_000, s, aucs[s], method=method, profile="cpu-dc32", **overrides)

@@ -103,8 +103,8 @@ def test_a_step_adds_one_spectral_update_and_steps_gs_schedule_once():
 
 def test_the_library_loop_trains_it_logs_the_term_and_resumes_exactly(tmp_path):
     """The loop's history carries L_spec, and a run cut and resumed ends with the weights of
-    the uninterrupted one, pixel noise included (its draws come from torch's global stream,
-    which the checkpoint keeps)."""
+    the uninterrupted one, pixel noise included: its draws come from torch's global stream,
+    which the checkpoint keeps (a resumed run's build reseeds the stream from the start)."""
     from ganseg_lib.data.patches import PatchParams, make_patch_set
     from ganseg_lib.train.loop import RunData
     from ganseg_lib.train.validation import ValidationSet
@@ -114,8 +114,38 @@ def test_the_library_loop_trains_it_logs_the_term_and_resumes_exactly(tmp_path):
     config = tiny("gan", iterations=7, **WORKING_GENERATOR)
     train(config, tmp_path / "full", toy_data, log=lambda *a: None)
     train(config, tmp_path / "cut", toy_data, stop_after=4, log=lambda *a: None)
-    torch.rand(100)  # another draw from the global stream between the two sessions
     train(config, tmp_path / "cut", toy_data, resume=True, log=lambda *a: None)
     assert_same_weights(tmp_path / "full", tmp_path / "cut")
     history = RunFolder(tmp_path / "full").read_history()
     assert all(h["L_spec"] > 0 for h in history)
+
+
+def test_a_checkpoint_from_before_the_global_stream_still_resumes(tmp_path):
+    """Checkpoints written before "torch_rng" existed load: the run goes on from them."""
+    from ganseg_lib.train.checkpoint import load_state, read_checkpoint, save_checkpoint
+
+    config = dataclasses.replace(_config(), width=4, g_width=4)
+    state = build_state(config, torch.device("cpu"))
+    save_checkpoint(tmp_path / "checkpoint.pt", state, config)
+    old = read_checkpoint(tmp_path / "checkpoint.pt")
+    del old["torch_rng"]
+    again = load_state(old, config, torch.device("cpu"))
+    assert again.iteration == 0
+    for key, value in state.generator.state_dict().items():
+        torch.testing.assert_close(again.generator.state_dict()[key], value)
+
+
+@pytest.mark.parametrize(
+    "argv, match",
+    [
+        (["--working-generator"], "--working-generator runs with --profile cpu-dc32"),
+        (["--working-generator", "--profile", "scarce"], "a study sets it per arm"),
+    ],
+)
+def test_the_command_line_keeps_the_working_generator_to_its_profile(argv, match, tmp_path, capsys):
+    from ganseg_lib.cli import main
+
+    out = ["--runs", str(tmp_path / "r"), "--results", str(tmp_path / "x")]
+    assert main(["grid", *argv, *out]) == 2
+    assert match in capsys.readouterr().err
+    assert not (tmp_path / "r").exists()  # refused before anything ran

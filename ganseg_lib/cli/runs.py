@@ -212,12 +212,24 @@ def cmd_grid(args: argparse.Namespace) -> int:
         import_ray()  # before anything else: one line telling how to install it
     if args.threads:
         torch.set_num_threads(args.threads)
-    for flag, on in (("--real-not-fake", args.real_not_fake), ("--generator-fix", args.fix)):
+    flags = (
+        ("--real-not-fake", args.real_not_fake),
+        ("--generator-fix", args.fix),
+        ("--working-generator", args.working),
+    )
+    for flag, on in flags:
         if on and (args.ray or args.profile in ("study", "scarce")):
             raise ConfigError(
                 f"{flag} runs on the local grid of a profile; a study sets it per arm",
                 flag.removeprefix("--").replace("-", "_"),
             )
+    if args.working and args.profile != "cpu-dc32":
+        # its cells are named without the DC net's width: one profile keeps them apart
+        raise ConfigError(
+            "--working-generator runs with --profile cpu-dc32 (the DC net of width 32 it passed "
+            f"the generator check with), not {args.profile!r}",
+            "profile",
+        )
     setup = Setup.resolve(
         args.profile, args.data, args.drive_dir, args.results, args.runs, args.chase_dir
     )

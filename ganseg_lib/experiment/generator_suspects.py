@@ -41,15 +41,14 @@ from torch import nn
 from ganseg_lib.data.patches import PatchParams, cached_patch_set
 from ganseg_lib.data.source import load_split, split_validation
 from ganseg_lib.evaluate.generator_check import (
-    FEATURE_GROUPS,
     check_generator,
     check_run,
     check_samples,
     generated_patches,
     group_accuracies,
-    load_generator,
     seen_region,
     training_patches_check,
+    without_spectrum,
 )
 from ganseg_lib.evaluate.generator_check import validation_patches as real_patches
 from ganseg_lib.experiment.generator_surgery import (
@@ -94,19 +93,6 @@ def cpu_gan(n_patches: int, seed: int, iterations: int, **fields) -> TrainConfig
         n_validation_pixels=profile.n_validation_pixels,
         **(widths | fields),  # a suspect may set a width (the wider generator)
     )
-
-
-# every feature of the check but the spectrum's: a judge that suspect (m)'s term does not target
-NOT_SPECTRUM = {
-    "all but spectrum": tuple(
-        c for name, cols in FEATURE_GROUPS.items() if name != "spectrum" for c in cols
-    )
-}
-
-
-def without_spectrum(fake: np.ndarray, real: np.ndarray, seed: int = 0) -> float:
-    """The two-sample accuracy on :data:`NOT_SPECTRUM`'s features."""
-    return group_accuracies(fake, real, seed, NOT_SPECTRUM)["all but spectrum"]
 
 
 def kept_generator(name: str, iterations: int, keep: Path = Path("runs/generator")) -> nn.Module:
@@ -391,9 +377,6 @@ def main(argv: list[str] | None = None) -> int:
         for run_dir in args.check:
             record = args.records / f"{Path(run_dir).name}.json"
             result = check_run(run_dir, real, args.out, record if record.is_file() else None)
-            # without the spectrum's features, on patches drawn again from the same generator
-            again = generated_patches(load_generator(run_dir), seed=result["config"]["seed"])
-            result["two_sample_accuracy_without_spectrum"] = without_spectrum(again, real)
             checked[result["cell"]] = result
             args.out.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(checked, indent=1) + "\n")

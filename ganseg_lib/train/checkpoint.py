@@ -94,7 +94,9 @@ def _state_dict(state: RunState, config: TrainConfig) -> dict:
         "sched_d": sd(state.sched_d),
         "sched_g": sd(state.sched_g),
         "rng": state.rng.get_state(),
-        # torch's global stream: G's pixel noise (g_arch "bnresize-noise") draws from it
+        # torch's CPU stream: G's pixel noise (g_arch "bnresize-noise") draws from it on a CPU
+        # (on a GPU it draws from the device's stream, which is not kept: a resumed GPU run
+        # with pixel noise is not bit-identical)
         "torch_rng": torch.get_rng_state(),
         "order": state.order,
         "position": state.position,
@@ -120,9 +122,9 @@ def load_state(ckpt: dict, config: TrainConfig, device: torch.device) -> RunStat
     if state.opt_g is not None:
         state.opt_g.load_state_dict(ckpt["opt_g"])
         state.sched_g.load_state_dict(ckpt["sched_g"])
-    state.rng.set_state(ckpt["rng"])
+    state.rng.set_state(ckpt["rng"].cpu())  # a checkpoint read onto a GPU moved it there
     if "torch_rng" in ckpt:  # (checkpoints before it: nothing drew from the global stream)
-        torch.set_rng_state(ckpt["torch_rng"])
+        torch.set_rng_state(ckpt["torch_rng"].cpu())
     state.order = ckpt["order"]
     state.position = ckpt["position"]
     state.iteration = ckpt["iteration"]

@@ -77,6 +77,8 @@ _LOSS_FIELDS = (
     "norm",
     "bf16",
     "g_arch",
+    "fake_flips",
+    "spectral_weight",
 )
 
 

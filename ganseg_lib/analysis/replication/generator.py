@@ -4,9 +4,9 @@ checked run, the kept montages' diversity, the samples, and the verdict.
 The numbers come from :mod:`ganseg_lib.experiment.generator_suspects` (``suspects.json``: the
 short runs, one change at a time; ``after.json``: the real-data term through the library's
 training loop; ``fixed.json``: the generators of the replication's GAN-CNN re-run with the whole
-fix, :data:`~ganseg_lib.train.config.GENERATOR_FIX`; ``kept_samples.json``: the diversity of
-every kept samples montage). The third
-half of the pass rule of :mod:`ganseg_lib.evaluate.generator_check` — vessels visible — is a
+fix, :data:`~ganseg_lib.train.config.GENERATOR_FIX`, and ``working.json`` with the working
+generator; ``kept_samples.json``: the diversity of every kept samples montage). The third half
+of the pass rule of :mod:`ganseg_lib.evaluate.generator_check` — vessels visible — is a
 person's look at each run's ``<name>.samples.png``; those looks are :data:`SAMPLE_LOOKS`, as
 written in ``results/generator/README.md``. Nothing here trains or reads a dataset: the training
 chapter shows it beside the slide "Samples generated during training on 15K dataset" (seed slide
@@ -26,6 +26,7 @@ from matplotlib.figure import Figure
 from ganseg_lib.analysis.present.text import span as _span
 from ganseg_lib.analysis.replication.generator_reference import (  # noqa: F401 (the chapter's)
     BLUR_FILE,
+    FOLDER,
     REFERENCE_FILE,
     reference_sentence,
 )
@@ -38,7 +39,6 @@ from ganseg_lib.evaluate.generator_check import (
 )
 from ganseg_lib.paper import PATCH_SIZE
 
-FOLDER = "generator"  # under the committed records (``results/``)
 BEFORE = "baseline"  # the replication's GAN-CNN, unchanged
 AFTER = "real_not_fake"  # the same with the DC loss's real-data term, same seed and loop
 FULL = "real_not_fake+dcgan+resize"  # the recipe of the fix, in the short runs
@@ -235,26 +235,40 @@ def _numbers(r: CheckedRun) -> str:
 
 
 def _targeted(runs: list[CheckedRun]) -> str:
-    """A sentence on each passing run whose G was trained on the spectral term: its accuracy on
-    the features the term does not match, beside the best of the runs without the term."""
-    plain = [r for r in runs if r.without_spectrum is not None and not r.spectral_term]
-    best = min(plain, key=lambda q: q.without_spectrum, default=None)
-    against = f", against {best.without_spectrum:.2f} for {best.name} without it" if best else ""
+    """Each passing run trained on the spectral term: its accuracy on the features the term does
+    not match, beside its own run without the term (name less ``+spectral``) or the best one."""
+    plain = {r.name: r for r in runs if r.without_spectrum is not None and not r.spectral_term}
+    best = min(plain.values(), key=lambda q: q.without_spectrum, default=None)
     n_other = N_FEATURES - len(FEATURE_GROUPS["spectrum"])
-    return "".join(
-        f" {r.name} passes with a term that matches the power spectrum, which the check's "
-        f"spectrum features measure; on its other {n_other} features the classifier's accuracy "
-        f"is {r.without_spectrum:.2f}{against}."
-        for r in runs
-        if r.passes and r.spectral_term and r.without_spectrum is not None
-    )
+    out = ""
+    for r in (r for r in runs if r.passes and r.spectral_term and r.without_spectrum is not None):
+        other = plain.get(r.name.removesuffix("+spectral"), best)
+        against = (
+            f", against {other.without_spectrum:.2f} on the same {n_other} features for "
+            f"{other.name}, trained without the term"
+            + (
+                ": no lower, so the pass rests on the features the term matches"
+                if r.without_spectrum >= other.without_spectrum
+                else ""
+            )
+            if other
+            else ""
+        )
+        out += (
+            f" {r.name} passes with a term that matches the power spectrum, which the check's "
+            f"spectrum features measure; on its other {n_other} features the classifier's "
+            f"accuracy is {r.without_spectrum:.2f}{against}."
+        )
+    return out
 
 
 def verdict(runs: list[CheckedRun], not_run: list[str] | None = None) -> str:
     """The check's verdict: whether any generator passes; what the real-data term (:data:`AFTER`
     against :data:`BEFORE`) changes; what the full recipe (:data:`FULL`) makes and what each of
-    its parts (:data:`ABLATIONS`) mattered; the re-run's generators with the whole fix; what
-    still fails; and what was run."""
+    its parts (:data:`ABLATIONS`) mattered; the runs that add to the fix (:data:`BEYOND`); the
+    re-runs' generators with the whole fix and with the working generator; what still fails;
+    what a passing run scores without the features its spectral term matches; and what was
+    run."""
     by = {r.name: r for r in runs}
     passing = [r.name for r in runs if r.passes]
     if passing:
@@ -267,7 +281,11 @@ def verdict(runs: list[CheckedRun], not_run: list[str] | None = None) -> str:
         ratio = _moves(b.diversity_ratio, a.diversity_ratio, "the diversity ratio")
         p_fake = _moves(b.p_fake_real, a.p_fake_real, "p(fake | real)")
         term = f"the real-data term {ratio} and {p_fake}"
-        again = [r for r in runs if r.loop == "library" and r.real_not_fake and not r.fixed]
+        again = [
+            r
+            for r in runs
+            if r.loop == "library" and r.real_not_fake and not r.fixed and not r.spectral_term
+        ]
         if again:
             r = again[0]
             term += (
