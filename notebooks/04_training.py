@@ -304,9 +304,9 @@ if show_check:
     page.table(
         gr.check_table(checked),
         "The generator check of every checked run (results/generator/suspects.json, "
-        "after.json, fixed.json and working.json): the final generator's diversity ratio and two-sample accuracy against "
-        "1,000 validation patches (and on the 62×62 pixels the DC net sees, and without the 8 "
-        "spectrum features, where measured), "
+        "after.json, fixed.json and working.json): the final generator's diversity ratio and "
+        "two-sample accuracy against 1,000 validation patches (and on the 62×62 pixels the DC "
+        "net sees, and without the 8 spectrum features, where measured), "
         "p(fake | real) and fake detection (training metrics: the mean "
         "of the last 100 iterations in the short runs, of the last 250-iteration interval in the "
         "library's loop), the look at its samples, and the pass rule (ratio ≥ 0.5, accuracy ≤ "

@@ -457,14 +457,14 @@ display(
 # Every run above has 3,000 labelled patches or more. The next study, "Fewer labels", asks the
 # paper's question where labels are scarce: 300, 1,000 and 3,000 labelled patches, new seeds
 # (100–107), the fair protocol, and GAN arms with the training chapter's generator fix (the
-# real-data term, a DC net without normalisation, batch norm and resize-convolutions in G; with
-# it the samples show vessels, though a classifier still tells them from real patches, so none
-# of its generators passes the check; the one generator that later passed, in a short run, came
-# after the study was registered and is not among its arms). Its hypotheses (L1–L5, and S3–S5 against the CNN with the same
-# DC net) and verdict rules were committed before its first run, tuning included, in
-# `studies/fewer-labels/hypotheses.md`. Its grid runs on two CPU runners and commits each record
-# as it arrives; until every cell of a contrast is recorded, this section shows where it stands
-# and no verdict.
+# real-data term, a DC net without normalisation, batch norm and resize-convolutions in G; with it
+# the samples show vessels, though a classifier still tells them from real patches, so none of its
+# generators passes the check; the one generator that later passed, in a short run, came after the
+# study was registered and is not among its arms). Its hypotheses (L1–L5, and S3–S5 against the CNN
+# with the same DC net) and verdict rules were committed before its first run, tuning included, in
+# `studies/fewer-labels/hypotheses.md`. Its grid runs on two CPU runners and commits each record as
+# it arrives; until every cell of a contrast is recorded, this section shows where it stands and no
+# verdict.
 
 # %% tags=["remove-input"]
 fewer_file = Path(FEWER_HYPOTHESES)
