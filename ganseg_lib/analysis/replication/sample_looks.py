@@ -137,4 +137,9 @@ SAMPLE_LOOKS: dict[str, Look] = {
         "dark curving vessels of several widths, some branching and crossing, on grey with a "
         "fine grain; dark field-of-view edges and one bright blotch crossed by vessels",
     ),
+    "gan-lr0.0002-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n30000-s0": Look(
+        True,
+        "dark curving vessels of several widths, some branching, on grey; bright blotches (one "
+        "near-white) and dark field-of-view edges",
+    ),
 }
