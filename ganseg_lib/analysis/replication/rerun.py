@@ -188,7 +188,7 @@ def rerun_sentence(table: pd.DataFrame) -> str:
         "normalisation away and sets lr 2e-4 for both networks, so it is set "
         "against the replication's CNN and against a CNN with the same DC net and optimiser"
         + (
-            "; the working generator (the one generator that passed the check, by a spectral "
+            "; the working generator (the recipe that passed the check, through a spectral "
             "term that matches what the check's spectrum features measure) trained with a DC net "
             "of width 32, not 16, so it is set against a CNN with that DC net only."
             if table["GAN-CNN"].str.startswith("working generator").any()
