@@ -60,7 +60,6 @@ from ganseg_lib.experiment.generator_surgery import (
     resize_conv_generator,
 )
 from ganseg_lib.experiment.suspect_list import SUSPECTS, Suspect
-from ganseg_lib.model.spectrum import spectral_loss
 from ganseg_lib.montage import save_montage
 from ganseg_lib.train.checkpoint import TRAIN_MEMORY_FORMAT, build_state
 from ganseg_lib.train.config import TrainConfig
@@ -178,11 +177,6 @@ def short_run(
         metrics = train_step(state, config, batch)
         if ema is not None:
             ema.update_parameters(state.generator)
-        if suspect.spectral_weight:  # (m): an extra G update on the spectrum alone
-            fake, _ = make_fakes(state, config, len(x), dev)
-            state.opt_g.zero_grad(set_to_none=True)
-            (suspect.spectral_weight * spectral_loss(fake, x)).backward()
-            state.opt_g.step()  # G's lr schedule steps once per iteration, in train_step
         for _ in range(suspect.g_steps - 1):
             fake, classes = make_fakes(state, config, len(x), dev)
             _generator_step(

@@ -31,7 +31,6 @@ class Suspect:
     pixel_noise: bool = False  # True: per-pixel noise before G's last convolution
     bilinear: bool = False  # True: bilinear, not nearest-neighbour, resizing in G
     g_ema: float = 0.0  # > 0: the check samples an exponential moving average of G's weights
-    spectral_weight: float = 0.0  # > 0: an extra G update per iteration on this × L_spec
 
 
 RNF = {"real_not_fake": True}
@@ -161,10 +160,10 @@ SUSPECTS = {
             "(weight 1, not tuned; after Durall et al. 2020): the finest texture asked for "
             "directly. The check's spectrum features measure what this term matches, so only "
             "its other features and the look judge it independently",
-            GENERATOR_FIX | {"width": 32},
+            # the term is TrainConfig.spectral_weight: the library's step makes the extra update
+            GENERATOR_FIX | {"width": 32, "spectral_weight": 1.0},
             fake_flips=True,
             pixel_noise=True,
-            spectral_weight=1.0,
         ),
     )
 }
