@@ -147,4 +147,10 @@ SAMPLE_LOOKS: dict[str, Look] = {
         "dark curving vessels of several widths, some branching, on grey with a fine "
         "grain, a faint grid in a few; bright blotches and dark field-of-view edges",
     ),
+    "gan-lr0.0002-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n30000-s1": Look(
+        True,
+        "dark curving vessels of several widths, some branching, on grey with a fine "
+        "grain, several patches nearly plain; bright blotches with dark outlines and dark"
+        " field-of-view edges",
+    ),
 }
