@@ -87,8 +87,9 @@ def _add_grid(sub) -> None:
     add_profile_arg(
         grid,
         "cpu",
-        "the runs' profile; study or scarce: the plan of the study 'Beyond the paper' or "
-        "'Fewer labels' (tuning, then its cells; CHASE_DB1 too when its folder is known)",
+        "the runs' profile; study, scarce or scarce-dc32: the plan of the study 'Beyond the "
+        "paper', of 'Fewer labels' or of its second registration (the passing generator) "
+        "(tuning, then its cells; CHASE_DB1 too when its folder is known)",
     )
     grid.add_argument(
         "--tiers", type=int, nargs="+", default=[1], help="with --profile study: plan tiers"
@@ -218,7 +219,7 @@ def cmd_grid(args: argparse.Namespace) -> int:
         ("--working-generator", args.working),
     )
     for flag, on in flags:
-        if on and (args.ray or args.profile in ("study", "scarce")):
+        if on and (args.ray or args.profile in ("study", "scarce", "scarce-dc32")):
             raise ConfigError(
                 f"{flag} runs on the local grid of a profile; a study sets it per arm",
                 flag.removeprefix("--").replace("-", "_"),
@@ -238,14 +239,18 @@ def cmd_grid(args: argparse.Namespace) -> int:
 
         run_study(setup, tuple(args.tiers), args.device)
         return 0
-    if args.profile == "scarce":
+    if args.profile in ("scarce", "scarce-dc32"):
         from ganseg_lib.experiment.fewer_labels import run_fewer_labels
+        from ganseg_lib.experiment.fewer_labels_passing import run_fewer_labels_passing
 
-        drive = Setup.resolve("scarce", "drive", args.drive_dir, args.results, args.runs)
+        run = run_fewer_labels if args.profile == "scarce" else run_fewer_labels_passing
+        drive = Setup.resolve(args.profile, "drive", args.drive_dir, args.results, args.runs)
         chase = None
         if args.chase_dir or os.environ.get("GANSEG_CHASE_DIR"):
-            chase = Setup.resolve("scarce", "chase", None, args.results, args.runs, args.chase_dir)
-        run_fewer_labels(drive, chase, args.device)
+            chase = Setup.resolve(
+                args.profile, "chase", None, args.results, args.runs, args.chase_dir
+            )
+        run(drive, chase, args.device)
         return 0
     if args.ray:
         address = None if args.ray == "local" else args.ray

@@ -112,11 +112,14 @@ def arm_config(setup: Setup, arm: Arm, n_patches: int, seed: int, candidate: dic
     return setup.config(arm.method, n_patches, seed, protocol="fair", **arm.fixed, **candidate)
 
 
-def tuning_cells(setup: Setup) -> list[tuple[Arm, TrainConfig]]:
-    """Every (arm, configuration) of the tuning stage, arm by arm, candidate by candidate."""
+def tuning_cells(
+    setup: Setup, arms: tuple[Arm, ...] | None = None
+) -> list[tuple[Arm, TrainConfig]]:
+    """Every (arm, configuration) of the tuning stage, arm by arm, candidate by candidate
+    (``arms``: :data:`ARMS`, or another registration's)."""
     return [
         (arm, arm_config(setup, arm, TUNING_SIZE, seed, candidate))
-        for arm in ARMS
+        for arm in arms or ARMS
         for candidate in arm.grid
         for seed in TUNING_SEEDS
     ]
@@ -147,11 +150,15 @@ def run_order(n_patches: int) -> int:
     return {1_000: 0, 3_000: 1, 300: 2}.get(n_patches, 3)
 
 
-def planned_cells(chase: bool = False) -> list[tuple[Arm, int, int]]:
-    """(arm, size, seed) of DRIVE (or of CHASE_DB1), in the order they run."""
+def planned_cells(
+    chase: bool = False, arms: tuple[Arm, ...] | None = None
+) -> list[tuple[Arm, int, int]]:
+    """(arm, size, seed) of DRIVE (or of CHASE_DB1), in the order they run (``arms``:
+    :data:`ARMS`, or another registration's)."""
+    arms = arms or ARMS
     if chase:
-        return [(a, CHASE_SIZE, s) for s in CHASE_SEEDS for a in ARMS if a.chase]
-    cells = [(a, n, s) for s in SEEDS for a in ARMS for n in a.sizes]
+        return [(a, CHASE_SIZE, s) for s in CHASE_SEEDS for a in arms if a.chase]
+    cells = [(a, n, s) for s in SEEDS for a in arms for n in a.sizes]
     return sorted(cells, key=lambda c: run_order(c[1]))  # stable: seed-major within a group
 
 
@@ -170,21 +177,29 @@ def run_fewer_labels(
     device: str = "auto",
     poll_s: float = 60.0,
     log=print,
+    arms: tuple[Arm, ...] | None = None,
+    hypotheses: str = HYPOTHESES,
+    name: str = "fewer labels",
 ) -> int:
     """Run every missing cell: tuning, then DRIVE, then (given ``chase``) CHASE_DB1; return how
     many are recorded. A cell another runner holds, or whose tuning is open, is passed over and
-    tried again on the next pass; several runners share the cells through the grid's locks."""
+    tried again on the next pass; several runners share the cells through the grid's locks.
+    ``arms``, ``hypotheses``, ``name``: another registration of the study (its arms, the file
+    that registers them, the name its progress shows)."""
     from ganseg_lib.experiment.preregistration import require_registered
 
-    require_registered(HYPOTHESES)
+    require_registered(hypotheses)
 
     def plan():
-        cells = [("tuning", drive, c) for _, c in tuning_cells(drive)]
-        cells += [("drive", drive, resolve_cell(drive, drive, *c)) for c in planned_cells()]
+        cells = [("tuning", drive, c) for _, c in tuning_cells(drive, arms)]
+        cells += [
+            ("drive", drive, resolve_cell(drive, drive, *c)) for c in planned_cells(arms=arms)
+        ]
         if chase is not None:
             cells += [
-                ("chase", chase, resolve_cell(chase, drive, *c)) for c in planned_cells(chase=True)
+                ("chase", chase, resolve_cell(chase, drive, *c))
+                for c in planned_cells(chase=True, arms=arms)
             ]
         return cells
 
-    return run_plan(plan, device, "fewer labels", poll_s, log)
+    return run_plan(plan, device, name, poll_s, log)

@@ -10,7 +10,9 @@
 * ``paper`` — DRIVE with the slides' hyper-parameters and width 32, 60 epochs per run (the
   learning rate decays by 0.8 at epochs 20 and 40), 5 seeds; meant for a GPU. It keeps our one
   architectural deviation (a single final instance norm, ``norm="final"``).
-* ``study`` and ``scarce`` — the studies "Beyond the paper" and "Fewer labels".
+* ``study`` and ``scarce`` — the studies "Beyond the paper" and "Fewer labels";
+  ``scarce-dc32`` — the second registration of "Fewer labels" (the generator that passed the
+  check, with the DC net of width 32 it passed with).
 """
 
 from __future__ import annotations
@@ -202,6 +204,19 @@ PROFILES = {
         seeds=tuple(range(100, 108)),
         iterations=5_000,
         width=16,
+        g_width=16,
+        eval_every=250,
+    ),
+    # the second registration of "Fewer labels" (ganseg_lib.experiment.fewer_labels_passing):
+    # the scarce budget, sizes and seeds with the DC net of width 32 that the working generator
+    # passed the check with (G width 16, as in cpu-dc32)
+    "scarce-dc32": Profile(
+        "scarce-dc32",
+        data="drive",
+        sizes=(300, 1_000, 3_000),
+        seeds=tuple(range(100, 108)),
+        iterations=5_000,
+        width=32,
         g_width=16,
         eval_every=250,
     ),

@@ -23,6 +23,8 @@ ARM_FIELDS = (
     "protocol",
     "norm",
     "g_arch",
+    "fake_flips",
+    "spectral_weight",
     "real_not_fake",
     "classification",
     "adv_weight",
@@ -33,13 +35,14 @@ ARM_FIELDS = (
 )
 
 
-def arm_of(config: TrainConfig) -> plan.Arm | None:
+def arm_of(config: TrainConfig, arms: tuple[plan.Arm, ...] | None = None) -> plan.Arm | None:
     """The arm of the study that made a run of ``config`` (None: none of its arms): the one
     whose method, fixed fields and one grid candidate give every field of :data:`ARM_FIELDS`
-    its value in ``config`` (the others at their defaults, the protocol fair)."""
+    its value in ``config`` (the others at their defaults, the protocol fair); ``arms``: the
+    first registration's, or another registration's."""
     got = {k: getattr(config, k) for k in ARM_FIELDS}
     defaults = {k: field_default(k) for k in ARM_FIELDS} | {"protocol": "fair"}
-    for arm in plan.ARMS:
+    for arm in arms or plan.ARMS:
         if config.method != arm.method:
             continue
         for candidate in arm.grid or ({},):
@@ -48,19 +51,25 @@ def arm_of(config: TrainConfig) -> plan.Arm | None:
     return None
 
 
-def progress_table(results_dir: str | os.PathLike = "results") -> pd.DataFrame:
+def progress_table(
+    results_dir: str | os.PathLike = "results",
+    arms: tuple[plan.Arm, ...] | None = None,
+    profile: str = plan.PROFILE,
+) -> pd.DataFrame:
     """One row per arm: its tuning records (of its grid × the tuning seeds), its DRIVE records
     per size (of the study's seeds) and its CHASE_DB1 records (of the CHASE_DB1 seeds), each as
-    ``recorded / planned``; failed runs count as recorded and are listed apart."""
+    ``recorded / planned``; failed runs count as recorded and are listed apart. ``arms`` and
+    ``profile``: another registration's (default: the first)."""
     from ganseg_lib.evaluate.record import load_results
 
+    arms = arms or plan.ARMS
     counts: dict[tuple[str, str], int] = {}
     failed: dict[str, int] = {}
     for data in ("drive", "chase"):
-        folder = Path(results_dir) / plan.PROFILE / data
-        df = load_results(results_dir, profile=plan.PROFILE, data=data) if folder.is_dir() else []
+        folder = Path(results_dir) / profile / data
+        df = load_results(results_dir, profile=profile, data=data) if folder.is_dir() else []
         for record in df["record"] if len(df) else []:
-            arm = arm_of(record.config)
+            arm = arm_of(record.config, arms)
             if arm is None:
                 continue
             seed, n = record.config.seed, record.config.n_patches
@@ -75,7 +84,7 @@ def progress_table(results_dir: str | os.PathLike = "results") -> pd.DataFrame:
             counts[arm.name, stage] = counts.get((arm.name, stage), 0) + 1
             failed[arm.name] = failed.get(arm.name, 0) + (not record.ok)
     rows = []
-    for arm in plan.ARMS:
+    for arm in arms:
         row = {"arm": arm.name, "what": arm.label}
         if arm.grid:
             row["tuning"] = f"{counts.get((arm.name, 'tuning'), 0)} / "

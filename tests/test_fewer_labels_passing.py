@@ -1,0 +1,75 @@
+"""The second registration of "Fewer labels": the GAN-CNN whose generator passed the check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ganseg_lib.experiment import fewer_labels as F
+from ganseg_lib.experiment import fewer_labels_passing as P
+from ganseg_lib.experiment.preregistration import read_preregistration
+from ganseg_lib.experiment.setup import Setup
+from ganseg_lib.train.config import WORKING_GENERATOR
+from ganseg_lib.train.profiles import get_profile
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _setup(tmp, data="phantom"):
+    return Setup.resolve(P.PROFILE, data, None, tmp / "results", tmp / "runs")
+
+
+def test_its_arms_share_the_dc_net_the_generator_passed_with(tmp_path):
+    setup = _setup(tmp_path)
+    first, second = get_profile(F.PROFILE), get_profile(P.PROFILE)
+    # the first registration's budget, sizes and seeds; the DC net of cpu-dc32
+    assert (second.sizes, second.seeds, second.iterations) == (
+        first.sizes,
+        first.seeds,
+        first.iterations,
+    )
+    assert (second.width, second.g_width) == (get_profile("cpu-dc32").width, 16) == (32, 16)
+    gan = F.arm_config(setup, P.ARM["gan-passing"], 1_000, 100, F.LR_BETA[0])
+    cnn = F.arm_config(setup, P.ARM["cnn-dc32"], 1_000, 100, F.LR_BETA[0])
+    for key, value in WORKING_GENERATOR.items():
+        if key != "lr":  # tuned, like every tuned arm of the study
+            assert getattr(gan, key) == value, key
+    assert gan.protocol == cnn.protocol == "fair"
+    assert (gan.width, gan.norm) == (cnn.width, cnn.norm) == (32, "none")
+    assert (gan.lr, gan.betas) == (cnn.lr, cnn.betas) == (1e-4, (0.5, 0.999))
+
+
+def test_its_plan_is_the_first_registrations_with_its_own_arms(tmp_path):
+    setup = _setup(tmp_path)
+    tuning = F.tuning_cells(setup, P.ARMS)
+    assert len(tuning) == 2 * 4 * 2  # two arms, lr × β1, seeds 0–1
+    assert [a.name for a, _ in tuning[:8]] == ["cnn-dc32"] * 8  # the CNN's candidates first
+    assert {c.n_patches for _, c in tuning} == {F.TUNING_SIZE}
+    assert {c.seed for _, c in tuning} == set(F.TUNING_SEEDS)
+    drive = F.planned_cells(arms=P.ARMS)
+    assert len(drive) == len(set(drive)) == 2 * 3 * len(F.SEEDS)
+    assert {n for _, n, _ in drive[: 2 * len(F.SEEDS)]} == {1_000}
+    chase = F.planned_cells(chase=True, arms=P.ARMS)
+    assert {(a.name, n) for a, n, _ in chase} == {("cnn-dc32", 1_000), ("gan-passing", 1_000)}
+    assert {s for _, _, s in chase} == set(F.CHASE_SEEDS)
+    # the first registration's plan is unchanged
+    assert len(F.tuning_cells(setup)) == 48 and len(F.planned_cells()) == 128
+    # its records live apart from the first registration's
+    path = setup.record_path(tuning[-1][1]).as_posix()
+    assert f"/{P.PROFILE}/" in path and f"/{F.PROFILE}/" not in path
+
+
+def test_its_hypotheses_name_its_records_and_arms():
+    registration = read_preregistration(ROOT / P.HYPOTHESES)
+    assert registration.study == P.STUDY
+    assert registration.records == f"results/{P.PROFILE}/drive"
+    assert [h["id"] for h in registration.hypotheses] == ["P1", "P2", "P3", "P4"]
+    for h in registration.hypotheses:
+        assert "gan-passing" in h["test"] and "cnn-dc32" in h["test"], h["id"]
+
+
+def test_the_runner_runs_its_arms_under_its_own_registration(monkeypatch):
+    calls = []
+    monkeypatch.setattr(P, "run_fewer_labels", lambda *a: calls.append(a) or 0)
+    P.run_fewer_labels_passing("drive", None, "cpu", 0.0, print)
+    (args,) = calls
+    assert args[5] is P.ARMS and args[6] == P.HYPOTHESES
