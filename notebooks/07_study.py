@@ -59,8 +59,8 @@ from ganseg_lib.analysis.study.fewer_curve import (
     fewer_savings,
     plot_fewer_efficiency,
 )
+from ganseg_lib.analysis.study.fewer_verdicts import PASSING, fewer_table
 from ganseg_lib.analysis.study.fewer_verdicts import evaluate as evaluate_fewer
-from ganseg_lib.analysis.study.fewer_verdicts import fewer_table
 from ganseg_lib.analysis.study.game import game_text
 from ganseg_lib.analysis.study.paired import paired_table, share_intervals, share_text
 from ganseg_lib.analysis.study.progress import progress_table, tuning_samples, tuning_table
@@ -598,6 +598,15 @@ if passing_file.is_file():
         "Records of the second registration so far, per arm, as recorded / planned (tuning: "
         "1K, seeds 0–1; DRIVE: seeds 100–107; CHASE_DB1: 1K, seeds 100–104).",
         name="tbl-study-passing-progress",
+    )
+    page.table(
+        fewer_table(
+            evaluate_fewer(results, "drive", registration=PASSING)
+            + evaluate_fewer(results, "chase", registration=PASSING)
+        ),
+        "The verdicts of the second registration by its rules, from the records so far: P1–P3 "
+        "on DRIVE (Holm over the three), P4 on CHASE_DB1 at 1K on its own.",
+        name="tbl-study-passing-verdicts",
     )
 
 # %% [markdown]

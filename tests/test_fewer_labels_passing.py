@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
+
+import numpy as np
 
 from ganseg_lib.experiment import fewer_labels as F
 from ganseg_lib.experiment import fewer_labels_passing as P
@@ -73,3 +76,66 @@ def test_the_runner_runs_its_arms_under_its_own_registration(monkeypatch):
     P.run_fewer_labels_passing("drive", None, "cpu", 0.0, print)
     (args,) = calls
     assert args[5] is P.ARMS and args[6] == P.HYPOTHESES
+
+
+def _record(config, best: float, val: float = 0.9):
+    from ganseg_lib.evaluate.record import RunRecord
+
+    return RunRecord(
+        P.PROFILE,
+        "ok",
+        config,
+        "runs/x",
+        {"best_val_auc": val},
+        {},
+        {},
+        evaluation={"mean_auc": best - 0.001},
+        evaluation_best={"mean_auc": best, "iteration": 100},
+    )
+
+
+def test_its_verdicts_follow_its_rules_on_its_own_records(tmp_path):
+    from scipy import stats
+
+    from ganseg_lib.analysis.study import fewer_verdicts as FV
+    from ganseg_lib.analysis.study.verdicts import NOT_YET_RUN, SUPPORTED
+    from ganseg_lib.evaluate.record import write_record
+
+    drive = Setup(get_profile(P.PROFILE), "drive", "drive", results_dir=tmp_path / "results")
+    registration = ROOT / P.HYPOTHESES
+    verdicts = {v.id: v for v in FV.evaluate(drive.results_dir, "drive", registration, FV.PASSING)}
+    assert list(verdicts) == ["P1", "P2", "P3"]
+    assert {v.verdict for v in verdicts.values()} == {NOT_YET_RUN}
+    # tuning: candidate 3 wins for both arms; then 1K records at the planned seeds
+    chosen = {}
+    for arm in P.ARMS:
+        for i, candidate in enumerate(arm.grid):
+            for seed in F.TUNING_SEEDS:
+                config = F.arm_config(drive, arm, F.TUNING_SIZE, seed, candidate)
+                val = 0.95 if i == 3 else 0.90
+                write_record(drive.record_path(config), _record(config, 0.5, val))
+        chosen[arm.name] = F.chosen(drive, arm)
+        assert chosen[arm.name] == arm.grid[3]
+    rng = np.random.default_rng(0)
+    gan = 0.93 + rng.normal(0, 0.002, len(F.SEEDS))
+    cnn = 0.92 + rng.normal(0, 0.002, len(F.SEEDS))
+    for name, scores in (("gan-passing", gan), ("cnn-dc32", cnn)):
+        for seed, score in zip(F.SEEDS, scores):
+            config = F.arm_config(drive, P.ARM[name], 1_000, seed, chosen[name])
+            write_record(drive.record_path(config), _record(config, float(score)))
+    # a run of a first-registration arm (the fair CNN, its DC net normalised) in this
+    # registration's folder, at a planned cell, is no arm of it and does not count
+    stray = F.arm_config(drive, F.ARM["cnn"], 1_000, F.SEEDS[0], {})
+    assert stray.width == 32 and stray.norm != "none"
+    write_record(drive.record_path(stray), _record(stray, 0.5))
+    v = {v.id: v for v in FV.evaluate(drive.results_dir, "drive", registration, FV.PASSING)}
+    ref = stats.ttest_ind(gan, cnn, equal_var=False)
+    assert v["P1"].verdict == SUPPORTED and v["P1"].complete
+    assert math.isclose(v["P1"].estimate, gan.mean() - cnn.mean(), abs_tol=1e-12)
+    assert math.isclose(v["P1"].p_value, ref.pvalue, rel_tol=1e-9)
+    # Holm over the registered family of three, the two untested counted
+    assert math.isclose(v["P1"].holm_p, min(1.0, 3 * ref.pvalue), rel_tol=1e-9)
+    assert v["P1"].runs == "8 and 8"
+    assert v["P2"].verdict == NOT_YET_RUN and v["P3"].verdict == NOT_YET_RUN
+    (chase,) = FV.evaluate(drive.results_dir, "chase", registration, FV.PASSING)
+    assert chase.id == "P4" and chase.verdict == NOT_YET_RUN

@@ -119,7 +119,7 @@ def tuning_cells(
     (``arms``: :data:`ARMS`, or another registration's)."""
     return [
         (arm, arm_config(setup, arm, TUNING_SIZE, seed, candidate))
-        for arm in arms or ARMS
+        for arm in (ARMS if arms is None else arms)
         for candidate in arm.grid
         for seed in TUNING_SEEDS
     ]
@@ -155,7 +155,7 @@ def planned_cells(
 ) -> list[tuple[Arm, int, int]]:
     """(arm, size, seed) of DRIVE (or of CHASE_DB1), in the order they run (``arms``:
     :data:`ARMS`, or another registration's)."""
-    arms = arms or ARMS
+    arms = ARMS if arms is None else arms
     if chase:
         return [(a, CHASE_SIZE, s) for s in CHASE_SEEDS for a in arms if a.chase]
     cells = [(a, n, s) for s in SEEDS for a in arms for n in a.sizes]

@@ -27,6 +27,9 @@
   on its own. The p beside a verdict is that of the test that decided it.
 * **What a CI excludes** — every verdict with a 95% CI says which of :data:`REFERENCES` (the
   paper's +0.015 at 15K, the exploratory +0.0056 at 3K) it excludes.
+* **The second registration** (``studies/fewer-labels-passing/hypotheses.md``, :data:`PASSING`):
+  P1–P3 on DRIVE (gan-passing − cnn-dc32 at 1K and at 300, and the contrast of 300 against 3K),
+  Holm over the three; P4 on CHASE_DB1 at 1K on its own; by the same rules (TOST ±0.0075).
 """
 
 from __future__ import annotations
@@ -55,6 +58,7 @@ from ganseg_lib.analysis.study.verdicts import (
 from ganseg_lib.errors import ConfigError
 from ganseg_lib.evaluate.record import load_results
 from ganseg_lib.experiment import fewer_labels as plan
+from ganseg_lib.experiment import fewer_labels_passing as passing
 from ganseg_lib.experiment.preregistration import read_preregistration
 from ganseg_lib.experiment.setup import Setup
 from ganseg_lib.paper import size_label
@@ -112,6 +116,40 @@ TESTS = {
 }
 
 
+PASSING_TESTS = {
+    "P1": _diff("gan-passing", "cnn-dc32", 1_000),
+    "P2": _diff("gan-passing", "cnn-dc32", 300),
+    "P3": Test(
+        (("gan-passing", 300), ("cnn-dc32", 300), ("gan-passing", 3_000), ("cnn-dc32", 3_000)),
+        margin=None,
+    ),
+    "P4": _diff("gan-passing", "cnn-dc32", 1_000),
+}
+
+
+@dataclass(frozen=True, eq=False)
+class Registration:
+    """What a registration of the study fixes for its verdicts: its profile, arms,
+    ``hypotheses.md``, the arms, sizes and margin of each test, and its Holm families per data
+    source."""
+
+    profile: str
+    arms: tuple[plan.Arm, ...]
+    hypotheses: str
+    tests: dict[str, Test]
+    families: dict[str, dict[str, tuple[str, ...]]]
+
+
+FIRST = Registration(plan.PROFILE, plan.ARMS, plan.HYPOTHESES, TESTS, FAMILIES)
+PASSING = Registration(
+    passing.PROFILE,
+    passing.ARMS,
+    passing.HYPOTHESES,
+    PASSING_TESTS,
+    {"drive": {PRIMARY: ("P1", "P2", "P3")}, "chase": {CHASE: ("P4",)}},
+)
+
+
 @dataclass(frozen=True)
 class FewerVerdict(Verdict):
     """A verdict of "Fewer labels": :class:`~ganseg_lib.analysis.study.verdicts.Verdict` with
@@ -121,28 +159,33 @@ class FewerVerdict(Verdict):
     data: str = "drive"
 
 
-def _setup(results_dir: str | os.PathLike, data: str) -> Setup:
+def _setup(results_dir: str | os.PathLike, data: str, profile: str = plan.PROFILE) -> Setup:
     """The study's profile on ``data`` with ``results_dir`` (no images are looked up)."""
-    return Setup(get_profile(plan.PROFILE), data, data, results_dir=Path(results_dir))
+    return Setup(get_profile(profile), data, data, results_dir=Path(results_dir))
 
 
-def study_runs(results_dir: str | os.PathLike = "results", data: str = "drive") -> pd.DataFrame:
+def study_runs(
+    results_dir: str | os.PathLike = "results",
+    data: str = "drive",
+    registration: Registration = FIRST,
+) -> pd.DataFrame:
     """One row per record of a planned cell of ``data`` ("drive" or "chase"): its arm, size,
     seed, whether it ran (``ok``), its primary score (``score``: the best-validation
     checkpoint's mean test AUC; NaN for a failed run) and the last checkpoint's
     (``score_last``). Records of tuning seeds, of other seeds or sizes, of no arm, or of a
     candidate other than the one chosen on DRIVE's tuning runs are left out."""
-    folder = Path(results_dir) / plan.PROFILE / data
-    df = load_results(results_dir, profile=plan.PROFILE, data=data) if folder.is_dir() else None
+    profile, arms = registration.profile, registration.arms
+    folder = Path(results_dir) / profile / data
+    df = load_results(results_dir, profile=profile, data=data) if folder.is_dir() else None
     if df is None or not len(df):
         return pd.DataFrame(columns=list(RUN_COLUMNS))
-    drive, setup = _setup(results_dir, "drive"), _setup(results_dir, data)
-    cells = {(a.name, n, s) for a, n, s in plan.planned_cells(chase=data == "chase")}
+    drive, setup = _setup(results_dir, "drive", profile), _setup(results_dir, data, profile)
+    cells = {(a.name, n, s) for a, n, s in plan.planned_cells(data == "chase", arms)}
     candidates: dict[str, dict | None] = {}
     rows = []
     for record, path in zip(df["record"], df["path"]):
         cfg = record.config
-        arm = arm_of(cfg)
+        arm = arm_of(cfg, arms)
         if arm is None or (arm.name, cfg.n_patches, cfg.seed) not in cells:
             continue
         if arm.name not in candidates:
@@ -185,11 +228,14 @@ def arm_scores(
     return _scores(study_runs(results_dir, data), column)
 
 
-def registration_path(results_dir: str | os.PathLike = "results") -> Path:
-    """The study's ``hypotheses.md`` beside ``results_dir`` (its repository), else this
+def registration_path(
+    results_dir: str | os.PathLike = "results", registration: Registration = FIRST
+) -> Path:
+    """The registration's ``hypotheses.md`` beside ``results_dir`` (its repository), else this
     package's repository's."""
-    beside = Path(results_dir).resolve().parent / plan.HYPOTHESES
-    return beside if beside.is_file() else Path(__file__).resolve().parents[3] / plan.HYPOTHESES
+    name = registration.hypotheses
+    beside = Path(results_dir).resolve().parent / name
+    return beside if beside.is_file() else Path(__file__).resolve().parents[3] / name
 
 
 def _last_text(test: Test, last: list[pd.Series]) -> str:
@@ -239,24 +285,25 @@ def evaluate(
     results_dir: str | os.PathLike = "results",
     data: str = "drive",
     hypotheses: str | os.PathLike | None = None,
+    registration: Registration = FIRST,
 ) -> list[FewerVerdict]:
-    """The registered hypotheses' verdicts on ``data`` ("drive": both DRIVE families; "chase":
-    the CHASE_DB1 family), family by family, each with its Holm-adjusted p within its family.
-    The ids, claims and tests are read from the registration (``hypotheses``, by default
-    :func:`registration_path`); the arms, sizes and margins of each test from :data:`TESTS`."""
-    if data not in FAMILIES:
-        raise ConfigError(f"data must be one of {tuple(FAMILIES)}, got {data!r}")
-    registration = read_preregistration(hypotheses or registration_path(results_dir))
-    registered = {h["id"]: h for h in registration.hypotheses}
-    if set(registered) != set(TESTS):
-        raise ConfigError(
-            f"{registration.path}: registered {sorted(registered)}, tested {sorted(TESTS)}"
-        )
-    runs = study_runs(results_dir, data)
+    """The registered hypotheses' verdicts on ``data`` ("drive": its DRIVE families; "chase":
+    its CHASE_DB1 family), family by family, each with its Holm-adjusted p within its family.
+    The ids, claims and tests are read from the registration's file (``hypotheses``, by
+    default :func:`registration_path`); the arms, sizes and margins of each test from its
+    ``tests`` (:data:`FIRST`: :data:`TESTS`; :data:`PASSING`: :data:`PASSING_TESTS`)."""
+    families, tests = registration.families, registration.tests
+    if data not in families:
+        raise ConfigError(f"data must be one of {tuple(families)}, got {data!r}")
+    registered = read_preregistration(hypotheses or registration_path(results_dir, registration))
+    claims = {h["id"]: h for h in registered.hypotheses}
+    if set(claims) != set(tests):
+        raise ConfigError(f"{registered.path}: registered {sorted(claims)}, tested {sorted(tests)}")
+    runs = study_runs(results_dir, data, registration)
     out: list[FewerVerdict] = []
-    for family, ids in FAMILIES[data].items():
+    for family, ids in families[data].items():
         verdicts = [
-            hypothesis_verdict(hid, registered[hid]["claim"], TESTS[hid], runs, data, family)
+            hypothesis_verdict(hid, claims[hid]["claim"], tests[hid], runs, data, family)
             for hid in ids
         ]
         adjusted = holm([v.p_value for v in verdicts])

@@ -42,7 +42,7 @@ def arm_of(config: TrainConfig, arms: tuple[plan.Arm, ...] | None = None) -> pla
     first registration's, or another registration's."""
     got = {k: getattr(config, k) for k in ARM_FIELDS}
     defaults = {k: field_default(k) for k in ARM_FIELDS} | {"protocol": "fair"}
-    for arm in arms or plan.ARMS:
+    for arm in plan.ARMS if arms is None else arms:
         if config.method != arm.method:
             continue
         for candidate in arm.grid or ({},):
@@ -62,7 +62,7 @@ def progress_table(
     ``profile``: another registration's (default: the first)."""
     from ganseg_lib.evaluate.record import load_results
 
-    arms = arms or plan.ARMS
+    arms = plan.ARMS if arms is None else arms
     counts: dict[tuple[str, str], int] = {}
     failed: dict[str, int] = {}
     for data in ("drive", "chase"):
