@@ -599,6 +599,28 @@ if passing_file.is_file():
         "1K, seeds 0–1; DRIVE: seeds 100–107; CHASE_DB1: 1K, seeds 100–104).",
         name="tbl-study-passing-progress",
     )
+    passing_tuning = tuning_table(results, PASSING_ARMS, PASSING_PROFILE)
+    if len(passing_tuning):
+        page.table(
+            passing_tuning,
+            "Every tuning run of the second registration so far (1K, seeds 0–1), as in the "
+            "first registration's table.",
+            name="tbl-study-passing-tuning",
+        )
+    passing_samples = tuning_samples(results, PASSING_ARMS, PASSING_PROFILE)
+    if passing_samples:
+        page.figure(
+            plot_sample_panels(
+                {
+                    f"{arm}: {len(x) // 8} tuning runs\n(a row each)": x
+                    for arm, x in passing_samples.items()
+                },
+                per_row=len(passing_samples),
+            ),
+            "The generator at the end of each tuning run of the passing GAN-CNN so far: the "
+            "last row of each run's kept montage (generated patches only).",
+            name="fig-study-passing-tuning-samples",
+        )
     page.table(
         fewer_table(
             evaluate_fewer(results, "drive", registration=PASSING)

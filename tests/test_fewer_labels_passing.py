@@ -116,6 +116,15 @@ def test_its_verdicts_follow_its_rules_on_its_own_records(tmp_path):
                 write_record(drive.record_path(config), _record(config, 0.5, val))
         chosen[arm.name] = F.chosen(drive, arm)
         assert chosen[arm.name] == arm.grid[3]
+    # its progress and tuning tables read its own folder and arms
+    from ganseg_lib.analysis.study.progress import progress_table, tuning_table
+
+    progress = progress_table(drive.results_dir, P.ARMS, P.PROFILE).set_index("arm")
+    assert list(progress["tuning"]) == ["8 / 8", "8 / 8"]
+    tuning = tuning_table(drive.results_dir, P.ARMS, P.PROFILE)
+    assert len(tuning) == 16 and tuning["chosen"].sum() == 4
+    assert set(tuning[tuning["chosen"]]["candidate"]) == {"lr 0.0003, β1 0.9"}
+    assert len(tuning_table(drive.results_dir)) == 0  # the first registration has none here
     rng = np.random.default_rng(0)
     gan = 0.93 + rng.normal(0, 0.002, len(F.SEEDS))
     cnn = 0.92 + rng.normal(0, 0.002, len(F.SEEDS))

@@ -125,18 +125,23 @@ def _candidate_text(arm: plan.Arm, config: TrainConfig) -> str:
     return ", ".join(parts)
 
 
-def tuning_table(results_dir: str | os.PathLike = "results") -> pd.DataFrame:
+def tuning_table(
+    results_dir: str | os.PathLike = "results",
+    arms: tuple[plan.Arm, ...] | None = None,
+    profile: str = plan.PROFILE,
+) -> pd.DataFrame:
     """One row per tuning record on DRIVE (1K, seeds 0–1): its arm, its candidate, seed, best
     validation AUC (the choice's criterion) and its diagnostics at the last logged iteration
     (:data:`DIAGNOSTICS`; blank where the method has none); ``chosen`` marks the candidate each
-    fully tuned arm keeps."""
+    fully tuned arm keeps. ``arms`` and ``profile``: another registration's."""
     from ganseg_lib.experiment.setup import Setup
     from ganseg_lib.train.profiles import get_profile
 
-    setup = Setup(get_profile(plan.PROFILE), "drive", "drive", results_dir=Path(results_dir))
+    arms = plan.ARMS if arms is None else arms
+    setup = Setup(get_profile(profile), "drive", "drive", results_dir=Path(results_dir))
     choices: dict[str, dict | None] = {}
     rows = []
-    for arm, record, _ in tuning_records(results_dir):
+    for arm, record, _ in tuning_records(results_dir, arms, profile):
         cfg = record.config
         if arm.name not in choices:
             choices[arm.name] = plan.chosen(setup, arm)
@@ -152,7 +157,7 @@ def tuning_table(results_dir: str | os.PathLike = "results") -> pd.DataFrame:
         }
         row |= {column: last.get(key) for column, key in DIAGNOSTICS}
         rows.append(row)
-    order = {a.name: i for i, a in enumerate(plan.ARMS)}
+    order = {a.name: i for i, a in enumerate(arms)}
     columns = ["arm", "candidate", "seed", "best val AUC", "chosen", *(c for c, _ in DIAGNOSTICS)]
     out = pd.DataFrame(rows, columns=columns)
     return out.sort_values(
@@ -160,30 +165,40 @@ def tuning_table(results_dir: str | os.PathLike = "results") -> pd.DataFrame:
     )
 
 
-def tuning_records(results_dir: str | os.PathLike = "results"):
-    """(arm, record, path) of every tuning record on DRIVE (a tuned arm at 1K, seeds 0–1)."""
+def tuning_records(
+    results_dir: str | os.PathLike = "results",
+    arms: tuple[plan.Arm, ...] | None = None,
+    profile: str = plan.PROFILE,
+):
+    """(arm, record, path) of every tuning record on DRIVE (a tuned arm at 1K, seeds 0–1);
+    ``arms`` and ``profile``: another registration's."""
     from ganseg_lib.evaluate.record import load_results
 
-    folder = Path(results_dir) / plan.PROFILE / "drive"
-    df = load_results(results_dir, profile=plan.PROFILE, data="drive") if folder.is_dir() else []
+    folder = Path(results_dir) / profile / "drive"
+    df = load_results(results_dir, profile=profile, data="drive") if folder.is_dir() else []
     for record, path in zip(df["record"], df["path"]) if len(df) else []:
         cfg = record.config
-        arm = arm_of(cfg)
+        arm = arm_of(cfg, arms)
         if arm is None or not arm.grid or cfg.seed not in plan.TUNING_SEEDS:
             continue
         if cfg.n_patches == plan.TUNING_SIZE:
             yield arm, record, Path(path)
 
 
-def tuning_samples(results_dir: str | os.PathLike = "results") -> dict[str, np.ndarray]:
+def tuning_samples(
+    results_dir: str | os.PathLike = "results",
+    arms: tuple[plan.Arm, ...] | None = None,
+    profile: str = plan.PROFILE,
+) -> dict[str, np.ndarray]:
     """Per adversarial arm, the final row of 8 samples of each of its tuning runs' kept montage
     (``<cell>.samples.png``: one row per logged stage of training, the last at its end), in the
-    order of the records; uint8 (8·runs, 64, 64)."""
+    order of the records; uint8 (8·runs, 64, 64). ``arms``, ``profile``: another
+    registration's."""
     from ganseg_lib.analysis.replication.generator import read_samples
     from ganseg_lib.evaluate.record import samples_path
 
     out: dict[str, list[np.ndarray]] = {}
-    for arm, _, path in tuning_records(results_dir):
+    for arm, _, path in tuning_records(results_dir, arms, profile):
         montage = samples_path(path)
         if montage.is_file():
             out.setdefault(arm.name, []).append(read_samples(montage)[-8:])
