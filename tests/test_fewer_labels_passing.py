@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -148,3 +149,16 @@ def test_its_verdicts_follow_its_rules_on_its_own_records(tmp_path):
     assert v["P2"].verdict == NOT_YET_RUN and v["P3"].verdict == NOT_YET_RUN
     (chase,) = FV.evaluate(drive.results_dir, "chase", registration, FV.PASSING)
     assert chase.id == "P4" and chase.verdict == NOT_YET_RUN
+
+
+def test_a_chase_runs_generator_is_checked_against_chase_patches(tmp_path, monkeypatch):
+    from ganseg_lib.experiment import generator_suspects as GS
+
+    asked = []
+    monkeypatch.setattr(GS, "real_patches", lambda data: asked.append(data) or np.zeros(1))
+    monkeypatch.setattr(GS, "check_run", lambda run, real, out, record: {"cell": Path(run).name})
+    for data in ("chase", "drive"):
+        argv = ["--check", str(tmp_path / "gan-x"), "--data", data, "--out", str(tmp_path)]
+        assert GS.main([*argv, "--into", f"{data}.json", "--records", str(tmp_path)]) == 0
+    assert asked == ["chase", "drive"]
+    assert json.loads((tmp_path / "chase.json").read_text()) == {"gan-x": {"cell": "gan-x"}}

@@ -290,6 +290,13 @@ def main(argv: list[str] | None = None) -> int:
         "with the fix; working.json: the re-run with the working generator)",
     )
     p.add_argument(
+        "--data",
+        choices=("drive", "chase"),
+        default="drive",
+        help="with --check: the data source of the runs, whose validation patches the "
+        "generators are checked against (chase: CHASE_DB1's, from $GANSEG_CHASE_DIR)",
+    )
+    p.add_argument(
         "--records",
         type=Path,
         default=Path("results/cpu/drive"),
@@ -327,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = p.parse_args(argv)
     torch.set_num_threads(1)
-    real = real_patches("drive")
+    real = real_patches(args.data if args.check else "drive")
     if args.kept:
         from ganseg_lib.evaluate.generator_check import (
             kept_samples_diversity,
