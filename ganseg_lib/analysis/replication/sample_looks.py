@@ -153,4 +153,9 @@ SAMPLE_LOOKS: dict[str, Look] = {
         "grain, several patches nearly plain; bright blotches with dark outlines and dark"
         " field-of-view edges",
     ),
+    "gan-lr0.0002-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n15000-s2": Look(
+        True,
+        "dark curving vessels of several widths, some branching, on grey with a fine "
+        "grain; bright blotches crossed by dark tangles, dark field-of-view edges",
+    ),
 }
