@@ -158,4 +158,9 @@ SAMPLE_LOOKS: dict[str, Look] = {
         "dark curving vessels of several widths, some branching, on grey with a fine "
         "grain; bright blotches crossed by dark tangles, dark field-of-view edges",
     ),
+    "gan-lr0.0002-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n30000-s2": Look(
+        True,
+        "dark curving vessels of several widths, some branching, on grey with a fine "
+        "grain, a few patches nearly plain; black field-of-view edges and bright blotches",
+    ),
 }
