@@ -1,16 +1,14 @@
 """The committed generator check (``results/generator/``) read for the book: a table of every
 checked run, the kept montages' diversity, the samples, and the verdict.
 
-The numbers come from :mod:`ganseg_lib.experiment.generator_suspects` (``suspects.json``: the
-short runs, one change at a time; ``after.json``: the real-data term through the library's
-training loop; ``fixed.json``: the generators of the replication's GAN-CNN re-run with the whole
-fix, :data:`~ganseg_lib.train.config.GENERATOR_FIX`, and ``working.json`` with the working
-generator; ``kept_samples.json``: the diversity of every kept samples montage). The third half
-of the pass rule of :mod:`ganseg_lib.evaluate.generator_check` — vessels visible — is a
-person's look at each run's ``<name>.samples.png``; those looks are :data:`SAMPLE_LOOKS`, as
-written in ``results/generator/README.md``. Nothing here trains or reads a dataset: the training
-chapter shows it beside the slide "Samples generated during training on 15K dataset" (seed slide
-"Results") and draws the real patches itself.
+Numbers from :mod:`ganseg_lib.experiment.generator_suspects`: ``suspects.json`` (short runs, one
+change at a time), ``after.json`` (the real-data term through the library's loop),
+``fixed.json`` and ``working.json`` (the replication's GAN-CNNs re-run with the fix and with the
+working generator), ``kept_samples.json`` (the diversity of every kept montage). The pass rule's
+third part, vessels visible, is a person's look at each ``<name>.samples.png``
+(:data:`SAMPLE_LOOKS`, as in ``results/generator/README.md``). Nothing here trains or reads a
+dataset; the training chapter shows it beside the slide "Samples generated during training on
+15K dataset" and draws the real patches itself.
 """
 
 from __future__ import annotations
@@ -62,6 +60,7 @@ BEYOND = {
 }
 FIXED_FILE = "fixed.json"  # the checks of the re-run's GAN-CNNs with the whole fix
 WORKING_FILE = "working.json"  # the same for the re-run with the working generator
+SPECTRUM_OFF = "without the spectrum's features"  # the check on the other 19 features
 
 
 @dataclass(frozen=True)
@@ -227,7 +226,7 @@ def _numbers(r: CheckedRun) -> str:
     vessels = "not looked at" if r.look is None else "vessels" if r.look.vessels else "no vessels"
     seen = "" if r.two_sample_seen is None else f", {r.two_sample_seen:.2f} on the seen 62×62"
     if r.without_spectrum is not None:
-        seen += f", {r.without_spectrum:.2f} without the spectrum's features"
+        seen += f", {r.without_spectrum:.2f} {SPECTRUM_OFF}"
     return (
         f"{vessels} (diversity ratio {r.diversity_ratio:.2f}, two-sample accuracy "
         f"{r.two_sample_accuracy:.2f}{seen})"
@@ -319,13 +318,15 @@ def verdict(runs: list[CheckedRun], not_run: list[str] | None = None) -> str:
         )
     working = [r for r in runs if r.loop == "library" and r.spectral_term]
     if working:
-        without = [r.without_spectrum for r in working if r.without_spectrum is not None]
+        pairs = (("two_sample_seen", "on the seen 62×62"), ("without_spectrum", SPECTRUM_OFF))
+        values = [([getattr(r, k) for r in working], where) for k, where in pairs]
+        extra = [f"{_span(v)} {where}" for v, where in values if None not in v]
         sentences.append(
             f"the {len(working)} GAN-CNN{'s' if len(working) != 1 else ''} of the re-run with "
             f"the working generator reach{'es' if len(working) == 1 else ''} "
             f"diversity ratio {_span([r.diversity_ratio for r in working])}, two-sample accuracy "
             f"{_span([r.two_sample_accuracy for r in working])}"
-            + (f" ({_span(without)} without the spectrum's features)" if without else "")
+            + (f" ({'; '.join(extra)})" if extra else "")
             + f", {_looks(working)}"
         )
     told = [r for r in runs if r.two_sample_accuracy > MAX_TWO_SAMPLE_ACCURACY]
