@@ -163,4 +163,10 @@ SAMPLE_LOOKS: dict[str, Look] = {
         "dark curving vessels of several widths, some branching, on grey with a fine "
         "grain, a few patches nearly plain; black field-of-view edges and bright blotches",
     ),
+    "gan-lr0.0002-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n15000-s3": Look(
+        True,
+        "dark curving vessels of several widths, many branching and crossing, on grey "
+        "with a fine grain; dark field-of-view edges, one black corner, few bright "
+        "blotches",
+    ),
 }
