@@ -169,4 +169,10 @@ SAMPLE_LOOKS: dict[str, Look] = {
         "with a fine grain; dark field-of-view edges, one black corner, few bright "
         "blotches",
     ),
+    "gan-lr0.0002-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n30000-s3": Look(
+        True,
+        "dark curving vessels of several widths, some branching, on grey with a fine "
+        "grain, several patches nearly plain; black field-of-view edges, one bright "
+        "blotch",
+    ),
 }
