@@ -175,4 +175,9 @@ SAMPLE_LOOKS: dict[str, Look] = {
         "grain, several patches nearly plain; black field-of-view edges, one bright "
         "blotch",
     ),
+    "gan-lr0.0002-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n15000-s4": Look(
+        True,
+        "dark curving vessels of several widths, many branching, on grey with a fine "
+        "grain; dark field-of-view edges, one black corner and one bright blotch",
+    ),
 }
