@@ -180,4 +180,10 @@ SAMPLE_LOOKS: dict[str, Look] = {
         "dark curving vessels of several widths, many branching, on grey with a fine "
         "grain; dark field-of-view edges, one black corner and one bright blotch",
     ),
+    "gan-lr0.0002-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n30000-s4": Look(
+        True,
+        "dark curving vessels of several widths, some branching and crossing, on grey "
+        "with a fine grain, a few patches nearly plain; bright blotches and dark field-"
+        "of-view edges",
+    ),
 }
