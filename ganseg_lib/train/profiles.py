@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ganseg_lib.deviations import declare, deviation
 from ganseg_lib.errors import ConfigError
@@ -207,20 +207,11 @@ PROFILES = {
         g_width=16,
         eval_every=250,
     ),
-    # the second registration of "Fewer labels" (ganseg_lib.experiment.fewer_labels_passing):
-    # the scarce budget, sizes and seeds with the DC net of width 32 that the working generator
-    # passed the check with (G width 16, as in cpu-dc32)
-    "scarce-dc32": Profile(
-        "scarce-dc32",
-        data="drive",
-        sizes=(300, 1_000, 3_000),
-        seeds=tuple(range(100, 108)),
-        iterations=5_000,
-        width=32,
-        g_width=16,
-        eval_every=250,
-    ),
 }
+# the second registration of "Fewer labels" (ganseg_lib.experiment.fewer_labels_passing): the
+# scarce budget, sizes and seeds with the DC net of width 32 that the working generator passed
+# the check with (G width 16, as in cpu-dc32)
+PROFILES["scarce-dc32"] = replace(PROFILES["scarce"], name="scarce-dc32", width=32)
 EVIDENCE_PROFILE = "cpu"  # the profile of the committed DRIVE records
 
 
