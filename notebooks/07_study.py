@@ -576,8 +576,17 @@ else:
 # %% tags=["remove-input"]
 passing_file = Path(PASSING_HYPOTHESES)
 if passing_file.is_file():
-    passing_records = load_results(results, profile=PASSING_PROFILE)
-    display(Markdown(registration_sentence(passing_file, passing_records)))
+    committed = registration_commit(passing_file)
+    first = first_record_date(load_results(results, profile=PASSING_PROFILE))
+    display(
+        Markdown(
+            "**Not registered: its hypotheses are not committed.**"
+            if committed is None
+            else f"Registered on {committed[1]:%Y-%m-%d %H:%M} UTC; first record: "
+            + (f"{first:%Y-%m-%d %H:%M} UTC" if first else "none yet")
+            + " (the registering commit is in the provenance table at the end)."
+        )
+    )
     page.table(
         pd.DataFrame(read_preregistration(passing_file).hypotheses)[["id", "claim", "test"]],
         'The hypotheses of the second registration of "Fewer labels" (the rules: '
