@@ -108,9 +108,10 @@ class CheckedRun:
         return not self.failures()
 
 
-def _run(
+def as_run(
     name: str, change: str, loop: str, entry: dict, iterations: int, fixed: bool = False
 ) -> CheckedRun:
+    """A :class:`CheckedRun` from one entry of a check file (``entry``: its numbers, config)."""
     config = entry["config"]
     return CheckedRun(
         name=name,
@@ -146,7 +147,7 @@ def read_checked_runs(folder: str | Path) -> list[CheckedRun]:
     suspects = json.loads((folder / "suspects.json").read_text())
     runs = [
         # "what" may go on after a colon to say why; the table keeps the change itself
-        _run(name, s["what"].split(":")[0], "short", s, s["iterations"])
+        as_run(name, s["what"].split(":")[0], "short", s, s["iterations"])
         for name, s in suspects.items()
     ]
     after_path = folder / "after.json"
@@ -157,17 +158,17 @@ def read_checked_runs(folder: str | Path) -> list[CheckedRun]:
             if after["config"].get("real_not_fake")
             else "the library's training loop"
         )
-        runs.append(_run(after["cell"], change, "library", after, after["config"]["iterations"]))
+        runs.append(as_run(after["cell"], change, "library", after, after["config"]["iterations"]))
     fixed_path = folder / FIXED_FILE
     if fixed_path.is_file():
         for cell, entry in json.loads(fixed_path.read_text()).items():
             change = "the whole fix, the replication's re-run (the library's loop)"
-            runs.append(_run(cell, change, "library", entry, entry["iterations"], fixed=True))
+            runs.append(as_run(cell, change, "library", entry, entry["iterations"], fixed=True))
     working_path = folder / WORKING_FILE
     if working_path.is_file():
         for cell, entry in json.loads(working_path.read_text()).items():
             change = "the working generator, the replication's second re-run (the library's loop)"
-            runs.append(_run(cell, change, "library", entry, entry["iterations"]))
+            runs.append(as_run(cell, change, "library", entry, entry["iterations"]))
     return runs
 
 
@@ -374,8 +375,7 @@ def verdict(runs: list[CheckedRun], not_run: list[str] | None = None) -> str:
 
 
 def not_run(folder: str | Path) -> list[str]:
-    """The suspects of :mod:`ganseg_lib.experiment.generator_suspects` that ``suspects.json``
-    has no run of (their descriptions)."""
+    """The suspects (:mod:`~ganseg_lib.experiment.suspect_list`) with no run in suspects.json."""
     from ganseg_lib.experiment.suspect_list import SUSPECTS
 
     ran = json.loads((Path(folder) / "suspects.json").read_text())

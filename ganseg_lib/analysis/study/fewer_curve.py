@@ -15,6 +15,10 @@ the annotation-saving factor of every arm and size, as registered in
   sizes (:func:`~ganseg_lib.analysis.study.saving.saving_factor`, eq. "log N* = …"), N*/N, with
   a percentile-bootstrap 95% CI over seeds; outside the measured curve it says so and does not
   extrapolate.
+* **The second registration** (``studies/fewer-labels-passing/hypotheses.md``; pass
+  ``registration=PASSING``): its points have no anchors (no arm of it ran in "Beyond the
+  paper"); its saving factor reads the curve of its own CNN (``cnn-dc32``: 300, 1K and 3K), and
+  with ``against=FIRST`` the first registration's fair CNN (width 16), as registered.
 """
 
 from __future__ import annotations
@@ -28,11 +32,10 @@ from matplotlib.figure import Figure
 from ganseg_lib.analysis.present.colours import ARM_COLORS, OTHER_COLOR
 from ganseg_lib.analysis.stats import mean_ci
 from ganseg_lib.analysis.study import fewer_verdicts, records
+from ganseg_lib.analysis.study.fewer_verdicts import FIRST, Registration
 from ganseg_lib.analysis.study.plots import size_axis
 from ganseg_lib.analysis.study.saving import saving_factor
-from ganseg_lib.experiment import fewer_labels as plan
 
-BASELINE = "cnn"  # the curve every arm is read against: the fair CNN
 # arms of "Fewer labels" that "Beyond the paper" ran in the same configuration: (method,
 # protocol, variant) of its arm
 ANCHORED = {"cnn": ("cnn", "fair", ""), "gan-study": ("gan", "fair", "")}
@@ -47,15 +50,22 @@ ARM_COLOURS = {
     "gan-fixed": "#e67e22",
     "ssgan": ARM_COLORS["ssgan"],
     "gan-joint": "#117a65",
+    # the second registration's: its CNN navy, its GAN-CNN dark red
+    "cnn-dc32": "#1b2f6b",
+    "gan-passing": "#7b241c",
 }
 SAVING_COLUMNS = ["arm", "labelled patches", "seeds", "mean AUC", "CNN-equivalent", "saving"]
 
 
-def _anchor_scores(results_dir: str | os.PathLike) -> dict[tuple[str, int], pd.Series]:
-    """The anchored arms' per-seed primary scores at the anchor sizes from "Beyond the paper"."""
-    study = records.load_study(results_dir)
+def _anchor_scores(
+    results_dir: str | os.PathLike, registration: Registration = FIRST
+) -> dict[tuple[str, int], pd.Series]:
+    """The anchored arms' per-seed primary scores at the anchor sizes from "Beyond the paper"
+    (none for a registration without such arms)."""
+    anchored = {a: key for a, key in ANCHORED.items() if a in registration.arm}
+    study = records.load_study(results_dir) if anchored else pd.DataFrame()
     out = {}
-    for arm, key in ANCHORED.items():
+    for arm, key in anchored.items():
         for n in ANCHOR_SIZES:
             scores = records.arm_scores(study, key[0], key[1], n, key[2]) if len(study) else []
             if len(scores):
@@ -63,54 +73,73 @@ def _anchor_scores(results_dir: str | os.PathLike) -> dict[tuple[str, int], pd.S
     return out
 
 
-def fewer_efficiency(results_dir: str | os.PathLike = "results", data: str = "drive"):
-    """One row per (arm, size) with records: the mean primary score over seeds, its 95% t
-    interval and the number of seeds, from this study (``source`` "fewer") and, on DRIVE, the
-    anchored arms' larger sizes from "Beyond the paper" (``source`` "anchor")."""
-    groups = {("fewer", *k): v for k, v in fewer_verdicts.arm_scores(results_dir, data).items()}
+def fewer_efficiency(
+    results_dir: str | os.PathLike = "results",
+    data: str = "drive",
+    registration: Registration = FIRST,
+):
+    """One row per (arm, size) of ``registration`` with records: the mean primary score over
+    seeds, its 95% t interval and the number of seeds, from this study (``source`` "fewer")
+    and, on DRIVE, the anchored arms' larger sizes from "Beyond the paper" (``source``
+    "anchor")."""
+    scores = fewer_verdicts.arm_scores(results_dir, data, registration=registration)
+    groups = {("fewer", *k): v for k, v in scores.items()}
     if data == "drive":
-        groups |= {("anchor", *k): v for k, v in _anchor_scores(results_dir).items()}
+        groups |= {("anchor", *k): v for k, v in _anchor_scores(results_dir, registration).items()}
     rows = []
     for (source, arm, n), scores in groups.items():
         mean, low, high = mean_ci(scores.to_numpy(float))
-        label = plan.ARM[arm].label
+        label = registration.arm[arm].label
         rows.append(dict(zip(CURVE_COLUMNS, (arm, label, source, n, len(scores), mean, low, high))))
-    order = {a.name: i for i, a in enumerate(plan.ARMS)}
+    order = {a.name: i for i, a in enumerate(registration.arms)}
     df = pd.DataFrame(rows, columns=CURVE_COLUMNS)
     return df.sort_values(
         ["arm", "n_patches"], key=lambda c: c.map(order) if c.name == "arm" else c
     )
 
 
-def cnn_curve(results_dir: str | os.PathLike = "results") -> dict[int, np.ndarray]:
-    """The fair CNN's per-seed scores by size on DRIVE: this study's sizes and the anchors'."""
-    scores = fewer_verdicts.arm_scores(results_dir, "drive")
-    curve = {n: s.to_numpy(float) for (arm, n), s in scores.items() if arm == BASELINE}
-    anchors = _anchor_scores(results_dir).items()
-    curve |= {n: s.to_numpy(float) for (arm, n), s in anchors if arm == BASELINE}
+def cnn_curve(
+    results_dir: str | os.PathLike = "results", registration: Registration = FIRST
+) -> dict[int, np.ndarray]:
+    """The per-seed scores by size on DRIVE of the registration's CNN (its ``baseline``): this
+    study's sizes and, where "Beyond the paper" ran it, the anchors'."""
+    arm = registration.baseline
+    scores = fewer_verdicts.arm_scores(results_dir, "drive", registration=registration)
+    curve = {n: s.to_numpy(float) for (a, n), s in scores.items() if a == arm}
+    anchors = _anchor_scores(results_dir, registration).items()
+    curve |= {n: s.to_numpy(float) for (a, n), s in anchors if a == arm}
     return dict(sorted(curve.items()))
 
 
-def fewer_savings(results_dir: str | os.PathLike = "results", n_resamples: int = 10_000):
-    """The saving factor of every arm and size of this study on DRIVE (not the fair CNN's own),
-    with its bootstrap 95% CI; empty while the fair CNN's curve has fewer than two sizes."""
-    curve = cnn_curve(results_dir)
+def fewer_savings(
+    results_dir: str | os.PathLike = "results",
+    n_resamples: int = 10_000,
+    registration: Registration = FIRST,
+    against: Registration | None = None,
+):
+    """The saving factor of every arm and size of ``registration`` on DRIVE (not its CNN's own)
+    against the CNN curve of ``against`` (default: the same registration's), with its bootstrap
+    95% CI; empty while that curve has fewer than two sizes."""
+    against = registration if against is None else against
+    curve = cnn_curve(results_dir, against)
     rows = []
     if len(curve) < 2:
         return pd.DataFrame(rows, columns=SAVING_COLUMNS)
-    for (arm, n), scores in fewer_verdicts.arm_scores(results_dir, "drive").items():
-        if arm == BASELINE:
+    scores = fewer_verdicts.arm_scores(results_dir, "drive", registration=registration)
+    for (arm, n), arm_scores in scores.items():
+        if arm == registration.baseline:
             continue
-        s = saving_factor(scores.to_numpy(float), n, curve, n_resamples)
+        label = registration.arm[arm].label
+        s = saving_factor(arm_scores.to_numpy(float), n, curve, n_resamples)
         factor = s.factor
         rows.append(
             {
-                "arm": plan.ARM[arm].label,
+                "arm": label,
                 "labelled patches": n,
-                "seeds": len(scores),
+                "seeds": len(arm_scores),
                 "mean AUC": s.arm_auc,
                 "CNN-equivalent": factor if isinstance(factor, str) else s.equivalent,
-                "saving": s.text(f"the {plan.ARM[arm].label}"),
+                "saving": s.text(f"the {label}"),
             }
         )
     return pd.DataFrame(rows, columns=SAVING_COLUMNS)

@@ -43,6 +43,7 @@ import pandas as pd
 
 from ganseg_lib.analysis.present.text import excluded_text, fmt_ci, fmt_p, fmt_signed
 from ganseg_lib.analysis.stats import SIGNIFICANCE, contrast_test, holm, welch_test
+from ganseg_lib.analysis.study.fewer_mechanism import checked_generators, pass_text
 from ganseg_lib.analysis.study.progress import arm_of
 from ganseg_lib.analysis.study.verdicts import (
     EQUIVALENT,
@@ -130,14 +131,21 @@ PASSING_TESTS = {
 @dataclass(frozen=True, eq=False)
 class Registration:
     """What a registration of the study fixes for its verdicts: its profile, arms,
-    ``hypotheses.md``, the arms, sizes and margin of each test, and its Holm families per data
-    source."""
+    ``hypotheses.md``, the arms, sizes and margin of each test, its Holm families per data
+    source, the arm whose curve its saving factors read (``baseline``) and the arm whose every
+    generator it checks (``checked``; None: none)."""
 
     profile: str
     arms: tuple[plan.Arm, ...]
     hypotheses: str
     tests: dict[str, Test]
     families: dict[str, dict[str, tuple[str, ...]]]
+    baseline: str = "cnn"
+    checked: str | None = None
+
+    @property
+    def arm(self) -> dict[str, plan.Arm]:
+        return {a.name: a for a in self.arms}
 
 
 FIRST = Registration(plan.PROFILE, plan.ARMS, plan.HYPOTHESES, TESTS, FAMILIES)
@@ -147,6 +155,8 @@ PASSING = Registration(
     passing.HYPOTHESES,
     PASSING_TESTS,
     {"drive": {PRIMARY: ("P1", "P2", "P3")}, "chase": {CHASE: ("P4",)}},
+    baseline="cnn-dc32",
+    checked="gan-passing",
 )
 
 
@@ -220,12 +230,15 @@ def _scores(runs: pd.DataFrame, column: str = "score") -> dict[tuple[str, int], 
 
 
 def arm_scores(
-    results_dir: str | os.PathLike = "results", data: str = "drive", column: str = "score"
+    results_dir: str | os.PathLike = "results",
+    data: str = "drive",
+    column: str = "score",
+    registration: Registration = FIRST,
 ) -> dict[tuple[str, int], pd.Series]:
-    """Per-seed primary scores (index: seed) of every (arm, size) with a record on ``data``, from
-    :func:`study_runs` (the study's seeds only; failed runs left out). ``column="score_last"``:
-    the last checkpoint's scores."""
-    return _scores(study_runs(results_dir, data), column)
+    """Per-seed primary scores (index: seed) of every (arm, size) of ``registration`` with a
+    record on ``data``, from :func:`study_runs` (the study's seeds only; failed runs left out).
+    ``column="score_last"``: the last checkpoint's scores."""
+    return _scores(study_runs(results_dir, data, registration), column)
 
 
 def registration_path(
@@ -252,11 +265,18 @@ def _last_text(test: Test, last: list[pd.Series]) -> str:
 
 
 def hypothesis_verdict(
-    hid: str, claim: str, test: Test, runs: pd.DataFrame, data: str, family: str
+    hid: str,
+    claim: str,
+    test: Test,
+    runs: pd.DataFrame,
+    data: str,
+    family: str,
+    generators: str = "",
 ) -> FewerVerdict:
     """One hypothesis' verdict by its registered rule (see the module's docstring) from the
     records of :func:`study_runs`; the effect text adds the seeds behind it, the last
-    checkpoint's effect and which of :data:`REFERENCES` its 95% CI excludes."""
+    checkpoint's effect, which of :data:`REFERENCES` its 95% CI excludes and ``generators``
+    (how many of its GAN arm's generators pass the check; it decides nothing)."""
     best, last = _scores(runs), _scores(runs, "score_last")
     empty = pd.Series(dtype=float)
     groups = [best.get(g, empty) for g in test.groups]
@@ -276,9 +296,24 @@ def hypothesis_verdict(
         effect += _last_text(test, [last.get(g, empty) for g in test.groups])
     if not (math.isnan(v.ci_low) or math.isnan(v.ci_high)):
         effect += "; " + excluded_text(v.ci_low, v.ci_high, REFERENCES)
+    effect += f"; {generators}" if generators else ""
     base = {f.name: getattr(v, f.name) for f in fields(Verdict)}
     base.update(effect=effect, failed=failed, planned=planned, complete=complete)
     return FewerVerdict(**base, family=family, data=data)
+
+
+def generator_text(
+    results_dir: str | os.PathLike, data: str, registration: Registration, test: Test, runs
+) -> str:
+    """How many generators of the registration's checked arm in ``test``'s groups pass the check
+    (:func:`~ganseg_lib.analysis.study.fewer_mechanism.pass_text`); '' where it checks none."""
+    arm = registration.checked
+    sizes = {n for a, n in test.groups if a == arm}
+    if not sizes or not len(runs):
+        return ""
+    mine = runs[(runs["arm"] == arm) & runs["n_patches"].isin(sizes) & runs["ok"]]
+    cells = [Path(p).stem for p in mine["path"]]
+    return pass_text(cells, checked_generators(results_dir, data)) if cells else ""
 
 
 def evaluate(
@@ -303,7 +338,15 @@ def evaluate(
     out: list[FewerVerdict] = []
     for family, ids in families[data].items():
         verdicts = [
-            hypothesis_verdict(hid, claims[hid]["claim"], tests[hid], runs, data, family)
+            hypothesis_verdict(
+                hid,
+                claims[hid]["claim"],
+                tests[hid],
+                runs,
+                data,
+                family,
+                generator_text(results_dir, data, registration, tests[hid], runs),
+            )
             for hid in ids
         ]
         adjusted = holm([v.p_value for v in verdicts])

@@ -1,0 +1,161 @@
+"""The second registration of "Fewer labels" beyond its verdicts, from synthetic records: the
+generator count in its verdicts, the saving factor against its own CNN and the first
+registration's, its points on the efficiency curve, and every run's diagnostics."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from ganseg_lib.analysis.replication.sample_looks import Look
+from ganseg_lib.analysis.study import fewer_curve as FC
+from ganseg_lib.analysis.study import fewer_mechanism as FM
+from ganseg_lib.analysis.study import fewer_verdicts as FV
+from ganseg_lib.analysis.study.saving import saving_factor
+from ganseg_lib.evaluate.record import RunRecord, write_record
+from ganseg_lib.experiment import fewer_labels as F
+from ganseg_lib.experiment import fewer_labels_passing as P
+from ganseg_lib.experiment.setup import Setup
+from ganseg_lib.train.profiles import get_profile
+from tests.test_fewer_verdicts import _setup as _first_setup
+from tests.test_fewer_verdicts import _write as _first_write
+
+REGISTRATION = FV.registration_path("results", FV.PASSING)
+CNN = {300: 0.90, 1_000: 0.92, 3_000: 0.94}
+GAN = {300: 0.91, 1_000: 0.93, 3_000: 0.945}
+P_FAKE = 0.3  # p(fake | labelled real) in every GAN history
+
+
+def _history(gan: bool) -> list[dict]:
+    line = {"iteration": 5_000, "val_auc": 0.9}
+    if gan:
+        line |= {"p_fake_real": P_FAKE, "p_fake_val": 0.31, "fake_detect": 0.8, "adv_share": 0.4}
+    return [line]
+
+
+def _record(config, best: float, val: float = 0.9) -> RunRecord:
+    return RunRecord(
+        P.PROFILE,
+        "ok",
+        config,
+        "runs/x",
+        {"best_val_auc": val},
+        {},
+        {},
+        evaluation={"mean_auc": best - 0.001},
+        evaluation_best={"mean_auc": best, "iteration": 100},
+        history=_history(config.method == "gan"),
+    )
+
+
+@pytest.fixture
+def drive(tmp_path) -> Setup:
+    """Both arms tuned (candidate 0 wins) and run at 300, 1K and 3K on seeds 100–107."""
+    drive = Setup(get_profile(P.PROFILE), "drive", "drive", results_dir=tmp_path / "results")
+    for arm in P.ARMS:
+        for i, candidate in enumerate(arm.grid):
+            for seed in F.TUNING_SEEDS:
+                config = F.arm_config(drive, arm, F.TUNING_SIZE, seed, candidate)
+                write_record(drive.record_path(config), _record(config, 0.5, 0.95 - 0.01 * i))
+        for n, base in (GAN if arm.name == "gan-passing" else CNN).items():
+            for k, seed in enumerate(F.SEEDS):
+                config = F.arm_config(drive, arm, n, seed, arm.grid[0])
+                write_record(drive.record_path(config), _record(config, base + 0.001 * (k % 3)))
+    return drive
+
+
+def _cells(drive: Setup, n: int) -> list[str]:
+    arm = P.ARM["gan-passing"]
+    return [F.arm_config(drive, arm, n, s, arm.grid[0]).cell for s in F.SEEDS]
+
+
+def _check_entry(cell: str, seed: int, accuracy: float) -> dict:
+    config = {"seed": seed, "n_patches": 1_000, "g_width": 16, "width": 32, "protocol": "fair"}
+    return {
+        "cell": cell,
+        "config": config | {"real_not_fake": True, "spectral_weight": 1.0},
+        "diversity_ratio": 0.85,
+        "two_sample_accuracy": accuracy,
+        "p_fake_real": P_FAKE,
+        "fake_detect": 0.8,
+        "iterations": 5_000,
+        "threads": 1,
+    }
+
+
+def test_each_verdict_on_the_passing_gan_says_how_many_of_its_generators_pass(drive, monkeypatch):
+    verdicts = {v.id: v for v in FV.evaluate(drive.results_dir, "drive", REGISTRATION, FV.PASSING)}
+    assert "0 of 8 generators pass the check (8 not checked yet)" in verdicts["P1"].effect
+    assert "0 of 16 generators pass" in verdicts["P3"].effect  # 300 and 3K
+    # three checks at 1K: one passes and was looked at, one fails its accuracy, one unseen
+    cells = _cells(drive, 1_000)
+    entries = {
+        cells[0]: _check_entry(cells[0], 100, 0.92),
+        cells[1]: _check_entry(cells[1], 101, 0.97),
+        cells[2]: _check_entry(cells[2], 102, 0.90),
+    }
+    folder = FM.check_folder(drive.results_dir, "drive")
+    folder.mkdir(parents=True)
+    (folder / FM.CHECKS).write_text(json.dumps(entries))
+    looks = {f"drive/{c}": Look(True, "vessels") for c in cells[:2]}
+    looks["chase/" + cells[2]] = Look(True, "CHASE_DB1's cell of the same name")
+    monkeypatch.setattr(FM, "PASSING_LOOKS", looks)
+    checked = FM.checked_generators(drive.results_dir, "drive")
+    assert [r.passes for r in checked.values()] == [True, False, False]
+    assert checked[cells[1]].failures() == ["accuracy 0.97 > 0.95"]
+    assert checked[cells[2]].failures() == ["samples not looked at"]
+    verdicts = {v.id: v for v in FV.evaluate(drive.results_dir, "drive", REGISTRATION, FV.PASSING)}
+    text = "1 of 8 generators pass the check (5 not checked yet, 1 not looked at)"
+    assert verdicts["P1"].effect.endswith(text)
+    # it decides nothing: the verdict and its numbers are those without the checks
+    assert verdicts["P1"].verdict == "supported"
+    table = FM.check_rows(checked)
+    assert list(table["passes"]) == ["yes", "no: accuracy 0.97 > 0.95", "no: samples not looked at"]
+    # the first registration checks no generator
+    assert FV.generator_text(drive.results_dir, "drive", FV.FIRST, FV.TESTS["L4"], None) == ""
+
+
+def test_its_saving_factor_reads_its_own_cnn_curve_or_the_first_registrations(drive):
+    savings = FC.fewer_savings(drive.results_dir, 500, FV.PASSING).set_index("labelled patches")
+    assert set(savings["arm"]) == {P.ARM["gan-passing"].label}  # not its CNN's own
+    curve = FC.cnn_curve(drive.results_dir, FV.PASSING)
+    assert list(curve) == [300, 1_000, 3_000]
+    assert curve[1_000].mean() == pytest.approx(
+        CNN[1_000] + 0.001 * np.mean([k % 3 for k in range(8)])
+    )
+    gan = FV.arm_scores(drive.results_dir, registration=FV.PASSING)["gan-passing", 1_000]
+    direct = saving_factor(gan.to_numpy(), 1_000, curve, 500)
+    assert savings.loc[1_000, "CNN-equivalent"] == pytest.approx(direct.equivalent)
+    # against the first registration's fair CNN: no curve there yet, then one 0.005 lower
+    assert FC.fewer_savings(drive.results_dir, 500, FV.PASSING, FV.FIRST).empty
+    first = _first_setup(drive.results_dir.parent)
+    for n, auc in CNN.items():
+        _first_write(first, "cnn", n, {s: auc - 0.005 for s in F.SEEDS})
+    against = FC.fewer_savings(drive.results_dir, 500, FV.PASSING, FV.FIRST)
+    width16 = FC.cnn_curve(drive.results_dir, FV.FIRST)
+    expected = saving_factor(gan.to_numpy(), 1_000, width16, 500)
+    row = against.set_index("labelled patches").loc[1_000]
+    assert row["CNN-equivalent"] == pytest.approx(expected.equivalent)
+    assert row["CNN-equivalent"] > savings.loc[1_000, "CNN-equivalent"]
+
+
+def test_its_points_have_its_labels_and_no_anchors(drive):
+    points = FC.fewer_efficiency(drive.results_dir, "drive", FV.PASSING)
+    assert list(points["arm"].drop_duplicates()) == ["cnn-dc32", "gan-passing"]
+    assert set(points["source"]) == {"fewer"} and set(points["seeds"]) == {8}
+    assert set(points["label"]) == {a.label for a in P.ARMS}
+    fig = FC.plot_fewer_efficiency(points)
+    colours = {line.get_label(): line.get_color() for line in fig.axes[0].get_lines()}
+    assert colours[P.ARM["gan-passing"].label] == FC.ARM_COLOURS["gan-passing"]
+
+
+def test_every_gan_run_has_its_diagnostics_and_a_cnn_none(drive):
+    runs = FV.study_runs(drive.results_dir, "drive", FV.PASSING)
+    table = FM.run_diagnostics(runs)
+    assert len(runs) == 48 and len(table) == 24  # the 24 GAN-CNN runs
+    assert set(table["arm"]) == {"gan-passing"}
+    assert set(table["p(fake | labelled)"]) == {P_FAKE}
+    assert table["p(fake | unlabelled)"].isna().all()  # an SSL GAN's only
+    assert FM.run_diagnostics(runs.iloc[:0]).empty
