@@ -5,6 +5,7 @@ registration's, its points on the efficiency curve, and every run's diagnostics.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -29,10 +30,13 @@ P_FAKE = 0.3  # p(fake | labelled real) in every GAN history
 
 
 def _history(gan: bool) -> list[dict]:
-    line = {"iteration": 5_000, "val_auc": 0.9}
+    """Two logged iterations; the diagnostics are the last one's."""
+    lines = [{"iteration": 2_500, "val_auc": 0.8}, {"iteration": 5_000, "val_auc": 0.9}]
     if gan:
-        line |= {"p_fake_real": P_FAKE, "p_fake_val": 0.31, "fake_detect": 0.8, "adv_share": 0.4}
-    return [line]
+        lines[0] |= {"p_fake_real": 0.9, "p_fake_val": 0.9, "fake_detect": 0.5, "adv_share": 0.1}
+        lines[1] |= {"p_fake_real": P_FAKE, "p_fake_val": 0.31, "fake_detect": 0.8}
+        lines[1] |= {"adv_share": 0.4}
+    return lines
 
 
 def _record(config, best: float, val: float = 0.9) -> RunRecord:
@@ -86,8 +90,9 @@ def _check_entry(cell: str, seed: int, accuracy: float) -> dict:
 
 
 def test_each_verdict_on_the_passing_gan_says_how_many_of_its_generators_pass(drive, monkeypatch):
-    verdicts = {v.id: v for v in FV.evaluate(drive.results_dir, "drive", REGISTRATION, FV.PASSING)}
-    assert "0 of 8 generators pass the check (8 not checked yet)" in verdicts["P1"].effect
+    before = {v.id: v for v in FV.evaluate(drive.results_dir, "drive", REGISTRATION, FV.PASSING)}
+    assert before["P1"].effect.endswith("0 of 8 generators pass the check (8 not checked yet)")
+    verdicts = before
     assert "0 of 16 generators pass" in verdicts["P3"].effect  # 300 and 3K
     # three checks at 1K: one passes and was looked at, one fails its accuracy, one unseen
     cells = _cells(drive, 1_000)
@@ -109,7 +114,12 @@ def test_each_verdict_on_the_passing_gan_says_how_many_of_its_generators_pass(dr
     verdicts = {v.id: v for v in FV.evaluate(drive.results_dir, "drive", REGISTRATION, FV.PASSING)}
     text = "1 of 8 generators pass the check (5 not checked yet, 1 not looked at)"
     assert verdicts["P1"].effect.endswith(text)
-    # it decides nothing: the verdict and its numbers are those without the checks
+    assert (
+        FV.fewer_table(list(verdicts.values())).set_index("id").loc["P1", "in full"].endswith(text)
+    )
+    # it decides nothing: every field but the effect's text is as without the checks
+    for hid, v in verdicts.items():
+        assert replace(v, effect="") == replace(before[hid], effect="")
     assert verdicts["P1"].verdict == "supported"
     table = FM.check_rows(checked)
     assert list(table["passes"]) == ["yes", "no: accuracy 0.97 > 0.95", "no: samples not looked at"]
@@ -128,6 +138,12 @@ def test_its_saving_factor_reads_its_own_cnn_curve_or_the_first_registrations(dr
     gan = FV.arm_scores(drive.results_dir, registration=FV.PASSING)["gan-passing", 1_000]
     direct = saving_factor(gan.to_numpy(), 1_000, curve, 500)
     assert savings.loc[1_000, "CNN-equivalent"] == pytest.approx(direct.equivalent)
+    # by hand: log N* interpolated linearly in AUC between the CNN's 1K and 3K means
+    t = (gan.mean() - curve[1_000].mean()) / (curve[3_000].mean() - curve[1_000].mean())
+    assert savings.loc[1_000, "CNN-equivalent"] == pytest.approx(1_000 * 3**t)
+    # at 3K the GAN-CNN's mean is above the CNN's whole curve: said, not extrapolated
+    assert savings.loc[3_000, "CNN-equivalent"] == "above"
+    assert "not extrapolated" in savings.loc[3_000, "saving"]
     # against the first registration's fair CNN: no curve there yet, then one 0.005 lower
     assert FC.fewer_savings(drive.results_dir, 500, FV.PASSING, FV.FIRST).empty
     first = _first_setup(drive.results_dir.parent)
@@ -152,10 +168,42 @@ def test_its_points_have_its_labels_and_no_anchors(drive):
 
 
 def test_every_gan_run_has_its_diagnostics_and_a_cnn_none(drive):
+    # one GAN-CNN run at 300 failed: it has no diagnostics row
+    arm = P.ARM["gan-passing"]
+    config = F.arm_config(drive, arm, 300, F.SEEDS[-1], arm.grid[0])
+    failed = replace(_record(config, 0.5), status="failed", evaluation=None, evaluation_best=None)
+    write_record(drive.record_path(config), failed)
     runs = FV.study_runs(drive.results_dir, "drive", FV.PASSING)
     table = FM.run_diagnostics(runs)
-    assert len(runs) == 48 and len(table) == 24  # the 24 GAN-CNN runs
+    assert len(runs) == 48 and len(table) == 23  # the 24 GAN-CNN runs but the failed one
     assert set(table["arm"]) == {"gan-passing"}
+    assert (table["labelled patches"] == 300).sum() == 7
+    # the last logged iteration's values, not the first's
     assert set(table["p(fake | labelled)"]) == {P_FAKE}
-    assert table["p(fake | unlabelled)"].isna().all()  # an SSL GAN's only
+    assert set(table["adversarial share"]) == {0.4}
+    assert "p(fake | unlabelled)" not in table  # an SSL GAN's only
     assert FM.run_diagnostics(runs.iloc[:0]).empty
+
+
+def test_a_chase_verdict_counts_chase_checks_with_chase_looks(drive, monkeypatch):
+    chase = Setup(get_profile(P.PROFILE), "chase", "chase", results_dir=drive.results_dir)
+    for arm in P.ARMS:
+        for k, seed in enumerate(F.CHASE_SEEDS):
+            config = F.arm_config(chase, arm, F.CHASE_SIZE, seed, arm.grid[0])
+            write_record(chase.record_path(config), _record(config, 0.9 + 0.001 * k))
+    arm = P.ARM["gan-passing"]
+    cell = F.arm_config(chase, arm, F.CHASE_SIZE, F.CHASE_SEEDS[0], arm.grid[0]).cell
+    assert cell == _cells(drive, 1_000)[0]  # CHASE_DB1's cell has DRIVE's name
+    folder = FM.check_folder(drive.results_dir, "chase")
+    folder.mkdir(parents=True)
+    (folder / FM.CHECKS).write_text(json.dumps({cell: _check_entry(cell, 100, 0.9)}))
+    # a look at DRIVE's samples of that name does not pass CHASE_DB1's generator
+    monkeypatch.setattr(FM, "PASSING_LOOKS", {f"drive/{cell}": Look(True, "vessels")})
+    (p4,) = FV.evaluate(drive.results_dir, "chase", REGISTRATION, FV.PASSING)
+    assert p4.runs == "5 and 5"
+    assert p4.effect.endswith(
+        "0 of 5 generators pass the check (4 not checked yet, 1 not looked at)"
+    )
+    monkeypatch.setattr(FM, "PASSING_LOOKS", {f"chase/{cell}": Look(True, "vessels")})
+    (p4,) = FV.evaluate(drive.results_dir, "chase", REGISTRATION, FV.PASSING)
+    assert p4.effect.endswith("1 of 5 generators pass the check (4 not checked yet)")

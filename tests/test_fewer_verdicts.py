@@ -148,7 +148,9 @@ def test_a_difference_is_welch_across_the_study_seeds_with_what_its_ci_excludes(
     assert math.isnan(v["S5"].holm_p) and v["S5"].family == FV.SECONDARY
 
     table = FV.fewer_table(list(v.values())).set_index("id")
-    assert list(table.columns) == ["family", "verdict", "effect [95% CI]", "seeds", "p", "p (Holm)"]
+    columns = ["family", "verdict", "effect [95% CI]", "seeds", "p", "p (Holm)", "in full"]
+    assert list(table.columns) == columns
+    assert table.loc["L1", "in full"] == l1.effect and "excludes" in l1.effect
     assert (
         table.loc["L1", "effect [95% CI]"] == f"{l1.estimate:+.4f} [{ci.low:+.4f}, {ci.high:+.4f}]"
     )

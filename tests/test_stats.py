@@ -85,6 +85,14 @@ def test_tost_paired_is_two_one_sided_scipy_paired_tests():
         stats.tost(a, b, 0.0)
 
 
+def test_tost_without_spread_is_nan_like_scipys_welch():
+    a, b = [0.9] * 5, [0.9] * 5
+    assert np.isnan(sps.ttest_ind(a, b, equal_var=False).pvalue)
+    r = stats.tost(a, b, margin=0.0075)
+    assert np.isnan(r.p_value) and r.difference == 0.0
+    assert not r.p_value < 0.05  # never called equivalent
+
+
 def test_welch_power_matches_a_simulation():
     rng = np.random.default_rng(5)
     diff, sd_a, sd_b, n = 0.002, 0.0012, 0.0015, 5

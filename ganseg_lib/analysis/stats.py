@@ -261,6 +261,8 @@ def tost(
         se = float((a - b).std(ddof=1) / np.sqrt(len(a)))
     else:
         se = float(np.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b)))
+    if se == 0:  # no spread in either sample: no t statistic, NaN as scipy's Welch test gives
+        return Equivalence(base.test, margin, d, np.nan, np.nan, np.nan, np.nan, dfree)
     p_lower = float(stats.t.sf((d + margin) / se, dfree))
     p_upper = float(stats.t.cdf((d - margin) / se, dfree))
     half = float(stats.t.ppf(1 - SIGNIFICANCE, dfree) * se)

@@ -1,6 +1,7 @@
 """The study "Fewer labels" as curves: mean test AUC against labelled patches for every arm, and
 the annotation-saving factor of every arm and size, as registered in
-``studies/fewer-labels/hypotheses.md`` ("Descriptive, not tested").
+``studies/fewer-labels/hypotheses.md`` and ``studies/fewer-labels-passing/hypotheses.md``
+("Descriptive, not tested").
 
 * **Points** (:func:`fewer_efficiency`): each arm's primary scores per size on the study's
   seeds (:func:`~ganseg_lib.analysis.study.fewer_verdicts.arm_scores`: the best-validation

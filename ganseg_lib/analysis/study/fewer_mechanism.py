@@ -2,9 +2,10 @@
 end, and the generator check of every run of a registration's checked arm.
 
 * **Diagnostics** (:func:`run_diagnostics`): per run of a cell, at its last logged iteration,
-  p(fake | labelled / unlabelled / validation real), fake detection and the adversarial share of
-  the DC loss (:data:`~ganseg_lib.analysis.study.progress.DIAGNOSTICS`), as both registrations
-  list them under "Descriptive, not tested".
+  p(fake | labelled / validation real) (and p(fake | unlabelled real) for the SSL GAN), fake
+  detection and the adversarial share of the DC loss
+  (:data:`~ganseg_lib.analysis.study.progress.DIAGNOSTICS`), as the second registration lists
+  them under "Descriptive, not tested" and the issue's mechanism asks for both.
 * **Generator check** of the second registration's every ``gan-passing`` run, as
   ``studies/fewer-labels-passing/hypotheses.md`` fixes it: "Each verdict on ``gan-passing``
   says how many of its generators pass; the verdicts do not depend on it."
@@ -103,7 +104,8 @@ def check_rows(checked: dict[str, CheckedRun]) -> pd.DataFrame:
 def run_diagnostics(runs: pd.DataFrame) -> pd.DataFrame:
     """One row per successful run of ``runs`` (:func:`~ganseg_lib.analysis.study.fewer_verdicts.
     study_runs`) whose history has adversarial metrics: arm, size, seed, its primary score and
-    :data:`~ganseg_lib.analysis.study.progress.DIAGNOSTICS` at its last logged iteration."""
+    :data:`~ganseg_lib.analysis.study.progress.DIAGNOSTICS` at its last logged iteration (a
+    column no run has, such as p(fake | unlabelled) without an SSL GAN, is left out)."""
     from ganseg_lib.evaluate.record import read_record
 
     rows = []
@@ -117,4 +119,5 @@ def run_diagnostics(runs: pd.DataFrame) -> pd.DataFrame:
             | {column: last.get(key) for column, key in DIAGNOSTICS}
         )
     columns = ["arm", "labelled patches", "seed", "test AUC", *(c for c, _ in DIAGNOSTICS)]
-    return pd.DataFrame(rows, columns=columns)
+    out = pd.DataFrame(rows, columns=columns)
+    return out.dropna(axis=1, how="all") if len(out) else out

@@ -30,6 +30,8 @@
 * **The second registration** (``studies/fewer-labels-passing/hypotheses.md``, :data:`PASSING`):
   P1–P3 on DRIVE (gan-passing − cnn-dc32 at 1K and at 300, and the contrast of 300 against 3K),
   Holm over the three; P4 on CHASE_DB1 at 1K on its own; by the same rules (TOST ±0.0075).
+  Each of its verdicts also says how many of its gan-passing runs' generators pass the
+  generator check (:func:`generator_text`); that count decides nothing.
 """
 
 from __future__ import annotations
@@ -361,7 +363,9 @@ def evaluate(
 
 def fewer_table(verdicts: list[FewerVerdict]) -> pd.DataFrame:
     """The verdicts for the book: id, family, verdict (interim and failed runs marked), effect
-    with its 95% CI, seeds per group, p of the deciding test and its Holm-adjusted p."""
+    with its 95% CI, seeds per group, p of the deciding test, its Holm-adjusted p, and the
+    effect in full (its seeds, the last checkpoint's effect, which effect sizes its CI excludes
+    and, for the checked arm, how many of its generators pass)."""
     return pd.DataFrame(
         [
             {
@@ -374,8 +378,9 @@ def fewer_table(verdicts: list[FewerVerdict]) -> pd.DataFrame:
                 "seeds": v.runs,
                 "p": v.p_value,
                 "p (Holm)": v.holm_p,
+                "in full": v.effect,
             }
             for v in verdicts
         ],
-        columns=["id", "family", "verdict", "effect [95% CI]", "seeds", "p", "p (Holm)"],
+        columns=["id", "family", "verdict", "effect [95% CI]", "seeds", "p", "p (Holm)", "in full"],
     )
