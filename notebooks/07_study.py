@@ -527,9 +527,10 @@ if fewer_file.is_file():
         )
     page.table(
         fewer_table(evaluate_fewer(results, "drive")),
-        'The verdicts of "Fewer labels" on DRIVE by their registered rules, computed from the '
-        'records so far: "not yet run" while a group has no record, "interim" while seeds '
-        "are missing (Welch across seeds; TOST for equivalence; Holm within each family).",
+        'The verdicts of "Fewer labels" on DRIVE by their registered rules: "not yet run" '
+        "while a group has no record, no verdict while seeds are missing (as registered; the "
+        "effect so far is shown), then Welch across seeds, TOST for equivalence and Holm "
+        "within each family.",
         name="tbl-study-fewer-verdicts",
     )
     page.table(

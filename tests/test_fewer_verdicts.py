@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -65,8 +66,8 @@ def _tune(drive: Setup, arm: str, winner: int) -> None:
             write_record(drive.record_path(config), _record(config, 0.5, val=val))
 
 
-def _evaluate(tmp: Path, data: str = "drive") -> dict:
-    return {v.id: v for v in FV.evaluate(tmp / "results", data, REGISTRATION)}
+def _evaluate(tmp: Path, data: str = "drive", registration=FV.FIRST) -> dict:
+    return {v.id: v for v in FV.evaluate(tmp / "results", data, REGISTRATION, registration)}
 
 
 def _holm(p: list[float], m: int) -> list[float]:
@@ -169,7 +170,16 @@ def test_the_contrast_interim_labels_failed_runs_and_holm(tmp_path):
     for (arm, n), x in values.items():
         _write(drive, arm, n, dict(zip(F.SEEDS, x)))
     _write(drive, "gan-study", 3_000, {F.SEEDS[3]: None})  # a failed run
-    v = _evaluate(tmp_path)
+    # the first registration gives no verdict until the cells are complete: the effect so far
+    # stays, no label, no p in Holm
+    first = _evaluate(tmp_path)
+    for hid in ("L1", "L2"):
+        assert first[hid].verdict == FV.AWAITING and math.isnan(first[hid].p_value)
+        assert math.isnan(first[hid].holm_p) or first[hid].holm_p == 1.0
+    assert first["L2"].verdict_text == FV.AWAITING + " (3, 3, 3 and 3 of 8 seeds per arm; 1 failed)"
+    # the interim machinery, as the second registration uses it, on the same records
+    v = _evaluate(tmp_path, registration=replace(FV.FIRST, interim=True))
+    assert first["L2"].estimate == v["L2"].estimate and first["L2"].effect == v["L2"].effect
 
     # L2 by hand: Σ w x̄, se² = Σ s²/n, Welch–Satterthwaite df
     groups = [np.array(values[g]) for g in FV.TESTS["L2"].groups]
