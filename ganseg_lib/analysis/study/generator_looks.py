@@ -9,4 +9,11 @@ from __future__ import annotations
 
 from ganseg_lib.analysis.replication.sample_looks import Look
 
-PASSING_LOOKS: dict[str, Look] = {}
+PASSING_LOOKS: dict[str, Look] = {
+    # tuning, 1K, lr 1e-4, β1 0.5
+    "drive/gan-fair-lr0.0001-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n1000-s0": Look(
+        False,
+        "mostly plain low-contrast grey with a faint grid texture, some dark field-of-view "
+        "corners; a few short dark diagonal strokes, none branching",
+    ),
+}
