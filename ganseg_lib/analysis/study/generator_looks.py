@@ -16,4 +16,9 @@ PASSING_LOOKS: dict[str, Look] = {
         "mostly plain low-contrast grey with a faint grid texture, some dark field-of-view "
         "corners; a few short dark diagonal strokes, none branching",
     ),
+    "drive/gan-fair-lr0.0001-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n1000-s1": Look(
+        False,
+        "grey with a fine grid texture and dark specks in short broken diagonal chains, some "
+        "dark field-of-view corners; no continuous or branching vessel",
+    ),
 }
