@@ -44,6 +44,7 @@ from IPython.display import Markdown, display
 
 from ganseg_lib.analysis.present.banner import banner, load_evidence, records_banner
 from ganseg_lib.analysis.present.display import Captions
+from ganseg_lib.analysis.present.text import span
 from ganseg_lib.analysis.replication.generator import plot_sample_panels
 from ganseg_lib.analysis.study import plots as study_plots
 from ganseg_lib.analysis.study.answer import study_answer, tier_two_answer
@@ -62,6 +63,7 @@ from ganseg_lib.analysis.study.fewer_curve import (
 from ganseg_lib.analysis.study.fewer_mechanism import (
     check_rows,
     checked_generators,
+    pass_text,
     run_diagnostics,
 )
 from ganseg_lib.analysis.study.fewer_verdicts import FIRST, PASSING, fewer_table, study_runs
@@ -692,8 +694,17 @@ if passing_file.is_file():
             name="tbl-study-passing-diagnostics",
         )
     for data, name in (("drive", "DRIVE"), ("chase", "CHASE_DB1")):
-        checks = check_rows(checked_generators(results, data))
+        checked = checked_generators(results, data)
+        checks = check_rows(checked)
         if len(checks):
+            display(
+                Markdown(
+                    f"**The generator check on {name} so far:** {pass_text(checked, checked)}, "
+                    f"two-sample accuracy {span(list(checks['two-sample accuracy']), '{:.3f}')} "
+                    "(the bar is 0.95), diversity ratio "
+                    f"{span(list(checks['diversity ratio']))} (tuning runs included)."
+                )
+            )
             page.table(
                 checks,
                 f"The generator check of every passing GAN-CNN checked so far on {name} (tuning "
