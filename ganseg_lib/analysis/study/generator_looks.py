@@ -21,4 +21,10 @@ PASSING_LOOKS: dict[str, Look] = {
         "grey with a fine grid texture and dark specks in short broken diagonal chains, some "
         "dark field-of-view corners; no continuous or branching vessel",
     ),
+    # tuning, 1K, lr 1e-4, β1 0.9
+    "drive/gan-fair-lr0.0001-b0.9-Gbnresize-noise-flips-spec1-normnone-realnotfake-n1000-s0": Look(
+        False,
+        "plain grey with a diagonal hatch, dark blotches and dark field-of-view corners, one "
+        "bright blotchy patch; no vessel",
+    ),
 }
