@@ -63,10 +63,10 @@ from ganseg_lib.analysis.study.fewer_curve import (
 from ganseg_lib.analysis.study.fewer_mechanism import (
     check_rows,
     checked_generators,
+    diagnostics_table,
     pass_text,
-    run_diagnostics,
 )
-from ganseg_lib.analysis.study.fewer_verdicts import FIRST, PASSING, fewer_table, study_runs
+from ganseg_lib.analysis.study.fewer_verdicts import FIRST, PASSING, fewer_table
 from ganseg_lib.analysis.study.fewer_verdicts import evaluate as evaluate_fewer
 from ganseg_lib.analysis.study.game import game_text
 from ganseg_lib.analysis.study.paired import paired_table, share_intervals, share_text
@@ -566,9 +566,7 @@ if fewer_file.is_file():
                 "study's seeds (100–107).*"
             )
         )
-    fewer_diagnostics = pd.concat(
-        [run_diagnostics(study_runs(results, d)).assign(data=d) for d in ("drive", "chase")]
-    )
+    fewer_diagnostics = diagnostics_table(results)
     if len(fewer_diagnostics):
         page.table(
             fewer_diagnostics,
@@ -679,12 +677,7 @@ if passing_file.is_file():
             )
         else:
             display(Markdown(f"*No saving factor against {curve} yet: too few records.*"))
-    passing_diagnostics = pd.concat(
-        [
-            run_diagnostics(study_runs(results, data, PASSING)).assign(data=data)
-            for data in ("drive", "chase")
-        ]
-    )
+    passing_diagnostics = diagnostics_table(results, PASSING)
     if len(passing_diagnostics):
         page.table(
             passing_diagnostics,

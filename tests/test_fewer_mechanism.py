@@ -207,3 +207,10 @@ def test_a_chase_verdict_counts_chase_checks_with_chase_looks(drive, monkeypatch
     monkeypatch.setattr(FM, "PASSING_LOOKS", {f"chase/{cell}": Look(True, "vessels")})
     (p4,) = FV.evaluate(drive.results_dir, "chase", REGISTRATION, FV.PASSING)
     assert p4.effect.endswith("1 of 5 generators pass the check (4 not checked yet)")
+
+
+def test_the_diagnostics_table_has_data_first_and_no_empty_column(drive):
+    table = FM.diagnostics_table(drive.results_dir, FV.PASSING)
+    assert list(table.columns[:2]) == ["data", "arm"] and set(table["data"]) == {"drive"}
+    assert len(table) == 24 and "p(fake | unlabelled)" not in table
+    assert FM.diagnostics_table(drive.results_dir).empty  # no first-registration runs here

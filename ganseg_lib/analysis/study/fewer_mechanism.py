@@ -121,3 +121,19 @@ def run_diagnostics(runs: pd.DataFrame) -> pd.DataFrame:
     columns = ["arm", "labelled patches", "seed", "test AUC", *(c for c, _ in DIAGNOSTICS)]
     out = pd.DataFrame(rows, columns=columns)
     return out.dropna(axis=1, how="all") if len(out) else out
+
+
+def diagnostics_table(
+    results_dir: str | os.PathLike = "results", registration=None
+) -> pd.DataFrame:
+    """:func:`run_diagnostics` of a registration's study runs (default: the first registration)
+    on DRIVE and then CHASE_DB1, with a ``data`` column first; columns no run has are left out."""
+    from ganseg_lib.analysis.study.fewer_verdicts import FIRST, study_runs
+
+    registration = FIRST if registration is None else registration
+    frames = [
+        run_diagnostics(study_runs(results_dir, data, registration)).assign(data=data)
+        for data in ("drive", "chase")
+    ]
+    out = pd.concat([f for f in frames if len(f)] or frames[:1]).dropna(axis=1, how="all")
+    return out[["data", *(c for c in out.columns if c != "data")]] if len(out) else out
