@@ -60,12 +60,8 @@ from ganseg_lib.analysis.study.fewer_curve import (
     fewer_savings,
     plot_fewer_efficiency,
 )
-from ganseg_lib.analysis.study.fewer_mechanism import (
-    check_rows,
-    checked_generators,
-    diagnostics_table,
-    pass_text,
-)
+from ganseg_lib.analysis.study.fewer_generators import check_rows, checked_generators, pass_text
+from ganseg_lib.analysis.study.fewer_mechanism import diagnostics_table
 from ganseg_lib.analysis.study.fewer_verdicts import FIRST, PASSING, fewer_table
 from ganseg_lib.analysis.study.fewer_verdicts import evaluate as evaluate_fewer
 from ganseg_lib.analysis.study.game import game_text

@@ -12,6 +12,7 @@ import pytest
 
 from ganseg_lib.analysis.replication.sample_looks import Look
 from ganseg_lib.analysis.study import fewer_curve as FC
+from ganseg_lib.analysis.study import fewer_generators as FG
 from ganseg_lib.analysis.study import fewer_mechanism as FM
 from ganseg_lib.analysis.study import fewer_verdicts as FV
 from ganseg_lib.analysis.study.saving import saving_factor
@@ -101,13 +102,13 @@ def test_each_verdict_on_the_passing_gan_says_how_many_of_its_generators_pass(dr
         cells[1]: _check_entry(cells[1], 101, 0.97),
         cells[2]: _check_entry(cells[2], 102, 0.90),
     }
-    folder = FM.check_folder(drive.results_dir, "drive")
+    folder = FG.check_folder(drive.results_dir, "drive")
     folder.mkdir(parents=True)
-    (folder / FM.CHECKS).write_text(json.dumps(entries))
+    (folder / FG.CHECKS).write_text(json.dumps(entries))
     looks = {f"drive/{c}": Look(True, "vessels") for c in cells[:2]}
     looks["chase/" + cells[2]] = Look(True, "CHASE_DB1's cell of the same name")
-    monkeypatch.setattr(FM, "PASSING_LOOKS", looks)
-    checked = FM.checked_generators(drive.results_dir, "drive")
+    monkeypatch.setattr(FG, "PASSING_LOOKS", looks)
+    checked = FG.checked_generators(drive.results_dir, "drive")
     assert [r.passes for r in checked.values()] == [True, False, False]
     assert checked[cells[1]].failures() == ["accuracy 0.97 > 0.95"]
     assert checked[cells[2]].failures() == ["samples not looked at"]
@@ -121,7 +122,7 @@ def test_each_verdict_on_the_passing_gan_says_how_many_of_its_generators_pass(dr
     for hid, v in verdicts.items():
         assert replace(v, effect="") == replace(before[hid], effect="")
     assert verdicts["P1"].verdict == "supported"
-    table = FM.check_rows(checked)
+    table = FG.check_rows(checked)
     assert list(table["passes"]) == ["yes", "no: accuracy 0.97 > 0.95", "no: samples not looked at"]
     # the first registration checks no generator
     assert FV.generator_text(drive.results_dir, "drive", FV.FIRST, FV.TESTS["L4"], None) == ""
@@ -194,17 +195,17 @@ def test_a_chase_verdict_counts_chase_checks_with_chase_looks(drive, monkeypatch
     arm = P.ARM["gan-passing"]
     cell = F.arm_config(chase, arm, F.CHASE_SIZE, F.CHASE_SEEDS[0], arm.grid[0]).cell
     assert cell == _cells(drive, 1_000)[0]  # CHASE_DB1's cell has DRIVE's name
-    folder = FM.check_folder(drive.results_dir, "chase")
+    folder = FG.check_folder(drive.results_dir, "chase")
     folder.mkdir(parents=True)
-    (folder / FM.CHECKS).write_text(json.dumps({cell: _check_entry(cell, 100, 0.9)}))
+    (folder / FG.CHECKS).write_text(json.dumps({cell: _check_entry(cell, 100, 0.9)}))
     # a look at DRIVE's samples of that name does not pass CHASE_DB1's generator
-    monkeypatch.setattr(FM, "PASSING_LOOKS", {f"drive/{cell}": Look(True, "vessels")})
+    monkeypatch.setattr(FG, "PASSING_LOOKS", {f"drive/{cell}": Look(True, "vessels")})
     (p4,) = FV.evaluate(drive.results_dir, "chase", REGISTRATION, FV.PASSING)
     assert p4.runs == "5 and 5"
     assert p4.effect.endswith(
         "0 of 5 generators pass the check (4 not checked yet, 1 not looked at)"
     )
-    monkeypatch.setattr(FM, "PASSING_LOOKS", {f"chase/{cell}": Look(True, "vessels")})
+    monkeypatch.setattr(FG, "PASSING_LOOKS", {f"chase/{cell}": Look(True, "vessels")})
     (p4,) = FV.evaluate(drive.results_dir, "chase", REGISTRATION, FV.PASSING)
     assert p4.effect.endswith("1 of 5 generators pass the check (4 not checked yet)")
 

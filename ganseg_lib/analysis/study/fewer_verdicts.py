@@ -47,7 +47,7 @@ import pandas as pd
 
 from ganseg_lib.analysis.present.text import excluded_text, fmt_ci, fmt_p, fmt_signed
 from ganseg_lib.analysis.stats import SIGNIFICANCE, contrast_test, holm, welch_test
-from ganseg_lib.analysis.study.fewer_mechanism import checked_generators, pass_text
+from ganseg_lib.analysis.study.fewer_generators import checked_generators, pass_text
 from ganseg_lib.analysis.study.progress import arm_of
 from ganseg_lib.analysis.study.verdicts import (
     EQUIVALENT,
@@ -321,7 +321,7 @@ def generator_text(
     results_dir: str | os.PathLike, data: str, registration: Registration, test: Test, runs
 ) -> str:
     """How many generators of the registration's checked arm in ``test``'s groups pass the check
-    (:func:`~ganseg_lib.analysis.study.fewer_mechanism.pass_text`); '' where it checks none."""
+    (:func:`~ganseg_lib.analysis.study.fewer_generators.pass_text`); '' where it checks none."""
     arm = registration.checked
     sizes = {n for a, n in test.groups if a == arm}
     if not sizes or not len(runs):

@@ -1,0 +1,93 @@
+"""The generator check of every run of a registration's checked arm in the study "Fewer labels"
+(the second registration's every ``gan-passing`` run), as
+``studies/fewer-labels-passing/hypotheses.md`` fixes it: "Each verdict on ``gan-passing`` says
+how many of its generators pass; the verdicts do not depend on it."
+
+The checks are those of the training chapter
+(:mod:`ganseg_lib.evaluate.generator_check`: diversity ratio ≥ 0.5, two-sample accuracy ≤ 0.95,
+vessels seen), written per data source by ::
+
+    python -m ganseg_lib.experiment.generator_suspects --check RUN_DIRS \\
+        --out results/generator/fewer-labels-passing/drive --into checks.json \\
+        --records results/scarce-dc32/drive          # CHASE_DB1: chase, and --data chase
+
+one entry per cell, with each generator's 32 samples in ``<cell>.samples.png`` beside it. The
+third part of the pass rule, a person's look at those samples, is
+:data:`~ganseg_lib.analysis.study.generator_looks.PASSING_LOOKS`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+
+from ganseg_lib.analysis.replication.generator import CheckedRun, as_run
+from ganseg_lib.analysis.study.generator_looks import PASSING_LOOKS
+
+FOLDER = Path("generator") / "fewer-labels-passing"  # under the results folder, one per data
+CHECKS = "checks.json"
+CHANGE = "the passing generator, second registration of Fewer labels"
+
+
+def check_folder(results_dir: str | os.PathLike, data: str) -> Path:
+    """Where the checks of ``data``'s runs and their samples are kept."""
+    return Path(results_dir) / FOLDER / data
+
+
+def checked_generators(
+    results_dir: str | os.PathLike = "results", data: str = "drive"
+) -> dict[str, CheckedRun]:
+    """The checked generators of ``data`` by cell, each with the look at its samples
+    (:data:`PASSING_LOOKS`; without one it does not pass: "samples not looked at")."""
+    path = check_folder(results_dir, data) / CHECKS
+    entries = json.loads(path.read_text()) if path.is_file() else {}
+    out = {}
+    for cell, entry in entries.items():
+        run = as_run(cell, CHANGE, "library", entry, entry["iterations"])
+        out[cell] = replace(run, look=PASSING_LOOKS.get(f"{data}/{cell}"))
+    return out
+
+
+def pass_text(cells: Iterable[str], checked: dict[str, CheckedRun]) -> str:
+    """How many of these runs' generators pass the check, e.g. '7 of 8 generators pass the
+    check (1 not checked yet)'; '' without runs."""
+    cells = list(cells)
+    if not cells:
+        return ""
+    runs = [checked[c] for c in cells if c in checked]
+    passed = sum(r.passes for r in runs)
+    text = f"{passed} of {len(cells)} generators pass the check"
+    missing, unseen = len(cells) - len(runs), sum(r.look is None for r in runs)
+    notes = [
+        f"{missing} not checked yet" if missing else "",
+        f"{unseen} not looked at" if unseen else "",
+    ]
+    notes = [n for n in notes if n]
+    return text + (f" ({', '.join(notes)})" if notes else "")
+
+
+def check_rows(checked: dict[str, CheckedRun]) -> pd.DataFrame:
+    """One row per checked generator: size, seed, the check's numbers, p(fake | labelled real)
+    and fake detection at its last logged iteration, and whether it passes (or what it misses)."""
+    rows = [
+        {
+            "cell": cell,
+            "labelled patches": r.n_patches,
+            "seed": r.seed,
+            "diversity ratio": r.diversity_ratio,
+            "two-sample accuracy": r.two_sample_accuracy,
+            "on the seen 62×62": r.two_sample_seen,
+            "without the spectrum": r.without_spectrum,
+            "p(fake | labelled)": r.p_fake_real,
+            "fake detection": r.fake_detect,
+            "samples": r.look.what if r.look else "not looked at yet",
+            "passes": "yes" if r.passes else "no: " + "; ".join(r.failures()),
+        }
+        for cell, r in checked.items()
+    ]
+    return pd.DataFrame(rows).sort_values(["labelled patches", "seed"]) if rows else pd.DataFrame()
