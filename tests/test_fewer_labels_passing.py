@@ -79,7 +79,7 @@ def test_the_runner_runs_its_arms_under_its_own_registration(monkeypatch):
     assert args[5] is P.ARMS and args[6] == P.HYPOTHESES
 
 
-def _record(config, best: float, val: float = 0.9):
+def _record(config, best: float, val: float = 0.9, history: list[dict] | None = None):
     from ganseg_lib.evaluate.record import RunRecord
 
     return RunRecord(
@@ -92,6 +92,7 @@ def _record(config, best: float, val: float = 0.9):
         {},
         evaluation={"mean_auc": best - 0.001},
         evaluation_best={"mean_auc": best, "iteration": 100},
+        history=history,
     )
 
 

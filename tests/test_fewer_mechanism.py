@@ -21,6 +21,7 @@ from ganseg_lib.experiment import fewer_labels as F
 from ganseg_lib.experiment import fewer_labels_passing as P
 from ganseg_lib.experiment.setup import Setup
 from ganseg_lib.train.profiles import get_profile
+from tests.test_fewer_labels_passing import _record as _passing_record
 from tests.test_fewer_verdicts import _setup as _first_setup
 from tests.test_fewer_verdicts import _write as _first_write
 
@@ -41,18 +42,7 @@ def _history(gan: bool) -> list[dict]:
 
 
 def _record(config, best: float, val: float = 0.9) -> RunRecord:
-    return RunRecord(
-        P.PROFILE,
-        "ok",
-        config,
-        "runs/x",
-        {"best_val_auc": val},
-        {},
-        {},
-        evaluation={"mean_auc": best - 0.001},
-        evaluation_best={"mean_auc": best, "iteration": 100},
-        history=_history(config.method == "gan"),
-    )
+    return _passing_record(config, best, val, history=_history(config.method == "gan"))
 
 
 @pytest.fixture
@@ -125,7 +115,7 @@ def test_each_verdict_on_the_passing_gan_says_how_many_of_its_generators_pass(dr
     table = FG.check_rows(checked)
     assert list(table["passes"]) == ["yes", "no: accuracy 0.97 > 0.95", "no: samples not looked at"]
     # the first registration checks no generator
-    assert FV.generator_text(drive.results_dir, "drive", FV.FIRST, FV.TESTS["L4"], None) == ""
+    assert FV.generator_text(FV.FIRST, FV.TESTS["L4"], None, checked) == ""
 
 
 def test_its_saving_factor_reads_its_own_cnn_curve_or_the_first_registrations(drive):

@@ -64,10 +64,8 @@ def pass_text(cells: Iterable[str], checked: dict[str, CheckedRun]) -> str:
     text = f"{passed} of {len(cells)} generators pass the check"
     missing, unseen = len(cells) - len(runs), sum(r.look is None for r in runs)
     notes = [
-        f"{missing} not checked yet" if missing else "",
-        f"{unseen} not looked at" if unseen else "",
+        f"{k} {what}" for k, what in ((missing, "not checked yet"), (unseen, "not looked at")) if k
     ]
-    notes = [n for n in notes if n]
     return text + (f" ({', '.join(notes)})" if notes else "")
 
 

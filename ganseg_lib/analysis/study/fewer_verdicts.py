@@ -317,18 +317,17 @@ def hypothesis_verdict(
     return FewerVerdict(**base, family=family, data=data)
 
 
-def generator_text(
-    results_dir: str | os.PathLike, data: str, registration: Registration, test: Test, runs
-) -> str:
+def generator_text(registration: Registration, test: Test, runs, checked: dict) -> str:
     """How many generators of the registration's checked arm in ``test``'s groups pass the check
-    (:func:`~ganseg_lib.analysis.study.fewer_generators.pass_text`); '' where it checks none."""
+    (:func:`~ganseg_lib.analysis.study.fewer_generators.pass_text` over ``checked``, the checks
+    by cell); '' where it checks none."""
     arm = registration.checked
     sizes = {n for a, n in test.groups if a == arm}
     if not sizes or not len(runs):
         return ""
     mine = runs[(runs["arm"] == arm) & runs["n_patches"].isin(sizes) & runs["ok"]]
     cells = [Path(p).stem for p in mine["path"]]
-    return pass_text(cells, checked_generators(results_dir, data)) if cells else ""
+    return pass_text(cells, checked) if cells else ""
 
 
 def _awaiting(v: FewerVerdict) -> FewerVerdict:
@@ -355,6 +354,8 @@ def evaluate(
     if set(claims) != set(tests):
         raise ConfigError(f"{registered.path}: registered {sorted(claims)}, tested {sorted(tests)}")
     runs = study_runs(results_dir, data, registration)
+    # the checks file is read once for every hypothesis
+    checked = checked_generators(results_dir, data) if registration.checked else {}
     out: list[FewerVerdict] = []
     for family, ids in families[data].items():
         verdicts = [
@@ -365,7 +366,7 @@ def evaluate(
                 runs,
                 data,
                 family,
-                generator_text(results_dir, data, registration, tests[hid], runs),
+                generator_text(registration, tests[hid], runs, checked),
             )
             for hid in ids
         ]
