@@ -61,7 +61,7 @@ from ganseg_lib.analysis.study.fewer_curve import (
     plot_fewer_efficiency,
 )
 from ganseg_lib.analysis.study.fewer_generators import check_rows, checked_generators, pass_text
-from ganseg_lib.analysis.study.fewer_mechanism import diagnostics_table
+from ganseg_lib.analysis.study.fewer_mechanism import diagnostics_table, study_samples
 from ganseg_lib.analysis.study.fewer_verdicts import FIRST, PASSING, fewer_table
 from ganseg_lib.analysis.study.fewer_verdicts import evaluate as evaluate_fewer
 from ganseg_lib.analysis.study.game import game_text
@@ -571,6 +571,15 @@ if fewer_file.is_file():
             "the adversarial share of the DC loss.",
             name="tbl-study-fewer-diagnostics",
         )
+    fewer_study_samples = study_samples(results)
+    if fewer_study_samples:
+        page.figure(
+            plot_sample_panels(fewer_study_samples, per_row=min(3, len(fewer_study_samples))),
+            "What the generator of each GAN arm of the study draws at the end of its run: the "
+            "last row of the kept montage of the lowest seed recorded so far per arm and size "
+            "(DRIVE; generated patches only).",
+            name="fig-study-fewer-samples",
+        )
 else:
     display(Markdown('*The study "Fewer labels" is not registered yet.*'))
 
@@ -681,6 +690,15 @@ if passing_file.is_file():
             "p(fake | labelled / validation real), fake detection and the adversarial share of "
             "the DC loss (descriptive, as registered).",
             name="tbl-study-passing-diagnostics",
+        )
+    passing_study_samples = study_samples(results, PASSING)
+    if passing_study_samples:
+        page.figure(
+            plot_sample_panels(passing_study_samples, per_row=min(3, len(passing_study_samples))),
+            "What the passing GAN-CNN's generator draws at the end of its study runs: the last "
+            "row of the kept montage of the lowest seed recorded so far per size (DRIVE; "
+            "generated patches only).",
+            name="fig-study-passing-samples",
         )
     for data, name in (("drive", "DRIVE"), ("chase", "CHASE_DB1")):
         checked = checked_generators(results, data)

@@ -205,3 +205,26 @@ def test_the_diagnostics_table_has_data_first_and_no_empty_column(drive):
     assert list(table.columns[:2]) == ["data", "arm"] and set(table["data"]) == {"drive"}
     assert len(table) == 24 and "p(fake | unlabelled)" not in table
     assert FM.diagnostics_table(drive.results_dir).empty  # no first-registration runs here
+
+
+def test_each_gan_arm_shows_the_last_samples_of_its_lowest_seed_with_a_montage(drive):
+    from PIL import Image
+
+    from ganseg_lib.evaluate.record import samples_path
+    from ganseg_lib.montage import montage
+
+    runs = FV.study_runs(drive.results_dir, "drive", FV.PASSING)
+    assert FM.study_samples(drive.results_dir, FV.PASSING) == {}  # no montage kept yet
+    gan = runs[runs["arm"] == "gan-passing"]
+    # two stages of 8 samples, the last all one grey level per run: seed 101 at 1K and 300,
+    # and seed 100 at 300 (the lowest seed wins there); the CNN runs have no montage
+    for n, seed, grey in ((1_000, 101, 40), (300, 101, 90), (300, 100, 160)):
+        (path,) = gan[(gan["n_patches"] == n) & (gan["seed"] == seed)]["path"]
+        stages = np.concatenate([np.zeros((8, 64, 64)), np.full((8, 64, 64), grey)])
+        Image.fromarray(montage(stages.astype(np.uint8), 8)).save(samples_path(path))
+    samples = FM.study_samples(drive.results_dir, FV.PASSING)
+    assert list(samples) == ["gan-passing, 300, seed 100", "gan-passing, 1,000, seed 101"]
+    assert samples["gan-passing, 300, seed 100"].shape == (8, 64, 64)
+    assert np.all(samples["gan-passing, 300, seed 100"] == 160)
+    assert np.all(samples["gan-passing, 1,000, seed 101"] == 40)
+    assert FM.study_samples(drive.results_dir, FV.PASSING, "chase") == {}

@@ -3,14 +3,16 @@ end (:func:`run_diagnostics`, :func:`diagnostics_table`): at its last logged ite
 p(fake | labelled / validation real) (and p(fake | unlabelled real) for the SSL GAN), fake
 detection and the adversarial share of the DC loss
 (:data:`~ganseg_lib.analysis.study.progress.DIAGNOSTICS`), as the second registration lists them
-under "Descriptive, not tested", for both registrations. The generator check of the passing
-GAN-CNN's runs is :mod:`~ganseg_lib.analysis.study.fewer_generators`.
+under "Descriptive, not tested", for both registrations; and what the generator of each GAN
+arm draws at the end of its lowest-seed run per size (:func:`study_samples`). The generator
+check of the passing GAN-CNN's runs is :mod:`~ganseg_lib.analysis.study.fewer_generators`.
 """
 
 from __future__ import annotations
 
 import os
 
+import numpy as np
 import pandas as pd
 
 from ganseg_lib.analysis.study.fewer_verdicts import FIRST, Registration, study_runs
@@ -50,3 +52,32 @@ def diagnostics_table(
     ]
     out = pd.concat([f for f in frames if len(f)] or frames[:1]).dropna(axis=1, how="all")
     return out[["data", *(c for c in out.columns if c != "data")]] if len(out) else out
+
+
+def study_samples(
+    results_dir: str | os.PathLike = "results",
+    registration: Registration = FIRST,
+    data: str = "drive",
+) -> dict[str, np.ndarray]:
+    """The generator at the end of a registration's study runs on ``data``: per GAN arm and
+    size, the final row of 8 samples of its lowest seed's kept montage (``<cell>.samples.png``,
+    one row per logged stage of training, the last at its end), keyed ``"<arm>, <size>, seed
+    <s>"`` in the order arm, size; uint8 (8, 64, 64) each (a run without a montage is skipped)."""
+    from ganseg_lib.analysis.replication.generator import read_samples
+    from ganseg_lib.evaluate.record import samples_path
+
+    runs = study_runs(results_dir, data, registration)
+    out: dict[str, np.ndarray] = {}
+    if not len(runs):
+        return out
+    order = {a.name: i for i, a in enumerate(registration.arms)}
+    runs = runs[runs["ok"]].sort_values(
+        ["arm", "n_patches", "seed"], key=lambda c: c.map(order) if c.name == "arm" else c
+    )
+    for (arm, n), group in runs.groupby(["arm", "n_patches"], sort=False):
+        for row in group.itertuples():
+            montage = samples_path(row.path)
+            if montage.is_file():
+                out[f"{arm}, {n:,}, seed {row.seed}"] = read_samples(montage)[-8:]
+                break
+    return out
