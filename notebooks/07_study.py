@@ -55,6 +55,7 @@ from ganseg_lib.analysis.study.compute import (
     recorded_text,
 )
 from ganseg_lib.analysis.study.efficiency import label_efficiency, replication_efficiency
+from ganseg_lib.analysis.study.fewer_answer import fewer_answer
 from ganseg_lib.analysis.study.fewer_curve import (
     fewer_efficiency,
     fewer_savings,
@@ -486,6 +487,7 @@ if fewer_file.is_file():
             + " (the registering commit is in the provenance table at the end)."
         )
     display(Markdown(status))
+    display(Markdown(fewer_answer(results)))
     page.table(
         pd.DataFrame(read_preregistration(fewer_file).hypotheses)[["id", "claim", "test"]],
         'The hypotheses of the study "Fewer labels" as registered (the rules: '
@@ -609,6 +611,7 @@ if passing_file.is_file():
             + " (the registering commit is in the provenance table at the end)."
         )
     )
+    display(Markdown(fewer_answer(results, PASSING)))
     page.table(
         pd.DataFrame(read_preregistration(passing_file).hypotheses)[["id", "claim", "test"]],
         'The hypotheses of the second registration of "Fewer labels" (the rules: '
