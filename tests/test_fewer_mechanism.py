@@ -228,3 +228,36 @@ def test_each_gan_arm_shows_the_last_samples_of_its_lowest_seed_with_a_montage(d
     assert np.all(samples["gan-passing, 300, seed 100"] == 160)
     assert np.all(samples["gan-passing, 1,000, seed 101"] == 40)
     assert FM.study_samples(drive.results_dir, FV.PASSING, "chase") == {}
+
+
+def test_the_feature_groups_compare_the_runs_where_it_passed_with_these(drive):
+    from ganseg_lib.evaluate.generator_check import FEATURE_GROUPS
+
+    results = drive.results_dir
+    assert FG.group_table(results).empty  # no check here yet
+
+    def entry(cell: str, n: int, seed: int, level: float) -> dict:
+        e = _check_entry(cell, seed, level + 0.01) | {"two_sample_accuracy_without_spectrum": level}
+        e["config"] = e["config"] | {"n_patches": n}
+        return e | {"group_accuracies": {g: level - 0.1 * i for i, g in enumerate(FEATURE_GROUPS)}}
+
+    folder = FG.check_folder(results, "drive")
+    folder.mkdir(parents=True)
+    cells = _cells(drive, 1_000)
+    here = {c: entry(c, 1_000, 100 + i, 0.95 + 0.02 * i) for i, c in enumerate(cells[:2])}
+    (folder / FG.CHECKS).write_text(json.dumps(here))
+    table = FG.group_table(results).set_index("features")
+    assert list(table.columns) == ["here: fair protocol, 1,000 (2 runs)"]  # no working.json
+    working = {
+        f"w{n}-{s}": entry(f"w{n}-{s}", n, s, 0.80 + 0.01 * s)
+        for n, s in ((15_000, 0), (15_000, 3), (30_000, 0))
+    }
+    (results / "generator" / "working.json").write_text(json.dumps(working))
+    table = FG.group_table(results).set_index("features")
+    passed, fair = table.columns
+    assert passed == "where it passed: paper protocol, 15K–30K (3 runs)"
+    column = table[fair]
+    assert list(table.index) == [*FEATURE_GROUPS, "all but the spectrum", "all"]
+    assert column["intensity"] == "0.950–0.970" and column["differences"] == "0.850–0.870"
+    assert column["all but the spectrum"] == "0.950–0.970" and column["all"] == "0.960–0.980"
+    assert table[passed]["intensity"] == "0.800–0.830"  # seeds 0 and 3 at 15K, 0 at 30K

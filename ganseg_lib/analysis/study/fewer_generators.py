@@ -26,8 +26,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ganseg_lib.analysis.replication.generator import CheckedRun, as_run
+from ganseg_lib.analysis.present.text import span
+from ganseg_lib.analysis.replication.generator import WORKING_FILE, CheckedRun, as_run
 from ganseg_lib.analysis.study.generator_looks import PASSING_LOOKS
+from ganseg_lib.evaluate.generator_check import FEATURE_GROUPS
 
 FOLDER = Path("generator") / "fewer-labels-passing"  # under the results folder, one per data
 CHECKS = "checks.json"
@@ -89,3 +91,44 @@ def check_rows(checked: dict[str, CheckedRun]) -> pd.DataFrame:
         for cell, r in checked.items()
     ]
     return pd.DataFrame(rows).sort_values(["labelled patches", "seed"]) if rows else pd.DataFrame()
+
+
+def _group_row(entries: list[dict]) -> dict[str, str]:
+    """The range over ``entries`` of the check's accuracy on each feature group, on all but the
+    spectrum and on all features."""
+    row = {
+        group: span([e["group_accuracies"][group] for e in entries], "{:.3f}")
+        for group in FEATURE_GROUPS
+    }
+    row["all but the spectrum"] = span(
+        [e["two_sample_accuracy_without_spectrum"] for e in entries], "{:.3f}"
+    )
+    row["all"] = span([e["two_sample_accuracy"] for e in entries], "{:.3f}")
+    return row
+
+
+def group_table(results_dir: str | os.PathLike = "results", data: str = "drive") -> pd.DataFrame:
+    """Which kind of difference tells the passing generator's samples from real patches, where
+    it passed and here: per feature group of the check's classifier
+    (:data:`~ganseg_lib.evaluate.generator_check.FEATURE_GROUPS`, then all but the spectrum, then
+    all), the range of the two-sample accuracy on that group alone over the replication's re-run
+    with this generator (``generator/working.json``: paper protocol, lr 2e-4, 15K and 30K) and
+    over this registration's checked generators of ``data`` per size (fair protocol); 0.5: no
+    difference. Descriptive (not registered); empty without checks here."""
+    path = check_folder(results_dir, data) / CHECKS
+    here = json.loads(path.read_text()) if path.is_file() else {}
+    if not here:
+        return pd.DataFrame()
+    columns = {}
+    working = Path(results_dir) / "generator" / WORKING_FILE
+    if working.is_file():
+        entries = list(json.loads(working.read_text()).values())
+        sizes = "–".join(
+            f"{n // 1000}K" for n in sorted({e["config"]["n_patches"] for e in entries})
+        )
+        label = f"where it passed: paper protocol, {sizes} ({len(entries)} runs)"
+        columns[label] = _group_row(entries)
+    for n in sorted({e["config"]["n_patches"] for e in here.values()}):
+        entries = [e for e in here.values() if e["config"]["n_patches"] == n]
+        columns[f"here: fair protocol, {n:,} ({len(entries)} runs)"] = _group_row(entries)
+    return pd.DataFrame(columns).rename_axis("features").reset_index()
