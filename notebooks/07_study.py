@@ -66,6 +66,7 @@ from ganseg_lib.analysis.study.fewer_generators import (
     checked_generators,
     group_table,
     pass_text,
+    probe_table,
 )
 from ganseg_lib.analysis.study.fewer_mechanism import diagnostics_table, study_samples
 from ganseg_lib.analysis.study.fewer_verdicts import FIRST, PASSING, fewer_table
@@ -737,6 +738,28 @@ if passing_file.is_file():
                 "Descriptive, not registered.",
                 name=f"tbl-study-passing-feature-groups-{data}",
             )
+
+# %% [markdown]
+# #### Where the passing generator stops passing (exploratory)
+#
+# The generator passed at 15K and 30K labelled patches under the paper's protocol at lr 2e-4;
+# the second registration runs it at 1K under the fair protocol at a tuned lr. Each probe below
+# changes one of these from the run that passed (seed 0, the same budget and networks) and checks
+# its generator at the end (`python -m ganseg_lib.experiment.generator_probes`). The probes were
+# run after the second registration's first tuning checks and decide nothing registered.
+
+# %% tags=["remove-input"]
+probes = probe_table(results)
+if len(probes):
+    page.table(
+        probes,
+        "The run where the generator passed and the probes that each change its labelled "
+        "patches, its protocol or both (seed 0, 5,000 iterations, DC net width 32): the "
+        "training chapter's check and a person's look at the 32 samples; exploratory.",
+        name="tbl-study-generator-probes",
+    )
+else:
+    display(Markdown("*No probe has been checked yet.*"))
 
 # %% [markdown]
 # ## Provenance

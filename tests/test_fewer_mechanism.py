@@ -261,3 +261,41 @@ def test_the_feature_groups_compare_the_runs_where_it_passed_with_these(drive):
     assert column["intensity"] == "0.950–0.970" and column["differences"] == "0.850–0.870"
     assert column["all but the spectrum"] == "0.950–0.970" and column["all"] == "0.960–0.980"
     assert table[passed]["intensity"] == "0.800–0.830"  # seeds 0 and 3 at 15K, 0 at 30K
+
+
+def test_the_probes_stand_beside_the_run_that_passed_with_their_looks(tmp_path, monkeypatch):
+    from ganseg_lib.analysis.replication.sample_looks import SAMPLE_LOOKS
+    from ganseg_lib.experiment import generator_probes as GP
+
+    repository = REGISTRATION.parents[2] / "results"
+    results = tmp_path / "results"
+    (results / "generator" / "probes").mkdir(parents=True)
+    assert FG.probe_table(results).empty  # no probe yet
+    working = (repository / "generator" / "working.json").read_text()
+    (results / "generator" / "working.json").write_text(working)
+    passed_cell = next(
+        c
+        for c, e in json.loads(working).items()
+        if (e["config"]["n_patches"], e["config"]["seed"]) == (15_000, 0)
+    )
+    probes = {}
+    for i, name in enumerate(GP.PROBES):
+        config = GP.probe_config(name)
+        probes[name] = _check_entry(config.cell, 0, 0.99 - 0.03 * i) | {
+            "config": config.to_json(),
+            "two_sample_accuracy_without_spectrum": 0.9,
+        }
+    (results / FG.PROBES).write_text(json.dumps(probes))
+    first = GP.probe_config("1k-paper-lr2e-4").cell
+    monkeypatch.setattr(FG, "PROBE_LOOKS", {first: Look(True, "vessels")})
+    table = FG.probe_table(results).set_index("run")
+    assert list(table.index) == ["where it passed", *GP.PROBES]
+    assert table.loc["where it passed", "passes"] == "yes"  # as in the training chapter
+    assert SAMPLE_LOOKS[passed_cell].vessels
+    assert table.loc["where it passed", "labelled patches"] == 15_000
+    # 0.99 fails on accuracy; 0.96 fails on accuracy and has no look; 0.93 has no look only
+    assert table.loc["1k-paper-lr2e-4", "passes"] == "no: accuracy 0.99 > 0.95"
+    assert table.loc["15k-fair-lr2e-4", "passes"].startswith("no: accuracy 0.96 > 0.95; samples")
+    assert table.loc["1k-fair-lr2e-4", "passes"] == "no: samples not looked at"
+    assert list(table["protocol"]) == ["paper", "paper", "fair", "fair"]
+    assert list(table["lr"]) == [2e-4] * 4

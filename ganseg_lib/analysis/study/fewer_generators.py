@@ -28,10 +28,11 @@ import pandas as pd
 
 from ganseg_lib.analysis.present.text import span
 from ganseg_lib.analysis.replication.generator import WORKING_FILE, CheckedRun, as_run
-from ganseg_lib.analysis.study.generator_looks import PASSING_LOOKS
+from ganseg_lib.analysis.study.generator_looks import PASSING_LOOKS, PROBE_LOOKS
 from ganseg_lib.evaluate.generator_check import FEATURE_GROUPS
 
 FOLDER = Path("generator") / "fewer-labels-passing"  # under the results folder, one per data
+PROBES = Path("generator") / "probes" / "probes.json"  # experiment.generator_probes
 CHECKS = "checks.json"
 CHANGE = "the passing generator, second registration of Fewer labels"
 
@@ -132,3 +133,43 @@ def group_table(results_dir: str | os.PathLike = "results", data: str = "drive")
         entries = [e for e in here.values() if e["config"]["n_patches"] == n]
         columns[f"here: fair protocol, {n:,} ({len(entries)} runs)"] = _group_row(entries)
     return pd.DataFrame(columns).rename_axis("features").reset_index()
+
+
+def probe_table(results_dir: str | os.PathLike = "results") -> pd.DataFrame:
+    """The exploratory probes of :mod:`ganseg_lib.experiment.generator_probes` beside the run
+    they change (the working generator's re-run at 15K, seed 0, where it passed): per run, its
+    labelled patches, protocol and lr, the check's numbers, a person's look at its samples
+    (:data:`~ganseg_lib.analysis.study.generator_looks.PROBE_LOOKS`) and whether it passes;
+    empty until a probe is checked."""
+    path = Path(results_dir) / PROBES
+    probes = json.loads(path.read_text()) if path.is_file() else {}
+    if not probes:
+        return pd.DataFrame()
+    working = json.loads((Path(results_dir) / "generator" / WORKING_FILE).read_text())
+    # the run each probe changes: 15K, seed 0 (its look is the training chapter's)
+    (cell, entry), *_ = (
+        (c, e)
+        for c, e in working.items()
+        if (e["config"]["n_patches"], e["config"]["seed"]) == (15_000, 0)
+    )
+    steps = entry["config"]["iterations"]
+    runs = [("where it passed", as_run(cell, "where it passed", "library", entry, steps), entry)]
+    for name, e in probes.items():
+        run = as_run(e["cell"], name, "library", e, e["config"]["iterations"])
+        runs.append((name, replace(run, look=PROBE_LOOKS.get(e["cell"])), e))
+    rows = []
+    for what, run, entry in runs:
+        rows.append(
+            {
+                "run": what,
+                "labelled patches": run.n_patches,
+                "protocol": run.protocol,
+                "lr": entry["config"]["lr"],
+                "two-sample accuracy": run.two_sample_accuracy,
+                "without the spectrum": run.without_spectrum,
+                "diversity ratio": run.diversity_ratio,
+                "samples": run.look.what if run.look else "not looked at yet",
+                "passes": "yes" if run.passes else "no: " + "; ".join(run.failures()),
+            }
+        )
+    return pd.DataFrame(rows)

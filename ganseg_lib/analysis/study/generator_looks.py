@@ -28,3 +28,6 @@ PASSING_LOOKS: dict[str, Look] = {
         "bright blotchy patch; no vessel",
     ),
 }
+
+# the exploratory probes of experiment.generator_probes (results/generator/probes), by cell
+PROBE_LOOKS: dict[str, Look] = {}
