@@ -27,6 +27,11 @@ PASSING_LOOKS: dict[str, Look] = {
         "plain grey with a diagonal hatch, dark blotches and dark field-of-view corners, one "
         "bright blotchy patch; no vessel",
     ),
+    "drive/gan-fair-lr0.0001-b0.9-Gbnresize-noise-flips-spec1-normnone-realnotfake-n1000-s1": Look(
+        False,
+        "grey with a fine hatch and clusters of dark specks, a few bright blobs ringed by dark "
+        "(disc- or rim-like) and dark field-of-view areas; no continuous or branching vessel",
+    ),
 }
 
 # the exploratory probes of experiment.generator_probes (results/generator/probes), by cell
