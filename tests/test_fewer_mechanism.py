@@ -297,5 +297,6 @@ def test_the_probes_stand_beside_the_run_that_passed_with_their_looks(tmp_path, 
     assert table.loc["1k-paper-lr2e-4", "passes"] == "no: accuracy 0.99 > 0.95"
     assert table.loc["15k-fair-lr2e-4", "passes"].startswith("no: accuracy 0.96 > 0.95; samples")
     assert table.loc["1k-fair-lr2e-4", "passes"] == "no: samples not looked at"
-    assert list(table["protocol"]) == ["paper", "paper", "fair", "fair"]
-    assert list(table["lr"]) == [2e-4] * 4
+    assert list(table["protocol"]) == ["paper", "paper", "fair", "fair", "fair"]
+    assert list(table["lr"]) == [2e-4] * 5
+    assert list(table["unlabelled pool"]) == [0, 0, 0, 0, 50_000]

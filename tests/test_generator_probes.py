@@ -17,20 +17,23 @@ PASSED = "gan-lr0.0002-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n15
 
 def test_each_probe_differs_from_the_run_that_passed_in_its_named_changes_only():
     passed = TrainConfig.from_json(json.loads(WORKING.read_text())[PASSED]["config"])
-    expected = {
-        "1k-paper-lr2e-4": {"n_patches"},
-        "15k-fair-lr2e-4": {"protocol"},
-        "1k-fair-lr2e-4": {"n_patches", "protocol"},
+    assert set(GP.PROBES) == {
+        "1k-paper-lr2e-4",
+        "15k-fair-lr2e-4",
+        "1k-fair-lr2e-4",
+        "1k-fair-pool-lr2e-4",
     }
-    assert set(GP.PROBES) == set(expected)
-    for name, changed in expected.items():
+    for name, changes in GP.PROBES.items():
         config = GP.probe_config(name)
         differ = {
             k for k in passed.__dataclass_fields__ if getattr(config, k) != getattr(passed, k)
         }
-        assert differ == changed, name
-        n_patches, protocol, lr = GP.PROBES[name]
-        assert (config.n_patches, config.protocol, config.lr) == (n_patches, protocol, lr)
+        assert differ == set(changes), name
+        assert all(getattr(config, k) == v for k, v in changes.items()), name
+    # the pool probe: the SSL GAN's DC loss with the GAN-CNN's generator objective, and the
+    # labelled real-data term kept
+    pool = GP.probe_config("1k-fair-pool-lr2e-4")
+    assert pool.spec.unlabelled and pool.generator_loss == "paper" and pool.real_not_fake
 
 
 def test_an_unknown_probe_is_refused_by_name_before_any_work(tmp_path):

@@ -6,8 +6,9 @@ chapter's check in the replication's re-run (``results/generator/working.json``:
 registration of "Fewer labels" its tuning runs at 1K under the fair protocol (lr 1e-4 and
 3e-4) are checked as they arrive. Between the two, three things change at once: the labelled
 patches (15K → 1K), the protocol (paper → fair: dihedral augmentation, best-validation
-checkpoint) and the learning rate. Each probe changes one of them from the run that passed
-(seed 0, the cpu budget of 5,000 iterations, DC net width 32, G width 16) and checks the
+checkpoint) and the learning rate. Each probe changes one or two of them from the run that
+passed (seed 0, lr 2e-4, the cpu budget of 5,000 iterations, DC net width 32, G width 16), or
+adds an unlabelled pool of the training images to the real side of the game, and checks the
 generator at its end (:func:`~ganseg_lib.experiment.generator_suspects.checked_run`): which
 change loses the pass. The probes decide nothing registered; the book reports them as
 exploratory. ::
@@ -27,28 +28,39 @@ from pathlib import Path
 import torch
 
 from ganseg_lib.errors import ConfigError
-from ganseg_lib.train.config import WORKING_GENERATOR, TrainConfig
+from ganseg_lib.train.config import UNLABELLED_POOL, WORKING_GENERATOR, TrainConfig
 from ganseg_lib.train.profiles import get_profile
 
 OUT = Path("results/generator/probes")
 RUNS = Path("runs/generator-probes")
 PROFILE = "cpu-dc32"  # the budget and widths the generator passed with
 SEED = 0
-# name → (labelled patches, protocol, learning rate); β1 0.5 as where it passed
+# name → what the probe changes from the run that passed (TrainConfig fields)
 PROBES = {
-    "1k-paper-lr2e-4": (1_000, "paper", 2e-4),  # only the labelled patches change
-    "15k-fair-lr2e-4": (15_000, "fair", 2e-4),  # only the protocol changes
-    "1k-fair-lr2e-4": (1_000, "fair", 2e-4),  # both, at the lr where it passed
+    "1k-paper-lr2e-4": {"n_patches": 1_000},  # only the labelled patches
+    "15k-fair-lr2e-4": {"protocol": "fair"},  # only the protocol
+    "1k-fair-lr2e-4": {"n_patches": 1_000, "protocol": "fair"},  # both, at its lr
+    # both, and the real-data term also on an unlabelled pool of the training images: the K+1
+    # SSL GAN's DC loss (Salimans et al. 2016, §5) with the GAN-CNN's L_G and the conditional L_c
+    # (the spectral term still matches the labelled batch)
+    "1k-fair-pool-lr2e-4": {
+        "method": "ssgan",
+        "n_patches": 1_000,
+        "protocol": "fair",
+        "g_loss": "paper",
+        "n_unlabelled": UNLABELLED_POOL,
+    },
 }
 
 
 def probe_config(name: str) -> TrainConfig:
-    """The probe's GAN-CNN: the working generator's run on DRIVE with its one change."""
+    """The probe's GAN-CNN: the working generator's run on DRIVE with its changes."""
     if name not in PROBES:
         raise ConfigError(f"unknown probe {name!r}; one of {sorted(PROBES)}", "names")
-    n_patches, protocol, lr = PROBES[name]
-    fields = WORKING_GENERATOR | {"protocol": protocol, "lr": lr}
-    return get_profile(PROFILE).config("gan", n_patches, SEED, "drive", **fields)
+    changes = dict(PROBES[name])
+    method, n_patches = changes.pop("method", "gan"), changes.pop("n_patches", 15_000)
+    fields = WORKING_GENERATOR | {"protocol": "paper"} | changes
+    return get_profile(PROFILE).config(method, n_patches, SEED, "drive", **fields)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -138,9 +138,9 @@ def group_table(results_dir: str | os.PathLike = "results", data: str = "drive")
 def probe_table(results_dir: str | os.PathLike = "results") -> pd.DataFrame:
     """The exploratory probes of :mod:`ganseg_lib.experiment.generator_probes` beside the run
     they change (the working generator's re-run at 15K, seed 0, where it passed): per run, its
-    labelled patches, protocol and lr, the check's numbers, a person's look at its samples
-    (:data:`~ganseg_lib.analysis.study.generator_looks.PROBE_LOOKS`) and whether it passes;
-    empty until a probe is checked."""
+    labelled patches, protocol, lr and unlabelled pool, the check's numbers, a person's look at
+    its samples (:data:`~ganseg_lib.analysis.study.generator_looks.PROBE_LOOKS`) and whether it
+    passes; empty until a probe is checked."""
     path = Path(results_dir) / PROBES
     probes = json.loads(path.read_text()) if path.is_file() else {}
     if not probes:
@@ -165,6 +165,7 @@ def probe_table(results_dir: str | os.PathLike = "results") -> pd.DataFrame:
                 "labelled patches": run.n_patches,
                 "protocol": run.protocol,
                 "lr": entry["config"]["lr"],
+                "unlabelled pool": entry["config"].get("n_unlabelled") or 0,
                 "two-sample accuracy": run.two_sample_accuracy,
                 "without the spectrum": run.without_spectrum,
                 "diversity ratio": run.diversity_ratio,

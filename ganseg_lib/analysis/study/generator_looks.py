@@ -35,4 +35,11 @@ PASSING_LOOKS: dict[str, Look] = {
 }
 
 # the exploratory probes of experiment.generator_probes (results/generator/probes), by cell
-PROBE_LOOKS: dict[str, Look] = {}
+PROBE_LOOKS: dict[str, Look] = {
+    # 1K, paper protocol, lr 2e-4
+    "gan-lr0.0002-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n1000-s0": Look(
+        True,
+        "grey with short thin dark curved lines, a few branching, fainter and more broken than "
+        "at 15K; a few dark field-of-view corners",
+    ),
+}
