@@ -32,6 +32,12 @@ PASSING_LOOKS: dict[str, Look] = {
         "grey with a fine hatch and clusters of dark specks, a few bright blobs ringed by dark "
         "(disc- or rim-like) and dark field-of-view areas; no continuous or branching vessel",
     ),
+    # tuning, 1K, lr 3e-4, β1 0.5
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n1000-s0": Look(
+        True,
+        "dark continuous curving vessels of several widths, some branching, on grey with a fine "
+        "grain; dark field-of-view edges",
+    ),
 }
 
 # the exploratory probes of experiment.generator_probes (results/generator/probes), by cell
