@@ -136,6 +136,11 @@ def test_record_schema_round_trips(tmp_path, trained_run):
     assert m.shape == (96, 104) and m.dtype == np.float32
     df = load_results(tmp_path / "results")
     assert len(df) == 1 and df.loc[0, "mean_auc"] == rec.evaluation["mean_auc"]
+    # generator checks and cross-dataset evaluations at a record's depth are not records
+    for folder in ("generator/probes", "cross/drive"):
+        (tmp_path / "results" / folder).mkdir(parents=True)
+        (tmp_path / "results" / folder / "checks.json").write_text('{"a": {"cell": "a"}}')
+    assert load_results(tmp_path / "results")["path"].tolist() == [str(path)]
     (tmp_path / "results" / "smoke" / "phantom" / "bad.json").write_text("{")
     with pytest.raises(DataError, match="bad.json: not a readable run record"):
         load_results(tmp_path / "results")

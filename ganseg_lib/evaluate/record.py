@@ -21,9 +21,12 @@ from ganseg_lib.train.device import threads_label
 
 RECORD_FORMAT = 1
 STATUSES = ("ok", "failed")
-# ``results/cross/`` holds cross-dataset evaluations (:mod:`ganseg_lib.evaluate.cross`), not run
-# records: every other ``results/<profile>/<data>/`` folder holds run records only.
+# ``results/cross/`` holds cross-dataset evaluations (:mod:`ganseg_lib.evaluate.cross`) and
+# ``results/generator/`` the generator checks (``experiment.generator_suspects``, ``.._probes``),
+# not run records: every other ``results/<profile>/<data>/`` folder holds run records only.
 CROSS_FOLDER = "cross"
+GENERATOR_FOLDER = "generator"
+NOT_RECORDS = (CROSS_FOLDER, GENERATOR_FOLDER)
 
 
 @dataclass(frozen=True)
@@ -207,7 +210,7 @@ def load_results(
 
     rows = []
     for path in sorted(Path(results_dir).glob("*/*/*.json")):
-        if path.parent.parent.name == CROSS_FOLDER:
+        if path.parent.parent.name in NOT_RECORDS:
             continue
         rec = read_record(path)
         cfg, ev = rec.config, rec.evaluation or {}
