@@ -584,7 +584,7 @@ if fewer_file.is_file():
         page.figure(
             plot_sample_panels(fewer_study_samples, per_row=min(3, len(fewer_study_samples))),
             "What the generator of each GAN arm of the study draws at the end of its run: the "
-            "last row of the kept montage of the lowest seed recorded so far per arm and size "
+            "last row of the kept montage of the lowest seed with one so far per arm and size "
             "(DRIVE; generated patches only).",
             name="fig-study-fewer-samples",
         )
@@ -705,7 +705,7 @@ if passing_file.is_file():
         page.figure(
             plot_sample_panels(passing_study_samples, per_row=min(3, len(passing_study_samples))),
             "What the passing GAN-CNN's generator draws at the end of its study runs: the last "
-            "row of the kept montage of the lowest seed recorded so far per size (DRIVE; "
+            "row of the kept montage of the lowest seed with one so far per size (DRIVE; "
             "generated patches only).",
             name="fig-study-passing-samples",
         )
@@ -743,19 +743,23 @@ if passing_file.is_file():
 # #### Where the passing generator stops passing (exploratory)
 #
 # The generator passed at 15K and 30K labelled patches under the paper's protocol at lr 2e-4;
-# the second registration runs it at 1K under the fair protocol at a tuned lr. Each probe below
-# changes one of these from the run that passed (seed 0, the same budget and networks) and checks
-# its generator at the end (`python -m ganseg_lib.experiment.generator_probes`). The probes were
-# run after the second registration's first tuning checks and decide nothing registered.
+# the second registration runs it at 1K under the fair protocol at a tuned lr (1e-4 or 3e-4).
+# Each probe below keeps the lr of the run that passed (seed 0, the same budget and networks) and
+# changes its labelled patches, its protocol or both, or adds an unlabelled pool of the training
+# images to the real side of the game (the SSL GAN's DC loss with the GAN-CNN's generator
+# objective), then checks its generator at the end
+# (`python -m ganseg_lib.experiment.generator_probes`). The probes were run after the second
+# registration's first tuning checks and decide nothing registered.
 
 # %% tags=["remove-input"]
 probes = probe_table(results)
 if len(probes):
     page.table(
         probes,
-        "The run where the generator passed and the probes that each change its labelled "
-        "patches, its protocol or both (seed 0, 5,000 iterations, DC net width 32): the "
-        "training chapter's check and a person's look at the 32 samples; exploratory.",
+        "The run where the generator passed and the probes that change its labelled patches, "
+        "its protocol or both, or add an unlabelled pool (seed 0, lr 2e-4, 5,000 iterations, "
+        "DC net width 32): the training chapter's check and a person's look at the 32 samples; "
+        "exploratory.",
         name="tbl-study-generator-probes",
     )
 else:

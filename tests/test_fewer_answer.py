@@ -4,15 +4,12 @@ means so far), and the verdicts with their effects once they exist."""
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
-from ganseg_lib.analysis.present.text import fmt_ci, fmt_signed
+from ganseg_lib.analysis.present.text import fmt_signed
 from ganseg_lib.analysis.study import fewer_verdicts as FV
 from ganseg_lib.analysis.study.fewer_answer import fewer_answer, means_so_far
 from ganseg_lib.experiment import fewer_labels as F
-from tests.test_fewer_mechanism import drive  # noqa: F401 (the fixture)
 from tests.test_fewer_verdicts import _setup, _tune, _write
 
 
@@ -24,7 +21,7 @@ def test_without_records_it_says_nothing_is_recorded_and_no_verdict(tmp_path):
     assert "Mean test AUC" not in text
     passing = fewer_answer(tmp_path / "results", FV.PASSING)
     assert "0 of 16 tuning runs, 0 of 48 DRIVE cells and 0 of 10 CHASE_DB1 cells" in passing
-    assert "an interim one a run of each group" in passing
+    assert "an interim one two seeds per group" in passing
 
 
 def test_the_first_registration_gives_no_verdict_but_the_means_so_far(tmp_path):
@@ -40,21 +37,29 @@ def test_the_first_registration_gives_no_verdict_but_the_means_so_far(tmp_path):
     assert "No hypothesis has a verdict yet" in text
     mean = np.mean(list(cnn.values()))
     # 1K first (the plan's order), arms in the registration's order, a failed run not counted
-    expected = f"at 1,000, cnn {mean:.4f} (3 seeds), cnn-none 0.9250 (1 seed); at 3,000, cnn 0.9400"
+    expected = (
+        f"at 1K, cnn {mean:.4f} (3 seeds), cnn-none 0.9250 (1 seed); at 3K, cnn 0.9400 (1 seed)"
+    )
     assert expected in means_so_far(tmp_path / "results", "drive", FV.FIRST)
     assert expected in text
 
 
-def test_the_second_registration_gives_each_verdict_with_its_effect_and_seeds(drive):  # noqa: F811
-    results = drive.results_dir
-    text = fewer_answer(results, FV.PASSING)
-    assert "16 of 16 tuning runs, 48 of 48 DRIVE cells and 0 of 10 CHASE_DB1 cells" in text
-    verdicts = FV.evaluate(results, "drive", FV.registration_path(results, FV.PASSING), FV.PASSING)
-    decided = [v for v in verdicts if v.verdict != FV.NOT_YET_RUN]
-    assert text.count("(DRIVE): **") == len(decided) == 3
-    assert "interim verdicts on the seeds so far (3 of 4 complete)" in text
-    for v in decided:
-        effect = " ".join((fmt_signed(v.estimate), fmt_ci(v.ci_low, v.ci_high)))
-        assert f"{v.id} (DRIVE): **{v.verdict_text}**, {effect} ({v.runs} seeds)" in text
-    assert re.search(r"P1 \(DRIVE\): \*\*supported[^*]*\*\*, \+0\.0100 \[", text)
-    assert "Mean test AUC" not in text
+def test_a_data_source_with_verdicts_lists_them_and_one_without_keeps_its_means(tmp_path):
+    # CHASE_DB1's family complete (5 seeds per arm), DRIVE with one CNN run only
+    drive, chase = _setup(tmp_path), _setup(tmp_path, "chase")
+    for arm in ("cnn-none", "gan-fixed", "ssgan", "gan-joint"):
+        _tune(drive, arm, 0)
+    for k, arm in enumerate(("cnn", "cnn-none", "gan-fixed", "ssgan", "gan-joint")):
+        scores = {s: 0.90 + 0.002 * k + 0.0005 * (s % 3) for s in F.CHASE_SEEDS}
+        _write(chase, arm, F.CHASE_SIZE, scores)
+    _write(drive, "cnn", 1_000, {100: 0.9228})
+    text = fewer_answer(tmp_path / "results")
+    verdicts = FV.evaluate(tmp_path / "results", "chase", FV.registration_path(), FV.FIRST)
+    assert "6 of the 16 verdicts rest on a test so far" in text and len(verdicts) == 6
+    assert "No hypothesis has a verdict yet" not in text
+    chase_part = text[text.index(" On CHASE_DB1: ") :]
+    for v in verdicts:  # complete: the label alone, then the seeds
+        assert f"{v.id}: **{v.verdict}**, {fmt_signed(v.estimate)} " in chase_part
+        assert "(5 and 5 seeds)" in chase_part and "interim" not in chase_part
+    assert "Mean test AUC so far on DRIVE (best-validation checkpoint): at 1K, cnn 0.9228" in text
+    assert "Mean test AUC so far on CHASE_DB1" not in text

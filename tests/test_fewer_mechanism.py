@@ -5,17 +5,21 @@ registration's, its points on the efficiency curve, and every run's diagnostics.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 
 import numpy as np
 import pytest
 
+from ganseg_lib.analysis.present.text import fmt_ci, fmt_signed
 from ganseg_lib.analysis.replication.sample_looks import Look
 from ganseg_lib.analysis.study import fewer_curve as FC
 from ganseg_lib.analysis.study import fewer_generators as FG
 from ganseg_lib.analysis.study import fewer_mechanism as FM
 from ganseg_lib.analysis.study import fewer_verdicts as FV
+from ganseg_lib.analysis.study.fewer_answer import fewer_answer
 from ganseg_lib.analysis.study.saving import saving_factor
+from ganseg_lib.errors import DataError
 from ganseg_lib.evaluate.record import RunRecord, write_record
 from ganseg_lib.experiment import fewer_labels as F
 from ganseg_lib.experiment import fewer_labels_passing as P
@@ -223,44 +227,52 @@ def test_each_gan_arm_shows_the_last_samples_of_its_lowest_seed_with_a_montage(d
         stages = np.concatenate([np.zeros((8, 64, 64)), np.full((8, 64, 64), grey)])
         Image.fromarray(montage(stages.astype(np.uint8), 8)).save(samples_path(path))
     samples = FM.study_samples(drive.results_dir, FV.PASSING)
-    assert list(samples) == ["gan-passing, 300, seed 100", "gan-passing, 1,000, seed 101"]
+    assert list(samples) == ["gan-passing, 300, seed 100", "gan-passing, 1K, seed 101"]
     assert samples["gan-passing, 300, seed 100"].shape == (8, 64, 64)
     assert np.all(samples["gan-passing, 300, seed 100"] == 160)
-    assert np.all(samples["gan-passing, 1,000, seed 101"] == 40)
+    assert np.all(samples["gan-passing, 1K, seed 101"] == 40)
     assert FM.study_samples(drive.results_dir, FV.PASSING, "chase") == {}
 
 
-def test_the_feature_groups_compare_the_runs_where_it_passed_with_these(drive):
+def test_the_feature_groups_compare_the_runs_where_it_passed_with_these(drive, monkeypatch):
     from ganseg_lib.evaluate.generator_check import FEATURE_GROUPS
 
     results = drive.results_dir
     assert FG.group_table(results).empty  # no check here yet
 
-    def entry(cell: str, n: int, seed: int, level: float) -> dict:
+    def entry(cell: str, seed: int, level: float, lr: float = 1e-4) -> dict:
         e = _check_entry(cell, seed, level + 0.01) | {"two_sample_accuracy_without_spectrum": level}
-        e["config"] = e["config"] | {"n_patches": n}
+        e["config"] = e["config"] | {"lr": lr}
         return e | {"group_accuracies": {g: level - 0.1 * i for i, g in enumerate(FEATURE_GROUPS)}}
 
     folder = FG.check_folder(results, "drive")
     folder.mkdir(parents=True)
     cells = _cells(drive, 1_000)
-    here = {c: entry(c, 1_000, 100 + i, 0.95 + 0.02 * i) for i, c in enumerate(cells[:2])}
+    here = {c: entry(c, 100 + i, 0.91 + 0.02 * i) for i, c in enumerate(cells[:2])}
+    here[cells[2]] = entry(cells[2], 102, 0.80, lr=3e-4)
     (folder / FG.CHECKS).write_text(json.dumps(here))
+    # the lr 3e-4 run passes (0.81 ≤ 0.95, vessels seen); the lr 1e-4 ones have no look
+    monkeypatch.setattr(FG, "PASSING_LOOKS", {f"drive/{cells[2]}": Look(True, "vessels")})
     table = FG.group_table(results).set_index("features")
-    assert list(table.columns) == ["here: fair protocol, 1,000 (2 runs)"]  # no working.json
-    working = {
-        f"w{n}-{s}": entry(f"w{n}-{s}", n, s, 0.80 + 0.01 * s)
-        for n, s in ((15_000, 0), (15_000, 3), (30_000, 0))
-    }
+    assert list(table.columns) == [  # no working.json: no column of where it passed
+        "here: fair protocol, 1K, lr 1e-4 (2 runs, 0 pass)",
+        "here: fair protocol, 1K, lr 3e-4 (1 run, 1 pass)",
+    ]
+    column = table["here: fair protocol, 1K, lr 1e-4 (2 runs, 0 pass)"]
+    assert list(table.index) == [*FEATURE_GROUPS, "all but the spectrum", "all"]
+    assert column["intensity"] == "0.910–0.930" and column["differences"] == "0.810–0.830"
+    assert column["all but the spectrum"] == "0.910–0.930" and column["all"] == "0.920–0.940"
+    # the re-run with this generator: only its runs that pass the check enter, by the same rule
+    repository = REGISTRATION.parents[2] / "results" / "generator" / "working.json"
+    working = json.loads(repository.read_text())
+    first = next(iter(working))
+    working[first]["two_sample_accuracy"] = 0.99  # now fails
     (results / "generator" / "working.json").write_text(json.dumps(working))
     table = FG.group_table(results).set_index("features")
-    passed, fair = table.columns
-    assert passed == "where it passed: paper protocol, 15K–30K (3 runs)"
-    column = table[fair]
-    assert list(table.index) == [*FEATURE_GROUPS, "all but the spectrum", "all"]
-    assert column["intensity"] == "0.950–0.970" and column["differences"] == "0.850–0.870"
-    assert column["all but the spectrum"] == "0.950–0.970" and column["all"] == "0.960–0.980"
-    assert table[passed]["intensity"] == "0.800–0.830"  # seeds 0 and 3 at 15K, 0 at 30K
+    passed = f"where it passed: paper protocol, 15K–30K ({len(working) - 1} runs that pass)"
+    assert table.columns[0] == passed
+    alone = [e["two_sample_accuracy"] for c, e in working.items() if c != first]
+    assert table[passed]["all"] == f"{min(alone):.3f}–{max(alone):.3f}"
 
 
 def test_the_probes_stand_beside_the_run_that_passed_with_their_looks(tmp_path, monkeypatch):
@@ -271,13 +283,6 @@ def test_the_probes_stand_beside_the_run_that_passed_with_their_looks(tmp_path, 
     results = tmp_path / "results"
     (results / "generator" / "probes").mkdir(parents=True)
     assert FG.probe_table(results).empty  # no probe yet
-    working = (repository / "generator" / "working.json").read_text()
-    (results / "generator" / "working.json").write_text(working)
-    passed_cell = next(
-        c
-        for c, e in json.loads(working).items()
-        if (e["config"]["n_patches"], e["config"]["seed"]) == (15_000, 0)
-    )
     probes = {}
     for i, name in enumerate(GP.PROBES):
         config = GP.probe_config(name)
@@ -286,6 +291,15 @@ def test_the_probes_stand_beside_the_run_that_passed_with_their_looks(tmp_path, 
             "two_sample_accuracy_without_spectrum": 0.9,
         }
     (results / FG.PROBES).write_text(json.dumps(probes))
+    with pytest.raises(DataError, match="working.json: no check of the run the probes change"):
+        FG.probe_table(results)  # the run they change is not there
+    working = (repository / "generator" / "working.json").read_text()
+    (results / "generator" / "working.json").write_text(working)
+    passed_cell = next(
+        c
+        for c, e in json.loads(working).items()
+        if (e["config"]["n_patches"], e["config"]["seed"]) == (15_000, 0)
+    )
     first = GP.probe_config("1k-paper-lr2e-4").cell
     monkeypatch.setattr(FG, "PROBE_LOOKS", {first: Look(True, "vessels")})
     table = FG.probe_table(results).set_index("run")
@@ -297,6 +311,43 @@ def test_the_probes_stand_beside_the_run_that_passed_with_their_looks(tmp_path, 
     assert table.loc["1k-paper-lr2e-4", "passes"] == "no: accuracy 0.99 > 0.95"
     assert table.loc["15k-fair-lr2e-4", "passes"].startswith("no: accuracy 0.96 > 0.95; samples")
     assert table.loc["1k-fair-lr2e-4", "passes"] == "no: samples not looked at"
+    assert list(table["samples"])[1:] == ["vessels"] + ["not looked at yet"] * 3
     assert list(table["protocol"]) == ["paper", "paper", "fair", "fair", "fair"]
     assert list(table["lr"]) == [2e-4] * 5
     assert list(table["unlabelled pool"]) == [0, 0, 0, 0, 50_000]
+
+
+def test_the_second_registration_gives_each_verdict_with_its_effect_and_seeds(drive):
+    results = drive.results_dir
+    text = fewer_answer(results, FV.PASSING)
+    assert "16 of 16 tuning runs, 48 of 48 DRIVE cells and 0 of 10 CHASE_DB1 cells" in text
+    verdicts = FV.evaluate(results, "drive", FV.registration_path(results, FV.PASSING), FV.PASSING)
+    decided = [v for v in verdicts if v.verdict != FV.NOT_YET_RUN]
+    assert len(decided) == 3 and "3 of the 4 verdicts rest on a test so far" in text
+    drive_part = text[text.index(" On DRIVE: ") :]
+    assert drive_part.count(": **") == 3 and "interim" not in drive_part  # all complete
+    for v in decided:
+        effect = " ".join((fmt_signed(v.estimate), fmt_ci(v.ci_low, v.ci_high)))
+        assert f"{v.id}: **{v.verdict_text}**, {effect} ({v.runs} seeds)" in drive_part
+    assert re.search(r"P1: \*\*supported[^*]*\*\*, \+0\.0100 \[", text)
+    assert "Mean test AUC" not in text
+
+
+def test_an_interim_verdict_needs_two_seeds_a_group_and_says_so(tmp_path):
+    drive = Setup(get_profile(P.PROFILE), "drive", "drive", results_dir=tmp_path / "results")
+    for arm in P.ARMS:
+        for i, candidate in enumerate(arm.grid):
+            for seed in F.TUNING_SEEDS:
+                config = F.arm_config(drive, arm, F.TUNING_SIZE, seed, candidate)
+                write_record(drive.record_path(config), _record(config, 0.5, 0.95 - 0.01 * i))
+        base = GAN if arm.name == "gan-passing" else CNN
+        for n, seeds in ((1_000, (100, 101)), (300, (100,))):
+            for k, seed in enumerate(seeds):
+                config = F.arm_config(drive, arm, n, seed, arm.grid[0])
+                write_record(drive.record_path(config), _record(config, base[n] + 0.001 * k))
+    text = fewer_answer(drive.results_dir, FV.PASSING)
+    assert "1 of the 4 verdicts rest on a test so far" in text
+    assert "P1: **" in text and "(interim: 2 and 2 of 8 seeds per arm)**" in text
+    assert "P2:" not in text  # one seed a group: no test yet
+    assert "(2 and 2 seeds)" not in text  # the interim label gives the seeds once
+    assert "Mean test AUC so far on DRIVE" not in text  # DRIVE has a verdict

@@ -54,7 +54,8 @@ PROBES = {
 
 
 def probe_config(name: str) -> TrainConfig:
-    """The probe's GAN-CNN: the working generator's run on DRIVE with its changes."""
+    """The probe's run: the working generator's GAN-CNN on DRIVE with the probe's changes (the
+    pool probe's method is the SSL GAN's)."""
     if name not in PROBES:
         raise ConfigError(f"unknown probe {name!r}; one of {sorted(PROBES)}", "names")
     changes = dict(PROBES[name])

@@ -29,7 +29,9 @@ import pandas as pd
 from ganseg_lib.analysis.present.text import span
 from ganseg_lib.analysis.replication.generator import WORKING_FILE, CheckedRun, as_run
 from ganseg_lib.analysis.study.generator_looks import PASSING_LOOKS, PROBE_LOOKS
+from ganseg_lib.errors import DataError
 from ganseg_lib.evaluate.generator_check import FEATURE_GROUPS
+from ganseg_lib.paper import size_label
 
 FOLDER = Path("generator") / "fewer-labels-passing"  # under the results folder, one per data
 PROBES = Path("generator") / "probes" / "probes.json"  # experiment.generator_probes
@@ -112,26 +114,36 @@ def group_table(results_dir: str | os.PathLike = "results", data: str = "drive")
     """Which kind of difference tells the passing generator's samples from real patches, where
     it passed and here: per feature group of the check's classifier
     (:data:`~ganseg_lib.evaluate.generator_check.FEATURE_GROUPS`, then all but the spectrum, then
-    all), the range of the two-sample accuracy on that group alone over the replication's re-run
-    with this generator (``generator/working.json``: paper protocol, lr 2e-4, 15K and 30K) and
-    over this registration's checked generators of ``data`` per size (fair protocol); 0.5: no
-    difference. Descriptive (not registered); empty without checks here."""
+    all), the range of the two-sample accuracy on that group alone over the runs of the
+    replication's re-run with this generator that pass the check (``generator/working.json``:
+    paper protocol, lr 2e-4, 15K and 30K) and over this registration's checked generators of
+    ``data`` per size and learning rate (fair protocol, tuning runs included), each column
+    naming how many of its runs pass; 0.5: no difference. Descriptive (not registered); empty
+    without checks here."""
     path = check_folder(results_dir, data) / CHECKS
     here = json.loads(path.read_text()) if path.is_file() else {}
     if not here:
         return pd.DataFrame()
     columns = {}
     working = Path(results_dir) / "generator" / WORKING_FILE
-    if working.is_file():
-        entries = list(json.loads(working.read_text()).values())
-        sizes = "–".join(
-            f"{n // 1000}K" for n in sorted({e["config"]["n_patches"] for e in entries})
-        )
-        label = f"where it passed: paper protocol, {sizes} ({len(entries)} runs)"
-        columns[label] = _group_row(entries)
-    for n in sorted({e["config"]["n_patches"] for e in here.values()}):
-        entries = [e for e in here.values() if e["config"]["n_patches"] == n]
-        columns[f"here: fair protocol, {n:,} ({len(entries)} runs)"] = _group_row(entries)
+    entries = json.loads(working.read_text()) if working.is_file() else {}
+    passed = [
+        e for c, e in entries.items() if as_run(c, CHANGE, "library", e, e["iterations"]).passes
+    ]
+    if passed:
+        sizes = "–".join(size_label(n) for n in sorted({e["config"]["n_patches"] for e in passed}))
+        label = f"where it passed: paper protocol, {sizes} ({len(passed)} runs that pass)"
+        columns[label] = _group_row(passed)
+    checked = checked_generators(results_dir, data)
+    for n, lr in sorted({(e["config"]["n_patches"], e["config"]["lr"]) for e in here.values()}):
+        cells = [
+            c for c, e in here.items() if (e["config"]["n_patches"], e["config"]["lr"]) == (n, lr)
+        ]
+        passing = sum(checked[c].passes for c in cells)
+        runs = f"{len(cells)} run{'s' * (len(cells) > 1)}"
+        lr_text = f"{lr:.0e}".replace("e-0", "e-")  # 0.0003 → 3e-4
+        label = f"here: fair protocol, {size_label(n)}, lr {lr_text} ({runs}, {passing} pass)"
+        columns[label] = _group_row([here[c] for c in cells])
     return pd.DataFrame(columns).rename_axis("features").reset_index()
 
 
@@ -145,13 +157,19 @@ def probe_table(results_dir: str | os.PathLike = "results") -> pd.DataFrame:
     probes = json.loads(path.read_text()) if path.is_file() else {}
     if not probes:
         return pd.DataFrame()
-    working = json.loads((Path(results_dir) / "generator" / WORKING_FILE).read_text())
+    working_path = Path(results_dir) / "generator" / WORKING_FILE
+    working = json.loads(working_path.read_text()) if working_path.is_file() else {}
     # the run each probe changes: 15K, seed 0 (its look is the training chapter's)
-    (cell, entry), *_ = (
-        (c, e)
-        for c, e in working.items()
-        if (e["config"]["n_patches"], e["config"]["seed"]) == (15_000, 0)
+    cell, entry = next(
+        (
+            (c, e)
+            for c, e in working.items()
+            if (e["config"]["n_patches"], e["config"]["seed"]) == (15_000, 0)
+        ),
+        (None, None),
     )
+    if entry is None:
+        raise DataError(f"{working_path}: no check of the run the probes change (15K, seed 0)")
     steps = entry["config"]["iterations"]
     runs = [("where it passed", as_run(cell, "where it passed", "library", entry, steps), entry)]
     for name, e in probes.items():

@@ -17,6 +17,7 @@ import pandas as pd
 
 from ganseg_lib.analysis.study.fewer_verdicts import FIRST, Registration, study_runs
 from ganseg_lib.analysis.study.progress import DIAGNOSTICS
+from ganseg_lib.paper import size_label
 
 
 def run_diagnostics(runs: pd.DataFrame) -> pd.DataFrame:
@@ -60,9 +61,9 @@ def study_samples(
     data: str = "drive",
 ) -> dict[str, np.ndarray]:
     """The generator at the end of a registration's study runs on ``data``: per GAN arm and
-    size, the final row of 8 samples of its lowest seed's kept montage (``<cell>.samples.png``,
-    one row per logged stage of training, the last at its end), keyed ``"<arm>, <size>, seed
-    <s>"`` in the order arm, size; uint8 (8, 64, 64) each (a run without a montage is skipped)."""
+    size, the final row of 8 samples of the kept montage (``<cell>.samples.png``, one row per
+    logged stage of training, the last at its end) of its lowest seed that has one, keyed
+    ``"<arm>, <size>, seed <s>"`` in the order arm, size; uint8 (8, 64, 64) each."""
     from ganseg_lib.analysis.replication.generator import read_samples
     from ganseg_lib.evaluate.record import samples_path
 
@@ -71,13 +72,14 @@ def study_samples(
     if not len(runs):
         return out
     order = {a.name: i for i, a in enumerate(registration.arms)}
-    runs = runs[runs["ok"]].sort_values(
+    gan = [a.name for a in registration.arms if a.method != "cnn"]
+    runs = runs[runs["ok"] & runs["arm"].isin(gan)].sort_values(
         ["arm", "n_patches", "seed"], key=lambda c: c.map(order) if c.name == "arm" else c
     )
     for (arm, n), group in runs.groupby(["arm", "n_patches"], sort=False):
         for row in group.itertuples():
             montage = samples_path(row.path)
             if montage.is_file():
-                out[f"{arm}, {n:,}, seed {row.seed}"] = read_samples(montage)[-8:]
+                out[f"{arm}, {size_label(n)}, seed {row.seed}"] = read_samples(montage)[-8:]
                 break
     return out
