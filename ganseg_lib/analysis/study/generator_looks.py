@@ -38,6 +38,11 @@ PASSING_LOOKS: dict[str, Look] = {
         "dark continuous curving vessels of several widths, some branching, on grey with a fine "
         "grain; dark field-of-view edges",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n1000-s1": Look(
+        True,
+        "dark curving vessels of several widths, several branching, on grey with a fine grain; "
+        "dark field-of-view edges and corners",
+    ),
 }
 
 # the exploratory probes of experiment.generator_probes (results/generator/probes), by cell
@@ -47,5 +52,11 @@ PROBE_LOOKS: dict[str, Look] = {
         True,
         "grey with short thin dark curved lines, a few branching, fainter and more broken than "
         "at 15K; a few dark field-of-view corners",
+    ),
+    # 1K, fair protocol, lr 2e-4, the real-data term also on the unlabelled pool
+    "ssgan-fair-lr0.0002-b0.5-gpaper-Gbnresize-noise-flips-spec1-normnone-realnotfake-n1000-s0": Look(  # noqa: E501
+        True,
+        "faint thin dark curved lines, a few branching, on grey with a fine grid grain; bright "
+        "disc- or rim-like regions against a dark field-of-view outside",
     ),
 }
