@@ -53,6 +53,12 @@ PROBE_LOOKS: dict[str, Look] = {
         "grey with short thin dark curved lines, a few branching, fainter and more broken than "
         "at 15K; a few dark field-of-view corners",
     ),
+    # 1K, fair protocol, lr 2e-4
+    "gan-fair-lr0.0002-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n1000-s0": Look(
+        True,
+        "dark curving vessels, several branching, thinner and fewer than at 15K, on grey with a "
+        "fine grain; dark field-of-view edges, a few bright blobs",
+    ),
     # 1K, fair protocol, lr 2e-4, the real-data term also on the unlabelled pool
     "ssgan-fair-lr0.0002-b0.5-gpaper-Gbnresize-noise-flips-spec1-normnone-realnotfake-n1000-s0": Look(  # noqa: E501
         True,
