@@ -43,6 +43,12 @@ PASSING_LOOKS: dict[str, Look] = {
         "dark curving vessels of several widths, several branching, on grey with a fine grain; "
         "dark field-of-view edges and corners",
     ),
+    # tuning, 1K, lr 3e-4, β1 0.9
+    "drive/gan-fair-lr0.0003-b0.9-Gbnresize-noise-flips-spec1-normnone-realnotfake-n1000-s0": Look(
+        False,
+        "grey with fine straight streaks, dark field-of-view regions and bright blotches, a few "
+        "faint short dark strokes; no continuous or branching vessel",
+    ),
 }
 
 # the exploratory probes of experiment.generator_probes (results/generator/probes), by cell
