@@ -49,15 +49,22 @@ def _record(config, best: float, val: float = 0.9) -> RunRecord:
     return _passing_record(config, best, val, history=_history(config.method == "gan"))
 
 
-@pytest.fixture
-def drive(tmp_path) -> Setup:
-    """Both arms tuned (candidate 0 wins) and run at 300, 1K and 3K on seeds 100–107."""
+def _tuned(tmp_path) -> Setup:
+    """Both arms' tuning records, candidate 0 winning."""
     drive = Setup(get_profile(P.PROFILE), "drive", "drive", results_dir=tmp_path / "results")
     for arm in P.ARMS:
         for i, candidate in enumerate(arm.grid):
             for seed in F.TUNING_SEEDS:
                 config = F.arm_config(drive, arm, F.TUNING_SIZE, seed, candidate)
                 write_record(drive.record_path(config), _record(config, 0.5, 0.95 - 0.01 * i))
+    return drive
+
+
+@pytest.fixture
+def drive(tmp_path) -> Setup:
+    """Both arms tuned (candidate 0 wins) and run at 300, 1K and 3K on seeds 100–107."""
+    drive = _tuned(tmp_path)
+    for arm in P.ARMS:
         for n, base in (GAN if arm.name == "gan-passing" else CNN).items():
             for k, seed in enumerate(F.SEEDS):
                 config = F.arm_config(drive, arm, n, seed, arm.grid[0])
@@ -334,12 +341,8 @@ def test_the_second_registration_gives_each_verdict_with_its_effect_and_seeds(dr
 
 
 def test_an_interim_verdict_needs_two_seeds_a_group_and_says_so(tmp_path):
-    drive = Setup(get_profile(P.PROFILE), "drive", "drive", results_dir=tmp_path / "results")
+    drive = _tuned(tmp_path)
     for arm in P.ARMS:
-        for i, candidate in enumerate(arm.grid):
-            for seed in F.TUNING_SEEDS:
-                config = F.arm_config(drive, arm, F.TUNING_SIZE, seed, candidate)
-                write_record(drive.record_path(config), _record(config, 0.5, 0.95 - 0.01 * i))
         base = GAN if arm.name == "gan-passing" else CNN
         for n, seeds in ((1_000, (100, 101)), (300, (100,))):
             for k, seed in enumerate(seeds):
