@@ -63,6 +63,7 @@ from ganseg_lib.analysis.study.fewer_curve import (
 )
 from ganseg_lib.analysis.study.fewer_generators import (
     check_rows,
+    checked_arms,
     checked_generators,
     group_table,
     pass_text,
@@ -587,6 +588,27 @@ if fewer_file.is_file():
             "last row of the kept montage of the lowest seed with one so far per arm and size "
             "(DRIVE; generated patches only).",
             name="fig-study-fewer-samples",
+        )
+    first_checked = checked_generators(results, "drive", FEWER_PROFILE)
+    first_checks = check_rows(first_checked, checked_arms(results, "drive", FEWER_PROFILE))
+    if len(first_checks):
+        display(
+            Markdown(
+                "**The generator check, after the fact (not registered):** of the tuning runs of "
+                "each GAN arm's chosen candidate and its study cells so far, "
+                f"{pass_text(first_checked, first_checked)}, two-sample accuracy "
+                f"{span(list(first_checks['two-sample accuracy']), '{:.3f}')} (the bar is 0.95), "
+                f"diversity ratio {span(list(first_checks['diversity ratio']))}."
+            )
+        )
+        page.table(
+            first_checks,
+            "The training chapter's generator check of the first registration's GAN arms on "
+            "DRIVE (the tuning runs of each arm's chosen candidate, seeds 0–1, and its study "
+            "cells so far) and a person's look at its 32 samples; it passes at diversity ratio "
+            "≥ 0.5, two-sample accuracy ≤ 0.95 and vessels seen. Made after the fact: the "
+            "registration decides nothing by it.",
+            name="tbl-study-fewer-generators",
         )
 else:
     display(Markdown('*The study "Fewer labels" is not registered yet.*'))

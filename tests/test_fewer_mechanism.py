@@ -354,3 +354,41 @@ def test_an_interim_verdict_needs_two_seeds_a_group_and_says_so(tmp_path):
     assert "P2:" not in text  # one seed a group: no test yet
     assert "(2 and 2 seeds)" not in text  # the interim label gives the seeds once
     assert "Mean test AUC so far on DRIVE" not in text  # DRIVE has a verdict
+
+
+def test_the_first_registrations_generators_are_checked_apart_with_their_arms(
+    tmp_path, monkeypatch
+):
+    """After-the-fact checks of the first registration: their own folder, looks and arms."""
+    drive = _first_setup(tmp_path)
+    entries = {}
+    for k, arm in enumerate(F.ARMS):
+        if arm.method == "cnn":
+            continue
+        config = F.arm_config(drive, arm, 1_000, 100, arm.grid[0] if arm.grid else {})
+        entry = _check_entry(config.cell, 100, 0.96 - 0.02 * k)
+        entries[config.cell] = entry | {"config": config.to_json()}
+    folder = FG.check_folder(drive.results_dir, "drive", F.PROFILE)
+    assert folder == drive.results_dir / "generator" / "fewer-labels" / "drive"
+    assert folder != FG.check_folder(drive.results_dir, "drive")  # the second registration's
+    folder.mkdir(parents=True)
+    (folder / FG.CHECKS).write_text(json.dumps(entries))
+    cells = list(entries)
+    arms = FG.checked_arms(drive.results_dir, "drive", F.PROFILE)
+    gan_arms = [a.name for a in F.ARMS if a.method != "cnn"]
+    assert sorted(arms.values()) == sorted(gan_arms) and len(gan_arms) >= 3
+    # the second registration's looks do not count here, the first's do
+    monkeypatch.setattr(FG, "PASSING_LOOKS", {f"drive/{c}": Look(True, "vessels") for c in cells})
+    monkeypatch.setattr(FG, "FIRST_LOOKS", {f"drive/{cells[-1]}": Look(True, "vessels")})
+    checked = FG.checked_generators(drive.results_dir, "drive", F.PROFILE)
+    assert [checked[c].passes for c in cells] == [False] * (len(cells) - 1) + [
+        entries[cells[-1]]["two_sample_accuracy"] <= 0.95
+    ]
+    assert FG.checked_generators(drive.results_dir, "drive") == {}  # nothing of the second's
+    table = FG.check_rows(checked, arms)
+    assert list(table.columns[:2]) == ["arm", "cell"]
+    assert list(table["arm"]) == sorted(gan_arms)
+    assert dict(zip(table["cell"], table["arm"])) == arms
+    assert "arm" not in FG.check_rows(checked).columns
+    with pytest.raises(DataError, match="'cpu'"):
+        FG.check_folder(drive.results_dir, "drive", "cpu")

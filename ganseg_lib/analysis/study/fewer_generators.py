@@ -14,6 +14,12 @@ vessels seen), written per data source by ::
 one entry per cell, with each generator's 32 samples in ``<cell>.samples.png`` beside it. The
 third part of the pass rule, a person's look at those samples, is
 :data:`~ganseg_lib.analysis.study.generator_looks.PASSING_LOOKS`.
+
+The first registration registers no check. Its GAN arms' generators are checked after the fact,
+by the same command into ``results/generator/fewer-labels/<data>`` with ``--records
+results/scarce/<data>`` (the tuning runs of each arm's chosen candidate and every study cell),
+and looked at in :data:`~ganseg_lib.analysis.study.generator_looks.FIRST_LOOKS`: descriptive,
+deciding nothing registered.
 """
 
 from __future__ import annotations
@@ -28,33 +34,66 @@ import pandas as pd
 
 from ganseg_lib.analysis.present.text import span
 from ganseg_lib.analysis.replication.generator import WORKING_FILE, CheckedRun, as_run
-from ganseg_lib.analysis.study.generator_looks import PASSING_LOOKS, PROBE_LOOKS
+from ganseg_lib.analysis.study.generator_looks import FIRST_LOOKS, PASSING_LOOKS, PROBE_LOOKS
+from ganseg_lib.analysis.study.progress import arm_of
 from ganseg_lib.errors import DataError
 from ganseg_lib.evaluate.generator_check import FEATURE_GROUPS
+from ganseg_lib.experiment import fewer_labels as plan
+from ganseg_lib.experiment import fewer_labels_passing as passing
 from ganseg_lib.paper import size_label
+from ganseg_lib.train.config import TrainConfig
 
-FOLDER = Path("generator") / "fewer-labels-passing"  # under the results folder, one per data
+# under the results folder, one folder per data source in each
+FOLDERS = {
+    passing.PROFILE: Path("generator") / "fewer-labels-passing",  # registered
+    plan.PROFILE: Path("generator") / "fewer-labels",  # after the fact, not registered
+}
 PROBES = Path("generator") / "probes" / "probes.json"  # experiment.generator_probes
 CHECKS = "checks.json"
-CHANGE = "the passing generator, second registration of Fewer labels"
+CHANGES = {
+    passing.PROFILE: "the passing generator, second registration of Fewer labels",
+    plan.PROFILE: "the generator of a GAN arm, first registration of Fewer labels",
+}
+CHANGE = CHANGES[passing.PROFILE]
 
 
-def check_folder(results_dir: str | os.PathLike, data: str) -> Path:
-    """Where the checks of ``data``'s runs and their samples are kept."""
-    return Path(results_dir) / FOLDER / data
+def check_folder(results_dir: str | os.PathLike, data: str, profile: str = passing.PROFILE) -> Path:
+    """Where the checks of the runs of ``profile``'s registration on ``data`` and their samples
+    are kept."""
+    if profile not in FOLDERS:
+        raise DataError(f"profile {profile!r}: no generator checks (known: {', '.join(FOLDERS)})")
+    return Path(results_dir) / FOLDERS[profile] / data
 
 
 def checked_generators(
-    results_dir: str | os.PathLike = "results", data: str = "drive"
+    results_dir: str | os.PathLike = "results", data: str = "drive", profile: str = passing.PROFILE
 ) -> dict[str, CheckedRun]:
-    """The checked generators of ``data`` by cell, each with the look at its samples
-    (:data:`PASSING_LOOKS`; without one it does not pass: "samples not looked at")."""
-    path = check_folder(results_dir, data) / CHECKS
+    """The checked generators of ``profile``'s registration on ``data`` by cell, each with the
+    look at its samples (:data:`PASSING_LOOKS`, or :data:`FIRST_LOOKS` for the first
+    registration; without one it does not pass: "samples not looked at")."""
+    path = check_folder(results_dir, data, profile) / CHECKS
     entries = json.loads(path.read_text()) if path.is_file() else {}
+    looks = PASSING_LOOKS if profile == passing.PROFILE else FIRST_LOOKS
     out = {}
     for cell, entry in entries.items():
-        run = as_run(cell, CHANGE, "library", entry, entry["iterations"])
-        out[cell] = replace(run, look=PASSING_LOOKS.get(f"{data}/{cell}"))
+        run = as_run(cell, CHANGES[profile], "library", entry, entry["iterations"])
+        out[cell] = replace(run, look=looks.get(f"{data}/{cell}"))
+    return out
+
+
+def checked_arms(
+    results_dir: str | os.PathLike = "results", data: str = "drive", profile: str = plan.PROFILE
+) -> dict[str, str]:
+    """The arm of each checked run of ``profile``'s registration on ``data`` by cell
+    (:func:`~ganseg_lib.analysis.study.progress.arm_of` on the configuration the check
+    recorded); "?" where no arm of the registration made it."""
+    path = check_folder(results_dir, data, profile) / CHECKS
+    entries = json.loads(path.read_text()) if path.is_file() else {}
+    arms = passing.ARMS if profile == passing.PROFILE else plan.ARMS
+    out = {}
+    for cell, entry in entries.items():
+        arm = arm_of(TrainConfig.from_json(entry["config"]), arms)
+        out[cell] = arm.name if arm else "?"
     return out
 
 
@@ -74,11 +113,13 @@ def pass_text(cells: Iterable[str], checked: dict[str, CheckedRun]) -> str:
     return text + (f" ({', '.join(notes)})" if notes else "")
 
 
-def check_rows(checked: dict[str, CheckedRun]) -> pd.DataFrame:
-    """One row per checked generator: size, seed, the check's numbers, p(fake | labelled real)
-    and fake detection at its last logged iteration, and whether it passes (or what it misses)."""
+def check_rows(checked: dict[str, CheckedRun], arms: dict[str, str] | None = None) -> pd.DataFrame:
+    """One row per checked generator: its arm (with ``arms``, by cell), size, seed, the check's
+    numbers, p(fake | labelled real) and fake detection at its last logged iteration, and
+    whether it passes (or what it misses)."""
     rows = [
         {
+            **({"arm": arms.get(cell, "?")} if arms is not None else {}),
             "cell": cell,
             "labelled patches": r.n_patches,
             "seed": r.seed,
@@ -93,7 +134,8 @@ def check_rows(checked: dict[str, CheckedRun]) -> pd.DataFrame:
         }
         for cell, r in checked.items()
     ]
-    return pd.DataFrame(rows).sort_values(["labelled patches", "seed"]) if rows else pd.DataFrame()
+    order = (["arm"] if arms is not None else []) + ["labelled patches", "seed"]
+    return pd.DataFrame(rows).sort_values(order) if rows else pd.DataFrame()
 
 
 def _group_row(entries: list[dict]) -> dict[str, str]:

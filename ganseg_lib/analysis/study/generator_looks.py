@@ -1,8 +1,9 @@
-"""A person's look at the 32 samples of each checked generator of the second registration of
-"Fewer labels" (``results/generator/fewer-labels-passing/<data>/<cell>.samples.png``): are
-dark, vessel-like lines there, and what is — the third part of the generator check's pass rule,
-as :mod:`ganseg_lib.analysis.replication.sample_looks` is for the training chapter's runs.
-Keyed ``"<data>/<cell>"``: CHASE_DB1's cells have DRIVE's names.
+"""A person's look at the 32 samples of each checked generator of "Fewer labels": the second
+registration's (``results/generator/fewer-labels-passing/<data>/<cell>.samples.png``), the first
+registration's, checked after the fact (``results/generator/fewer-labels/…``), and the
+exploratory probes'. Are dark, vessel-like lines there, and what is — the third part of the
+generator check's pass rule, as :mod:`ganseg_lib.analysis.replication.sample_looks` is for the
+training chapter's runs. Keyed ``"<data>/<cell>"``: CHASE_DB1's cells have DRIVE's names.
 """
 
 from __future__ import annotations
@@ -70,5 +71,56 @@ PROBE_LOOKS: dict[str, Look] = {
         True,
         "faint thin dark curved lines, a few branching, on grey with a fine grid grain; bright "
         "disc- or rim-like regions against a dark field-of-view outside",
+    ),
+}
+
+# the first registration's GAN arms, checked after the fact (not registered), by "<data>/<cell>"
+FIRST_LOOKS: dict[str, Look] = {
+    # gan-fixed at its chosen candidate (lr 3e-4, β1 0.5): tuning, then study cells
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-normnone-realnotfake-n1000-s0": Look(
+        False,
+        "grey with mottled dark and bright blotches and clusters of dark specks, some dark or "
+        "bright field-of-view-like regions; no continuous or branching vessel",
+    ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-normnone-realnotfake-n1000-s1": Look(
+        False,
+        "grey with a fine diagonal hatch and short dark specks and strokes, a few dark or bright "
+        "blobs; no continuous or branching vessel",
+    ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-normnone-realnotfake-n1000-s100": Look(
+        True,
+        "dark curving vessel-like lines, several branching, on grey with a faint grid and a "
+        "square frame along the border; a few bright or dark field-of-view regions",
+    ),
+    # gan-study, the study's arm unchanged (lr 3e-4, β1 0.5)
+    "drive/gan-fair-lr0.0003-b0.5-n1000-s100": Look(
+        False,
+        "one texture repeated in every sample: bright specks on black; no vessel",
+    ),
+    # gan-joint at its chosen candidate (lr 3e-4, β1 0.5, adversarial weight 0.5)
+    "drive/gan-fair-lr0.0003-b0.5-w0.5-Gbnresize-lcjoint-normnone-n1000-s0": Look(
+        True,
+        "dark curved lines on grey, a few branching, several closing into loops like cell "
+        "outlines rather than vessel trees; some bright blotches",
+    ),
+    "drive/gan-fair-lr0.0003-b0.5-w0.5-Gbnresize-lcjoint-normnone-n1000-s1": Look(
+        True,
+        "continuous dark curved lines on grey, some branching, many closing into loops like "
+        "cell outlines; a few bright blotches",
+    ),
+    # ssgan at its chosen candidate (lr 3e-4, β1 0.5, L_G of the paper, weight 0.5, 10K pool)
+    "drive/ssgan-fair-lr0.0003-b0.5-gpaper-w0.5-u10000-Gbnresize-normnone-n1000-s0": Look(
+        False,
+        "grey with short dark broken streaks and specks, a few bright blobs against dark; no "
+        "continuous or branching vessel",
+    ),
+    "drive/ssgan-fair-lr0.0003-b0.5-gpaper-w0.5-u10000-Gbnresize-normnone-n1000-s1": Look(
+        False,
+        "mostly plain grey with a fine grid, faint dark specks and bright blotches; no vessel",
+    ),
+    "drive/ssgan-fair-lr0.0003-b0.5-gpaper-w0.5-u10000-Gbnresize-normnone-n1000-s100": Look(
+        True,
+        "dark curving lines of several widths, some branching, on grey with a fine grain; a "
+        "few dark or bright field-of-view regions",
     ),
 }
