@@ -284,13 +284,15 @@ def validation_patches(
     n: int = N_CHECK,
     seed: int = 0,
     drive_dir: str | os.PathLike | None = None,
+    chase_dir: str | os.PathLike | None = None,
 ) -> np.ndarray:
     """n real patches (half vessel, half background, as the training patches are made) of the
     validation images, the training images held out from training; never test images."""
     from ganseg_lib.data.patches import PatchParams, make_patch_set
     from ganseg_lib.data.source import load_split, split_validation
 
-    _, val = split_validation(load_split(data, "training", drive_dir, seed=seed))
+    training = load_split(data, "training", drive_dir, seed=seed, chase_dir=chase_dir)
+    _, val = split_validation(training)
     return make_patch_set(val, PatchParams(n, seed), data).patches
 
 

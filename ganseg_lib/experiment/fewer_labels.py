@@ -185,7 +185,10 @@ def run_fewer_labels(
     many are recorded. A cell another runner holds, or whose tuning is open, is passed over and
     tried again on the next pass; several runners share the cells through the grid's locks.
     ``arms``, ``hypotheses``, ``name``: another registration of the study (its arms, the file
-    that registers them, the name its progress shows)."""
+    that registers them, the name its progress shows). Before every pass, the runs recorded so
+    far whose generators the registration checks are checked
+    (:func:`~ganseg_lib.experiment.fewer_checks.check_arrived`)."""
+    from ganseg_lib.experiment.fewer_checks import check_arrived
     from ganseg_lib.experiment.preregistration import require_registered
 
     require_registered(hypotheses)
@@ -202,4 +205,9 @@ def run_fewer_labels(
             ]
         return cells
 
-    return run_plan(plan, device, name, poll_s, log)
+    def check():  # the generator checks of the records so far (experiment.fewer_checks)
+        for setup in (drive, chase):
+            if setup is not None:
+                check_arrived(setup, log)
+
+    return run_plan(plan, device, name, poll_s, log, after=check)

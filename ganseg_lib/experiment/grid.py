@@ -196,14 +196,17 @@ def run_one_cell(
     return str(setup.record_path(config))
 
 
-def run_plan(plan, device: str, name: str, poll_s: float = 60.0, log=print) -> int:
+def run_plan(plan, device: str, name: str, poll_s: float = 60.0, log=print, after=None) -> int:
     """Run a study's plan until every cell is recorded; return how many are. ``plan()`` lists
     (stage, setup, configuration) in the order the cells should run, the configuration None
     while the cell waits for a choice (e.g. a tuning stage). A cell another runner holds, or one
     that waits, is passed over and tried again on the next pass, after ``poll_s`` seconds when
     nothing could run; after each run the plan is made again (a finished tuning run may have
-    settled a choice)."""
+    settled a choice). ``after()``, when given, runs before every pass: what the study does with
+    the records that have arrived (e.g. the generator checks of "Fewer labels")."""
     while True:
+        if after is not None:
+            after()
         waiting = done = 0
         ran = False
         for stage, setup, config in plan():

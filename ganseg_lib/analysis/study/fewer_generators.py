@@ -5,21 +5,23 @@ how many of its generators pass; the verdicts do not depend on it."
 
 The checks are those of the training chapter
 (:mod:`ganseg_lib.evaluate.generator_check`: diversity ratio ≥ 0.5, two-sample accuracy ≤ 0.95,
-vessels seen), written per data source by ::
+vessels seen). The study's grid makes them as the records arrive
+(:mod:`ganseg_lib.experiment.fewer_checks`), one entry per cell in
+``results/generator/fewer-labels-passing/<data>/checks.json``, with each generator's 32 samples
+in ``<cell>.samples.png`` beside it; by hand, per data source ::
 
     python -m ganseg_lib.experiment.generator_suspects --check RUN_DIRS \\
         --out results/generator/fewer-labels-passing/drive --into checks.json \\
         --records results/scarce-dc32/drive          # CHASE_DB1: chase, and --data chase
 
-one entry per cell, with each generator's 32 samples in ``<cell>.samples.png`` beside it. The
-third part of the pass rule, a person's look at those samples, is
+The third part of the pass rule, a person's look at those samples, is
 :data:`~ganseg_lib.analysis.study.generator_looks.PASSING_LOOKS`.
 
-The first registration registers no check. Its GAN arms' generators are checked after the fact,
-by the same command into ``results/generator/fewer-labels/<data>`` with ``--records
-results/scarce/<data>`` (the tuning runs of each arm's chosen candidate and every study cell),
-and looked at in :data:`~ganseg_lib.analysis.study.generator_looks.FIRST_LOOKS`: descriptive,
-deciding nothing registered.
+The first registration registers no check. Its GAN arms' study cells are checked after the fact
+into ``results/generator/fewer-labels/<data>`` (and, by hand, the tuning runs of each arm's
+chosen candidate), looked at in
+:data:`~ganseg_lib.analysis.study.generator_looks.FIRST_LOOKS`: descriptive, deciding nothing
+registered.
 """
 
 from __future__ import annotations
@@ -40,16 +42,12 @@ from ganseg_lib.errors import DataError
 from ganseg_lib.evaluate.generator_check import FEATURE_GROUPS
 from ganseg_lib.experiment import fewer_labels as plan
 from ganseg_lib.experiment import fewer_labels_passing as passing
+from ganseg_lib.experiment.fewer_checks import CHECK_FOLDERS as FOLDERS
+from ganseg_lib.experiment.fewer_checks import CHECKS
 from ganseg_lib.paper import size_label
 from ganseg_lib.train.config import TrainConfig
 
-# under the results folder, one folder per data source in each
-FOLDERS = {
-    passing.PROFILE: Path("generator") / "fewer-labels-passing",  # registered
-    plan.PROFILE: Path("generator") / "fewer-labels",  # after the fact, not registered
-}
 PROBES = Path("generator") / "probes" / "probes.json"  # experiment.generator_probes
-CHECKS = "checks.json"
 CHANGES = {
     passing.PROFILE: "the passing generator, second registration of Fewer labels",
     plan.PROFILE: "the generator of a GAN arm, first registration of Fewer labels",

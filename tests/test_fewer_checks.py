@@ -1,0 +1,128 @@
+"""The grid of "Fewer labels" checks the generators its registrations check, once each, as
+their records arrive (:mod:`ganseg_lib.experiment.fewer_checks`), on synthetic records; the
+check itself is tested in ``test_generator_check``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from ganseg_lib.evaluate import generator_check as gc
+from ganseg_lib.evaluate.record import RunRecord, write_record
+from ganseg_lib.experiment import fewer_checks as FC
+from ganseg_lib.experiment import fewer_labels as F
+from ganseg_lib.experiment import fewer_labels_passing as P
+from ganseg_lib.experiment.grid import cell_lock, run_plan
+from ganseg_lib.experiment.setup import Setup
+
+
+def _setup(tmp: Path, profile: str) -> Setup:
+    return Setup.resolve(profile, "phantom", None, tmp / "results", tmp / "runs")
+
+
+def _recorded(setup: Setup, config, status: str = "ok", folder: bool = True):
+    """A record of ``config`` and, with ``folder``, its run folder's checkpoint."""
+    evaluation = {"mean_auc": 0.9} if status == "ok" else None
+    record = RunRecord(
+        setup.profile.name, status, config, "runs/x", {}, {}, {}, evaluation=evaluation
+    )
+    write_record(setup.record_path(config), record)
+    if folder:
+        checkpoint = setup.run_folder(config).checkpoint
+        checkpoint.parent.mkdir(parents=True, exist_ok=True)
+        checkpoint.write_bytes(b"")
+    return config
+
+
+def _fake_check(monkeypatch) -> tuple[list[str], list[dict]]:
+    """check_run and the real patches replaced: the runs checked, and the patches' arguments."""
+    checked, asked = [], []
+
+    def check_run(run_dir, real, out, record):
+        checked.append(Path(run_dir).name)
+        assert Path(record).is_file() and Path(out).is_dir()
+        return {"cell": Path(run_dir).name, "two_sample_accuracy": 0.9, "diversity_ratio": 0.8}
+
+    def patches(data, **dirs):
+        asked.append({"data": data, **dirs})
+        return np.zeros((2, 64, 64), np.uint8)
+
+    monkeypatch.setattr(gc, "check_run", check_run)
+    monkeypatch.setattr(gc, "validation_patches", patches)
+    return checked, asked
+
+
+def test_each_registration_checks_the_runs_its_rule_names():
+    second = _setup(Path("/nonexistent"), P.PROFILE)
+    gan, cnn = P.ARM["gan-passing"], P.ARM["cnn-dc32"]
+    assert FC.checked_by_rule(P.PROFILE, F.arm_config(second, gan, 1_000, 0, gan.grid[0]))
+    assert FC.checked_by_rule(P.PROFILE, F.arm_config(second, gan, 300, 100, gan.grid[0]))
+    assert not FC.checked_by_rule(P.PROFILE, F.arm_config(second, cnn, 1_000, 0, cnn.grid[0]))
+    first = _setup(Path("/nonexistent"), F.PROFILE)
+    for arm in F.ARMS:
+        candidate = arm.grid[0] if arm.grid else {}
+        study = F.arm_config(first, arm, 1_000, F.SEEDS[0], candidate)
+        tuning = F.arm_config(first, arm, 1_000, F.TUNING_SEEDS[0], candidate)
+        assert FC.checked_by_rule(F.PROFILE, study) == (arm.method != "cnn")
+        assert not FC.checked_by_rule(F.PROFILE, tuning)  # the first's tuning: by hand only
+        assert not FC.checked_by_rule("cpu", study)
+
+
+def test_the_grid_checks_each_arrived_generator_once(tmp_path, monkeypatch):
+    setup = _setup(tmp_path, P.PROFILE)
+    gan, cnn = P.ARM["gan-passing"], P.ARM["cnn-dc32"]
+    wanted = _recorded(setup, F.arm_config(setup, gan, 1_000, 0, gan.grid[0]))
+    _recorded(setup, F.arm_config(setup, cnn, 1_000, 0, cnn.grid[0]))  # no generator
+    _recorded(setup, F.arm_config(setup, gan, 1_000, 1, gan.grid[0]), status="failed")
+    _recorded(setup, F.arm_config(setup, gan, 1_000, 0, gan.grid[1]), folder=False)
+    checked, asked = _fake_check(monkeypatch)
+    assert [c.cell for c in FC.unchecked(setup)] == [wanted.cell]
+    lines = []
+    assert FC.check_arrived(setup, lines.append) == 1
+    assert checked == [wanted.cell] and asked == [
+        {"data": "phantom", "drive_dir": None, "chase_dir": None}
+    ]
+    path = tmp_path / "results" / "generator" / "fewer-labels-passing" / "phantom" / FC.CHECKS
+    assert json.loads(path.read_text()) == {
+        wanted.cell: {"cell": wanted.cell, "two_sample_accuracy": 0.9, "diversity_ratio": 0.8}
+    }
+    assert lines == [
+        f"[check] {wanted.cell}: two-sample accuracy 0.900, diversity ratio 0.80 ({path})"
+    ]
+    # checked once: the next pass finds nothing, and loads no patches
+    assert FC.unchecked(setup) == [] and FC.check_arrived(setup, lines.append) == 0
+    assert checked == [wanted.cell] and len(asked) == 1
+    # a profile outside the study checks nothing
+    assert FC.unchecked(_setup(tmp_path, "smoke")) == []
+
+
+def test_a_check_another_runner_holds_is_passed_over_and_made_later(tmp_path, monkeypatch):
+    setup = _setup(tmp_path, F.PROFILE)
+    arm = F.ARM["ssgan"]
+    config = _recorded(setup, F.arm_config(setup, arm, 300, F.SEEDS[0], arm.grid[0]))
+    checked, _ = _fake_check(monkeypatch)
+    lock = (setup.results_dir, f"{F.PROFILE}.check", setup.data, config.cell)
+    with cell_lock(*lock) as mine:
+        assert mine
+        assert FC.check_arrived(setup, lambda line: None) == 0
+    assert checked == []
+    assert FC.check_arrived(setup, lambda line: None) == 1 and checked == [config.cell]
+    assert (setup.results_dir / "generator" / "fewer-labels" / "phantom" / FC.CHECKS).is_file()
+
+
+def test_run_plan_runs_its_after_step_before_every_pass(tmp_path):
+    passes, steps = [], []
+
+    def plan():  # the first pass waits for a choice, the second has nothing left
+        passes.append(len(steps))
+        return [("drive", None, None)] if len(passes) == 1 else []
+
+    assert (
+        run_plan(
+            plan, "cpu", "test", poll_s=0, log=lambda line: None, after=lambda: steps.append(1)
+        )
+        == 0
+    )
+    assert passes == [1, 2] and steps == [1, 1]
