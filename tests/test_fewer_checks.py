@@ -5,9 +5,11 @@ check itself is tested in ``test_generator_check``."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from ganseg_lib.evaluate import generator_check as gc
 from ganseg_lib.evaluate.record import RunRecord, write_record
@@ -126,3 +128,26 @@ def test_run_plan_runs_its_after_step_before_every_pass(tmp_path):
         == 0
     )
     assert passes == [1, 2] and steps == [1, 1]
+
+
+def test_the_grid_command_checks_drive_then_chase_before_every_pass(tmp_path, monkeypatch):
+    from ganseg_lib.cli import main
+    from ganseg_lib.experiment import fewer_labels_passing
+
+    chase_dir = os.environ.get("GANSEG_CHASE_DIR")
+    if not chase_dir or not Path(chase_dir, "images").is_dir():
+        pytest.skip("CHASE_DB1 not found: set GANSEG_CHASE_DIR")
+    if not Path(os.environ.get("GANSEG_DRIVE_DIR", "/nonexistent"), "training").is_dir():
+        pytest.skip("DRIVE not found: set GANSEG_DRIVE_DIR")
+    ran, checked = [], []
+    monkeypatch.setattr(
+        fewer_labels_passing,
+        "run_fewer_labels_passing",
+        lambda drive, chase, device, after: ran.append((drive, chase)) or after(),
+    )
+    monkeypatch.setattr(FC, "check_arrived", lambda setup, log: checked.append(setup.data))
+    out = ["--runs", str(tmp_path / "r"), "--results", str(tmp_path / "x")]
+    assert main(["grid", "--profile", P.PROFILE, *out, "--chase-dir", chase_dir]) == 0
+    ((drive, chase),) = ran
+    assert (drive.profile.name, drive.data, chase.data) == (P.PROFILE, "drive", "chase")
+    assert checked == ["drive", "chase"]

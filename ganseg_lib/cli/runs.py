@@ -240,6 +240,7 @@ def cmd_grid(args: argparse.Namespace) -> int:
         run_study(setup, tuple(args.tiers), args.device)
         return 0
     if args.profile in ("scarce", "scarce-dc32"):
+        from ganseg_lib.experiment.fewer_checks import checks_after
         from ganseg_lib.experiment.fewer_labels import run_fewer_labels
         from ganseg_lib.experiment.fewer_labels_passing import run_fewer_labels_passing
 
@@ -250,7 +251,7 @@ def cmd_grid(args: argparse.Namespace) -> int:
             chase = Setup.resolve(
                 args.profile, "chase", None, args.results, args.runs, args.chase_dir
             )
-        run(drive, chase, args.device)
+        run(drive, chase, args.device, after=checks_after(drive, chase))  # the generator checks
         return 0
     if args.ray:
         address = None if args.ray == "local" else args.ray

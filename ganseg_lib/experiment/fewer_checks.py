@@ -104,3 +104,16 @@ def check_arrived(setup: Setup, log=print) -> int:
             f"diversity ratio {entry['diversity_ratio']:.2f} ({folder / CHECKS})"
         )
     return made
+
+
+def checks_after(drive: Setup, chase: Setup | None = None, log=print):
+    """The step the study's grid runs before every pass (``after`` of
+    :func:`~ganseg_lib.experiment.fewer_labels.run_fewer_labels`): :func:`check_arrived` on
+    DRIVE, then on CHASE_DB1 when given."""
+
+    def after() -> None:
+        for setup in (drive, chase):
+            if setup is not None:
+                check_arrived(setup, log)
+
+    return after

@@ -180,15 +180,15 @@ def run_fewer_labels(
     arms: tuple[Arm, ...] | None = None,
     hypotheses: str = HYPOTHESES,
     name: str = "fewer labels",
+    after=None,
 ) -> int:
     """Run every missing cell: tuning, then DRIVE, then (given ``chase``) CHASE_DB1; return how
     many are recorded. A cell another runner holds, or whose tuning is open, is passed over and
     tried again on the next pass; several runners share the cells through the grid's locks.
     ``arms``, ``hypotheses``, ``name``: another registration of the study (its arms, the file
-    that registers them, the name its progress shows). Before every pass, the runs recorded so
-    far whose generators the registration checks are checked
-    (:func:`~ganseg_lib.experiment.fewer_checks.check_arrived`)."""
-    from ganseg_lib.experiment.fewer_checks import check_arrived
+    that registers them, the name its progress shows); ``after()``, given, runs before every
+    pass (the command's: the generator checks of
+    :func:`~ganseg_lib.experiment.fewer_checks.checks_after`)."""
     from ganseg_lib.experiment.preregistration import require_registered
 
     require_registered(hypotheses)
@@ -205,9 +205,4 @@ def run_fewer_labels(
             ]
         return cells
 
-    def check():  # the generator checks of the records so far (experiment.fewer_checks)
-        for setup in (drive, chase):
-            if setup is not None:
-                check_arrived(setup, log)
-
-    return run_plan(plan, device, name, poll_s, log, after=check)
+    return run_plan(plan, device, name, poll_s, log, after)

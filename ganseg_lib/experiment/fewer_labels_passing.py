@@ -41,10 +41,15 @@ ARM = {a.name: a for a in ARMS}
 
 
 def run_fewer_labels_passing(
-    drive: Setup, chase: Setup | None = None, device: str = "auto", poll_s: float = 60.0, log=print
+    drive: Setup,
+    chase: Setup | None = None,
+    device: str = "auto",
+    poll_s: float = 60.0,
+    log=print,
+    after=None,
 ) -> int:
     """Run every missing cell of the second registration (tuning, DRIVE, then CHASE_DB1 given
-    ``chase``) by the first registration's plan; return how many are recorded."""
-    return run_fewer_labels(
-        drive, chase, device, poll_s, log, ARMS, HYPOTHESES, "fewer labels (passing generator)"
-    )
+    ``chase``) by the first registration's plan; return how many are recorded. ``after()``:
+    as in :func:`~ganseg_lib.experiment.fewer_labels.run_fewer_labels`."""
+    name = "fewer labels (passing generator)"
+    return run_fewer_labels(drive, chase, device, poll_s, log, ARMS, HYPOTHESES, name, after)
