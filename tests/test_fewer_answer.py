@@ -5,6 +5,7 @@ means so far), and the verdicts with their effects once they exist."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from ganseg_lib.analysis.present.text import fmt_signed
 from ganseg_lib.analysis.study import fewer_verdicts as FV
@@ -63,3 +64,28 @@ def test_a_data_source_with_verdicts_lists_them_and_one_without_keeps_its_means(
         assert "(5 and 5 seeds)" in chase_part and "interim" not in chase_part
     assert "Mean test AUC so far on DRIVE (best-validation checkpoint): at 1K, cnn 0.9228" in text
     assert "Mean test AUC so far on CHASE_DB1" not in text
+
+
+def test_the_missing_runs_are_timed_at_their_arms_mean_so_far(tmp_path):
+    from ganseg_lib.analysis.study.progress import compute_left
+    from ganseg_lib.evaluate.record import RunRecord, write_record
+
+    setup = _setup(tmp_path)
+    for seed, seconds in ((100, 100.0), (101, 300.0)):  # training and evaluation together
+        config = F.arm_config(setup, F.ARM["cnn"], 1_000, seed, {})
+        timing = {"train_seconds": seconds - 20.0, "eval_seconds": 20.0}
+        evaluation = {"mean_auc": 0.92}
+        record = RunRecord(F.PROFILE, "ok", config, "runs/x", {}, timing, {}, evaluation=evaluation)
+        write_record(setup.record_path(config), record)
+    _write(setup, "cnn-none", 1_000, {100: None}, candidate=F.ARM["cnn-none"].grid[0])  # failed
+    hours, missing, untimed = compute_left(tmp_path / "results")
+    planned = 48 + 128 + 25  # tuning, DRIVE and CHASE_DB1
+    assert missing == planned - 3  # a failed run is recorded, as in the progress table
+    cnn_left = 3 * len(F.SEEDS) + len(F.CHASE_SEEDS) - 2
+    assert hours == pytest.approx(cnn_left * 200.0 / 3600)
+    assert untimed == [a.name for a in F.ARMS if a.name != "cnn"]  # cnn-none: no run timed
+    text = fewer_answer(tmp_path / "results")
+    assert (
+        f"The {planned - 3} missing runs need about {round(hours)} hours of one CPU thread, each "
+        f"at its arm's mean time so far ({', '.join(untimed)}: not timed yet)."
+    ) in text

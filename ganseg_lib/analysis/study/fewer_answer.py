@@ -1,12 +1,13 @@
 """The answer of a registration of "Fewer labels" as it stands, for the opening of its section.
 
 The answer is written from the records when the page is built (:func:`fewer_answer`): how many
-of the registration's planned runs are recorded, the verdict of every hypothesis that rests on
-a test by its registered rule (its effect with the 95% CI and the seeds behind it), and, on a
-data source without one, the mean test AUC of each arm at each size over the seeds so far. A
-registration without interim verdicts (the first) gives a hypothesis no label until its cells
-are complete (:data:`~ganseg_lib.analysis.study.fewer_verdicts.AWAITING`); the second registers
-interim verdicts and its answer marks them so.
+of the registration's planned runs are recorded and what the missing ones need, the verdict of
+every hypothesis that rests on a test by its registered rule (its effect with the 95% CI and
+the seeds behind it), and, on a data source without one, the mean test AUC of each arm at each
+size over the seeds so far. A registration without interim verdicts (the first) gives a
+hypothesis no label until its cells are complete
+(:data:`~ganseg_lib.analysis.study.fewer_verdicts.AWAITING`); the second registers interim
+verdicts and its answer marks them so.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from ganseg_lib.analysis.study.fewer_verdicts import (
     registration_path,
     study_runs,
 )
-from ganseg_lib.analysis.study.progress import tuning_records
+from ganseg_lib.analysis.study.progress import compute_left, tuning_records
 from ganseg_lib.analysis.study.verdicts import NOT_YET_RUN
 from ganseg_lib.experiment import fewer_labels as plan
 from ganseg_lib.paper import size_label
@@ -85,6 +86,14 @@ def fewer_answer(
         f"**Where it stands:** {tuning} of {tuned} tuning runs, {counts[0]} and {counts[1]} "
         "are recorded."
     )
+    hours, missing, untimed = compute_left(results_dir, registration.arms, registration.profile)
+    if missing:
+        text += (
+            f" The {missing} missing runs need about {hours:.0f} hours of one CPU thread, each "
+            "at its arm's mean time so far"
+            + (f" ({', '.join(untimed)}: not timed yet)" if untimed else "")
+            + "."
+        )
     tested = [v for v in verdicts if _tested(v)]
     if tested:
         text += f" {len(tested)} of the {len(verdicts)} verdicts rest on a test so far."

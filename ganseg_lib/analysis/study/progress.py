@@ -51,6 +51,51 @@ def arm_of(config: TrainConfig, arms: tuple[plan.Arm, ...] | None = None) -> pla
     return None
 
 
+def _stage(config: TrainConfig, data: str) -> str | None:
+    """The stage of the plan a run of ``config`` on ``data`` counts for (None: none)."""
+    seed, n = config.seed, config.n_patches
+    if data == "drive" and seed in plan.TUNING_SEEDS and n == plan.TUNING_SIZE:
+        return "tuning"
+    if data == "drive" and seed in plan.SEEDS:
+        return f"DRIVE {n:,}"
+    if data == "chase" and seed in plan.CHASE_SEEDS and n == plan.CHASE_SIZE:
+        return f"CHASE_DB1 {n:,}"
+    return None
+
+
+def _planned(arm: plan.Arm) -> dict[str, int]:
+    """The runs the plan gives ``arm`` per stage."""
+    out = {"tuning": len(arm.grid) * len(plan.TUNING_SEEDS)} if arm.grid else {}
+    out |= {f"DRIVE {n:,}": len(plan.SEEDS) for n in plan.SIZES if n in arm.sizes}
+    if arm.chase:
+        out[f"CHASE_DB1 {plan.CHASE_SIZE:,}"] = len(plan.CHASE_SEEDS)
+    return out
+
+
+def _recorded(results_dir, arms, profile) -> tuple[dict, dict, dict]:
+    """Per (arm, stage) the records so far, per arm its failed runs and the wall seconds
+    (training and evaluation) of its timed runs."""
+    from ganseg_lib.evaluate.record import load_results
+
+    counts: dict[tuple[str, str], int] = {}
+    failed: dict[str, int] = {}
+    seconds: dict[str, list[float]] = {}
+    for data in ("drive", "chase"):
+        folder = Path(results_dir) / profile / data
+        df = load_results(results_dir, profile=profile, data=data) if folder.is_dir() else []
+        for record in df["record"] if len(df) else []:
+            arm, stage = arm_of(record.config, arms), _stage(record.config, data)
+            if arm is None or stage is None:
+                continue
+            counts[arm.name, stage] = counts.get((arm.name, stage), 0) + 1
+            failed[arm.name] = failed.get(arm.name, 0) + (not record.ok)
+            timing = record.timing or {}
+            if record.ok and "train_seconds" in timing:
+                wall = timing["train_seconds"] + timing.get("eval_seconds", 0.0)
+                seconds.setdefault(arm.name, []).append(wall)
+    return counts, failed, seconds
+
+
 def progress_table(
     results_dir: str | os.PathLike = "results",
     arms: tuple[plan.Arm, ...] | None = None,
@@ -60,47 +105,44 @@ def progress_table(
     per size (of the study's seeds) and its CHASE_DB1 records (of the CHASE_DB1 seeds), each as
     ``recorded / planned``; failed runs count as recorded and are listed apart. ``arms`` and
     ``profile``: another registration's (default: the first)."""
-    from ganseg_lib.evaluate.record import load_results
-
     arms = plan.ARMS if arms is None else arms
-    counts: dict[tuple[str, str], int] = {}
-    failed: dict[str, int] = {}
-    for data in ("drive", "chase"):
-        folder = Path(results_dir) / profile / data
-        df = load_results(results_dir, profile=profile, data=data) if folder.is_dir() else []
-        for record in df["record"] if len(df) else []:
-            arm = arm_of(record.config, arms)
-            if arm is None:
-                continue
-            seed, n = record.config.seed, record.config.n_patches
-            if data == "drive" and seed in plan.TUNING_SEEDS and n == plan.TUNING_SIZE:
-                stage = "tuning"
-            elif data == "drive" and seed in plan.SEEDS:
-                stage = f"DRIVE {n:,}"
-            elif data == "chase" and seed in plan.CHASE_SEEDS and n == plan.CHASE_SIZE:
-                stage = f"CHASE_DB1 {n:,}"
-            else:
-                continue
-            counts[arm.name, stage] = counts.get((arm.name, stage), 0) + 1
-            failed[arm.name] = failed.get(arm.name, 0) + (not record.ok)
+    counts, failed, _ = _recorded(results_dir, arms, profile)
+    stages = ["tuning", *(f"DRIVE {n:,}" for n in plan.SIZES), f"CHASE_DB1 {plan.CHASE_SIZE:,}"]
     rows = []
     for arm in arms:
+        planned = _planned(arm)
         row = {"arm": arm.name, "what": arm.label}
-        if arm.grid:
-            row["tuning"] = f"{counts.get((arm.name, 'tuning'), 0)} / "
-            row["tuning"] += f"{len(arm.grid) * len(plan.TUNING_SEEDS)}"
-        else:
-            row["tuning"] = "—"
-        for n in plan.SIZES:
-            stage = f"DRIVE {n:,}"
-            planned = len(plan.SEEDS) if n in arm.sizes else 0
-            row[stage] = f"{counts.get((arm.name, stage), 0)} / {planned}" if planned else "—"
-        stage = f"CHASE_DB1 {plan.CHASE_SIZE:,}"
-        row[stage] = f"{counts.get((arm.name, stage), 0)} / {len(plan.CHASE_SEEDS)}"
-        row[stage] = row[stage] if arm.chase else "—"
+        for stage in stages:
+            done = counts.get((arm.name, stage), 0)
+            row[stage] = f"{done} / {planned[stage]}" if stage in planned else "—"
         row["failed"] = failed.get(arm.name, 0)
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def compute_left(
+    results_dir: str | os.PathLike = "results",
+    arms: tuple[plan.Arm, ...] | None = None,
+    profile: str = plan.PROFILE,
+) -> tuple[float, int, list[str]]:
+    """What the plan still needs: (hours of one CPU thread, missing runs, arms with missing runs
+    and none timed yet), each missing tuning run and cell at the mean wall time (training and
+    evaluation) of its arm's runs recorded so far, which ran on one thread of whatever CPU ran
+    them; an arm without a timed run adds no hours and is named."""
+    arms = plan.ARMS if arms is None else arms
+    counts, _, seconds = _recorded(results_dir, arms, profile)
+    hours, missing, untimed = 0.0, 0, []
+    for arm in arms:
+        left = sum(
+            max(0, planned - counts.get((arm.name, stage), 0))
+            for stage, planned in _planned(arm).items()
+        )
+        missing += left
+        if left and arm.name in seconds:
+            hours += left * float(np.mean(seconds[arm.name])) / 3600
+        elif left:
+            untimed.append(arm.name)
+    return hours, missing, untimed
 
 
 # a tuning run's diagnostics at its last logged iteration: (column, history key)
