@@ -97,6 +97,11 @@ FIRST_LOOKS: dict[str, Look] = {
         False,
         "one texture repeated in every sample: bright specks on black; no vessel",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-n1000-s101": Look(
+        False,
+        "nearly one texture in every sample: black and white blotches with a fine hatch, a few "
+        "samples differing; no vessel",
+    ),
     # gan-joint at its chosen candidate (lr 3e-4, β1 0.5, adversarial weight 0.5)
     "drive/gan-fair-lr0.0003-b0.5-w0.5-Gbnresize-lcjoint-normnone-n1000-s0": Look(
         True,
