@@ -50,6 +50,11 @@ PASSING_LOOKS: dict[str, Look] = {
         "grey with fine straight streaks, dark field-of-view regions and bright blotches, a few "
         "faint short dark strokes; no continuous or branching vessel",
     ),
+    "drive/gan-fair-lr0.0003-b0.9-Gbnresize-noise-flips-spec1-normnone-realnotfake-n1000-s1": Look(
+        True,
+        "faint thin dark curving lines, a few branching, on grey with a square grid texture; "
+        "dark field-of-view corners and a few bright regions",
+    ),
 }
 
 # the exploratory probes of experiment.generator_probes (results/generator/probes), by cell
