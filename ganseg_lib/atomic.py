@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +21,13 @@ def temporary_path(path: str | os.PathLike) -> Path:
     ending in the target's suffix (``np.save`` and Pillow choose the format from it)."""
     path = Path(path)
     return path.with_name(f"{path.name}.{os.getpid()}.tmp{path.suffix}")
+
+
+def is_temporary(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is a :func:`temporary_path` (a write in progress, or one a killed
+    process left): ``<name>.<pid>.tmp<suffix>``."""
+    path = Path(path)
+    return re.fullmatch(r".+\.\d+\.tmp" + re.escape(path.suffix), path.name) is not None
 
 
 def _fsync(path: Path) -> None:

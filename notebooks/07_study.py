@@ -65,6 +65,7 @@ from ganseg_lib.analysis.study.fewer_generators import (
     check_rows,
     checked_arms,
     checked_generators,
+    due_cells,
     group_table,
     pass_text,
     probe_table,
@@ -596,7 +597,8 @@ if fewer_file.is_file():
             Markdown(
                 "**The generator check, after the fact (not registered):** of the tuning runs of "
                 "each GAN arm's chosen candidate and its study cells so far, "
-                f"{pass_text(first_checked, first_checked)}, two-sample accuracy "
+                f"{pass_text(due_cells(results, 'drive', FEWER_PROFILE), first_checked)}, "
+                "two-sample accuracy "
                 f"{span(list(first_checks['two-sample accuracy']), '{:.3f}')} (the bar is 0.95), "
                 f"diversity ratio {span(list(first_checks['diversity ratio']))}."
             )
@@ -737,7 +739,8 @@ if passing_file.is_file():
         if len(checks):
             display(
                 Markdown(
-                    f"**The generator check on {name} so far:** {pass_text(checked, checked)}, "
+                    f"**The generator check on {name} so far:** "
+                    f"{pass_text(due_cells(results, data), checked)}, "
                     f"two-sample accuracy {span(list(checks['two-sample accuracy']), '{:.3f}')} "
                     "(the bar is 0.95), diversity ratio "
                     f"{span(list(checks['diversity ratio']))} (tuning runs included)."

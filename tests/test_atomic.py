@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ganseg_lib.atomic import replacing, write_bytes_atomic, write_text_atomic
+from ganseg_lib.atomic import (
+    is_temporary,
+    replacing,
+    temporary_path,
+    write_bytes_atomic,
+    write_text_atomic,
+)
 from ganseg_lib.markers import read_block, write_block
 
 
@@ -40,3 +46,10 @@ def test_a_block_between_markers_is_replaced_and_read_back(tmp_path):
     assert read_block(readme, begin, end) == "new | table"
     with pytest.raises(ValueError, match="no generated block"):
         write_block(readme, "x", "<!-- y: begin -->", "<!-- y: end -->")
+
+
+def test_a_temporary_file_is_told_from_the_files_it_replaces(tmp_path):
+    record = tmp_path / "gan-fair-lr0.0003-b0.5-n1000-s100.json"
+    assert is_temporary(temporary_path(record)) and not is_temporary(record)
+    assert not is_temporary(tmp_path / "a.tmp.json")  # no process id: a name, not a write
+    assert is_temporary(tmp_path / "a.json.4242.tmp.json")

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from PIL import Image
 from scipy import stats
 
+from ganseg_lib.atomic import temporary_path
 from ganseg_lib.cli import main
 from ganseg_lib.errors import DataError
 from ganseg_lib.evaluate.metrics import (
@@ -140,6 +141,9 @@ def test_record_schema_round_trips(tmp_path, trained_run):
     for folder in ("generator/probes", "cross/drive"):
         (tmp_path / "results" / folder).mkdir(parents=True)
         (tmp_path / "results" / folder / "checks.json").write_text('{"a": {"cell": "a"}}')
+    assert load_results(tmp_path / "results")["path"].tolist() == [str(path)]
+    # nor is another process's write under way (atomic.temporary_path)
+    temporary_path(path).write_text("{")
     assert load_results(tmp_path / "results")["path"].tolist() == [str(path)]
     (tmp_path / "results" / "smoke" / "phantom" / "bad.json").write_text("{")
     with pytest.raises(DataError, match="bad.json: not a readable run record"):

@@ -5,7 +5,6 @@ check itself is tested in ``test_generator_check``."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import numpy as np
@@ -18,10 +17,12 @@ from ganseg_lib.experiment import fewer_labels as F
 from ganseg_lib.experiment import fewer_labels_passing as P
 from ganseg_lib.experiment.grid import cell_lock, run_plan
 from ganseg_lib.experiment.setup import Setup
+from ganseg_lib.train.profiles import get_profile
 
 
-def _setup(tmp: Path, profile: str) -> Setup:
-    return Setup.resolve(profile, "phantom", None, tmp / "results", tmp / "runs")
+def _setup(tmp: Path, profile: str, data: str = "drive") -> Setup:
+    """The study's setup on ``data`` without its images (the checks' patches are faked)."""
+    return Setup(get_profile(profile), data, data, None, tmp / "results", tmp / "runs")
 
 
 def _recorded(setup: Setup, config, status: str = "ok", folder: bool = True):
@@ -70,6 +71,10 @@ def test_each_registration_checks_the_runs_its_rule_names():
         assert FC.checked_by_rule(F.PROFILE, study) == (arm.method != "cnn")
         assert not FC.checked_by_rule(F.PROFILE, tuning)  # the first's tuning: by hand only
         assert not FC.checked_by_rule("cpu", study)
+    # a run of no arm of the plan (an lr outside every grid), or outside its stages
+    odd = F.arm_config(second, gan, 1_000, 100, {**gan.grid[0], "lr": 5e-4})
+    assert not FC.checked_by_rule(P.PROFILE, odd)
+    assert not FC.checked_by_rule(P.PROFILE, F.arm_config(second, gan, 1_000, 7, gan.grid[0]))
 
 
 def test_the_grid_checks_each_arrived_generator_once(tmp_path, monkeypatch):
@@ -78,26 +83,90 @@ def test_the_grid_checks_each_arrived_generator_once(tmp_path, monkeypatch):
     wanted = _recorded(setup, F.arm_config(setup, gan, 1_000, 0, gan.grid[0]))
     _recorded(setup, F.arm_config(setup, cnn, 1_000, 0, cnn.grid[0]))  # no generator
     _recorded(setup, F.arm_config(setup, gan, 1_000, 1, gan.grid[0]), status="failed")
-    _recorded(setup, F.arm_config(setup, gan, 1_000, 0, gan.grid[1]), folder=False)
+    gone = _recorded(setup, F.arm_config(setup, gan, 1_000, 0, gan.grid[1]), folder=False)
     checked, asked = _fake_check(monkeypatch)
     assert [c.cell for c in FC.unchecked(setup)] == [wanted.cell]
     lines = []
-    assert FC.check_arrived(setup, lines.append) == 1
+    after = FC.checks_after(setup, None, lines.append)
+    after()
     assert checked == [wanted.cell] and asked == [
-        {"data": "phantom", "drive_dir": None, "chase_dir": None}
+        {"data": "drive", "drive_dir": None, "chase_dir": None}
     ]
-    path = tmp_path / "results" / "generator" / "fewer-labels-passing" / "phantom" / FC.CHECKS
+    path = tmp_path / "results" / "generator" / "fewer-labels-passing" / "drive" / FC.CHECKS
     assert json.loads(path.read_text()) == {
         wanted.cell: {"cell": wanted.cell, "two_sample_accuracy": 0.9, "diversity_ratio": 0.8}
     }
     assert lines == [
-        f"[check] {wanted.cell}: two-sample accuracy 0.900, diversity ratio 0.80 ({path})"
+        f"[check] {gone.cell}: no run folder in {setup.runs_dir}, not checked",
+        f"[check] {wanted.cell}: two-sample accuracy 0.900, diversity ratio 0.80 ({path})",
     ]
-    # checked once: the next pass finds nothing, and loads no patches
-    assert FC.unchecked(setup) == [] and FC.check_arrived(setup, lines.append) == 0
+    # checked once: the next pass checks nothing, loads no patches and names nothing again
+    after()
+    assert FC.unchecked(setup) == [] and len(lines) == 2
     assert checked == [wanted.cell] and len(asked) == 1
     # a profile outside the study checks nothing
     assert FC.unchecked(_setup(tmp_path, "smoke")) == []
+
+
+def test_a_failed_check_or_an_unreadable_record_never_stops_the_grid(tmp_path, monkeypatch):
+    setup = _setup(tmp_path, F.PROFILE)
+    arm = F.ARM["gan-fixed"]
+    bad, good = (
+        _recorded(setup, F.arm_config(setup, arm, 1_000, seed, arm.grid[0])) for seed in F.SEEDS[:2]
+    )
+    checked, _ = _fake_check(monkeypatch)
+    fake = gc.check_run
+
+    def check_run(run_dir, real, out, record):
+        if Path(run_dir).name == bad.cell:
+            raise KeyError("p_fake_real")
+        return fake(run_dir, real, out, record)
+
+    monkeypatch.setattr(gc, "check_run", check_run)
+    folder = setup.results_dir / F.PROFILE / "drive"
+    (folder / "zz-broken.json").write_text("{not json")  # named, passed over
+    (folder / f"{good.cell}.json.4242.tmp.json").write_text("{half")  # a write under way
+    lines = []
+    after = FC.checks_after(setup, None, lines.append)
+    after()
+    after()  # the failed check is not tried again
+    assert checked == [good.cell]
+    failed = [line for line in lines if "FAILED" in line]
+    assert failed == [f"[check] {bad.cell}: FAILED (KeyError: 'p_fake_real'), not retried"]
+    assert sum("zz-broken.json" in line and "passed over" in line for line in lines) == 1
+    assert not any(".tmp.json" in line for line in lines)
+
+
+def test_no_check_is_lost_or_made_twice_between_writers(tmp_path, monkeypatch):
+    setup = _setup(tmp_path, P.PROFILE)
+    gan = P.ARM["gan-passing"]
+    first, second = (
+        _recorded(setup, F.arm_config(setup, gan, 1_000, seed, gan.grid[0]))
+        for seed in F.TUNING_SEEDS
+    )
+    checked, _ = _fake_check(monkeypatch)
+    fake = gc.check_run
+    path = FC.check_folder(setup) / FC.CHECKS
+    by_hand = {"cell": "gan-by-hand", "two_sample_accuracy": 0.5, "diversity_ratio": 1.0}
+
+    def check_run(run_dir, real, out, record):  # another writer adds its entry meanwhile
+        FC.add_check(path, by_hand)
+        return fake(run_dir, real, out, record)
+
+    monkeypatch.setattr(gc, "check_run", check_run)
+    real_recorded = FC.recorded
+
+    def recorded(*args):  # another runner checks `second` after the runs are listed
+        out = real_recorded(*args)
+        FC.add_check(path, {"cell": second.cell, "two_sample_accuracy": 0.7})
+        return out
+
+    monkeypatch.setattr(FC, "recorded", recorded)
+    assert FC.check_arrived(setup, lambda line: None) == 1
+    assert checked == [first.cell]  # `second` is not checked again
+    checks = json.loads(path.read_text())
+    assert set(checks) == {first.cell, second.cell, "gan-by-hand"}
+    assert checks[second.cell]["two_sample_accuracy"] == 0.7
 
 
 def test_a_check_another_runner_holds_is_passed_over_and_made_later(tmp_path, monkeypatch):
@@ -111,7 +180,7 @@ def test_a_check_another_runner_holds_is_passed_over_and_made_later(tmp_path, mo
         assert FC.check_arrived(setup, lambda line: None) == 0
     assert checked == []
     assert FC.check_arrived(setup, lambda line: None) == 1 and checked == [config.cell]
-    assert (setup.results_dir / "generator" / "fewer-labels" / "phantom" / FC.CHECKS).is_file()
+    assert (setup.results_dir / "generator" / "fewer-labels" / "drive" / FC.CHECKS).is_file()
 
 
 def test_run_plan_runs_its_after_step_before_every_pass(tmp_path):
@@ -130,24 +199,37 @@ def test_run_plan_runs_its_after_step_before_every_pass(tmp_path):
     assert passes == [1, 2] and steps == [1, 1]
 
 
-def test_the_grid_command_checks_drive_then_chase_before_every_pass(tmp_path, monkeypatch):
+@pytest.mark.parametrize("with_chase", [True, False])
+def test_the_grid_command_checks_drive_then_chase_before_every_pass(
+    with_chase, tmp_path, monkeypatch
+):
     from ganseg_lib.cli import main
     from ganseg_lib.experiment import fewer_labels_passing
 
-    chase_dir = os.environ.get("GANSEG_CHASE_DIR")
-    if not chase_dir or not Path(chase_dir, "images").is_dir():
-        pytest.skip("CHASE_DB1 not found: set GANSEG_CHASE_DIR")
-    if not Path(os.environ.get("GANSEG_DRIVE_DIR", "/nonexistent"), "training").is_dir():
-        pytest.skip("DRIVE not found: set GANSEG_DRIVE_DIR")
+    def resolve(profile, data="auto", *args, **kwargs):  # no images needed
+        return _setup(tmp_path, profile, data if data in ("drive", "chase") else "drive")
+
+    monkeypatch.setattr(Setup, "resolve", staticmethod(resolve))
+    if with_chase:
+        monkeypatch.setenv("GANSEG_CHASE_DIR", str(tmp_path / "chase"))
+    else:
+        monkeypatch.delenv("GANSEG_CHASE_DIR", raising=False)
     ran, checked = [], []
     monkeypatch.setattr(
         fewer_labels_passing,
         "run_fewer_labels_passing",
-        lambda drive, chase, device, after: ran.append((drive, chase)) or after(),
+        lambda drive, chase, device, after: ran.append((drive, chase)) or after() or after(),
     )
-    monkeypatch.setattr(FC, "check_arrived", lambda setup, log: checked.append(setup.data))
+    monkeypatch.setattr(
+        FC, "check_arrived", lambda setup, log, failed: checked.append((setup.data, id(failed)))
+    )
     out = ["--runs", str(tmp_path / "r"), "--results", str(tmp_path / "x")]
-    assert main(["grid", "--profile", P.PROFILE, *out, "--chase-dir", chase_dir]) == 0
+    assert main(["grid", "--profile", P.PROFILE, *out]) == 0
     ((drive, chase),) = ran
-    assert (drive.profile.name, drive.data, chase.data) == (P.PROFILE, "drive", "chase")
-    assert checked == ["drive", "chase"]
+    assert (drive.profile.name, drive.data) == (P.PROFILE, "drive")
+    assert [data for data, _ in checked] == (["drive", "chase"] if with_chase else ["drive"]) * 2
+    # each data source keeps its own failed checks from one pass to the next
+    per_data = {data: {i for d, i in checked if d == data} for data, _ in checked}
+    assert all(len(ids) == 1 for ids in per_data.values())
+    assert len({next(iter(ids)) for ids in per_data.values()}) == len(per_data)
+    assert (chase is not None) == with_chase

@@ -146,7 +146,8 @@ def test_run_plan_waits_for_a_choice_and_skips_recorded_cells(tmp_path):
 
 
 def test_progress_counts_each_record_for_its_arm_and_stage(tmp_path):
-    from ganseg_lib.analysis.study.progress import arm_of, progress_table
+    from ganseg_lib.analysis.study.progress import progress_table
+    from ganseg_lib.experiment.fewer_labels import arm_of
 
     setup = _setup(tmp_path, "drive")
     for arm in F.ARMS:  # every arm's cells are told apart, and a stranger is none of them

@@ -392,3 +392,17 @@ def test_the_first_registrations_generators_are_checked_apart_with_their_arms(
     assert "arm" not in FG.check_rows(checked).columns
     with pytest.raises(DataError, match="'cpu'"):
         FG.check_folder(drive.results_dir, "drive", "cpu")
+    # a recorded study cell of a GAN arm without its check counts as not checked yet; a CNN's
+    # or a tuning run's record is not due (the first registration checks its tuning by hand)
+    assert FG.due_cells(drive.results_dir, "drive", F.PROFILE) == sorted(cells)
+    gan_fixed = F.ARM["gan-fixed"]
+    _first_write(drive, "gan-fixed", 1_000, {101: 0.93}, candidate=gan_fixed.grid[0])
+    _first_write(drive, "cnn", 1_000, {101: 0.93}, candidate={})
+    _first_write(drive, "gan-fixed", 1_000, {0: 0.93}, candidate=gan_fixed.grid[0])
+    due = FG.due_cells(drive.results_dir, "drive", F.PROFILE)
+    new = F.arm_config(drive, gan_fixed, 1_000, 101, gan_fixed.grid[0]).cell
+    assert due == sorted([*cells, new])
+    text = FG.pass_text(due, checked)
+    unseen = len(cells) - 1  # only the last check has a look
+    expected = f"1 of {len(cells) + 1} generators pass the check (1 not checked yet, {unseen} not"
+    assert text == expected + " looked at)"

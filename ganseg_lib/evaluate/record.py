@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from ganseg_lib.atomic import write_text_atomic
+from ganseg_lib.atomic import is_temporary, write_text_atomic
 from ganseg_lib.errors import DataError
 from ganseg_lib.train.config import TrainConfig
 from ganseg_lib.train.device import threads_label
@@ -210,7 +210,7 @@ def load_results(
 
     rows = []
     for path in sorted(Path(results_dir).glob("*/*/*.json")):
-        if path.parent.parent.name in NOT_RECORDS:
+        if path.parent.parent.name in NOT_RECORDS or is_temporary(path):  # a write under way
             continue
         rec = read_record(path)
         cfg, ev = rec.config, rec.evaluation or {}

@@ -8,7 +8,9 @@ registration registers none; its GAN arms' study cells are checked after the fac
 of their own, and decide nothing. Each check is one entry of
 ``results/<folder>/<data>/checks.json`` keyed by cell, with the generator's 32 samples in
 ``<cell>.samples.png`` beside it. A run is checked once; a runner killed mid-check leaves it
-unchecked, and the next pass of any runner checks it.
+unchecked, and the next pass of any runner checks it. A check that fails, or a record that
+cannot be read, is logged and passed over: the checks decide no run, so they never stop the
+grid.
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from ganseg_lib.atomic import write_text_atomic
+from ganseg_lib.atomic import is_temporary, write_text_atomic
+from ganseg_lib.errors import DataError
 from ganseg_lib.evaluate.record import read_record
 from ganseg_lib.experiment import fewer_labels as plan
 from ganseg_lib.experiment import fewer_labels_passing as passing
+from ganseg_lib.experiment.fewer_labels import arm_of, stage_of
 from ganseg_lib.experiment.setup import Setup
 from ganseg_lib.train.config import TrainConfig
 
@@ -40,68 +44,114 @@ def check_folder(setup: Setup) -> Path:
 
 def checked_by_rule(profile: str, config: TrainConfig) -> bool:
     """Whether ``profile``'s registration checks the generator of this run: the second, every
-    GAN-CNN run (its one GAN arm, ``gan-passing``); the first, every study cell of a GAN arm
-    (its seeds; not the tuning runs)."""
-    if profile == passing.PROFILE:
-        return config.method == "gan"
-    study_seeds = set(plan.SEEDS) | set(plan.CHASE_SEEDS)
-    return profile == plan.PROFILE and config.adversarial and config.seed in study_seeds
+    run of its GAN arm (``gan-passing``) at a planned stage, tuning included; the first, every
+    study cell of a GAN arm (not its tuning runs). A run of no arm of the plan is not checked."""
+    if profile not in CHECK_FOLDERS:
+        return False
+    arms = passing.ARMS if profile == passing.PROFILE else plan.ARMS
+    arm, stage = arm_of(config, arms), stage_of(config, config.data)
+    if arm is None or stage is None or arm.method == "cnn":
+        return False
+    return profile == passing.PROFILE or stage != "tuning"
 
 
-def read_checks(setup: Setup) -> dict[str, dict]:
-    """The checks so far of ``setup``'s registration on its data source, by cell."""
-    path = check_folder(setup) / CHECKS
+def read_checks(path: Path) -> dict[str, dict]:
+    """The checks kept in ``path`` (a ``checks.json``), by cell; {} without the file."""
     return json.loads(path.read_text()) if path.is_file() else {}
 
 
-def unchecked(setup: Setup) -> list[TrainConfig]:
-    """The runs of ``setup``'s registration and data source that its rule checks, that have a
-    successful record and a run folder with a checkpoint, and no check yet (by cell name)."""
-    if setup.profile.name not in CHECK_FOLDERS:
-        return []
-    done = read_checks(setup)
+def add_check(path: Path, entry: dict) -> Path:
+    """Add one check (``entry``, keyed by its ``cell``) to the check file ``path``: under a
+    lock, re-read, merged and written atomically, so that neither a grid runner nor a check by
+    hand (``generator_suspects --check``) loses another's entry."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(path.with_name(f".{path.name}.lock")):
+        checks = read_checks(path) | {entry["cell"]: entry}
+        write_text_atomic(path, json.dumps(checks, indent=1) + "\n")
+    return path
+
+
+def recorded(setup: Setup, log=print, passed: set[str] | None = None) -> list[TrainConfig]:
+    """The configurations of ``setup``'s successful records whose generators its registration
+    checks (:func:`checked_by_rule`). A record that cannot be read is passed over, and named
+    unless its file name is in ``passed`` (to which it is added)."""
+    passed = set() if passed is None else passed
     out = []
-    for path in sorted((setup.results_dir / setup.profile.name / setup.data).glob("*.json")):
-        record = read_record(path)
-        config = record.config
-        if (
-            record.ok
-            and config.cell not in done
-            and checked_by_rule(setup.profile.name, config)
-            and setup.run_folder(config).checkpoint.is_file()
-        ):
-            out.append(config)
+    folder = setup.results_dir / setup.profile.name / setup.data
+    for path in sorted(folder.glob("*.json")):
+        if is_temporary(path):  # another runner's write under way
+            continue
+        try:
+            record = read_record(path)
+        except DataError as e:
+            if path.name not in passed:
+                passed.add(path.name)
+                log(f"[check] {e}: passed over")
+            continue
+        if record.ok and checked_by_rule(setup.profile.name, record.config):
+            out.append(record.config)
     return out
 
 
-def check_arrived(setup: Setup, log=print) -> int:
+def unchecked(setup: Setup, log=print) -> list[TrainConfig]:
+    """The runs of :func:`recorded` with a run folder (its checkpoint) and no check yet, by
+    cell name."""
+    if setup.profile.name not in CHECK_FOLDERS:
+        return []
+    done = read_checks(check_folder(setup) / CHECKS)
+    return [
+        c
+        for c in recorded(setup, log)
+        if c.cell not in done and setup.run_folder(c).checkpoint.is_file()
+    ]
+
+
+def check_arrived(setup: Setup, log=print, failed: set[str] | None = None) -> int:
     """Check every run of :func:`unchecked` (another runner's check in progress is passed
-    over) and add each entry to ``checks.json`` as it is made; return how many were made."""
+    over) and add each entry to ``checks.json`` as it is made; return how many were made.
+    ``failed`` (kept between passes by :func:`checks_after`) holds what is named once and not
+    tried again: a check that failed, a recorded run without its run folder, an unreadable
+    record."""
     from ganseg_lib.evaluate.generator_check import check_run, validation_patches
     from ganseg_lib.experiment.grid import cell_lock
 
-    configs = unchecked(setup)
+    failed = set() if failed is None else failed
+    if setup.profile.name not in CHECK_FOLDERS:
+        return 0
+    done = read_checks(check_folder(setup) / CHECKS)
+    configs = []
+    for config in recorded(setup, log, failed):
+        if config.cell in done or config.cell in failed:
+            continue
+        if not setup.run_folder(config).checkpoint.is_file():
+            failed.add(config.cell)
+            log(f"[check] {config.cell}: no run folder in {setup.runs_dir}, not checked")
+            continue
+        configs.append(config)
     if not configs:
         return 0
     folder = check_folder(setup)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)  # the samples go beside the checks
     real = validation_patches(setup.data, drive_dir=setup.drive_dir, chase_dir=setup.chase_dir)
     made = 0
     for config in configs:
         tag = f"{setup.profile.name}.check"  # a lock per cell, apart from the runs' locks
         with cell_lock(setup.results_dir, tag, setup.data, config.cell) as mine:
-            if not mine or config.cell in read_checks(setup):
+            if not mine or config.cell in read_checks(folder / CHECKS):
                 continue
-            entry = check_run(
-                setup.run_folder(config).path, real, folder, setup.record_path(config)
-            )
-            with FileLock(folder / f".{CHECKS}.lock"):
-                checks = read_checks(setup) | {config.cell: entry}
-                write_text_atomic(folder / CHECKS, json.dumps(checks, indent=1) + "\n")
+            try:
+                entry = check_run(
+                    setup.run_folder(config).path, real, folder, setup.record_path(config)
+                )
+            except Exception as e:  # the check decides no run: the grid goes on without it
+                failed.add(config.cell)
+                log(f"[check] {config.cell}: FAILED ({type(e).__name__}: {e}), not retried")
+                continue
+            path = add_check(folder / CHECKS, entry)
         made += 1
         log(
             f"[check] {config.cell}: two-sample accuracy {entry['two_sample_accuracy']:.3f}, "
-            f"diversity ratio {entry['diversity_ratio']:.2f} ({folder / CHECKS})"
+            f"diversity ratio {entry['diversity_ratio']:.2f} ({path})"
         )
     return made
 
@@ -109,11 +159,12 @@ def check_arrived(setup: Setup, log=print) -> int:
 def checks_after(drive: Setup, chase: Setup | None = None, log=print):
     """The step the study's grid runs before every pass (``after`` of
     :func:`~ganseg_lib.experiment.fewer_labels.run_fewer_labels`): :func:`check_arrived` on
-    DRIVE, then on CHASE_DB1 when given."""
+    DRIVE, then on CHASE_DB1 when given, each remembering its failed checks."""
+    failed: dict[str, set[str]] = {}
 
     def after() -> None:
         for setup in (drive, chase):
             if setup is not None:
-                check_arrived(setup, log)
+                check_arrived(setup, log, failed.setdefault(setup.data, set()))
 
     return after

@@ -23,7 +23,13 @@ from itertools import product
 from ganseg_lib.evaluate.record import read_record
 from ganseg_lib.experiment.grid import record_is_current, run_plan
 from ganseg_lib.experiment.setup import Setup
-from ganseg_lib.train.config import ADAM_BETAS, GENERATOR_FIX, UNLABELLED_POOL, TrainConfig
+from ganseg_lib.train.config import (
+    ADAM_BETAS,
+    GENERATOR_FIX,
+    UNLABELLED_POOL,
+    TrainConfig,
+    field_default,
+)
 
 STUDY = "fewer-labels"
 HYPOTHESES = f"studies/{STUDY}/hypotheses.md"
@@ -104,6 +110,52 @@ ARMS = (
     ),
 )
 ARM = {a.name: a for a in ARMS}
+
+
+# the fields that tell the study's arms apart (the budget, sizes and seeds aside)
+ARM_FIELDS = (
+    "protocol",
+    "norm",
+    "g_arch",
+    "fake_flips",
+    "spectral_weight",
+    "real_not_fake",
+    "classification",
+    "adv_weight",
+    "g_loss",
+    "n_unlabelled",
+    "lr",
+    "betas",
+)
+
+
+def arm_of(config: TrainConfig, arms: tuple[Arm, ...] | None = None) -> Arm | None:
+    """The arm of the study that made a run of ``config`` (None: none of its arms): the one
+    whose method, fixed fields and one grid candidate give every field of :data:`ARM_FIELDS`
+    its value in ``config`` (the others at their defaults, the protocol fair); ``arms``: the
+    first registration's, or another registration's."""
+    got = {k: getattr(config, k) for k in ARM_FIELDS}
+    defaults = {k: field_default(k) for k in ARM_FIELDS} | {"protocol": "fair"}
+    for arm in ARMS if arms is None else arms:
+        if config.method != arm.method:
+            continue
+        for candidate in arm.grid or ({},):
+            if defaults | arm.fixed | candidate == got:
+                return arm
+    return None
+
+
+def stage_of(config: TrainConfig, data: str) -> str | None:
+    """The stage of the plan a run of ``config`` on ``data`` counts for: "tuning", "DRIVE 1,000"
+    …, "CHASE_DB1 1,000" (None: none)."""
+    seed, n = config.seed, config.n_patches
+    if data == "drive" and seed in TUNING_SEEDS and n == TUNING_SIZE:
+        return "tuning"
+    if data == "drive" and seed in SEEDS:
+        return f"DRIVE {n:,}"
+    if data == "chase" and seed in CHASE_SEEDS and n == CHASE_SIZE:
+        return f"CHASE_DB1 {n:,}"
+    return None
 
 
 def arm_config(setup: Setup, arm: Arm, n_patches: int, seed: int, candidate: dict) -> TrainConfig:

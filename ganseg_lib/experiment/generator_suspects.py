@@ -373,14 +373,13 @@ def main(argv: list[str] | None = None) -> int:
         (args.out / "after.json").write_text(json.dumps(result, indent=1) + "\n")
         return 0
     if args.check:
-        path = args.out / args.into
-        checked = json.loads(path.read_text()) if path.is_file() else {}
+        from ganseg_lib.experiment.fewer_checks import add_check
+
         for run_dir in args.check:
             record = args.records / f"{Path(run_dir).name}.json"
-            result = check_run(run_dir, real, args.out, record if record.is_file() else None)
-            checked[result["cell"]] = result
             args.out.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(checked, indent=1) + "\n")
+            result = check_run(run_dir, real, args.out, record if record.is_file() else None)
+            add_check(args.out / args.into, result)  # locked and atomic, as the grid's checks
         return 0
     train_records, _ = split_validation(load_split("drive", "training"))
     path = args.out / "suspects.json"

@@ -89,8 +89,8 @@ def fewer_answer(
     hours, missing, untimed = compute_left(results_dir, registration.arms, registration.profile)
     if missing:
         text += (
-            f" The {missing} missing runs need about {hours:.0f} hours of one CPU thread, each "
-            "at its arm's mean time so far"
+            f" The {missing} missing runs need {'at least' if untimed else 'about'} "
+            f"{hours:.0f} hours of one CPU thread, each at its arm's mean time so far"
             + (f" ({', '.join(untimed)}: not timed yet)" if untimed else "")
             + "."
         )

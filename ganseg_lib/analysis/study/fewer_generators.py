@@ -37,13 +37,13 @@ import pandas as pd
 from ganseg_lib.analysis.present.text import span
 from ganseg_lib.analysis.replication.generator import WORKING_FILE, CheckedRun, as_run
 from ganseg_lib.analysis.study.generator_looks import FIRST_LOOKS, PASSING_LOOKS, PROBE_LOOKS
-from ganseg_lib.analysis.study.progress import arm_of
 from ganseg_lib.errors import DataError
 from ganseg_lib.evaluate.generator_check import FEATURE_GROUPS
 from ganseg_lib.experiment import fewer_labels as plan
 from ganseg_lib.experiment import fewer_labels_passing as passing
 from ganseg_lib.experiment.fewer_checks import CHECK_FOLDERS as FOLDERS
-from ganseg_lib.experiment.fewer_checks import CHECKS
+from ganseg_lib.experiment.fewer_checks import CHECKS, recorded
+from ganseg_lib.experiment.fewer_labels import arm_of
 from ganseg_lib.paper import size_label
 from ganseg_lib.train.config import TrainConfig
 
@@ -93,6 +93,20 @@ def checked_arms(
         arm = arm_of(TrainConfig.from_json(entry["config"]), arms)
         out[cell] = arm.name if arm else "?"
     return out
+
+
+def due_cells(
+    results_dir: str | os.PathLike = "results", data: str = "drive", profile: str = passing.PROFILE
+) -> list[str]:
+    """The cells whose generators should be checked so far: those of ``profile``'s successful
+    records that its rule names (:func:`~ganseg_lib.experiment.fewer_checks.recorded`) and those
+    checked besides (by hand), so that a recorded run not checked yet is counted as such."""
+    from ganseg_lib.experiment.setup import Setup
+    from ganseg_lib.train.profiles import get_profile
+
+    setup = Setup(get_profile(profile), data, data, results_dir=Path(results_dir))
+    named = {c.cell for c in recorded(setup, log=lambda line: None)}
+    return sorted(named | set(checked_generators(results_dir, data, profile)))
 
 
 def pass_text(cells: Iterable[str], checked: dict[str, CheckedRun]) -> str:

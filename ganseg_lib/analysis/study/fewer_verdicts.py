@@ -48,7 +48,6 @@ import pandas as pd
 from ganseg_lib.analysis.present.text import excluded_text, fmt_ci, fmt_p, fmt_signed
 from ganseg_lib.analysis.stats import SIGNIFICANCE, contrast_test, holm, welch_test
 from ganseg_lib.analysis.study.fewer_generators import checked_generators, pass_text
-from ganseg_lib.analysis.study.progress import arm_of
 from ganseg_lib.analysis.study.verdicts import (
     EQUIVALENT,
     MARGIN,
@@ -65,6 +64,7 @@ from ganseg_lib.errors import ConfigError
 from ganseg_lib.evaluate.record import load_results
 from ganseg_lib.experiment import fewer_labels as plan
 from ganseg_lib.experiment import fewer_labels_passing as passing
+from ganseg_lib.experiment.fewer_labels import arm_of
 from ganseg_lib.experiment.preregistration import read_preregistration
 from ganseg_lib.experiment.setup import Setup
 from ganseg_lib.paper import size_label

@@ -16,51 +16,8 @@ import numpy as np
 import pandas as pd
 
 from ganseg_lib.experiment import fewer_labels as plan
-from ganseg_lib.train.config import TrainConfig, field_default
-
-# the fields that tell the study's arms apart (the budget, sizes and seeds aside)
-ARM_FIELDS = (
-    "protocol",
-    "norm",
-    "g_arch",
-    "fake_flips",
-    "spectral_weight",
-    "real_not_fake",
-    "classification",
-    "adv_weight",
-    "g_loss",
-    "n_unlabelled",
-    "lr",
-    "betas",
-)
-
-
-def arm_of(config: TrainConfig, arms: tuple[plan.Arm, ...] | None = None) -> plan.Arm | None:
-    """The arm of the study that made a run of ``config`` (None: none of its arms): the one
-    whose method, fixed fields and one grid candidate give every field of :data:`ARM_FIELDS`
-    its value in ``config`` (the others at their defaults, the protocol fair); ``arms``: the
-    first registration's, or another registration's."""
-    got = {k: getattr(config, k) for k in ARM_FIELDS}
-    defaults = {k: field_default(k) for k in ARM_FIELDS} | {"protocol": "fair"}
-    for arm in plan.ARMS if arms is None else arms:
-        if config.method != arm.method:
-            continue
-        for candidate in arm.grid or ({},):
-            if defaults | arm.fixed | candidate == got:
-                return arm
-    return None
-
-
-def _stage(config: TrainConfig, data: str) -> str | None:
-    """The stage of the plan a run of ``config`` on ``data`` counts for (None: none)."""
-    seed, n = config.seed, config.n_patches
-    if data == "drive" and seed in plan.TUNING_SEEDS and n == plan.TUNING_SIZE:
-        return "tuning"
-    if data == "drive" and seed in plan.SEEDS:
-        return f"DRIVE {n:,}"
-    if data == "chase" and seed in plan.CHASE_SEEDS and n == plan.CHASE_SIZE:
-        return f"CHASE_DB1 {n:,}"
-    return None
+from ganseg_lib.experiment.fewer_labels import arm_of, stage_of
+from ganseg_lib.train.config import TrainConfig
 
 
 def _planned(arm: plan.Arm) -> dict[str, int]:
@@ -73,18 +30,18 @@ def _planned(arm: plan.Arm) -> dict[str, int]:
 
 
 def _recorded(results_dir, arms, profile) -> tuple[dict, dict, dict]:
-    """Per (arm, stage) the records so far, per arm its failed runs and the wall seconds
-    (training and evaluation) of its timed runs."""
+    """Per (arm, stage) the records so far, per arm its failed runs, and per (arm, data source)
+    the wall seconds (training and evaluation) of its timed runs."""
     from ganseg_lib.evaluate.record import load_results
 
     counts: dict[tuple[str, str], int] = {}
     failed: dict[str, int] = {}
-    seconds: dict[str, list[float]] = {}
+    seconds: dict[tuple[str, str], list[float]] = {}
     for data in ("drive", "chase"):
         folder = Path(results_dir) / profile / data
         df = load_results(results_dir, profile=profile, data=data) if folder.is_dir() else []
         for record in df["record"] if len(df) else []:
-            arm, stage = arm_of(record.config, arms), _stage(record.config, data)
+            arm, stage = arm_of(record.config, arms), stage_of(record.config, data)
             if arm is None or stage is None:
                 continue
             counts[arm.name, stage] = counts.get((arm.name, stage), 0) + 1
@@ -92,7 +49,7 @@ def _recorded(results_dir, arms, profile) -> tuple[dict, dict, dict]:
             timing = record.timing or {}
             if record.ok and "train_seconds" in timing:
                 wall = timing["train_seconds"] + timing.get("eval_seconds", 0.0)
-                seconds.setdefault(arm.name, []).append(wall)
+                seconds.setdefault((arm.name, data), []).append(wall)
     return counts, failed, seconds
 
 
@@ -126,22 +83,24 @@ def compute_left(
     profile: str = plan.PROFILE,
 ) -> tuple[float, int, list[str]]:
     """What the plan still needs: (hours of one CPU thread, missing runs, arms with missing runs
-    and none timed yet), each missing tuning run and cell at the mean wall time (training and
-    evaluation) of its arm's runs recorded so far, which ran on one thread of whatever CPU ran
-    them; an arm without a timed run adds no hours and is named."""
+    and none timed yet). Each missing tuning run and cell counts at the mean wall time (training
+    and evaluation) of its arm's runs so far on the same data source, or on the other where it
+    has none there (CHASE_DB1's eight test images take less to evaluate than DRIVE's twenty);
+    they ran on one thread of whatever CPU ran them. An arm without a timed run adds no hours
+    and is named: the hours are then a lower bound."""
     arms = plan.ARMS if arms is None else arms
     counts, _, seconds = _recorded(results_dir, arms, profile)
     hours, missing, untimed = 0.0, 0, []
     for arm in arms:
-        left = sum(
-            max(0, planned - counts.get((arm.name, stage), 0))
-            for stage, planned in _planned(arm).items()
-        )
-        missing += left
-        if left and arm.name in seconds:
-            hours += left * float(np.mean(seconds[arm.name])) / 3600
-        elif left:
-            untimed.append(arm.name)
+        timed = [t for (name, _), ts in seconds.items() if name == arm.name for t in ts]
+        for stage, planned in _planned(arm).items():
+            left = max(0, planned - counts.get((arm.name, stage), 0))
+            data = "chase" if stage.startswith("CHASE") else "drive"
+            same = seconds.get((arm.name, data)) or timed
+            missing += left
+            hours += left * float(np.mean(same)) / 3600 if left and same else 0.0
+            if left and not same and arm.name not in untimed:
+                untimed.append(arm.name)
     return hours, missing, untimed
 
 
