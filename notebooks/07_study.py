@@ -48,6 +48,7 @@ from ganseg_lib.analysis.present.text import span
 from ganseg_lib.analysis.replication.generator import plot_sample_panels
 from ganseg_lib.analysis.study import plots as study_plots
 from ganseg_lib.analysis.study.answer import study_answer, tier_two_answer
+from ganseg_lib.analysis.study.check_map import check_points, plot_check_map
 from ganseg_lib.analysis.study.compute import (
     PRIOR_ESTIMATE_HOURS,
     PRIOR_GAN_MINUTES,
@@ -777,7 +778,9 @@ if passing_file.is_file():
 # images to the real side of the game (the SSL GAN's DC loss with the GAN-CNN's generator
 # objective), then checks its generator at the end
 # (`python -m ganseg_lib.experiment.generator_probes`). The probes were run after the second
-# registration's first tuning checks and decide nothing registered.
+# registration's first tuning checks and decide nothing registered. The figure after the table
+# places every generator checked so far, of both registrations and the probes, beside the runs
+# where it passed.
 
 # %% tags=["remove-input"]
 probes = probe_table(results)
@@ -792,6 +795,17 @@ if len(probes):
     )
 else:
     display(Markdown("*No probe has been checked yet.*"))
+check_points_drive = check_points(results)
+if len(check_points_drive):
+    page.figure(
+        plot_check_map(check_points_drive),
+        "Every checked generator on DRIVE at a glance: the check's two-sample accuracy against "
+        "real validation patches and its diversity ratio, one marker per group (the count of "
+        "each that passes in the legend), filled where the run passes the whole rule (vessels "
+        "seen in its samples included); shaded: accuracy ≤ 0.95 and ratio ≥ 0.5. The first "
+        "registration's arms are checked after the fact; the probes are exploratory.",
+        name="fig-study-generator-checks",
+    )
 
 # %% [markdown]
 # ## Provenance
