@@ -97,6 +97,11 @@ FIRST_LOOKS: dict[str, Look] = {
         "dark curving vessel-like lines, several branching, on grey with a faint grid and a "
         "square frame along the border; a few bright or dark field-of-view regions",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-normnone-realnotfake-n1000-s101": Look(
+        False,
+        "grey with faint dark mottling and short broken dark streaks, some bright blobs and dark "
+        "regions; no continuous or branching vessel",
+    ),
     # gan-study, the study's arm unchanged (lr 3e-4, β1 0.5)
     "drive/gan-fair-lr0.0003-b0.5-n1000-s100": Look(
         False,
