@@ -233,3 +233,29 @@ def test_the_grid_command_checks_drive_then_chase_before_every_pass(
     assert all(len(ids) == 1 for ids in per_data.values())
     assert len({next(iter(ids)) for ids in per_data.values()}) == len(per_data)
     assert (chase is not None) == with_chase
+
+
+def test_run_plan_logs_its_progress_before_each_run(tmp_path, monkeypatch):
+    from ganseg_lib.experiment import grid
+
+    setup = _setup(tmp_path, F.PROFILE)
+    cnn = F.ARM["cnn"]
+    configs = [F.arm_config(setup, cnn, 1_000, seed, {}) for seed in F.SEEDS[:3]]
+    _recorded(setup, configs[1])  # recorded by another runner already
+
+    def run(setup, config, device, tag, log):  # a run that records its cell
+        _recorded(setup, config)
+        log(f"{tag}: ran")
+        return True
+
+    monkeypatch.setattr(grid, "run_cell_locked", run)
+    lines = []
+    plan = [("drive", setup, c) for c in configs]
+    assert run_plan(lambda: plan, "cpu", "test", poll_s=0, log=lines.append) == 3
+    assert lines == [
+        "test: 1 of 3 cells recorded",
+        f"[drive] {configs[0].cell}: ran",
+        "test: 2 of 3 cells recorded",
+        f"[drive] {configs[2].cell}: ran",
+        "test: all 3 cells recorded",
+    ]

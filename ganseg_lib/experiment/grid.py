@@ -203,19 +203,22 @@ def run_plan(plan, device: str, name: str, poll_s: float = 60.0, log=print, afte
     that waits, is passed over and tried again on the next pass, after ``poll_s`` seconds when
     nothing could run; after each run the plan is made again (a finished tuning run may have
     settled a choice). ``after()``, when given, runs before every pass: what the study does with
-    the records that have arrived (e.g. the generator checks of "Fewer labels")."""
+    the records that have arrived (e.g. the generator checks of "Fewer labels"). Before each run
+    the progress is logged: '<name>: 9 of 201 cells recorded'."""
     while True:
         if after is not None:
             after()
-        waiting = done = 0
+        cells = plan()
+        recorded = [c is not None and record_is_current(s.record_path(c), c) for _, s, c in cells]
+        waiting, done = 0, sum(recorded)
         ran = False
-        for stage, setup, config in plan():
+        for (stage, setup, config), current in zip(cells, recorded):
+            if current:
+                continue
             if config is None:
                 waiting += 1
                 continue
-            if record_is_current(setup.record_path(config), config):
-                done += 1
-                continue
+            log(f"{name}: {done} of {len(cells)} cells recorded")
             if run_cell_locked(setup, config, device, f"[{stage}] {config.cell}", log):
                 ran = True
                 break
