@@ -143,4 +143,9 @@ FIRST_LOOKS: dict[str, Look] = {
         "dark curving lines of several widths, some branching, on grey with a fine grain; a "
         "few dark or bright field-of-view regions",
     ),
+    "drive/ssgan-fair-lr0.0003-b0.5-gpaper-w0.5-u10000-Gbnresize-normnone-n1000-s101": Look(
+        False,
+        "grey with a fine grain, dark specks and short broken dark streaks, a few dark or bright "
+        "blotches; no continuous or branching vessel",
+    ),
 }
