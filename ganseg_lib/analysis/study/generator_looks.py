@@ -55,6 +55,12 @@ PASSING_LOOKS: dict[str, Look] = {
         "faint thin dark curving lines, a few branching, on grey with a square grid texture; "
         "dark field-of-view corners and a few bright regions",
     ),
+    # study cells, 1K (lr 3e-4, β1 0.5, the tuning's choice)
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n1000-s100": Look(  # noqa: E501
+        True,
+        "dark continuous curving vessels of several widths, many branching, on grey with a fine "
+        "grain; dark field-of-view edges and a few bright regions",
+    ),
 }
 
 # the exploratory probes of experiment.generator_probes (results/generator/probes), by cell
@@ -127,6 +133,11 @@ FIRST_LOOKS: dict[str, Look] = {
         True,
         "continuous dark curved lines of several widths on grey, some branching, many closing "
         "into loops like cell outlines; a few bright blotches and dark arcs",
+    ),
+    "drive/gan-fair-lr0.0003-b0.5-w0.5-Gbnresize-lcjoint-normnone-n1000-s101": Look(
+        True,
+        "dark curved lines on grey, some branching, several closing into loops like cell "
+        "outlines; bright and dark blotches",
     ),
     # ssgan at its chosen candidate (lr 3e-4, β1 0.5, L_G of the paper, weight 0.5, 10K pool)
     "drive/ssgan-fair-lr0.0003-b0.5-gpaper-w0.5-u10000-Gbnresize-normnone-n1000-s0": Look(
