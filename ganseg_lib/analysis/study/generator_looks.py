@@ -108,6 +108,11 @@ FIRST_LOOKS: dict[str, Look] = {
         "grey with faint dark mottling and short broken dark streaks, some bright blobs and dark "
         "regions; no continuous or branching vessel",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-normnone-realnotfake-n1000-s102": Look(
+        True,
+        "faint dark curved lines on grey, a few branching, many closing into small loops; "
+        "bright and dark blotches",
+    ),
     # gan-study, the study's arm unchanged (lr 3e-4, β1 0.5)
     "drive/gan-fair-lr0.0003-b0.5-n1000-s100": Look(
         False,
