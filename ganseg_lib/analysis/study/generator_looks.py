@@ -61,6 +61,11 @@ PASSING_LOOKS: dict[str, Look] = {
         "dark continuous curving vessels of several widths, many branching, on grey with a fine "
         "grain; dark field-of-view edges and a few bright regions",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n1000-s101": Look(  # noqa: E501
+        True,
+        "dark continuous curving vessels, several branching, on smooth grey with a fine grain; "
+        "dark field-of-view regions and a few bright ones",
+    ),
 }
 
 # the exploratory probes of experiment.generator_probes (results/generator/probes), by cell
