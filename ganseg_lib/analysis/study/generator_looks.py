@@ -173,4 +173,9 @@ FIRST_LOOKS: dict[str, Look] = {
         "grey with a fine grain, dark specks and short broken dark streaks, a few dark or bright "
         "blotches; no continuous or branching vessel",
     ),
+    "drive/ssgan-fair-lr0.0003-b0.5-gpaper-w0.5-u10000-Gbnresize-normnone-n1000-s102": Look(
+        False,
+        "grey with a fine grain, short dark broken strokes and specks, some bright blobs against "
+        "dark; no continuous or branching vessel",
+    ),
 }
