@@ -153,6 +153,11 @@ FIRST_LOOKS: dict[str, Look] = {
         "dark curved lines on grey, some branching, several closing into loops like cell "
         "outlines; bright and dark blotches",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-w0.5-Gbnresize-lcjoint-normnone-n1000-s102": Look(
+        True,
+        "dark curved lines on grey, some branching, many closing into loops like cell outlines; "
+        "a few bright and dark blotches",
+    ),
     # ssgan at its chosen candidate (lr 3e-4, β1 0.5, L_G of the paper, weight 0.5, 10K pool)
     "drive/ssgan-fair-lr0.0003-b0.5-gpaper-w0.5-u10000-Gbnresize-normnone-n1000-s0": Look(
         False,
