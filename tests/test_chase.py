@@ -159,3 +159,22 @@ def test_resolve_data_accepts_chase_and_keeps_old_signatures(tmp_path, monkeypat
         resolve_data("chase")
     with pytest.raises(DataError, match="does not exist"):
         load_split("chase", "test", chase_dir=tmp_path / "nowhere")
+
+
+def test_the_generator_checks_reference_reads_chase_from_the_folder_it_is_given(
+    chase_path, monkeypatch
+):
+    """``training_patches_check`` and ``validation_patches`` take CHASE_DB1's folder as an
+    argument: with ``$GANSEG_CHASE_DIR`` unset they read it from there, and the drawn patches
+    are CHASE_DB1's (the same as through the variable)."""
+    from ganseg_lib.evaluate import generator_check as gc
+
+    monkeypatch.setenv("GANSEG_CHASE_DIR", str(chase_path))
+    through_env = gc.validation_patches("chase", 60)
+    monkeypatch.delenv("GANSEG_CHASE_DIR")
+    given = gc.validation_patches("chase", 60, chase_dir=chase_path)
+    np.testing.assert_array_equal(given, through_env)
+    check = gc.training_patches_check("chase", 60, chase_dir=chase_path)
+    assert check.n_fake == check.n_real == 60
+    with pytest.raises(DataError, match="GANSEG_CHASE_DIR"):
+        gc.training_patches_check("chase", 60)

@@ -302,24 +302,27 @@ def training_patches_check(
     seed: int = 0,
     drive_dir: str | os.PathLike | None = None,
     blur_sigma: float = 0.0,
+    chase_dir: str | os.PathLike | None = None,
 ) -> GeneratorCheck:
     """The check of a generator that drew the training patches themselves: n patches of the
     training images (the validation images held out, drawn with ``seed + 1``) against the
     validation patches of :func:`validation_patches` — the numbers a perfect generator of the
     training data would get, since training and validation images differ. ``blur_sigma`` > 0
     smooths each drawn patch by a Gaussian of that σ (pixels) first: a generator that draws the
-    training data but not its finest texture."""
+    training data but not its finest texture. ``drive_dir``, ``chase_dir``: the data's folders
+    (else ``$GANSEG_DRIVE_DIR``, ``$GANSEG_CHASE_DIR``)."""
     from scipy.ndimage import gaussian_filter
 
     from ganseg_lib.data.patches import PatchParams, make_patch_set
     from ganseg_lib.data.source import load_split, split_validation
 
-    train, _ = split_validation(load_split(data, "training", drive_dir, seed=seed))
+    training = load_split(data, "training", drive_dir, seed=seed, chase_dir=chase_dir)
+    train, _ = split_validation(training)
     drawn = make_patch_set(train, PatchParams(n, seed + 1), data).patches
     if blur_sigma > 0:
         smooth = gaussian_filter(drawn.astype(np.float64), (0, blur_sigma, blur_sigma))
         drawn = np.clip(np.rint(smooth), 0, 255).astype(np.uint8)
-    return check_samples(drawn, validation_patches(data, n, seed, drive_dir), seed)
+    return check_samples(drawn, validation_patches(data, n, seed, drive_dir, chase_dir), seed)
 
 
 def check_generator(

@@ -93,17 +93,26 @@ def recorded(setup: Setup, log=print, passed: set[str] | None = None) -> list[Tr
     return out
 
 
-def unchecked(setup: Setup, log=print) -> list[TrainConfig]:
-    """The runs of :func:`recorded` with a run folder (its checkpoint) and no check yet, by
-    cell name."""
+def due(
+    setup: Setup, log=print, failed: set[str] | None = None
+) -> tuple[list[TrainConfig], list[TrainConfig]]:
+    """The runs of :func:`recorded` with no check yet and not in ``failed``, in two lists: those
+    with a run folder (its checkpoint), which can be checked, and those without."""
+    failed = set() if failed is None else failed
     if setup.profile.name not in CHECK_FOLDERS:
-        return []
+        return [], []
     done = read_checks(check_folder(setup) / CHECKS)
-    return [
-        c
-        for c in recorded(setup, log)
-        if c.cell not in done and setup.run_folder(c).checkpoint.is_file()
-    ]
+    ready, lost = [], []
+    for config in recorded(setup, log, failed):
+        if config.cell not in done and config.cell not in failed:
+            has_folder = setup.run_folder(config).checkpoint.is_file()
+            (ready if has_folder else lost).append(config)
+    return ready, lost
+
+
+def unchecked(setup: Setup, log=print) -> list[TrainConfig]:
+    """The runs of :func:`recorded` with a run folder (its checkpoint) and no check yet."""
+    return due(setup, log)[0]
 
 
 def check_arrived(setup: Setup, log=print, failed: set[str] | None = None) -> int:
@@ -116,18 +125,10 @@ def check_arrived(setup: Setup, log=print, failed: set[str] | None = None) -> in
     from ganseg_lib.experiment.grid import cell_lock
 
     failed = set() if failed is None else failed
-    if setup.profile.name not in CHECK_FOLDERS:
-        return 0
-    done = read_checks(check_folder(setup) / CHECKS)
-    configs = []
-    for config in recorded(setup, log, failed):
-        if config.cell in done or config.cell in failed:
-            continue
-        if not setup.run_folder(config).checkpoint.is_file():
-            failed.add(config.cell)
-            log(f"[check] {config.cell}: no run folder in {setup.runs_dir}, not checked")
-            continue
-        configs.append(config)
+    configs, lost = due(setup, log, failed)
+    for config in lost:
+        failed.add(config.cell)
+        log(f"[check] {config.cell}: no run folder in {setup.runs_dir}, not checked")
     if not configs:
         return 0
     folder = check_folder(setup)

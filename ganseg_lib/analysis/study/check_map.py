@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -23,8 +22,12 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from ganseg_lib.analysis.replication.generator import WORKING_FILE, as_run
-from ganseg_lib.analysis.study.fewer_generators import PROBES, checked_arms, checked_generators
-from ganseg_lib.analysis.study.generator_looks import PROBE_LOOKS
+from ganseg_lib.analysis.study.fewer_generators import (
+    PROBES,
+    checked_arms,
+    checked_generators,
+    probe_run,
+)
 from ganseg_lib.evaluate.generator_check import MAX_TWO_SAMPLE_ACCURACY, MIN_DIVERSITY_RATIO
 from ganseg_lib.experiment import fewer_labels as plan
 from ganseg_lib.experiment import fewer_labels_passing as passing
@@ -62,9 +65,10 @@ def check_points(results_dir: str | os.PathLike = "results") -> pd.DataFrame:
     for path, group in ((generator / WORKING_FILE, WORKING), (Path(results_dir) / PROBES, PROBE)):
         entries = json.loads(path.read_text()) if path.is_file() else {}
         for e in entries.values():
-            run = as_run(e["cell"], group, "library", e, e["config"]["iterations"])
-            if group == PROBE:  # a probe's look is the study's (the re-run's: the training's)
-                run = replace(run, look=PROBE_LOOKS.get(e["cell"]))
+            if group == PROBE:
+                run = probe_run(e, group)
+            else:
+                run = as_run(e["cell"], group, "library", e, e["config"]["iterations"])
             add(group, e["cell"], run)
     for cell, run in checked_generators(results_dir, "drive", passing.PROFILE).items():
         add(PASSING, cell, run)

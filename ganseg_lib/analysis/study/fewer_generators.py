@@ -201,6 +201,14 @@ def group_table(results_dir: str | os.PathLike = "results", data: str = "drive")
     return pd.DataFrame(columns).rename_axis("features").reset_index()
 
 
+def probe_run(entry: dict, group: str) -> CheckedRun:
+    """One exploratory probe's check (an entry of ``probes.json``) as a run of ``group``, with
+    the study's look at its samples (``PROBE_LOOKS``; the re-run that the probes change keeps
+    the training chapter's look)."""
+    run = as_run(entry["cell"], group, "library", entry, entry["config"]["iterations"])
+    return replace(run, look=PROBE_LOOKS.get(entry["cell"]))
+
+
 def probe_table(results_dir: str | os.PathLike = "results") -> pd.DataFrame:
     """The exploratory probes of :mod:`ganseg_lib.experiment.generator_probes` beside the run
     they change (the working generator's re-run at 15K, seed 0, where it passed): per run, its
@@ -227,8 +235,7 @@ def probe_table(results_dir: str | os.PathLike = "results") -> pd.DataFrame:
     steps = entry["config"]["iterations"]
     runs = [("where it passed", as_run(cell, "where it passed", "library", entry, steps), entry)]
     for name, e in probes.items():
-        run = as_run(e["cell"], name, "library", e, e["config"]["iterations"])
-        runs.append((name, replace(run, look=PROBE_LOOKS.get(e["cell"])), e))
+        runs.append((name, probe_run(e, name), e))
     rows = []
     for what, run, entry in runs:
         rows.append(
