@@ -18,6 +18,7 @@ from ganseg_lib.experiment import fewer_labels_passing as P
 from ganseg_lib.experiment.grid import cell_lock, run_plan
 from ganseg_lib.experiment.setup import Setup
 from ganseg_lib.train.profiles import get_profile
+from ganseg_lib.train.weights import save_weights
 
 
 def _setup(tmp: Path, profile: str, data: str = "drive") -> Setup:
@@ -25,17 +26,26 @@ def _setup(tmp: Path, profile: str, data: str = "drive") -> Setup:
     return Setup(get_profile(profile), data, data, None, tmp / "results", tmp / "runs")
 
 
+def _checkpoint(setup: Setup, config, trained=None, iteration: int | None = None) -> None:
+    """The run folder of ``config`` with a checkpoint of the run of ``trained`` (default:
+    ``config``) at ``iteration`` (default: its last); no weights, which the faked check needs
+    not."""
+    trained = config if trained is None else trained
+    checkpoint = setup.run_folder(config).checkpoint
+    checkpoint.parent.mkdir(parents=True, exist_ok=True)
+    at = trained.total_iterations if iteration is None else iteration
+    save_weights(checkpoint, {"config": trained.to_json(), "iteration": at})
+
+
 def _recorded(setup: Setup, config, status: str = "ok", folder: bool = True):
-    """A record of ``config`` and, with ``folder``, its run folder's checkpoint."""
+    """A record of ``config`` and, with ``folder``, its run folder's last checkpoint."""
     evaluation = {"mean_auc": 0.9} if status == "ok" else None
     record = RunRecord(
         setup.profile.name, status, config, "runs/x", {}, {}, {}, evaluation=evaluation
     )
     write_record(setup.record_path(config), record)
     if folder:
-        checkpoint = setup.run_folder(config).checkpoint
-        checkpoint.parent.mkdir(parents=True, exist_ok=True)
-        checkpoint.write_bytes(b"")
+        _checkpoint(setup, config)
     return config
 
 
@@ -259,3 +269,27 @@ def test_run_plan_logs_its_progress_before_each_run(tmp_path, monkeypatch):
         f"[drive] {configs[2].cell}: ran",
         "test: all 3 cells recorded",
     ]
+
+
+def test_a_run_folder_that_is_not_the_recorded_runs_end_waits(tmp_path, monkeypatch):
+    """A record whose run folder holds a checkpoint mid-run (the cell trained again), or one of
+    another configuration, is not checked against it: it waits, unnamed, and is checked once
+    the folder holds the recorded run's last checkpoint; a damaged checkpoint waits too."""
+    setup = _setup(tmp_path, P.PROFILE)
+    gan = P.ARM["gan-passing"]
+    config = _recorded(setup, F.arm_config(setup, gan, 1_000, 0, gan.grid[0]), folder=False)
+    other = F.arm_config(setup, gan, 1_000, 0, gan.grid[1])
+    checked, _ = _fake_check(monkeypatch)
+    lines = []
+    after = FC.checks_after(setup, None, lines.append)
+    for trained, at in ((config, config.total_iterations // 2), (other, None)):
+        _checkpoint(setup, config, trained, at)
+        assert not FC.finished(setup, config) and FC.due(setup) == ([], [])
+        after()
+        assert checked == [] and lines == []
+    setup.run_folder(config).checkpoint.write_bytes(b"not a checkpoint")
+    assert not FC.finished(setup, config) and FC.due(setup) == ([], [])
+    _checkpoint(setup, config)
+    assert FC.finished(setup, config)
+    after()
+    assert checked == [config.cell] and len(lines) == 1

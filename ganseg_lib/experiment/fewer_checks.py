@@ -7,8 +7,9 @@ validation patches of the same data source) and its verdicts say how many pass. 
 registration registers none; its GAN arms' study cells are checked after the fact, into a folder
 of their own, and decide nothing. Each check is one entry of
 ``results/<folder>/<data>/checks.json`` keyed by cell, with the generator's 32 samples in
-``<cell>.samples.png`` beside it. A run is checked once; a runner killed mid-check leaves it
-unchecked, and the next pass of any runner checks it. A check that fails, or a record that
+``<cell>.samples.png`` beside it. A run is checked once, and only against the last checkpoint
+of the run that made its record; a runner killed mid-check leaves it unchecked, and the next
+pass of any runner checks it. A check that fails, or a record that
 cannot be read, is logged and passed over: the checks decide no run, so they never stop the
 grid.
 """
@@ -21,7 +22,7 @@ from pathlib import Path
 from filelock import FileLock
 
 from ganseg_lib.atomic import is_temporary, write_text_atomic
-from ganseg_lib.errors import DataError
+from ganseg_lib.errors import ConfigError, DataError
 from ganseg_lib.evaluate.record import read_record
 from ganseg_lib.experiment import fewer_labels as plan
 from ganseg_lib.experiment import fewer_labels_passing as passing
@@ -93,20 +94,39 @@ def recorded(setup: Setup, log=print, passed: set[str] | None = None) -> list[Tr
     return out
 
 
+def finished(setup: Setup, config: TrainConfig) -> bool:
+    """Whether the run folder's checkpoint is the end of the run that made the record of
+    ``config``: the same configuration, at its last iteration. A checkpoint of the same cell
+    trained again (a stale record's retraining under way) is not, and is not checked."""
+    from ganseg_lib.train.weights import read_checkpoint
+
+    try:
+        ckpt = read_checkpoint(setup.run_folder(config).checkpoint)
+        same = TrainConfig.from_json(ckpt["config"]) == config
+    except (DataError, ConfigError, KeyError, TypeError):  # damaged: not the recorded run's end
+        return False
+    return same and ckpt.get("iteration") == config.total_iterations
+
+
 def due(
     setup: Setup, log=print, failed: set[str] | None = None
 ) -> tuple[list[TrainConfig], list[TrainConfig]]:
     """The runs of :func:`recorded` with no check yet and not in ``failed``, in two lists: those
-    with a run folder (its checkpoint), which can be checked, and those without."""
+    whose run folder holds the recorded run's last checkpoint (:func:`finished`), which can be
+    checked, and those without a run folder. A run whose folder holds another checkpoint is in
+    neither: it waits for a later pass."""
     failed = set() if failed is None else failed
     if setup.profile.name not in CHECK_FOLDERS:
         return [], []
     done = read_checks(check_folder(setup) / CHECKS)
     ready, lost = [], []
     for config in recorded(setup, log, failed):
-        if config.cell not in done and config.cell not in failed:
-            has_folder = setup.run_folder(config).checkpoint.is_file()
-            (ready if has_folder else lost).append(config)
+        if config.cell in done or config.cell in failed:
+            continue
+        if not setup.run_folder(config).checkpoint.is_file():
+            lost.append(config)
+        elif finished(setup, config):
+            ready.append(config)
     return ready, lost
 
 
