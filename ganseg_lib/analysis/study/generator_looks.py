@@ -66,6 +66,11 @@ PASSING_LOOKS: dict[str, Look] = {
         "dark continuous curving vessels, several branching, on smooth grey with a fine grain; "
         "dark field-of-view regions and a few bright ones",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n1000-s102": Look(  # noqa: E501
+        True,
+        "dark continuous curving vessels of several widths, many branching, on smooth grey with a "
+        "fine grain; black field-of-view edges and bright disc-like regions with vessels on them",
+    ),
 }
 
 # the exploratory probes of experiment.generator_probes (results/generator/probes), by cell
