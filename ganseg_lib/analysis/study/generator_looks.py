@@ -71,6 +71,11 @@ PASSING_LOOKS: dict[str, Look] = {
         "dark continuous curving vessels of several widths, many branching, on smooth grey with a "
         "fine grain; black field-of-view edges and bright disc-like regions with vessels on them",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n1000-s103": Look(  # noqa: E501
+        True,
+        "dark continuous curving vessels, thin and wide, several branching, on grey with a "
+        "visible fine grid-like grain; black field-of-view edges and a few bright regions",
+    ),
 }
 
 # the exploratory probes of experiment.generator_probes (results/generator/probes), by cell
