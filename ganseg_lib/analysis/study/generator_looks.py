@@ -76,6 +76,12 @@ PASSING_LOOKS: dict[str, Look] = {
         "dark continuous curving vessels, thin and wide, several branching, on grey with a "
         "visible fine grid-like grain; black field-of-view edges and a few bright regions",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n1000-s104": Look(  # noqa: E501
+        True,
+        "dark continuous curving vessels, many branching and some joining into loops, on grey "
+        "with a fine grain; bright disc-like regions with dark vessels, one patch of thick dark "
+        "vessels on white, a few black field-of-view edges",
+    ),
 }
 
 # the exploratory probes of experiment.generator_probes (results/generator/probes), by cell
