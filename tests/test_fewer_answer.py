@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ganseg_lib.analysis.present.text import fmt_signed
+from ganseg_lib.analysis.present.text import fmt_ci, fmt_p, fmt_signed
 from ganseg_lib.analysis.study import fewer_verdicts as FV
 from ganseg_lib.analysis.study.fewer_answer import fewer_answer, means_so_far
 from ganseg_lib.experiment import fewer_labels as F
@@ -59,9 +59,11 @@ def test_a_data_source_with_verdicts_lists_them_and_one_without_keeps_its_means(
     assert "6 of the 16 verdicts rest on a test so far" in text and len(verdicts) == 6
     assert "No hypothesis has a verdict yet" not in text
     chase_part = text[text.index(" On CHASE_DB1: ") :]
-    for v in verdicts:  # complete: the label alone, then the seeds
-        assert f"{v.id}: **{v.verdict}**, {fmt_signed(v.estimate)} " in chase_part
-        assert "(5 and 5 seeds)" in chase_part and "interim" not in chase_part
+    for v in verdicts:  # complete: the label alone, the effect, p with Holm's, the seeds
+        effect = f"{fmt_signed(v.estimate)} {fmt_ci(v.ci_low, v.ci_high)}"
+        p = f"p = {fmt_p(v.p_value)} (Holm {fmt_p(v.holm_p)}; 5 and 5 seeds)"
+        assert f"{v.id}: **{v.verdict}**, {effect}, {p}" in chase_part
+        assert "interim" not in chase_part
     assert "Mean test AUC so far on DRIVE (best-validation checkpoint): at 1K, cnn 0.9228" in text
     assert "Mean test AUC so far on CHASE_DB1" not in text
 

@@ -11,7 +11,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from ganseg_lib.analysis.present.text import fmt_ci, fmt_signed
+from ganseg_lib.analysis.present.text import fmt_ci, fmt_p, fmt_signed
 from ganseg_lib.analysis.replication.sample_looks import Look
 from ganseg_lib.analysis.study import fewer_curve as FC
 from ganseg_lib.analysis.study import fewer_generators as FG
@@ -335,7 +335,8 @@ def test_the_second_registration_gives_each_verdict_with_its_effect_and_seeds(dr
     assert drive_part.count(": **") == 3 and "interim" not in drive_part  # all complete
     for v in decided:
         effect = " ".join((fmt_signed(v.estimate), fmt_ci(v.ci_low, v.ci_high)))
-        assert f"{v.id}: **{v.verdict_text}**, {effect} ({v.runs} seeds)" in drive_part
+        p = f"p = {fmt_p(v.p_value)} (Holm {fmt_p(v.holm_p)}; {v.runs} seeds)"
+        assert f"{v.id}: **{v.verdict_text}**, {effect}, {p}" in drive_part
     assert re.search(r"P1: \*\*supported[^*]*\*\*, \+0\.0100 \[", text)
     assert "Mean test AUC" not in text
 
@@ -349,8 +350,10 @@ def test_an_interim_verdict_needs_two_seeds_a_group_and_says_so(tmp_path):
                 config = F.arm_config(drive, arm, n, seed, arm.grid[0])
                 write_record(drive.record_path(config), _record(config, base[n] + 0.001 * k))
     text = fewer_answer(drive.results_dir, FV.PASSING)
-    assert "1 of the 4 verdicts rest on a test so far" in text
+    assert "1 of the 4 verdicts rests on a test so far" in text
     assert "P1: **" in text and "(interim: 2 and 2 of 8 seeds per arm)**" in text
+    (p1,) = [v for v in FV.evaluate(drive.results_dir, "drive", None, FV.PASSING) if v.id == "P1"]
+    assert f", p = {fmt_p(p1.p_value)} (Holm {fmt_p(p1.holm_p)})." in text
     assert "P2:" not in text  # one seed a group: no test yet
     assert "(2 and 2 seeds)" not in text  # the interim label gives the seeds once
     assert "Mean test AUC so far on DRIVE" not in text  # DRIVE has a verdict

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import os
 
-from ganseg_lib.analysis.present.text import fmt_ci, fmt_signed
+from ganseg_lib.analysis.present.text import fmt_ci, fmt_p, fmt_signed, missing
 from ganseg_lib.analysis.study.fewer_verdicts import (
     AWAITING,
     FIRST,
@@ -42,11 +42,15 @@ def _tested(v: FewerVerdict) -> bool:
 
 
 def _verdict_line(v: FewerVerdict) -> str:
-    """'L1: **supported**, +0.0061 [+0.0020, +0.0102] (8 and 8 seeds)'; an interim verdict's
-    label already gives its seeds."""
+    """'L1: **supported**, +0.0061 [+0.0020, +0.0102], p = 0.0040 (Holm 0.012; 8 and 8 seeds)':
+    the label, the effect with its 95% CI, the p of the test that decided it with its
+    Holm-adjusted p, and the seeds; an interim verdict's label already gives its seeds."""
     effect = " ".join((fmt_signed(v.estimate), fmt_ci(v.ci_low, v.ci_high))).strip()
-    seeds = f" ({v.runs} seeds)" if v.complete and not v.failed else ""
-    return f"{v.id}: **{v.verdict_text}**, {effect}{seeds}"
+    notes = [f"Holm {fmt_p(v.holm_p)}"] if not missing(v.holm_p) else []
+    if v.complete and not v.failed:
+        notes.append(f"{v.runs} seeds")
+    p = f", p = {fmt_p(v.p_value)}" if not missing(v.p_value) else ""
+    return f"{v.id}: **{v.verdict_text}**, {effect}{p}" + (f" ({'; '.join(notes)})" * bool(notes))
 
 
 def means_so_far(results_dir: str | os.PathLike, data: str, registration: Registration) -> str:
@@ -96,7 +100,8 @@ def fewer_answer(
         )
     tested = [v for v in verdicts if _tested(v)]
     if tested:
-        text += f" {len(tested)} of the {len(verdicts)} verdicts rest on a test so far."
+        rest = "rests" if len(tested) == 1 else "rest"
+        text += f" {len(tested)} of the {len(verdicts)} verdicts {rest} on a test so far."
     else:
         text += (
             f" No hypothesis has a verdict yet ({len(verdicts)} verdicts to reach, "
