@@ -182,3 +182,23 @@ def test_fewer_labels_adds_its_study_configured_arms_only(records):
     ax = AF.plot_answer(points).axes[0]
     assert {"fewer-cnn", "fewer-gan"} <= {line.get_gid() for line in ax.get_lines()}
     assert {"300", "1K"} <= {t.get_text() for t in ax.get_xticklabels()}
+
+
+def test_the_second_registration_adds_its_pair_as_a_series_of_its_own(records):
+    """The second registration's GAN-CNN with the passing generator and its CNN (DC net width
+    32) are drawn as their own series, apart from the first registration's width-16 arms."""
+    fewer = {
+        ("cnn", 1_000): [0.92, 0.925],
+        ("cnn-dc32", 1_000): [0.93, 0.935, 0.928],
+        ("gan-passing", 1_000): [0.94, 0.945],
+    }
+    points = AF.answer_points(*records, fewer=fewer)
+    passing = points[points["source"] == "passing"].set_index("method")
+    assert sorted(passing.index) == ["cnn", "gan"]
+    assert passing.loc["gan", "seeds"] == 2 and passing.loc["cnn", "seeds"] == 3
+    got = tuple(passing.loc["cnn", ["mean_auc", "ci_low", "ci_high"]])
+    assert got == pytest.approx(_scipy(fewer["cnn-dc32", 1_000]))
+    assert "DC net width 32" in passing.loc["gan", "label"]
+    assert list(points[points["source"] == "fewer"]["method"]) == ["cnn"]
+    ax = AF.plot_answer(points).axes[0]
+    assert {"passing-cnn", "passing-gan", "fewer-cnn"} <= {ln.get_gid() for ln in ax.get_lines()}

@@ -12,7 +12,9 @@ Each of our points is the mean over seeds of a run's score with the 95% t interv
 * the study "Fewer labels" (profile ``scarce``, ``results/scarce/drive``): its arms that run the
   fair CNN and the fair GAN-CNN as the study did (:data:`FEWER_ARMS`), at 300, 1K and 3K on its
   own seeds (100–107), scored the same way
-  (:func:`ganseg_lib.analysis.study.fewer_verdicts.arm_scores`).
+  (:func:`ganseg_lib.analysis.study.fewer_verdicts.arm_scores`);
+* its second registration (profile ``scarce-dc32``): the fair GAN-CNN with the generator that
+  passed the check and the fair CNN with the same DC net (width 32, not 16), scored the same way.
 
 ``ganseg report --readme README.md`` writes it to ``results/figures/answer.png``
 (:func:`write_answer_figure`), which the README and the book's first page show.
@@ -42,20 +44,28 @@ from ganseg_lib.train.methods import METHODS
 # the DC-net variants stay in the study chapter (one size each, or scored on other pixels)
 FAIR_METHODS = ("gan", "cnn", "ssgan", "cgan")
 STUDY_SIZES = (3_000, 15_000, 30_000, 150_000)
-# the arms of "Fewer labels" in the study's configuration, and the method each runs
-FEWER_ARMS = {"cnn": "cnn", "gan-study": "gan"}
-SOURCES = ("paper", "replication", "study", "fewer")
+# the arms of "Fewer labels" drawn, with the method each runs and its series: the first
+# registration's in the study's configuration, the second's pair with a DC net of width 32
+FEWER_ARMS = {
+    "cnn": ("cnn", "fewer"),
+    "gan-study": ("gan", "fewer"),
+    "cnn-dc32": ("cnn", "passing"),
+    "gan-passing": ("gan", "passing"),
+}
+SOURCES = ("paper", "replication", "study", "fewer", "passing")
 SOURCE_TEXT = {
     "paper": "the paper",
     "replication": "ours, paper protocol",
     "study": "ours, fair protocol",
     "fewer": "ours, fair protocol, seeds 100–107",
+    "passing": "ours, fair, DC net width 32, seeds 100–107",
 }
 SOURCE_STYLES = {  # (line style, marker)
     "paper": (":", PAPER_MARKER),
     "replication": ("--", "s"),
     "study": ("-", "o"),
     "fewer": ("-", "D"),
+    "passing": ("-", "P"),
 }
 JITTER = 1.035  # multiplicative offset between our series at one size, so intervals stay apart
 DPI = 150  # fixed, so that a rewrite of the committed PNG gives the same bytes
@@ -102,7 +112,7 @@ def answer_points(
 
     ``cpu``: the replication's records (:func:`ganseg_lib.evaluate.record.load_results`, profile
     ``cpu``); ``study``: :func:`ganseg_lib.analysis.study.records.load_study`; ``fewer``:
-    per-seed scores by (arm, size) of "Fewer labels"
+    per-seed scores by (arm, size) of "Fewer labels", either registration
     (:func:`ganseg_lib.analysis.study.fewer_verdicts.arm_scores`), of which the arms in
     :data:`FEWER_ARMS` are drawn. Failed runs are left out; a (method, size) without runs has
     no row.
@@ -126,7 +136,8 @@ def answer_points(
                 rows.append(_row("study", m, n, scores.to_numpy(float)))
     for (arm, n), scores in sorted((fewer or {}).items()):
         if arm in FEWER_ARMS and len(scores):
-            rows.append(_row("fewer", FEWER_ARMS[arm], n, np.asarray(scores, float)))
+            method, source = FEWER_ARMS[arm]
+            rows.append(_row(source, method, n, np.asarray(scores, float)))
     return pd.DataFrame(rows, columns=POINT_COLUMNS)
 
 

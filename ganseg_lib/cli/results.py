@@ -167,19 +167,23 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def _answer_figure(args: argparse.Namespace, check: bool) -> bool:
     """Beside the README's blocks, the answer figure (ganseg_lib.analysis.answer_figure) from the
-    ``cpu``, study and "Fewer labels" records of DRIVE: written, or with ``check`` compared;
-    True when it is (or was) out of date. Another profile's or data source's headline has no
-    figure."""
+    ``cpu``, study and "Fewer labels" (both registrations) records of DRIVE: written, or with
+    ``check`` compared; True when it is (or was) out of date. Another profile's or data
+    source's headline has no figure."""
     if not args.study and (args.profile, args.data) != ("cpu", "drive"):
         return False
     from ganseg_lib.analysis.answer_figure import ANSWER_FIGURE, write_answer_figure
+    from ganseg_lib.analysis.study.fewer_verdicts import PASSING
     from ganseg_lib.analysis.study.fewer_verdicts import arm_scores as fewer_scores
     from ganseg_lib.analysis.study.records import load_study
     from ganseg_lib.evaluate.record import load_results
 
     path = args.figure or args.results / ANSWER_FIGURE
     cpu = load_results(args.results, profile="cpu", data="drive", paper_arms=True)
-    fewer = fewer_scores(args.results, "drive")
+    # both registrations: their arm names differ
+    fewer = fewer_scores(args.results, "drive") | fewer_scores(
+        args.results, "drive", registration=PASSING
+    )
     stale = write_answer_figure(path, cpu, load_study(args.results), check=check, fewer=fewer)
     state = ("out of date" if check else "updated") if stale else "up to date"
     print(f"{path}: answer figure {state}")
