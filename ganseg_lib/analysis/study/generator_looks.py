@@ -82,6 +82,12 @@ PASSING_LOOKS: dict[str, Look] = {
         "with a fine grain; bright disc-like regions with dark vessels, one patch of thick dark "
         "vessels on white, a few black field-of-view edges",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n1000-s105": Look(  # noqa: E501
+        True,
+        "dark continuous curving vessels, several branching, on grey with a fine grain; bright "
+        "regions crossed by lines closing into loops like cell outlines, black field-of-view "
+        "edges",
+    ),
 }
 
 # the exploratory probes of experiment.generator_probes (results/generator/probes), by cell
