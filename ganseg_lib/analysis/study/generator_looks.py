@@ -88,6 +88,11 @@ PASSING_LOOKS: dict[str, Look] = {
         "regions crossed by lines closing into loops like cell outlines, black field-of-view "
         "edges",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n1000-s106": Look(  # noqa: E501
+        True,
+        "dark continuous curving vessels of several widths, many branching, on grey with a fine "
+        "grain; bright disc-like regions with vessels leaving them, black field-of-view edges",
+    ),
 }
 
 # the exploratory probes of experiment.generator_probes (results/generator/probes), by cell
