@@ -93,6 +93,11 @@ PASSING_LOOKS: dict[str, Look] = {
         "dark continuous curving vessels of several widths, many branching, on grey with a fine "
         "grain; bright disc-like regions with vessels leaving them, black field-of-view edges",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n1000-s107": Look(  # noqa: E501
+        True,
+        "dark curving vessels, thin and faint in many patches, a few branching, on grey with a "
+        "fine grain; bright blotches, some with loop-like outlines, and dark field-of-view edges",
+    ),
 }
 
 # the exploratory probes of experiment.generator_probes (results/generator/probes), by cell
