@@ -56,7 +56,7 @@ from ganseg_lib.analysis.study.compute import (
     recorded_text,
 )
 from ganseg_lib.analysis.study.efficiency import label_efficiency, replication_efficiency
-from ganseg_lib.analysis.study.fewer_answer import fewer_answer
+from ganseg_lib.analysis.study.fewer_answer import fewer_answer, verdicts_so_far
 from ganseg_lib.analysis.study.fewer_curve import (
     fewer_efficiency,
     fewer_savings,
@@ -128,6 +128,19 @@ display(Markdown(study_answer(verdicts, efficiency, study, replication)))
 # %% tags=["remove-input"]
 display(Markdown(tier_two_answer(study)))
 display(Markdown(banner(STUDY_PROFILE, STUDY_DATA, STUDY_DATA, scope="in this chapter")))
+
+# %% [markdown]
+# The study "Fewer labels" (further below) asks the question again at 300 to 3,000 labelled
+# patches, with new seeds, in two registrations. Their verdicts so far, each by its registered
+# rule:
+
+# %% tags=["remove-input"]
+for registration, name in (
+    (FIRST, "First registration (the study's GAN-CNN, the generator fix, the SSL GAN; width 16)"),
+    (PASSING, "Second registration (the generator that passed the check; DC net width 32)"),
+):
+    so_far = verdicts_so_far(results, registration)
+    display(Markdown(f"**{name}:** {so_far or 'no verdict yet (its progress is below).'}"))
 
 # %% [markdown]
 # ## Why this study

@@ -9,7 +9,7 @@ import pytest
 
 from ganseg_lib.analysis.present.text import fmt_ci, fmt_p, fmt_signed
 from ganseg_lib.analysis.study import fewer_verdicts as FV
-from ganseg_lib.analysis.study.fewer_answer import fewer_answer, means_so_far
+from ganseg_lib.analysis.study.fewer_answer import fewer_answer, means_so_far, verdicts_so_far
 from ganseg_lib.experiment import fewer_labels as F
 from tests.test_fewer_verdicts import _setup, _tune, _write
 
@@ -36,6 +36,7 @@ def test_the_first_registration_gives_no_verdict_but_the_means_so_far(tmp_path):
     assert f"{len(F.ARM['cnn-none'].grid) * 2} of 48 tuning runs" in text
     assert "6 of 128 DRIVE cells" in text  # 3 + 1 + 2: the failed run is recorded
     assert "No hypothesis has a verdict yet" in text
+    assert verdicts_so_far(tmp_path / "results") == ""  # the chapter's opening says "no verdict"
     mean = np.mean(list(cnn.values()))
     # 1K first (the plan's order), arms in the registration's order, a failed run not counted
     expected = (
@@ -65,6 +66,8 @@ def test_a_data_source_with_verdicts_lists_them_and_one_without_keeps_its_means(
         assert f"{v.id}: **{v.verdict}**, {effect}, {p}" in chase_part
         assert "interim" not in chase_part
     assert "Mean test AUC so far on DRIVE (best-validation checkpoint): at 1K, cnn 0.9228" in text
+    # the chapter's opening: the same verdicts, CHASE_DB1's only
+    assert verdicts_so_far(tmp_path / "results") == chase_part.strip()
     assert "Mean test AUC so far on CHASE_DB1" not in text
 
 

@@ -111,9 +111,25 @@ def fewer_answer(
             + ")."
         )
     for data, name in DATA_NAMES.items():
-        mine = [v for v in tested if v.data == data]
-        if mine:
-            text += f" On {name}: " + "; ".join(_verdict_line(v) for v in mine) + "."
+        if mine := _verdict_lines(tested, data):
+            text += f" On {name}: {mine}."
         elif means := means_so_far(results_dir, data, registration):
             text += f" Mean test AUC so far on {name} (best-validation checkpoint): {means}."
     return text
+
+
+def _verdict_lines(verdicts: list[FewerVerdict], data: str) -> str:
+    return "; ".join(_verdict_line(v) for v in verdicts if v.data == data and _tested(v))
+
+
+def verdicts_so_far(
+    results_dir: str | os.PathLike = "results", registration: Registration = FIRST
+) -> str:
+    """Markdown: the registration's verdicts that rest on a test, per data source, as in
+    :func:`fewer_answer` ("On DRIVE: P1: **supported**, …"); "" while none does."""
+    path = registration_path(results_dir, registration)
+    parts = []
+    for data, name in DATA_NAMES.items():
+        if mine := _verdict_lines(evaluate(results_dir, data, path, registration), data):
+            parts.append(f"On {name}: {mine}.")
+    return " ".join(parts)
