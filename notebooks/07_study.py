@@ -576,7 +576,8 @@ if fewer_file.is_file():
             fewer_saving,
             "The annotation-saving factor: the fair CNN's labelled patches that reach each "
             "arm's mean AUC (interpolated on log N between measured sizes, never extrapolated), "
-            "with a bootstrap 95% CI over seeds; descriptive, as registered.",
+            "with a bootstrap 95% CI over seeds, and the seeds of the CNN at each size (a CI "
+            "over few seeds of a size is not to be trusted); descriptive, as registered.",
             name="tbl-study-fewer-saving",
         )
     else:
@@ -727,7 +728,8 @@ if passing_file.is_file():
                 saving,
                 f"The saving factor of the passing GAN-CNN against {curve}: that CNN's labelled "
                 "patches that reach its mean AUC, interpolated on log N between measured sizes "
-                "(never extrapolated), with a bootstrap 95% CI over seeds; descriptive.",
+                "(never extrapolated), with a bootstrap 95% CI over seeds and that CNN's seeds "
+                "at each size (a CI over few seeds of a size is not to be trusted); descriptive.",
                 name=f"tbl-study-passing-saving-{against.baseline}",
             )
         else:

@@ -60,6 +60,10 @@ def test_the_saving_factor_reads_the_cnn_curve_backwards_and_never_extrapolates(
     assert row["CNN-equivalent"] == pytest.approx(np.sqrt(1_000 * 3_000))
     assert row["CNN-equivalent"] == pytest.approx(direct.equivalent)
     assert row["saving"] == direct.text("the fair GAN-CNN (as in the study)")
+    # the seeds behind each size of the CNN's curve stand beside it
+    assert row["CNN seeds by size"] == ", ".join(
+        f"{k}: {len(curve[n])}" for k, n in (("300", 300), ("1K", 1_000), ("3K", 3_000))
+    )
     assert savings.loc[("fair GAN-CNN (as in the study)", 300), "CNN-equivalent"] == "below"
     above = savings.loc[("fair GAN-CNN, generator fix (tuned)", 3_000)]
     assert above["CNN-equivalent"] == "above" and "not extrapolated" in above["saving"]

@@ -36,6 +36,7 @@ from ganseg_lib.analysis.study import fewer_verdicts, records
 from ganseg_lib.analysis.study.fewer_verdicts import FIRST, Registration
 from ganseg_lib.analysis.study.plots import size_axis
 from ganseg_lib.analysis.study.saving import saving_factor
+from ganseg_lib.paper import size_label
 
 # arms of "Fewer labels" that "Beyond the paper" ran in the same configuration: (method,
 # protocol, variant) of its arm
@@ -55,7 +56,15 @@ ARM_COLOURS = {
     "cnn-dc32": "#1b2f6b",
     "gan-passing": "#7b241c",
 }
-SAVING_COLUMNS = ["arm", "labelled patches", "seeds", "mean AUC", "CNN-equivalent", "saving"]
+SAVING_COLUMNS = [
+    "arm",
+    "labelled patches",
+    "seeds",
+    "mean AUC",
+    "CNN-equivalent",
+    "CNN seeds by size",
+    "saving",
+]
 
 
 def _anchor_scores(
@@ -126,6 +135,9 @@ def fewer_savings(
     rows = []
     if len(curve) < 2:
         return pd.DataFrame(rows, columns=SAVING_COLUMNS)
+    # the seeds behind each point of the curve: a CI over few seeds of a size is wide or
+    # (with two) barely a CI at all
+    curve_seeds = ", ".join(f"{size_label(n)}: {len(v)}" for n, v in curve.items())
     scores = fewer_verdicts.arm_scores(results_dir, "drive", registration=registration)
     for (arm, n), arm_scores in scores.items():
         if arm == registration.baseline:
@@ -140,6 +152,7 @@ def fewer_savings(
                 "seeds": len(arm_scores),
                 "mean AUC": s.arm_auc,
                 "CNN-equivalent": factor if isinstance(factor, str) else s.equivalent,
+                "CNN seeds by size": curve_seeds,
                 "saving": s.text(f"the {label}"),
             }
         )
