@@ -72,7 +72,12 @@ from ganseg_lib.analysis.study.fewer_generators import (
     probe_table,
 )
 from ganseg_lib.analysis.study.fewer_mechanism import diagnostics_table, study_samples
-from ganseg_lib.analysis.study.fewer_verdicts import FIRST, PASSING, fewer_table
+from ganseg_lib.analysis.study.fewer_verdicts import (
+    FIRST,
+    PASSING,
+    fewer_table,
+    registration_path,
+)
 from ganseg_lib.analysis.study.fewer_verdicts import evaluate as evaluate_fewer
 from ganseg_lib.analysis.study.game import game_text
 from ganseg_lib.analysis.study.paired import paired_table, share_intervals, share_text
@@ -139,6 +144,9 @@ for registration, name in (
     (FIRST, "First registration (the study's GAN-CNN, the generator fix, the SSL GAN; width 16)"),
     (PASSING, "Second registration (the generator that passed the check; DC net width 32)"),
 ):
+    if not registration_path(results, registration).is_file():
+        display(Markdown(f"**{name}:** not registered yet."))
+        continue
     so_far = verdicts_so_far(results, registration)
     display(Markdown(f"**{name}:** {so_far or 'no verdict yet (its progress is below).'}"))
 

@@ -202,3 +202,30 @@ def test_the_second_registration_adds_its_pair_as_a_series_of_its_own(records):
     assert list(points[points["source"] == "fewer"]["method"]) == ["cnn"]
     ax = AF.plot_answer(points).axes[0]
     assert {"passing-cnn", "passing-gan", "fewer-cnn"} <= {ln.get_gid() for ln in ax.get_lines()}
+
+
+def test_the_report_draws_both_registrations_of_fewer_labels(records, tmp_path, monkeypatch):
+    """``ganseg report --readme`` hands the figure the per-seed scores of both registrations of
+    "Fewer labels" (their arm names differ), read from the committed records."""
+    from ganseg_lib.analysis.study import fewer_verdicts as FV
+
+    given = {}
+
+    def write(path, cpu, study, check=False, fewer=None):
+        given.update(fewer or {})
+        return False
+
+    monkeypatch.setattr(AF, "write_answer_figure", write)
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# x\n\n{HEADLINE_BEGIN}\n{HEADLINE_END}\n")
+    argv = ["report", "--results", str(RESULTS), "--readme", str(readme)]
+    assert main([*argv, "--figure", str(tmp_path / "a.png")]) == 0
+    expected = FV.arm_scores(RESULTS, "drive") | FV.arm_scores(
+        RESULTS, "drive", registration=FV.PASSING
+    )
+    assert set(given) == set(expected)
+    for key, scores in expected.items():
+        assert list(given[key]) == list(scores)
+    assert ("gan-passing", 1_000) in expected  # the committed records hold the second's pair
+    points = AF.answer_points(*records, fewer=given)
+    assert {"cnn", "gan"} <= set(points[points["source"] == "passing"]["method"])

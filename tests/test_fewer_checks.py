@@ -231,17 +231,20 @@ def test_the_grid_command_checks_drive_then_chase_before_every_pass(
         lambda drive, chase, device, after: ran.append((drive, chase)) or after() or after(),
     )
     monkeypatch.setattr(
-        FC, "check_arrived", lambda setup, log, failed: checked.append((setup.data, id(failed)))
+        FC,
+        "check_arrived",
+        lambda setup, log, failed, told: checked.append((setup.data, id(failed), id(told))),
     )
     out = ["--runs", str(tmp_path / "r"), "--results", str(tmp_path / "x")]
     assert main(["grid", "--profile", P.PROFILE, *out]) == 0
     ((drive, chase),) = ran
     assert (drive.profile.name, drive.data) == (P.PROFILE, "drive")
-    assert [data for data, _ in checked] == (["drive", "chase"] if with_chase else ["drive"]) * 2
-    # each data source keeps its own failed checks from one pass to the next
-    per_data = {data: {i for d, i in checked if d == data} for data, _ in checked}
+    assert [c[0] for c in checked] == (["drive", "chase"] if with_chase else ["drive"]) * 2
+    # each data source keeps its own failed checks and named waiting runs from pass to pass
+    per_data = {data: {tuple(ids) for d, *ids in checked if d == data} for data, *_ in checked}
     assert all(len(ids) == 1 for ids in per_data.values())
-    assert len({next(iter(ids)) for ids in per_data.values()}) == len(per_data)
+    kept = [i for ids in per_data.values() for i in next(iter(ids))]
+    assert len(set(kept)) == 2 * len(per_data)
     assert (chase is not None) == with_chase
 
 
@@ -272,9 +275,9 @@ def test_run_plan_logs_its_progress_before_each_run(tmp_path, monkeypatch):
 
 
 def test_a_run_folder_that_is_not_the_recorded_runs_end_waits(tmp_path, monkeypatch):
-    """A record whose run folder holds a checkpoint mid-run (the cell trained again), or one of
-    another configuration, is not checked against it: it waits, unnamed, and is checked once
-    the folder holds the recorded run's last checkpoint; a damaged checkpoint waits too."""
+    """A record whose run folder holds a checkpoint mid-run (the cell trained again), one of
+    another configuration, or a damaged one, is not checked against it: it waits, named once,
+    and is checked once the folder holds the recorded run's last checkpoint."""
     setup = _setup(tmp_path, P.PROFILE)
     gan = P.ARM["gan-passing"]
     config = _recorded(setup, F.arm_config(setup, gan, 1_000, 0, gan.grid[0]), folder=False)
@@ -282,14 +285,44 @@ def test_a_run_folder_that_is_not_the_recorded_runs_end_waits(tmp_path, monkeypa
     checked, _ = _fake_check(monkeypatch)
     lines = []
     after = FC.checks_after(setup, None, lines.append)
+    waiting = (
+        f"[check] {config.cell}: its run folder holds another checkpoint than the recorded "
+        "run's last (trained again, or damaged): waiting"
+    )
     for trained, at in ((config, config.total_iterations // 2), (other, None)):
         _checkpoint(setup, config, trained, at)
-        assert not FC.finished(setup, config) and FC.due(setup) == ([], [])
+        assert not FC.finished(setup, config) and FC.due(setup) == ([], [], [config])
         after()
-        assert checked == [] and lines == []
+        assert checked == [] and lines == [waiting]  # named once, on the first pass
     setup.run_folder(config).checkpoint.write_bytes(b"not a checkpoint")
-    assert not FC.finished(setup, config) and FC.due(setup) == ([], [])
+    assert not FC.finished(setup, config) and FC.due(setup) == ([], [], [config])
     _checkpoint(setup, config)
-    assert FC.finished(setup, config)
+    assert FC.finished(setup, config) and FC.unchecked(setup) == [config]
     after()
-    assert checked == [config.cell] and len(lines) == 1
+    assert checked == [config.cell] and len(lines) == 2 and FC.due(setup) == ([], [], [])
+
+
+def test_a_check_whose_checkpoint_changed_under_it_is_thrown_away(tmp_path, monkeypatch):
+    """The cell is trained again while its check is made: the check is not kept, and the run is
+    checked on a later pass against its own last checkpoint."""
+    setup = _setup(tmp_path, P.PROFILE)
+    gan = P.ARM["gan-passing"]
+    config = _recorded(setup, F.arm_config(setup, gan, 1_000, 0, gan.grid[0]))
+    checked, _ = _fake_check(monkeypatch)
+    fake = gc.check_run
+
+    def retrained_meanwhile(run_dir, real, out, record):
+        entry = fake(run_dir, real, out, record)
+        if len(checked) == 1:  # the first check: a retraining writes its first checkpoint
+            _checkpoint(setup, config, config, 100)
+        return entry
+
+    monkeypatch.setattr(gc, "check_run", retrained_meanwhile)
+    lines = []
+    after = FC.checks_after(setup, None, lines.append)
+    after()
+    path = FC.check_folder(setup) / FC.CHECKS
+    assert checked == [config.cell] and FC.read_checks(path) == {} and lines == []
+    _checkpoint(setup, config)  # the recorded run's end again
+    after()
+    assert checked == [config.cell] * 2 and list(FC.read_checks(path)) == [config.cell]

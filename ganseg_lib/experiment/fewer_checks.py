@@ -110,45 +110,58 @@ def finished(setup: Setup, config: TrainConfig) -> bool:
 
 def due(
     setup: Setup, log=print, failed: set[str] | None = None
-) -> tuple[list[TrainConfig], list[TrainConfig]]:
-    """The runs of :func:`recorded` with no check yet and not in ``failed``, in two lists: those
-    whose run folder holds the recorded run's last checkpoint (:func:`finished`), which can be
-    checked, and those without a run folder. A run whose folder holds another checkpoint is in
-    neither: it waits for a later pass."""
+) -> tuple[list[TrainConfig], list[TrainConfig], list[TrainConfig]]:
+    """The runs of :func:`recorded` with no check yet and not in ``failed``, in three lists:
+    those whose run folder holds the recorded run's last checkpoint (:func:`finished`), which
+    can be checked; those without a run folder; and those whose folder holds another checkpoint
+    (the cell trained again, or a damaged file), which wait."""
     failed = set() if failed is None else failed
     if setup.profile.name not in CHECK_FOLDERS:
-        return [], []
+        return [], [], []
     done = read_checks(check_folder(setup) / CHECKS)
-    ready, lost = [], []
+    ready, lost, waiting = [], [], []
     for config in recorded(setup, log, failed):
         if config.cell in done or config.cell in failed:
             continue
         if not setup.run_folder(config).checkpoint.is_file():
             lost.append(config)
-        elif finished(setup, config):
-            ready.append(config)
-    return ready, lost
+        else:
+            (ready if finished(setup, config) else waiting).append(config)
+    return ready, lost, waiting
 
 
 def unchecked(setup: Setup, log=print) -> list[TrainConfig]:
-    """The runs of :func:`recorded` with a run folder (its checkpoint) and no check yet."""
+    """The runs of :func:`recorded` with no check yet whose run folder holds the recorded run's
+    last checkpoint."""
     return due(setup, log)[0]
 
 
-def check_arrived(setup: Setup, log=print, failed: set[str] | None = None) -> int:
-    """Check every run of :func:`unchecked` (another runner's check in progress is passed
-    over) and add each entry to ``checks.json`` as it is made; return how many were made.
-    ``failed`` (kept between passes by :func:`checks_after`) holds what is named once and not
-    tried again: a check that failed, a recorded run without its run folder, an unreadable
-    record."""
+def check_arrived(
+    setup: Setup, log=print, failed: set[str] | None = None, told: set[str] | None = None
+) -> int:
+    """Check every run that :func:`due` finds ready (another runner's check in progress is
+    passed over) and add each entry to ``checks.json`` as it is made; return how many were
+    made. ``failed`` (kept between passes by :func:`checks_after`) holds what is named once and
+    not tried again: a check that failed, a recorded run without its run folder, an unreadable
+    record. ``told`` holds the waiting runs already named: they are tried on every pass and
+    named once. A check whose checkpoint changed while it was made is thrown away and tried
+    again on a later pass."""
     from ganseg_lib.evaluate.generator_check import check_run, validation_patches
     from ganseg_lib.experiment.grid import cell_lock
 
     failed = set() if failed is None else failed
-    configs, lost = due(setup, log, failed)
+    told = set() if told is None else told
+    configs, lost, waiting = due(setup, log, failed)
     for config in lost:
         failed.add(config.cell)
         log(f"[check] {config.cell}: no run folder in {setup.runs_dir}, not checked")
+    for config in waiting:
+        if config.cell not in told:
+            told.add(config.cell)
+            log(
+                f"[check] {config.cell}: its run folder holds another checkpoint than the "
+                "recorded run's last (trained again, or damaged): waiting"
+            )
     if not configs:
         return 0
     folder = check_folder(setup)
@@ -160,6 +173,8 @@ def check_arrived(setup: Setup, log=print, failed: set[str] | None = None) -> in
         with cell_lock(setup.results_dir, tag, setup.data, config.cell) as mine:
             if not mine or config.cell in read_checks(folder / CHECKS):
                 continue
+            if not finished(setup, config):  # trained again since due() looked
+                continue
             try:
                 entry = check_run(
                     setup.run_folder(config).path, real, folder, setup.record_path(config)
@@ -167,6 +182,8 @@ def check_arrived(setup: Setup, log=print, failed: set[str] | None = None) -> in
             except Exception as e:  # the check decides no run: the grid goes on without it
                 failed.add(config.cell)
                 log(f"[check] {config.cell}: FAILED ({type(e).__name__}: {e}), not retried")
+                continue
+            if not finished(setup, config):  # the checkpoint changed under the check
                 continue
             path = add_check(folder / CHECKS, entry)
         made += 1
@@ -180,12 +197,17 @@ def check_arrived(setup: Setup, log=print, failed: set[str] | None = None) -> in
 def checks_after(drive: Setup, chase: Setup | None = None, log=print):
     """The step the study's grid runs before every pass (``after`` of
     :func:`~ganseg_lib.experiment.fewer_labels.run_fewer_labels`): :func:`check_arrived` on
-    DRIVE, then on CHASE_DB1 when given, each remembering its failed checks."""
+    DRIVE, then on CHASE_DB1 when given, each remembering its failed checks and the waiting
+    runs it has named."""
     failed: dict[str, set[str]] = {}
+    told: dict[str, set[str]] = {}
 
     def after() -> None:
         for setup in (drive, chase):
             if setup is not None:
-                check_arrived(setup, log, failed.setdefault(setup.data, set()))
+                data = setup.data
+                check_arrived(
+                    setup, log, failed.setdefault(data, set()), told.setdefault(data, set())
+                )
 
     return after
