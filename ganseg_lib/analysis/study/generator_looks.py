@@ -98,6 +98,12 @@ PASSING_LOOKS: dict[str, Look] = {
         "dark curving vessels, thin and faint in many patches, a few branching, on grey with a "
         "fine grain; bright blotches, some with loop-like outlines, and dark field-of-view edges",
     ),
+    # study cells, 3K
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n3000-s100": Look(  # noqa: E501
+        True,
+        "dark continuous curving vessels of several widths, many branching and crossing, on grey "
+        "with a fine grain; black field-of-view edges and a few bright regions, one with loops",
+    ),
 }
 
 # the exploratory probes of experiment.generator_probes (results/generator/probes), by cell
