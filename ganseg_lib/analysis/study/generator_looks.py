@@ -104,6 +104,11 @@ PASSING_LOOKS: dict[str, Look] = {
         "dark continuous curving vessels of several widths, many branching and crossing, on grey "
         "with a fine grain; black field-of-view edges and a few bright regions, one with loops",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n3000-s101": Look(  # noqa: E501
+        True,
+        "dark continuous curving vessels, several branching, some faint, on grey with a fine "
+        "grain; black field-of-view edges and a few bright regions with vessels on them",
+    ),
 }
 
 # the exploratory probes of experiment.generator_probes (results/generator/probes), by cell
