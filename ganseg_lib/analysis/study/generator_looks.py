@@ -109,6 +109,11 @@ PASSING_LOOKS: dict[str, Look] = {
         "dark continuous curving vessels, several branching, some faint, on grey with a fine "
         "grain; black field-of-view edges and a few bright regions with vessels on them",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n3000-s102": Look(  # noqa: E501
+        True,
+        "dark continuous curving vessels, several branching, on grey with a fine grain; black "
+        "field-of-view edges and bright mottled regions crossed by dark vessels",
+    ),
 }
 
 # the exploratory probes of experiment.generator_probes (results/generator/probes), by cell
