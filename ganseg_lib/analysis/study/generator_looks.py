@@ -114,6 +114,11 @@ PASSING_LOOKS: dict[str, Look] = {
         "dark continuous curving vessels, several branching, on grey with a fine grain; black "
         "field-of-view edges and bright mottled regions crossed by dark vessels",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n3000-s103": Look(  # noqa: E501
+        True,
+        "dark curving vessels, thin and mostly faint, several branching, some closing into "
+        "loops, on grey with a fine grain; black field-of-view edges and a few bright regions",
+    ),
 }
 
 # the exploratory probes of experiment.generator_probes (results/generator/probes), by cell
