@@ -185,6 +185,11 @@ FIRST_LOOKS: dict[str, Look] = {
         False,
         "one texture repeated in every sample: black and white specks with a grid; no vessel",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-n1000-s103": Look(
+        False,
+        "one texture repeated in every sample: black and white speckle with a grid and a "
+        "vignetted border; no vessel",
+    ),
     # gan-joint at its chosen candidate (lr 3e-4, β1 0.5, adversarial weight 0.5)
     "drive/gan-fair-lr0.0003-b0.5-w0.5-Gbnresize-lcjoint-normnone-n1000-s0": Look(
         True,
