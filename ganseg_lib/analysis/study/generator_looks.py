@@ -171,6 +171,11 @@ FIRST_LOOKS: dict[str, Look] = {
         "faint dark curved lines on grey, a few branching, many closing into small loops; "
         "bright and dark blotches",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-normnone-realnotfake-n1000-s103": Look(
+        True,
+        "short dark jagged lines, several branching like thin vessels, on grey; bright blotches "
+        "with dark outlines and a few black field-of-view corners",
+    ),
     # gan-study, the study's arm unchanged (lr 3e-4, β1 0.5)
     "drive/gan-fair-lr0.0003-b0.5-n1000-s100": Look(
         False,
