@@ -119,6 +119,11 @@ PASSING_LOOKS: dict[str, Look] = {
         "dark curving vessels, thin and mostly faint, several branching, some closing into "
         "loops, on grey with a fine grain; black field-of-view edges and a few bright regions",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n3000-s104": Look(  # noqa: E501
+        True,
+        "dark continuous curving vessels of several widths, many branching, on grey with a fine "
+        "grain; black field-of-view edges and a few bright regions",
+    ),
 }
 
 # the exploratory probes of experiment.generator_probes (results/generator/probes), by cell
