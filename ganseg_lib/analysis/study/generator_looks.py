@@ -124,6 +124,11 @@ PASSING_LOOKS: dict[str, Look] = {
         "dark continuous curving vessels of several widths, many branching, on grey with a fine "
         "grain; black field-of-view edges and a few bright regions",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n3000-s105": Look(  # noqa: E501
+        True,
+        "dark continuous curving vessels, several branching and crossing, on grey with a fine "
+        "grain; black field-of-view edges, bright regions, one with a tangle of dark loops",
+    ),
 }
 
 # the exploratory probes of experiment.generator_probes (results/generator/probes), by cell
