@@ -129,6 +129,11 @@ PASSING_LOOKS: dict[str, Look] = {
         "dark continuous curving vessels, several branching and crossing, on grey with a fine "
         "grain; black field-of-view edges, bright regions, one with a tangle of dark loops",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n3000-s106": Look(  # noqa: E501
+        True,
+        "dark curving vessels, mostly thin and faint, a few branching, on grey with a fine grain; "
+        "black field-of-view edges and a few bright regions crossed by dark vessels",
+    ),
 }
 
 # the exploratory probes of experiment.generator_probes (results/generator/probes), by cell
