@@ -134,6 +134,17 @@ PASSING_LOOKS: dict[str, Look] = {
         "dark curving vessels, mostly thin and faint, a few branching, on grey with a fine grain; "
         "black field-of-view edges and a few bright regions crossed by dark vessels",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n3000-s107": Look(  # noqa: E501
+        True,
+        "dark curving vessels, thin and faint in most patches, a few branching, on grey with a "
+        "fine grain; black field-of-view edges and bright regions, one crossed by a dark tangle",
+    ),
+    # study cells, 300
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n300-s100": Look(  # noqa: E501
+        False,
+        "no vessels: short dark dashes, nearly all at one diagonal angle, on mottled grey with a "
+        "coarse speckle; black field-of-view corners in a few patches",
+    ),
 }
 
 # the exploratory probes of experiment.generator_probes (results/generator/probes), by cell
