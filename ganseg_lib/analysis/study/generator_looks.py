@@ -145,6 +145,11 @@ PASSING_LOOKS: dict[str, Look] = {
         "no vessels: short dark dashes, nearly all at one diagonal angle, on mottled grey with a "
         "coarse speckle; black field-of-view corners in a few patches",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n300-s101": Look(  # noqa: E501
+        False,
+        "no vessels: short dark dashes at one diagonal angle, as at seed 100, on mottled grey "
+        "with faint grid-like marks; dark and bright blotches in the corners",
+    ),
 }
 
 # the exploratory probes of experiment.generator_probes (results/generator/probes), by cell
