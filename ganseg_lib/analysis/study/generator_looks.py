@@ -150,6 +150,11 @@ PASSING_LOOKS: dict[str, Look] = {
         "no vessels: short dark dashes at one diagonal angle, as at seed 100, on mottled grey "
         "with faint grid-like marks; dark and bright blotches in the corners",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n300-s102": Look(  # noqa: E501
+        False,
+        "no vessels: small dark flecks and short dashes, mostly at one diagonal angle, on "
+        "mottled grey; black blotches with bright rims at the edges of several patches",
+    ),
 }
 
 # the exploratory probes of experiment.generator_probes (results/generator/probes), by cell
