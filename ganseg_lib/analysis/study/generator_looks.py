@@ -155,6 +155,11 @@ PASSING_LOOKS: dict[str, Look] = {
         "no vessels: small dark flecks and short dashes, mostly at one diagonal angle, on "
         "mottled grey; black blotches with bright rims at the edges of several patches",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n300-s103": Look(  # noqa: E501
+        False,
+        "no vessels: mottled grey with dark speckled smudges and a faint grid pattern; large "
+        "black and bright cloud-like blotches in a few patches",
+    ),
 }
 
 # the exploratory probes of experiment.generator_probes (results/generator/probes), by cell
