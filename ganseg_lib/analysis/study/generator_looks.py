@@ -160,6 +160,11 @@ PASSING_LOOKS: dict[str, Look] = {
         "no vessels: mottled grey with dark speckled smudges and a faint grid pattern; large "
         "black and bright cloud-like blotches in a few patches",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n300-s104": Look(  # noqa: E501
+        False,
+        "no vessels: short dark dashes and spiky flecks at one diagonal angle on pale grey with "
+        "a faint grid; a few dark patches with bright cloud-like blotches",
+    ),
 }
 
 # the exploratory probes of experiment.generator_probes (results/generator/probes), by cell
