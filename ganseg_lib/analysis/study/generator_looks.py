@@ -165,6 +165,11 @@ PASSING_LOOKS: dict[str, Look] = {
         "no vessels: short dark dashes and spiky flecks at one diagonal angle on pale grey with "
         "a faint grid; a few dark patches with bright cloud-like blotches",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n300-s105": Look(  # noqa: E501
+        False,
+        "no vessels: faint short dashes at one diagonal angle on mottled grey with a faint grid; "
+        "black blotches with jagged edges in many patches",
+    ),
 }
 
 # the exploratory probes of experiment.generator_probes (results/generator/probes), by cell
