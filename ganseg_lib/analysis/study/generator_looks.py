@@ -170,6 +170,11 @@ PASSING_LOOKS: dict[str, Look] = {
         "no vessels: faint short dashes at one diagonal angle on mottled grey with a faint grid; "
         "black blotches with jagged edges in many patches",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n300-s106": Look(  # noqa: E501
+        False,
+        "no vessels: grey with a regular grid pattern and small dark smudges; black regions "
+        "with bright cloud-like rims along the top of several patches",
+    ),
 }
 
 # the exploratory probes of experiment.generator_probes (results/generator/probes), by cell
