@@ -175,6 +175,11 @@ PASSING_LOOKS: dict[str, Look] = {
         "no vessels: grey with a regular grid pattern and small dark smudges; black regions "
         "with bright cloud-like rims along the top of several patches",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n300-s107": Look(  # noqa: E501
+        False,
+        "no vessels: short jagged crack-like dark lines, a few forked, on grey with a fine "
+        "diagonal grain; black and bright blotches at the edges of several patches",
+    ),
 }
 
 # the exploratory probes of experiment.generator_probes (results/generator/probes), by cell
