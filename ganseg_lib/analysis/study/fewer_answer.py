@@ -111,7 +111,7 @@ def fewer_answer(
             + ")."
         )
     for data, name in DATA_NAMES.items():
-        if mine := _verdict_lines(tested, data):
+        if mine := _verdict_lines(verdicts, data):
             text += f" On {name}: {mine}."
         elif means := means_so_far(results_dir, data, registration):
             text += f" Mean test AUC so far on {name} (best-validation checkpoint): {means}."
@@ -119,6 +119,7 @@ def fewer_answer(
 
 
 def _verdict_lines(verdicts: list[FewerVerdict], data: str) -> str:
+    """The lines of :func:`_verdict_line` for ``data``'s verdicts that rest on a test, joined."""
     return "; ".join(_verdict_line(v) for v in verdicts if v.data == data and _tested(v))
 
 
