@@ -180,6 +180,12 @@ PASSING_LOOKS: dict[str, Look] = {
         "no vessels: short jagged crack-like dark lines, a few forked, on grey with a fine "
         "diagonal grain; black and bright blotches at the edges of several patches",
     ),
+    # CHASE_DB1, 1K (the candidate chosen on DRIVE)
+    "chase/gan-fair-lr0.0003-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n1000-s100": Look(  # noqa: E501
+        False,
+        "no clear vessel: broad blurred dark bands and smears, a few curving, none thin or "
+        "branching, on grey with a fine grid texture; bright disc-like blotches, dark corners",
+    ),
 }
 
 # the exploratory probes of experiment.generator_probes (results/generator/probes), by cell
