@@ -186,6 +186,11 @@ PASSING_LOOKS: dict[str, Look] = {
         "no clear vessel: broad blurred dark bands and smears, a few curving, none thin or "
         "branching, on grey with a fine grid texture; bright disc-like blotches, dark corners",
     ),
+    "chase/gan-fair-lr0.0003-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n1000-s101": Look(  # noqa: E501
+        True,
+        "broad blurred dark curving bands like CHASE_DB1's wide vessels, one forked, on grey "
+        "with a fine grid texture; bright blobs ringed by dark (disc-like), dark corners",
+    ),
 }
 
 # the exploratory probes of experiment.generator_probes (results/generator/probes), by cell
