@@ -191,6 +191,11 @@ PASSING_LOOKS: dict[str, Look] = {
         "broad blurred dark curving bands like CHASE_DB1's wide vessels, one forked, on grey "
         "with a fine grid texture; bright blobs ringed by dark (disc-like), dark corners",
     ),
+    "chase/gan-fair-lr0.0003-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n1000-s102": Look(  # noqa: E501
+        False,
+        "no clear vessel: mostly grey with a coarse grid texture and dark smudges; a few faint "
+        "blurred dark curves, one forked; bright and black blotches",
+    ),
 }
 
 # the exploratory probes of experiment.generator_probes (results/generator/probes), by cell
