@@ -196,6 +196,11 @@ PASSING_LOOKS: dict[str, Look] = {
         "no clear vessel: mostly grey with a coarse grid texture and dark smudges; a few faint "
         "blurred dark curves, one forked; bright and black blotches",
     ),
+    "chase/gan-fair-lr0.0003-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n1000-s103": Look(  # noqa: E501
+        False,
+        "no clear vessel: blurred dark smears, most along one diagonal, on grey with a coarse "
+        "grid texture; bright and black patches",
+    ),
 }
 
 # the exploratory probes of experiment.generator_probes (results/generator/probes), by cell
