@@ -328,4 +328,9 @@ FIRST_LOOKS: dict[str, Look] = {
         "grey with a fine grain, short dark broken strokes and specks, some bright blobs against "
         "dark; no continuous or branching vessel",
     ),
+    "drive/ssgan-fair-lr0.0003-b0.5-gpaper-w0.5-u10000-Gbnresize-normnone-n1000-s103": Look(
+        False,
+        "grey with a fine grain, short dark broken streaks and jagged dark blotches, bright "
+        "cloud-like blobs and bright spots on black; no continuous or branching vessel",
+    ),
 }
