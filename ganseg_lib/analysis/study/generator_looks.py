@@ -201,6 +201,11 @@ PASSING_LOOKS: dict[str, Look] = {
         "no clear vessel: blurred dark smears, most along one diagonal, on grey with a coarse "
         "grid texture; bright and black patches",
     ),
+    "chase/gan-fair-lr0.0003-b0.5-Gbnresize-noise-flips-spec1-normnone-realnotfake-n1000-s104": Look(  # noqa: E501
+        True,
+        "dark curving lines, a few branching (clearest on the brighter patches), on grey with a "
+        "coarse grid texture; bright disc-like blobs, black corners",
+    ),
 }
 
 # the exploratory probes of experiment.generator_probes (results/generator/probes), by cell
