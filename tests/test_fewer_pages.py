@@ -1,0 +1,45 @@
+"""The README's and the first page's numbers about "Fewer labels" (the second registration,
+P1–P4), read off the committed records: each effect with its 95% CI and the p of the test that
+decides it, so that a sentence about a verdict is no stronger than its test."""
+
+from __future__ import annotations
+
+import pytest
+
+from ganseg_lib import book
+from ganseg_lib.analysis.present.text import fmt_ci, fmt_p, fmt_signed
+from ganseg_lib.analysis.study.fewer_verdicts import PASSING, arm_scores, evaluate
+
+RESULTS = book.ROOT / "results"
+PAGES = [book.ROOT / "README.md", book.ROOT / "book" / "intro.md"]
+
+
+def _flat(text: str) -> str:
+    """One line, ASCII minus signs and no '95% CI ' inside brackets, as the library prints."""
+    return " ".join(text.replace("−", "-").replace("[95% CI ", "[").split())
+
+
+@pytest.fixture(scope="module")
+def verdicts():
+    found = {v.id: v for data in ("drive", "chase") for v in evaluate(RESULTS, data, None, PASSING)}
+    if not all(found[i].complete for i in ("P1", "P2", "P3", "P4")):
+        pytest.skip("the second registration's records are not all committed")
+    return found
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_each_stated_verdict_matches_its_records(page, verdicts):
+    text = _flat(page.read_text())
+    for pid in ("P1", "P2", "P4"):
+        v = verdicts[pid]
+        assert f"{fmt_signed(v.estimate)} {fmt_ci(v.ci_low, v.ci_high)}" in text, pid
+        assert f"p = {fmt_p(v.p_value)}" in text, pid
+    for pid in ("P2", "P4"):  # both inconclusive: the page must not call them more
+        assert verdicts[pid].verdict == "inconclusive"
+        assert f"p = {fmt_p(verdicts[pid].p_value)}, inconclusive" in text, pid
+    p3 = verdicts["P3"]  # refuted at α but not after Holm: undecided by the registered rule
+    assert p3.holm_p >= 0.05 > p3.p_value
+    assert f"(P3: p = {fmt_p(p3.p_value)}, Holm {fmt_p(p3.holm_p)}, undecided)" in text
+    scores = arm_scores(RESULTS, "drive", registration=PASSING)
+    at3k = scores["gan-passing", 3000].mean() - scores["cnn-dc32", 3000].mean()
+    assert f"{fmt_signed(at3k)} at 3K" in text or f"3K ({fmt_signed(at3k)})" in text
