@@ -43,3 +43,11 @@ def test_each_stated_verdict_matches_its_records(page, verdicts):
     scores = arm_scores(RESULTS, "drive", registration=PASSING)
     at3k = scores["gan-passing", 3000].mean() - scores["cnn-dc32", 3000].mean()
     assert f"{fmt_signed(at3k)} at 3K" in text or f"3K ({fmt_signed(at3k)})" in text
+
+
+def test_the_complete_registration_is_not_called_partial(verdicts):
+    from ganseg_lib.analysis.study.fewer_answer import fewer_answer
+
+    text = fewer_answer(RESULTS, PASSING)
+    assert "10 of 10 CHASE_DB1 cells" in text
+    assert f"{len(verdicts)} of the {len(verdicts)} verdicts rest on a test." in text

@@ -101,7 +101,8 @@ def fewer_answer(
     tested = [v for v in verdicts if _tested(v)]
     if tested:
         rest = "rests" if len(tested) == 1 else "rest"
-        text += f" {len(tested)} of the {len(verdicts)} verdicts {rest} on a test so far."
+        so_far = " so far" * any(not v.complete for v in verdicts)
+        text += f" {len(tested)} of the {len(verdicts)} verdicts {rest} on a test{so_far}."
     else:
         text += (
             f" No hypothesis has a verdict yet ({len(verdicts)} verdicts to reach, "
