@@ -308,6 +308,11 @@ FIRST_LOOKS: dict[str, Look] = {
         "dark curved lines on grey, some branching, many closing into loops like cell outlines; "
         "a few bright and dark blotches",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-w0.5-Gbnresize-lcjoint-normnone-n1000-s103": Look(
+        False,
+        "jagged dark broken streaks and chains of specks, mostly diagonal, on grey with a fine "
+        "grid; black and bright cloud-like regions; no continuous or branching vessel",
+    ),
     # ssgan at its chosen candidate (lr 3e-4, β1 0.5, L_G of the paper, weight 0.5, 10K pool)
     "drive/ssgan-fair-lr0.0003-b0.5-gpaper-w0.5-u10000-Gbnresize-normnone-n1000-s0": Look(
         False,
