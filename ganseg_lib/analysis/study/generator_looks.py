@@ -263,6 +263,11 @@ FIRST_LOOKS: dict[str, Look] = {
         "short dark jagged lines, several branching like thin vessels, on grey; bright blotches "
         "with dark outlines and a few black field-of-view corners",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-normnone-realnotfake-n1000-s104": Look(
+        False,
+        "grey with a fine grid and a square frame, small dark specks and short dark strokes; "
+        "black and bright cloud-like blotches; no continuous or branching vessel",
+    ),
     # gan-study, the study's arm unchanged (lr 3e-4, β1 0.5)
     "drive/gan-fair-lr0.0003-b0.5-n1000-s100": Look(
         False,
@@ -281,6 +286,11 @@ FIRST_LOOKS: dict[str, Look] = {
         False,
         "one texture repeated in every sample: black and white speckle with a grid and a "
         "vignetted border; no vessel",
+    ),
+    "drive/gan-fair-lr0.0003-b0.5-n1000-s104": Look(
+        False,
+        "nearly one texture in every sample: black and white speckle with a faint grid and a "
+        "vignetted border, the speckle differing from sample to sample; no vessel",
     ),
     # gan-joint at its chosen candidate (lr 3e-4, β1 0.5, adversarial weight 0.5)
     "drive/gan-fair-lr0.0003-b0.5-w0.5-Gbnresize-lcjoint-normnone-n1000-s0": Look(
