@@ -51,3 +51,26 @@ def test_the_complete_registration_is_not_called_partial(verdicts):
     text = fewer_answer(RESULTS, PASSING)
     assert "10 of 10 CHASE_DB1 cells" in text
     assert f"{len(verdicts)} of the {len(verdicts)} verdicts rest on a test." in text
+
+
+def test_the_first_pages_after_the_fact_count_matches_the_checks():
+    """The first registration's generators, checked after the fact: how many, their two-sample
+    accuracies, how many a person saw vessels in, and that none passes, as the first page says."""
+    import json
+
+    from ganseg_lib.analysis.study.generator_looks import FIRST_LOOKS
+
+    path = RESULTS / "generator" / "fewer-labels" / "drive" / "checks.json"
+    checks = json.loads(path.read_text())
+    looks = [FIRST_LOOKS.get(f"drive/{cell}") for cell in checks]
+    assert None not in looks, "a checked generator nobody looked at: add its look"
+    accuracy = [c["two_sample_accuracy"] for c in checks.values()]
+    passes = [
+        c["two_sample_accuracy"] <= 0.95 and c["diversity_ratio"] >= 0.5 and look.vessels
+        for c, look in zip(checks.values(), looks)
+    ]
+    text = _flat((book.ROOT / "book" / "intro.md").read_text())
+    assert not any(passes)
+    assert f"none of the first {len(checks)} generators of its GAN arms passes at 1K" in text
+    span = f"two-sample accuracy {min(accuracy):.3f}–{max(accuracy):.3f}"
+    assert f"({span}; vessels in {sum(look.vessels for look in looks)};" in text
