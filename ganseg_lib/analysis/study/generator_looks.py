@@ -323,6 +323,11 @@ FIRST_LOOKS: dict[str, Look] = {
         "jagged dark broken streaks and chains of specks, mostly diagonal, on grey with a fine "
         "grid; black and bright cloud-like regions; no continuous or branching vessel",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-w0.5-Gbnresize-lcjoint-normnone-n1000-s104": Look(
+        True,
+        "dark curved lines on grey, some branching, many closing into loops like cell outlines; "
+        "dark rims around a few bright or black blobs",
+    ),
     # ssgan at its chosen candidate (lr 3e-4, β1 0.5, L_G of the paper, weight 0.5, 10K pool)
     "drive/ssgan-fair-lr0.0003-b0.5-gpaper-w0.5-u10000-Gbnresize-normnone-n1000-s0": Look(
         False,
@@ -352,5 +357,10 @@ FIRST_LOOKS: dict[str, Look] = {
         False,
         "grey with a fine grain, short dark broken streaks and jagged dark blotches, bright "
         "cloud-like blobs and bright spots on black; no continuous or branching vessel",
+    ),
+    "drive/ssgan-fair-lr0.0003-b0.5-gpaper-w0.5-u10000-Gbnresize-normnone-n1000-s104": Look(
+        True,
+        "thin dark curving lines, a few branching, on grey with a fine grid; some bright and "
+        "dark blotches",
     ),
 }
