@@ -268,6 +268,11 @@ FIRST_LOOKS: dict[str, Look] = {
         "grey with a fine grid and a square frame, small dark specks and short dark strokes; "
         "black and bright cloud-like blotches; no continuous or branching vessel",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-normnone-realnotfake-n1000-s105": Look(
+        False,
+        "grey with a fine grid, bright and black cloud-like blotches, short jagged dark streaks "
+        "and specks along their edges; no continuous or branching vessel",
+    ),
     # gan-study, the study's arm unchanged (lr 3e-4, β1 0.5)
     "drive/gan-fair-lr0.0003-b0.5-n1000-s100": Look(
         False,
@@ -291,6 +296,11 @@ FIRST_LOOKS: dict[str, Look] = {
         False,
         "nearly one texture in every sample: black and white speckle with a faint grid and a "
         "vignetted border, the speckle differing from sample to sample; no vessel",
+    ),
+    "drive/gan-fair-lr0.0003-b0.5-n1000-s105": Look(
+        False,
+        "one texture repeated in every sample: black and white speckle with a grid and a "
+        "brighter border; no vessel",
     ),
     # gan-joint at its chosen candidate (lr 3e-4, β1 0.5, adversarial weight 0.5)
     "drive/gan-fair-lr0.0003-b0.5-w0.5-Gbnresize-lcjoint-normnone-n1000-s0": Look(
