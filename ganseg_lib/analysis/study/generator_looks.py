@@ -338,6 +338,11 @@ FIRST_LOOKS: dict[str, Look] = {
         "dark curved lines on grey, some branching, many closing into loops like cell outlines; "
         "dark rims around a few bright or black blobs",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-w0.5-Gbnresize-lcjoint-normnone-n1000-s105": Look(
+        True,
+        "dark curved lines on grey, some branching, most closing into loops like cell outlines "
+        "around brighter blobs",
+    ),
     # ssgan at its chosen candidate (lr 3e-4, β1 0.5, L_G of the paper, weight 0.5, 10K pool)
     "drive/ssgan-fair-lr0.0003-b0.5-gpaper-w0.5-u10000-Gbnresize-normnone-n1000-s0": Look(
         False,
@@ -372,5 +377,10 @@ FIRST_LOOKS: dict[str, Look] = {
         True,
         "thin dark curving lines, a few branching, on grey with a fine grid; some bright and "
         "dark blotches",
+    ),
+    "drive/ssgan-fair-lr0.0003-b0.5-gpaper-w0.5-u10000-Gbnresize-normnone-n1000-s105": Look(
+        False,
+        "grey with a fine grid and a square frame, short dark horizontal dashes and specks, "
+        "bright and black blotches; no continuous or branching vessel",
     ),
 }
