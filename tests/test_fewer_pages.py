@@ -8,7 +8,10 @@ import pytest
 
 from ganseg_lib import book
 from ganseg_lib.analysis.present.text import fmt_ci, fmt_p, fmt_signed
+from ganseg_lib.analysis.study.fewer_answer import fewer_answer
+from ganseg_lib.analysis.study.fewer_generators import checked_arms, checked_generators
 from ganseg_lib.analysis.study.fewer_verdicts import PASSING, arm_scores, evaluate
+from ganseg_lib.experiment import fewer_labels as plan
 
 RESULTS = book.ROOT / "results"
 PAGES = [book.ROOT / "README.md", book.ROOT / "book" / "intro.md"]
@@ -46,8 +49,6 @@ def test_each_stated_verdict_matches_its_records(page, verdicts):
 
 
 def test_the_complete_registration_is_not_called_partial(verdicts):
-    from ganseg_lib.analysis.study.fewer_answer import fewer_answer
-
     text = fewer_answer(RESULTS, PASSING)
     assert "10 of 10 CHASE_DB1 cells" in text
     assert f"{len(verdicts)} of the {len(verdicts)} verdicts rest on a test." in text
@@ -55,22 +56,22 @@ def test_the_complete_registration_is_not_called_partial(verdicts):
 
 def test_the_first_pages_after_the_fact_count_matches_the_checks():
     """The first registration's generators, checked after the fact: how many, their two-sample
-    accuracies, how many a person saw vessels in, and that none passes, as the first page says."""
-    import json
-
-    from ganseg_lib.analysis.study.generator_looks import FIRST_LOOKS
-
-    path = RESULTS / "generator" / "fewer-labels" / "drive" / "checks.json"
-    checks = json.loads(path.read_text())
-    looks = [FIRST_LOOKS.get(f"drive/{cell}") for cell in checks]
-    assert None not in looks, "a checked generator nobody looked at: add its look"
-    accuracy = [c["two_sample_accuracy"] for c in checks.values()]
-    passes = [
-        c["two_sample_accuracy"] <= 0.95 and c["diversity_ratio"] >= 0.5 and look.vessels
-        for c, look in zip(checks.values(), looks)
-    ]
+    accuracies, how many a person saw vessels in, that none passes, and the diversity ratios of
+    the study's unchanged arm, as the first page says."""
+    checked = checked_generators(RESULTS, "drive", plan.PROFILE)
+    arms = checked_arms(RESULTS, "drive", plan.PROFILE)
+    runs = list(checked.values())
+    assert None not in [r.look for r in runs], "a checked generator nobody looked at: add its look"
+    accuracy = [r.two_sample_accuracy for r in runs]
     text = _flat((book.ROOT / "book" / "intro.md").read_text())
-    assert not any(passes)
-    assert f"none of the first {len(checks)} generators of its GAN arms passes at 1K" in text
+    assert not any(r.passes for r in runs)
+    assert f"none of the first {len(runs)} generators of its GAN arms passes at 1K" in text
     span = f"two-sample accuracy {min(accuracy):.3f}–{max(accuracy):.3f}"
-    assert f"({span}; vessels in {sum(look.vessels for look in looks)};" in text
+    assert f"({span}; vessels in {sum(r.look.vessels for r in runs)};" in text
+    study = [r.diversity_ratio for cell, r in checked.items() if arms[cell] == "gan-study"]
+    low, high = [x for x in study if x < 1], [x for x in study if x >= 1]
+    assert (
+        f"one repeated texture in {len(low)} of its {len(study)} study cells (diversity ratio "
+        f"{min(low):.2f}–{max(low):.2f}), a speckle of one kind in the other {len(high)} (ratio "
+        f"{min(high):.2f}–{max(high):.2f}, the grain differing between samples)"
+    ) in text

@@ -299,8 +299,8 @@ FIRST_LOOKS: dict[str, Look] = {
     ),
     "drive/gan-fair-lr0.0003-b0.5-n1000-s105": Look(
         False,
-        "one texture repeated in every sample: black and white speckle with a grid and a "
-        "brighter border; no vessel",
+        "nearly one texture in every sample: black and white speckle with a grid and a "
+        "brighter border, the grain differing from sample to sample; no vessel",
     ),
     # gan-joint at its chosen candidate (lr 3e-4, β1 0.5, adversarial weight 0.5)
     "drive/gan-fair-lr0.0003-b0.5-w0.5-Gbnresize-lcjoint-normnone-n1000-s0": Look(
