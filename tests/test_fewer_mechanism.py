@@ -409,3 +409,10 @@ def test_the_first_registrations_generators_are_checked_apart_with_their_arms(
     unseen = len(cells) - 1  # only the last check has a look
     expected = f"1 of {len(cells) + 1} generators pass the check (1 not checked yet, {unseen} not"
     assert text == expected + " looked at)"
+    # the words that scope a sentence on them: "so far" only while one is due and unchecked,
+    # "tuning runs included" only where a checked run is a tuning run (DRIVE, 1K, seeds 0–1)
+    assert FG.check_scope("drive", cells, checked) == ""
+    assert FG.check_scope("drive", due, checked) == " so far"
+    tuning = {"tuned": replace(checked[cells[0]], seed=F.TUNING_SEEDS[0])}
+    assert FG.check_scope("drive", due, checked | tuning) == " so far (tuning runs included)"
+    assert FG.check_scope("chase", cells, checked | tuning) == ""
