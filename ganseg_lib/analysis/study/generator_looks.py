@@ -273,6 +273,11 @@ FIRST_LOOKS: dict[str, Look] = {
         "grey with a fine grid, bright and black cloud-like blotches, short jagged dark streaks "
         "and specks along their edges; no continuous or branching vessel",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-normnone-realnotfake-n1000-s106": Look(
+        False,
+        "grey with short jagged dark streaks, mostly diagonal, and specks; black cloud-like "
+        "blotches at the corners and a few bright ones; no continuous or branching vessel",
+    ),
     # gan-study, the study's arm unchanged (lr 3e-4, β1 0.5)
     "drive/gan-fair-lr0.0003-b0.5-n1000-s100": Look(
         False,
@@ -301,6 +306,11 @@ FIRST_LOOKS: dict[str, Look] = {
         False,
         "nearly one texture in every sample: black and white speckle with a grid and a "
         "brighter border, the grain differing from sample to sample; no vessel",
+    ),
+    "drive/gan-fair-lr0.0003-b0.5-n1000-s106": Look(
+        False,
+        "nearly one texture in every sample: grey with a fine speckle and grid, a square frame "
+        "and a small dark spot near the centre, some samples darker; no vessel",
     ),
     # gan-joint at its chosen candidate (lr 3e-4, β1 0.5, adversarial weight 0.5)
     "drive/gan-fair-lr0.0003-b0.5-w0.5-Gbnresize-lcjoint-normnone-n1000-s0": Look(
