@@ -353,6 +353,11 @@ FIRST_LOOKS: dict[str, Look] = {
         "dark curved lines on grey, some branching, most closing into loops like cell outlines "
         "around brighter blobs",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-w0.5-Gbnresize-lcjoint-normnone-n1000-s106": Look(
+        True,
+        "dark curved lines on grey, some branching, many closing into loops like cell outlines; "
+        "a few straight crossing strokes and dark blotches",
+    ),
     # ssgan at its chosen candidate (lr 3e-4, β1 0.5, L_G of the paper, weight 0.5, 10K pool)
     "drive/ssgan-fair-lr0.0003-b0.5-gpaper-w0.5-u10000-Gbnresize-normnone-n1000-s0": Look(
         False,
@@ -392,5 +397,10 @@ FIRST_LOOKS: dict[str, Look] = {
         False,
         "grey with a fine grid and a square frame, short dark horizontal dashes and specks, "
         "bright and black blotches; no continuous or branching vessel",
+    ),
+    "drive/ssgan-fair-lr0.0003-b0.5-gpaper-w0.5-u10000-Gbnresize-normnone-n1000-s106": Look(
+        False,
+        "grey with a fine grid, short blurred dark strokes, mostly diagonal, a few longer curved "
+        "lines and a ring; bright and black blotches; no branching vessel",
     ),
 }
