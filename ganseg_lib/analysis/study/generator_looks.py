@@ -278,6 +278,11 @@ FIRST_LOOKS: dict[str, Look] = {
         "grey with short jagged dark streaks, mostly diagonal, and specks; black cloud-like "
         "blotches at the corners and a few bright ones; no continuous or branching vessel",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-normnone-realnotfake-n1000-s107": Look(
+        False,
+        "grey with a fine grid, dark specks and short dark streaks, dark and bright cloud-like "
+        "blotches; no continuous or branching vessel",
+    ),
     # gan-study, the study's arm unchanged (lr 3e-4, β1 0.5)
     "drive/gan-fair-lr0.0003-b0.5-n1000-s100": Look(
         False,
@@ -311,6 +316,11 @@ FIRST_LOOKS: dict[str, Look] = {
         False,
         "nearly one texture in every sample: grey with a fine speckle and grid, a square frame "
         "and a small dark spot near the centre, some samples darker; no vessel",
+    ),
+    "drive/gan-fair-lr0.0003-b0.5-n1000-s107": Look(
+        False,
+        "nearly one texture in every sample: coarse black and white speckle with a grey border, "
+        "the grain differing from sample to sample; no vessel",
     ),
     # gan-joint at its chosen candidate (lr 3e-4, β1 0.5, adversarial weight 0.5)
     "drive/gan-fair-lr0.0003-b0.5-w0.5-Gbnresize-lcjoint-normnone-n1000-s0": Look(
