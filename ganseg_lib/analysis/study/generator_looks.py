@@ -368,6 +368,11 @@ FIRST_LOOKS: dict[str, Look] = {
         "dark curved lines on grey, some branching, many closing into loops like cell outlines; "
         "a few straight crossing strokes and dark blotches",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-w0.5-Gbnresize-lcjoint-normnone-n1000-s107": Look(
+        True,
+        "dark curved lines on grey, some branching, many closing into loops like cell outlines "
+        "around brighter blobs; a few dark blotches",
+    ),
     # ssgan at its chosen candidate (lr 3e-4, β1 0.5, L_G of the paper, weight 0.5, 10K pool)
     "drive/ssgan-fair-lr0.0003-b0.5-gpaper-w0.5-u10000-Gbnresize-normnone-n1000-s0": Look(
         False,
@@ -412,5 +417,10 @@ FIRST_LOOKS: dict[str, Look] = {
         False,
         "grey with a fine grid, short blurred dark strokes, mostly diagonal, a few longer curved "
         "lines and a ring; bright and black blotches; no branching vessel",
+    ),
+    "drive/ssgan-fair-lr0.0003-b0.5-gpaper-w0.5-u10000-Gbnresize-normnone-n1000-s107": Look(
+        False,
+        "grey with a fine grid, blotchy dark streaks and specks, a few dark regions with a bright "
+        "edge like a field-of-view border; no continuous or branching vessel",
     ),
 }
