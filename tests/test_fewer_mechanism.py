@@ -353,7 +353,9 @@ def test_an_interim_verdict_needs_two_seeds_a_group_and_says_so(tmp_path):
     assert "1 of the 4 verdicts rests on a test so far" in text
     assert "P1: **" in text and "(interim: 2 and 2 of 8 seeds per arm)**" in text
     (p1,) = [v for v in FV.evaluate(drive.results_dir, "drive", None, FV.PASSING) if v.id == "P1"]
-    assert f", p = {fmt_p(p1.p_value)} (Holm {fmt_p(p1.holm_p)})." in text
+    # P2 and P3 untested count as p = 1: P1's Holm p is an upper bound and says so
+    holm = f"Holm ≤ {fmt_p(p1.holm_p)} while P2 and P3 untested"
+    assert f", p = {fmt_p(p1.p_value)} ({holm})." in text
     assert "P2:" not in text  # one seed a group: no test yet
     assert "(2 and 2 seeds)" not in text  # the interim label gives the seeds once
     assert "Mean test AUC so far on DRIVE" not in text  # DRIVE has a verdict

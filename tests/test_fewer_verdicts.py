@@ -14,6 +14,7 @@ import pytest
 from scipy import stats
 
 from ganseg_lib.analysis.present.text import fmt_p
+from ganseg_lib.analysis.study import fewer_answer as FA
 from ganseg_lib.analysis.study import fewer_verdicts as FV
 from ganseg_lib.analysis.study.verdicts import EQUIVALENT, NOT_YET_RUN, SUPPORTED
 from ganseg_lib.evaluate.record import RunRecord, write_record
@@ -151,7 +152,9 @@ def test_a_difference_is_welch_across_the_study_seeds_with_what_its_ci_excludes(
     table = FV.fewer_table(list(v.values())).set_index("id")
     columns = ["family", "verdict", "effect [95% CI]", "seeds", "p", "p (Holm)", "in full"]
     assert list(table.columns) == columns
-    assert table.loc["L1", "in full"] == l1.effect and "excludes" in l1.effect
+    assert "excludes" in l1.effect
+    pending = "; Holm counts L2, L3a, L3b, L4 and L5, untested, as p = 1: an upper bound"
+    assert table.loc["L1", "in full"] == l1.effect + pending
     assert (
         table.loc["L1", "effect [95% CI]"] == f"{l1.estimate:+.4f} [{ci.low:+.4f}, {ci.high:+.4f}]"
     )
@@ -209,10 +212,19 @@ def test_the_contrast_interim_labels_failed_runs_and_holm(tmp_path):
     expected = _holm([l1.p_value, l2.p_value], 6)
     assert [l1.holm_p, l2.holm_p] == pytest.approx(expected, rel=1e-12)
     assert expected != pytest.approx([6 * l1.p_value, 6 * l2.p_value])  # step-down matters
-    # a label decided at the test's own α says when it does not hold after Holm
+    # a label decided at the test's own α says when it does not hold after Holm, "so far"
+    # while the family has untested members, whose p = 1 makes the Holm p an upper bound
     for x in (l1, l2):
+        assert x.holm_untested == ("L3a", "L3b", "L4", "L5")
         decisive = x.verdict.split(" (")[0] in (SUPPORTED, "refuted", EQUIVALENT)
-        assert x.verdict.endswith("(not after Holm)") == (decisive and x.holm_p >= 0.05)
+        assert x.verdict.endswith("(not after Holm so far)") == (decisive and x.holm_p >= 0.05)
+        assert (
+            "Holm counts L3a, L3b, L4 and L5, untested, as p = 1"
+            in (FV.fewer_table([x])["in full"].iloc[0])
+        )
+        line = FA._verdict_line(x)
+        assert f"Holm ≤ {fmt_p(x.holm_p)} while L3a, L3b, L4 and L5 untested" in line
+    assert v["L3a"].holm_untested == ()
 
 
 def test_equivalence_by_tost_on_chase_with_the_chosen_candidate_only(tmp_path):

@@ -56,11 +56,12 @@ def excluded_text(low: float, high: float, references: dict[str, float]) -> str:
         (inside if low <= value <= high else out).append(f"{name} {value:+.4f}")
     parts = []
     if out:
-        parts.append("its 95% CI excludes " + _and(out))
+        parts.append("its 95% CI excludes " + join_and(out))
     if inside:
-        parts.append(("but" if out else "its 95% CI") + " does not exclude " + _and(inside))
+        parts.append(("but" if out else "its 95% CI") + " does not exclude " + join_and(inside))
     return " ".join(parts)
 
 
-def _and(items: list[str]) -> str:
+def join_and(items: list[str] | tuple[str, ...]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import os
 
-from ganseg_lib.analysis.present.text import fmt_ci, fmt_p, fmt_signed, missing
+from ganseg_lib.analysis.present.text import fmt_ci, fmt_p, fmt_signed, join_and, missing
 from ganseg_lib.analysis.study.fewer_verdicts import (
     AWAITING,
     FIRST,
@@ -44,9 +44,14 @@ def _tested(v: FewerVerdict) -> bool:
 def _verdict_line(v: FewerVerdict) -> str:
     """'L1: **supported**, +0.0061 [+0.0020, +0.0102], p = 0.0040 (Holm 0.012; 8 and 8 seeds)':
     the label, the effect with its 95% CI, the p of the test that decided it with its
-    Holm-adjusted p, and the seeds; an interim verdict's label already gives its seeds."""
+    Holm-adjusted p ('Holm ≤ 0.086 while L1, L2 and L3a untested' while its family has untested
+    members), and the seeds; an interim verdict's label already gives its seeds."""
     effect = " ".join((fmt_signed(v.estimate), fmt_ci(v.ci_low, v.ci_high))).strip()
-    notes = [f"Holm {fmt_p(v.holm_p)}"] if not missing(v.holm_p) else []
+    notes = []
+    if v.holm_untested:  # an upper bound while its family has untested members
+        notes.append(f"Holm ≤ {fmt_p(v.holm_p)} while {join_and(v.holm_untested)} untested")
+    elif not missing(v.holm_p):
+        notes.append(f"Holm {fmt_p(v.holm_p)}")
     if v.complete and not v.failed:
         notes.append(f"{v.runs} seeds")
     p = f", p = {fmt_p(v.p_value)}" if not missing(v.p_value) else ""

@@ -45,7 +45,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from ganseg_lib.analysis.present.text import excluded_text, fmt_ci, fmt_p, fmt_signed
+from ganseg_lib.analysis.present.text import (
+    excluded_text,
+    fmt_ci,
+    fmt_p,
+    fmt_signed,
+    join_and,
+    missing,
+)
 from ganseg_lib.analysis.stats import SIGNIFICANCE, contrast_test, holm, welch_test
 from ganseg_lib.analysis.study.fewer_generators import checked_generators, pass_text
 from ganseg_lib.analysis.study.verdicts import (
@@ -176,6 +183,9 @@ class FewerVerdict(Verdict):
 
     family: str = ""
     data: str = "drive"
+    # the ids of its Holm family untested so far, counted as p = 1: its Holm p is then an upper
+    # bound (Holm's adjustment never falls as a p-value rises), final once this is empty
+    holm_untested: tuple[str, ...] = ()
 
     @property
     def verdict_text(self) -> str:
@@ -377,13 +387,24 @@ def evaluate(
                 v if v.complete or v.verdict == NOT_YET_RUN else _awaiting(v) for v in verdicts
             ]
         adjusted = holm([v.p_value for v in verdicts])
+        untested = tuple(v.id for v in verdicts if missing(v.p_value))
         for v, p in zip(verdicts, adjusted):
+            pending = () if missing(v.p_value) else untested
             # the registration names Holm families: a label decided at each test's own α that
-            # does not hold after Holm's adjustment says so
+            # does not hold after Holm's adjustment says so, and "so far" while its family has
+            # untested members (their p = 1 makes this Holm p an upper bound)
             if v.verdict in (SUPPORTED, REFUTED, EQUIVALENT) and not p < SIGNIFICANCE:
-                v = replace(v, verdict=f"{v.verdict} (not after Holm)")
-            out.append(replace(v, holm_p=p))
+                v = replace(v, verdict=f"{v.verdict} (not after Holm{' so far' * bool(pending)})")
+            out.append(replace(v, holm_p=p, holm_untested=pending))
     return out
+
+
+def _pending_text(v: FewerVerdict) -> str:
+    """'; Holm counts L1, L2 and L3a, untested, as p = 1: an upper bound' ('' once its family
+    is tested)."""
+    if not v.holm_untested:
+        return ""
+    return f"; Holm counts {join_and(v.holm_untested)}, untested, as p = 1: an upper bound"
 
 
 def fewer_table(verdicts: list[FewerVerdict]) -> pd.DataFrame:
@@ -403,7 +424,7 @@ def fewer_table(verdicts: list[FewerVerdict]) -> pd.DataFrame:
                 "seeds": v.runs,
                 "p": v.p_value,
                 "p (Holm)": v.holm_p,
-                "in full": v.effect,
+                "in full": v.effect + _pending_text(v),
             }
             for v in verdicts
         ],
