@@ -283,6 +283,11 @@ FIRST_LOOKS: dict[str, Look] = {
         "grey with a fine grid, dark specks and short dark streaks, dark and bright cloud-like "
         "blotches; no continuous or branching vessel",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-normnone-realnotfake-n3000-s100": Look(
+        True,
+        "dark curved lines on grey, some branching and joining into loops, each with a bright "
+        "ridge beside it like an embossed crack; a few plain grey samples with a grid and frame",
+    ),
     # gan-study, the study's arm unchanged (lr 3e-4, β1 0.5)
     "drive/gan-fair-lr0.0003-b0.5-n1000-s100": Look(
         False,
@@ -321,6 +326,11 @@ FIRST_LOOKS: dict[str, Look] = {
         False,
         "nearly one texture in every sample: coarse black and white speckle with a grey border, "
         "the grain differing from sample to sample; no vessel",
+    ),
+    "drive/gan-fair-lr0.0003-b0.5-n3000-s100": Look(
+        False,
+        "nearly one texture in every sample: black and white speckle, a radial star-like "
+        "pattern in some, the grain differing from sample to sample; no vessel",
     ),
     # gan-joint at its chosen candidate (lr 3e-4, β1 0.5, adversarial weight 0.5)
     "drive/gan-fair-lr0.0003-b0.5-w0.5-Gbnresize-lcjoint-normnone-n1000-s0": Look(
