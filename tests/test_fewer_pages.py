@@ -10,7 +10,7 @@ from ganseg_lib import book
 from ganseg_lib.analysis.present.text import fmt_ci, fmt_p, fmt_signed
 from ganseg_lib.analysis.study.fewer_answer import fewer_answer
 from ganseg_lib.analysis.study.fewer_generators import checked_arms, checked_generators
-from ganseg_lib.analysis.study.fewer_verdicts import PASSING, arm_scores, evaluate
+from ganseg_lib.analysis.study.fewer_verdicts import FIRST, PASSING, arm_scores, evaluate
 from ganseg_lib.experiment import fewer_labels as plan
 from ganseg_lib.paper import size_label
 
@@ -20,7 +20,7 @@ PAGES = [book.ROOT / "README.md", book.ROOT / "book" / "intro.md"]
 
 def _flat(text: str) -> str:
     """One line, ASCII minus signs and no '95% CI ' inside brackets, as the library prints."""
-    return " ".join(text.replace("−", "-").replace("[95% CI ", "[").split())
+    return " ".join(text.replace("−", "-").split()).replace("[95% CI ", "[")
 
 
 @pytest.fixture(scope="module")
@@ -77,3 +77,36 @@ def test_the_first_pages_after_the_fact_count_matches_the_checks():
         f"{min(low):.2f}–{max(low):.2f}), a speckle of one kind in the other {len(high)} (ratio "
         f"{min(high):.2f}–{max(high):.2f}, the grain differing between samples)"
     ) in text
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_the_first_registrations_1k_verdicts_match_their_records(page):
+    """The first registration's DRIVE hypotheses at 1K, decided once their cells are complete:
+    each page gives their effects with CIs and p, Holm as an upper bound while the family has
+    untested members, and calls the inconclusive one so."""
+    found = {v.id: v for v in evaluate(RESULTS, "drive", None, FIRST)}
+    if not all(found[i].complete for i in ("L3b", "L4", "L5")):
+        pytest.skip("the first registration's 1K records are not all committed")
+    text = _flat(page.read_text())
+    for hid in ("L3b", "L4", "L5"):
+        v = found[hid]
+        assert f"{fmt_signed(v.estimate)} {fmt_ci(v.ci_low, v.ci_high)}" in text, hid
+        assert f"p = {fmt_p(v.p_value)}" in text, hid
+    l3b = found["L3b"]
+    assert l3b.verdict == "inconclusive"
+    assert f"p = {fmt_p(l3b.p_value)}, inconclusive" in text
+    for hid in ("L4", "L5"):  # decided at α, not after Holm so far: Holm as an upper bound
+        v = found[hid]
+        assert v.verdict.endswith("(not after Holm so far)") and v.holm_untested, hid
+        assert f"p = {fmt_p(v.p_value)}, Holm ≤ {fmt_p(v.holm_p)}" in text, hid
+    if page.name == "intro.md":  # the secondary family's one supported verdict, the means
+        s4 = found["S4"]
+        assert s4.verdict == "supported" and s4.holm_p < 0.05
+        effect = f"{fmt_signed(s4.estimate)} {fmt_ci(s4.ci_low, s4.ci_high)}"
+        assert (
+            f"{effect} (S4: p = {fmt_p(s4.p_value)}, Holm ≤ {fmt_p(s4.holm_p)}, supported)" in text
+        )
+        scores = arm_scores(RESULTS, "drive", registration=FIRST)
+        study, cnn = scores["gan-study", 1000], scores["cnn", 1000]
+        assert len(study) == len(cnn) == 8
+        assert f"averages {study.mean():.4f} at 1K against the fair CNN's {cnn.mean():.4f}" in text

@@ -332,6 +332,11 @@ FIRST_LOOKS: dict[str, Look] = {
         "nearly one texture in every sample: black and white speckle, a radial star-like "
         "pattern in some, the grain differing from sample to sample; no vessel",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-n3000-s101": Look(
+        False,
+        "nearly one texture in every sample: black and white speckle with a grid, a coarser "
+        "cluster near the centre in some, the grain differing from sample to sample; no vessel",
+    ),
     # gan-joint at its chosen candidate (lr 3e-4, β1 0.5, adversarial weight 0.5)
     "drive/gan-fair-lr0.0003-b0.5-w0.5-Gbnresize-lcjoint-normnone-n1000-s0": Look(
         True,
@@ -432,5 +437,10 @@ FIRST_LOOKS: dict[str, Look] = {
         False,
         "grey with a fine grid, blotchy dark streaks and specks, a few dark regions with a bright "
         "edge like a field-of-view border; no continuous or branching vessel",
+    ),
+    "drive/ssgan-fair-lr0.0003-b0.5-gpaper-w0.5-u10000-Gbnresize-normnone-n3000-s100": Look(
+        True,
+        "dark curved lines of several widths on grey, some branching, many closing into loops "
+        "around bright blobs like cell outlines; a few plain grey samples",
     ),
 }
