@@ -288,6 +288,11 @@ FIRST_LOOKS: dict[str, Look] = {
         "dark curved lines on grey, some branching and joining into loops, each with a bright "
         "ridge beside it like an embossed crack; a few plain grey samples with a grid and frame",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-normnone-realnotfake-n3000-s101": Look(
+        True,
+        "dark curved lines on grey, some branching, many closing into loops like cell outlines; "
+        "a few bright blobs and plain grey samples",
+    ),
     # gan-study, the study's arm unchanged (lr 3e-4, β1 0.5)
     "drive/gan-fair-lr0.0003-b0.5-n1000-s100": Look(
         False,
@@ -442,5 +447,10 @@ FIRST_LOOKS: dict[str, Look] = {
         True,
         "dark curved lines of several widths on grey, some branching, many closing into loops "
         "around bright blobs like cell outlines; a few plain grey samples",
+    ),
+    "drive/ssgan-fair-lr0.0003-b0.5-gpaper-w0.5-u10000-Gbnresize-normnone-n3000-s101": Look(
+        True,
+        "dark curved lines on grey, some branching, many closing into loops around bright blobs "
+        "like cell outlines; a few plain grey or dark samples",
     ),
 }
