@@ -293,6 +293,11 @@ FIRST_LOOKS: dict[str, Look] = {
         "dark curved lines on grey, some branching, many closing into loops like cell outlines; "
         "a few bright blobs and plain grey samples",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-normnone-realnotfake-n3000-s102": Look(
+        True,
+        "dark curved lines on grey, some branching, some closing into loops; bright blobs with a "
+        "dark rim against black, and a few cracked bright textures",
+    ),
     # gan-study, the study's arm unchanged (lr 3e-4, β1 0.5)
     "drive/gan-fair-lr0.0003-b0.5-n1000-s100": Look(
         False,
@@ -341,6 +346,11 @@ FIRST_LOOKS: dict[str, Look] = {
         False,
         "nearly one texture in every sample: black and white speckle with a grid, a coarser "
         "cluster near the centre in some, the grain differing from sample to sample; no vessel",
+    ),
+    "drive/gan-fair-lr0.0003-b0.5-n3000-s102": Look(
+        False,
+        "nearly one texture in every sample: black and white speckle with a grid and an oval "
+        "ring near the centre, the grain differing from sample to sample; no vessel",
     ),
     # gan-joint at its chosen candidate (lr 3e-4, β1 0.5, adversarial weight 0.5)
     "drive/gan-fair-lr0.0003-b0.5-w0.5-Gbnresize-lcjoint-normnone-n1000-s0": Look(
@@ -452,5 +462,10 @@ FIRST_LOOKS: dict[str, Look] = {
         True,
         "dark curved lines on grey, some branching, many closing into loops around bright blobs "
         "like cell outlines; a few plain grey or dark samples",
+    ),
+    "drive/ssgan-fair-lr0.0003-b0.5-gpaper-w0.5-u10000-Gbnresize-normnone-n3000-s102": Look(
+        True,
+        "dark curved lines on grey, some branching, many closing into loops like cell outlines; "
+        "a few bright blobs and plain grey samples",
     ),
 }
