@@ -298,6 +298,11 @@ FIRST_LOOKS: dict[str, Look] = {
         "dark curved lines on grey, some branching, some closing into loops; bright blobs with a "
         "dark rim against black, and a few cracked bright textures",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-normnone-realnotfake-n3000-s103": Look(
+        False,
+        "grey with one lattice of dark diagonal lines forming diamond cells in the same place in "
+        "many samples, round pale or dark spots, a square frame and a bar at one edge; no vessel",
+    ),
     # gan-study, the study's arm unchanged (lr 3e-4, β1 0.5)
     "drive/gan-fair-lr0.0003-b0.5-n1000-s100": Look(
         False,
@@ -351,6 +356,11 @@ FIRST_LOOKS: dict[str, Look] = {
         False,
         "nearly one texture in every sample: black and white speckle with a grid and an oval "
         "ring near the centre, the grain differing from sample to sample; no vessel",
+    ),
+    "drive/gan-fair-lr0.0003-b0.5-n3000-s103": Look(
+        False,
+        "nearly one texture in every sample: coarse black and white speckle, the grain differing "
+        "from sample to sample; no vessel",
     ),
     # gan-joint at its chosen candidate (lr 3e-4, β1 0.5, adversarial weight 0.5)
     "drive/gan-fair-lr0.0003-b0.5-w0.5-Gbnresize-lcjoint-normnone-n1000-s0": Look(
@@ -467,5 +477,10 @@ FIRST_LOOKS: dict[str, Look] = {
         True,
         "dark curved lines on grey, some branching, many closing into loops like cell outlines; "
         "a few bright blobs and plain grey samples",
+    ),
+    "drive/ssgan-fair-lr0.0003-b0.5-gpaper-w0.5-u10000-Gbnresize-normnone-n3000-s103": Look(
+        True,
+        "dark curved lines on grey, some branching, many closing into loops like cell outlines; "
+        "a few bright blobs against black like a field-of-view edge",
     ),
 }
