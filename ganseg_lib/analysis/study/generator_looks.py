@@ -303,6 +303,11 @@ FIRST_LOOKS: dict[str, Look] = {
         "grey with one lattice of dark diagonal lines forming diamond cells in the same place in "
         "many samples, round pale or dark spots, a square frame and a bar at one edge; no vessel",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-normnone-realnotfake-n3000-s104": Look(
+        True,
+        "thin dark lines on grey, mostly one diagonal in the same place, a few branching; bright "
+        "blobs with dark rims and a horizontal dark band in some samples",
+    ),
     # gan-study, the study's arm unchanged (lr 3e-4, β1 0.5)
     "drive/gan-fair-lr0.0003-b0.5-n1000-s100": Look(
         False,
@@ -361,6 +366,10 @@ FIRST_LOOKS: dict[str, Look] = {
         False,
         "nearly one texture in every sample: coarse black and white speckle, the grain differing "
         "from sample to sample; no vessel",
+    ),
+    "drive/gan-fair-lr0.0003-b0.5-n3000-s104": Look(
+        False,
+        "one texture repeated in every sample: coarse black and white speckle; no vessel",
     ),
     # gan-joint at its chosen candidate (lr 3e-4, β1 0.5, adversarial weight 0.5)
     "drive/gan-fair-lr0.0003-b0.5-w0.5-Gbnresize-lcjoint-normnone-n1000-s0": Look(
