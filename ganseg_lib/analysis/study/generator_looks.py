@@ -371,6 +371,10 @@ FIRST_LOOKS: dict[str, Look] = {
         False,
         "one texture repeated in every sample: coarse black and white speckle; no vessel",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-n3000-s105": Look(
+        False,
+        "one texture repeated in every sample: black and white speckle with a grid; no vessel",
+    ),
     # gan-joint at its chosen candidate (lr 3e-4, β1 0.5, adversarial weight 0.5)
     "drive/gan-fair-lr0.0003-b0.5-w0.5-Gbnresize-lcjoint-normnone-n1000-s0": Look(
         True,
@@ -491,5 +495,10 @@ FIRST_LOOKS: dict[str, Look] = {
         True,
         "dark curved lines on grey, some branching, many closing into loops like cell outlines; "
         "a few bright blobs against black like a field-of-view edge",
+    ),
+    "drive/ssgan-fair-lr0.0003-b0.5-gpaper-w0.5-u10000-Gbnresize-normnone-n3000-s104": Look(
+        True,
+        "dark curved lines on grey with a fine grid, some branching, several closing into loops "
+        "like cell outlines; a few bright blobs and plain grey samples",
     ),
 }
