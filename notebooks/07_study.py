@@ -56,7 +56,7 @@ from ganseg_lib.analysis.study.compute import (
     recorded_text,
 )
 from ganseg_lib.analysis.study.efficiency import label_efficiency, replication_efficiency
-from ganseg_lib.analysis.study.fewer_answer import fewer_answer, verdicts_so_far
+from ganseg_lib.analysis.study.fewer_answer import fewer_answer, fewer_table, verdicts_so_far
 from ganseg_lib.analysis.study.fewer_curve import (
     fewer_efficiency,
     fewer_savings,
@@ -76,7 +76,6 @@ from ganseg_lib.analysis.study.fewer_mechanism import diagnostics_table, study_s
 from ganseg_lib.analysis.study.fewer_verdicts import (
     FIRST,
     PASSING,
-    fewer_table,
     registration_path,
 )
 from ganseg_lib.analysis.study.fewer_verdicts import evaluate as evaluate_fewer

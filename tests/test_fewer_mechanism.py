@@ -13,6 +13,7 @@ import pytest
 
 from ganseg_lib.analysis.present.text import fmt_ci, fmt_p, fmt_signed
 from ganseg_lib.analysis.replication.sample_looks import Look
+from ganseg_lib.analysis.study import fewer_answer as FA
 from ganseg_lib.analysis.study import fewer_curve as FC
 from ganseg_lib.analysis.study import fewer_generators as FG
 from ganseg_lib.analysis.study import fewer_mechanism as FM
@@ -117,7 +118,7 @@ def test_each_verdict_on_the_passing_gan_says_how_many_of_its_generators_pass(dr
     text = "1 of 8 generators pass the check (5 not checked yet, 1 not looked at)"
     assert verdicts["P1"].effect.endswith(text)
     assert (
-        FV.fewer_table(list(verdicts.values())).set_index("id").loc["P1", "in full"].endswith(text)
+        FA.fewer_table(list(verdicts.values())).set_index("id").loc["P1", "in full"].endswith(text)
     )
     # it decides nothing: every field but the effect's text is as without the checks
     for hid, v in verdicts.items():

@@ -149,7 +149,7 @@ def test_a_difference_is_welch_across_the_study_seeds_with_what_its_ci_excludes(
     assert v["L3a"].verdict == NOT_YET_RUN and math.isnan(v["L3a"].holm_p)
     assert math.isnan(v["S5"].holm_p) and v["S5"].family == FV.SECONDARY
 
-    table = FV.fewer_table(list(v.values())).set_index("id")
+    table = FA.fewer_table(list(v.values())).set_index("id")
     columns = ["family", "verdict", "effect [95% CI]", "seeds", "p", "p (Holm)", "in full"]
     assert list(table.columns) == columns
     assert "excludes" in l1.effect
@@ -220,7 +220,7 @@ def test_the_contrast_interim_labels_failed_runs_and_holm(tmp_path):
         assert x.verdict.endswith("(not after Holm so far)") == (decisive and x.holm_p >= 0.05)
         assert (
             "Holm counts L3a, L3b, L4 and L5, untested, as p = 1"
-            in (FV.fewer_table([x])["in full"].iloc[0])
+            in (FA.fewer_table([x])["in full"].iloc[0])
         )
         line = FA._verdict_line(x)
         assert f"Holm ≤ {fmt_p(x.holm_p)} while L3a, L3b, L4 and L5 untested" in line

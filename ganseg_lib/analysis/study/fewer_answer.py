@@ -15,6 +15,8 @@ from __future__ import annotations
 import math
 import os
 
+import pandas as pd
+
 from ganseg_lib.analysis.present.text import fmt_ci, fmt_p, fmt_signed, join_and, missing
 from ganseg_lib.analysis.study.fewer_verdicts import (
     AWAITING,
@@ -140,3 +142,36 @@ def verdicts_so_far(
         if mine := _verdict_lines(evaluate(results_dir, data, path, registration), data):
             parts.append(f"On {name}: {mine}.")
     return " ".join(parts)
+
+
+def _pending_text(v: FewerVerdict) -> str:
+    """'; Holm counts L1, L2 and L3a, untested, as p = 1: an upper bound' ('' once its family
+    is tested)."""
+    if not v.holm_untested:
+        return ""
+    return f"; Holm counts {join_and(v.holm_untested)}, untested, as p = 1: an upper bound"
+
+
+def fewer_table(verdicts: list[FewerVerdict]) -> pd.DataFrame:
+    """The verdicts for the book: id, family, verdict (interim and failed runs marked), effect
+    with its 95% CI, seeds per group, p of the deciding test, its Holm-adjusted p, and the
+    effect in full (its seeds, the last checkpoint's effect, which effect sizes its CI excludes
+    and, for the checked arm, how many of its generators pass)."""
+    return pd.DataFrame(
+        [
+            {
+                "id": v.id,
+                "family": v.family,
+                "verdict": v.verdict_text,
+                "effect [95% CI]": " ".join(
+                    (fmt_signed(v.estimate), fmt_ci(v.ci_low, v.ci_high))
+                ).strip(),
+                "seeds": v.runs,
+                "p": v.p_value,
+                "p (Holm)": v.holm_p,
+                "in full": v.effect + _pending_text(v),
+            }
+            for v in verdicts
+        ],
+        columns=["id", "family", "verdict", "effect [95% CI]", "seeds", "p", "p (Holm)", "in full"],
+    )

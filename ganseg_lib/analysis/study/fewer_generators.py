@@ -20,7 +20,7 @@ The third part of the pass rule, a person's look at those samples, is
 The first registration registers no check. Its GAN arms' study cells are checked after the fact
 into ``results/generator/fewer-labels/<data>`` (and, by hand, the tuning runs of each arm's
 chosen candidate), looked at in
-:data:`~ganseg_lib.analysis.study.generator_looks.FIRST_LOOKS`: descriptive, deciding nothing
+:data:`~ganseg_lib.analysis.study.first_looks.FIRST_LOOKS`: descriptive, deciding nothing
 registered.
 """
 
@@ -36,7 +36,8 @@ import pandas as pd
 
 from ganseg_lib.analysis.present.text import span
 from ganseg_lib.analysis.replication.generator import WORKING_FILE, CheckedRun, as_run
-from ganseg_lib.analysis.study.generator_looks import FIRST_LOOKS, PASSING_LOOKS, PROBE_LOOKS
+from ganseg_lib.analysis.study.first_looks import FIRST_LOOKS
+from ganseg_lib.analysis.study.generator_looks import PASSING_LOOKS, PROBE_LOOKS
 from ganseg_lib.errors import DataError
 from ganseg_lib.evaluate.generator_check import FEATURE_GROUPS
 from ganseg_lib.experiment import fewer_labels as plan

@@ -50,7 +50,6 @@ from ganseg_lib.analysis.present.text import (
     fmt_ci,
     fmt_p,
     fmt_signed,
-    join_and,
     missing,
 )
 from ganseg_lib.analysis.stats import SIGNIFICANCE, contrast_test, holm, welch_test
@@ -397,36 +396,3 @@ def evaluate(
                 v = replace(v, verdict=f"{v.verdict} (not after Holm{' so far' * bool(pending)})")
             out.append(replace(v, holm_p=p, holm_untested=pending))
     return out
-
-
-def _pending_text(v: FewerVerdict) -> str:
-    """'; Holm counts L1, L2 and L3a, untested, as p = 1: an upper bound' ('' once its family
-    is tested)."""
-    if not v.holm_untested:
-        return ""
-    return f"; Holm counts {join_and(v.holm_untested)}, untested, as p = 1: an upper bound"
-
-
-def fewer_table(verdicts: list[FewerVerdict]) -> pd.DataFrame:
-    """The verdicts for the book: id, family, verdict (interim and failed runs marked), effect
-    with its 95% CI, seeds per group, p of the deciding test, its Holm-adjusted p, and the
-    effect in full (its seeds, the last checkpoint's effect, which effect sizes its CI excludes
-    and, for the checked arm, how many of its generators pass)."""
-    return pd.DataFrame(
-        [
-            {
-                "id": v.id,
-                "family": v.family,
-                "verdict": v.verdict_text,
-                "effect [95% CI]": " ".join(
-                    (fmt_signed(v.estimate), fmt_ci(v.ci_low, v.ci_high))
-                ).strip(),
-                "seeds": v.runs,
-                "p": v.p_value,
-                "p (Holm)": v.holm_p,
-                "in full": v.effect + _pending_text(v),
-            }
-            for v in verdicts
-        ],
-        columns=["id", "family", "verdict", "effect [95% CI]", "seeds", "p", "p (Holm)", "in full"],
-    )
