@@ -106,6 +106,10 @@ def test_the_first_registrations_1k_verdicts_match_their_records(page):
         assert (
             f"{effect} (S4: p = {fmt_p(s4.p_value)}, Holm ≤ {fmt_p(s4.holm_p)}, supported)" in text
         )
+        for hid in ("S3b", "S5"):  # the rest of the family, not only the supported one
+            v = found[hid]
+            effect = f"{fmt_signed(v.estimate)} {fmt_ci(v.ci_low, v.ci_high)}"
+            assert f"{effect} ({hid}: p = {fmt_p(v.p_value)}, Holm ≤ {fmt_p(v.holm_p)}" in text
         scores = arm_scores(RESULTS, "drive", registration=FIRST)
         study, cnn = scores["gan-study", 1000], scores["cnn", 1000]
         assert len(study) == len(cnn) == 8

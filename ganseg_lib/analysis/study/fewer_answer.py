@@ -43,12 +43,17 @@ def _tested(v: FewerVerdict) -> bool:
     return v.verdict not in (NOT_YET_RUN, AWAITING) and not math.isnan(v.ci_low)
 
 
+def _effect_text(v: FewerVerdict) -> str:
+    """'+0.0061 [+0.0020, +0.0102]': the effect with its 95% CI ('' where none is computed)."""
+    return " ".join((fmt_signed(v.estimate), fmt_ci(v.ci_low, v.ci_high))).strip()
+
+
 def _verdict_line(v: FewerVerdict) -> str:
     """'L1: **supported**, +0.0061 [+0.0020, +0.0102], p = 0.0040 (Holm 0.012; 8 and 8 seeds)':
     the label, the effect with its 95% CI, the p of the test that decided it with its
     Holm-adjusted p ('Holm ≤ 0.086 while L1, L2 and L3a untested' while its family has untested
     members), and the seeds; an interim verdict's label already gives its seeds."""
-    effect = " ".join((fmt_signed(v.estimate), fmt_ci(v.ci_low, v.ci_high))).strip()
+    effect = _effect_text(v)
     notes = []
     if v.holm_untested:  # an upper bound while its family has untested members
         notes.append(f"Holm ≤ {fmt_p(v.holm_p)} while {join_and(v.holm_untested)} untested")
@@ -163,9 +168,7 @@ def fewer_table(verdicts: list[FewerVerdict]) -> pd.DataFrame:
                 "id": v.id,
                 "family": v.family,
                 "verdict": v.verdict_text,
-                "effect [95% CI]": " ".join(
-                    (fmt_signed(v.estimate), fmt_ci(v.ci_low, v.ci_high))
-                ).strip(),
+                "effect [95% CI]": _effect_text(v),
                 "seeds": v.runs,
                 "p": v.p_value,
                 "p (Holm)": v.holm_p,
