@@ -57,3 +57,13 @@ def _isolated_cache(tmp_path_factory):
         os.environ.pop("GANSEG_CACHE_DIR", None)
     else:
         os.environ["GANSEG_CACHE_DIR"] = old
+
+
+@pytest.fixture(scope="module")
+def phantom_patches() -> np.ndarray:
+    """1,000 real-like patches of the phantom, in random order."""
+    from ganseg_lib.data.patches import PatchParams, make_patch_set
+    from ganseg_lib.data.phantom import load_phantom
+
+    records = load_phantom("training", n_images=2, seed=0)
+    return make_patch_set(records, PatchParams(1000, seed=0), "phantom").patches

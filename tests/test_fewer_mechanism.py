@@ -243,7 +243,7 @@ def test_each_gan_arm_shows_the_last_samples_of_its_lowest_seed_with_a_montage(d
 
 
 def test_the_feature_groups_compare_the_runs_where_it_passed_with_these(drive, monkeypatch):
-    from ganseg_lib.evaluate.generator_check import FEATURE_GROUPS
+    from ganseg_lib.evaluate.two_sample import FEATURE_GROUPS
 
     results = drive.results_dir
     assert FG.group_table(results).empty  # no check here yet

@@ -185,7 +185,7 @@ def test_a_short_run_of_the_last_suspects_trains_checks_and_keeps_its_generator(
 
 
 def gc_groups():
-    from ganseg_lib.evaluate.generator_check import FEATURE_GROUPS
+    from ganseg_lib.evaluate.two_sample import FEATURE_GROUPS
 
     return FEATURE_GROUPS
 

@@ -45,12 +45,11 @@ from ganseg_lib.evaluate.generator_check import (
     check_run,
     check_samples,
     generated_patches,
-    group_accuracies,
     seen_region,
     training_patches_check,
-    without_spectrum,
 )
 from ganseg_lib.evaluate.generator_check import validation_patches as real_patches
+from ganseg_lib.evaluate.two_sample import group_accuracies, without_spectrum
 from ganseg_lib.experiment.generator_surgery import (
     averaged_generator,
     batch_norm_generator,

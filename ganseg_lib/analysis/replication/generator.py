@@ -29,12 +29,8 @@ from ganseg_lib.analysis.replication.generator_reference import (  # noqa: F401 
     reference_sentence,
 )
 from ganseg_lib.analysis.replication.sample_looks import SAMPLE_LOOKS, Look
-from ganseg_lib.evaluate.generator_check import (
-    FEATURE_GROUPS,
-    MAX_TWO_SAMPLE_ACCURACY,
-    MIN_DIVERSITY_RATIO,
-    N_FEATURES,
-)
+from ganseg_lib.evaluate.generator_check import MAX_TWO_SAMPLE_ACCURACY, MIN_DIVERSITY_RATIO
+from ganseg_lib.evaluate.two_sample import FEATURE_GROUPS, N_FEATURES
 from ganseg_lib.paper import PATCH_SIZE
 
 BEFORE = "baseline"  # the replication's GAN-CNN, unchanged

@@ -39,7 +39,7 @@ from ganseg_lib.analysis.replication.generator import WORKING_FILE, CheckedRun, 
 from ganseg_lib.analysis.study.first_looks import FIRST_LOOKS
 from ganseg_lib.analysis.study.generator_looks import PASSING_LOOKS, PROBE_LOOKS
 from ganseg_lib.errors import DataError
-from ganseg_lib.evaluate.generator_check import FEATURE_GROUPS
+from ganseg_lib.evaluate.two_sample import FEATURE_GROUPS
 from ganseg_lib.experiment import fewer_labels as plan
 from ganseg_lib.experiment import fewer_labels_passing as passing
 from ganseg_lib.experiment.fewer_checks import CHECK_FOLDERS as FOLDERS
@@ -181,7 +181,7 @@ def _group_row(entries: list[dict]) -> dict[str, str]:
 def group_table(results_dir: str | os.PathLike = "results", data: str = "drive") -> pd.DataFrame:
     """Which kind of difference tells the passing generator's samples from real patches, where
     it passed and here: per feature group of the check's classifier
-    (:data:`~ganseg_lib.evaluate.generator_check.FEATURE_GROUPS`, then all but the spectrum, then
+    (:data:`~ganseg_lib.evaluate.two_sample.FEATURE_GROUPS`, then all but the spectrum, then
     all), the range of the two-sample accuracy on that group alone over the runs of the
     replication's re-run with this generator that pass the check (``generator/working.json``:
     paper protocol, lr 2e-4, 15K and 30K) and over this registration's checked generators of
