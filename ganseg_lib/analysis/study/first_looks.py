@@ -86,6 +86,11 @@ FIRST_LOOKS: dict[str, Look] = {
         "thin dark lines on grey, mostly one diagonal in the same place, a few branching; bright "
         "blobs with dark rims and a horizontal dark band in some samples",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-normnone-realnotfake-n3000-s105": Look(
+        True,
+        "dark curved lines on grey, branching and closing into loops like cell outlines; a few "
+        "bright blobs, two of them against black",
+    ),
     # gan-study, the study's arm unchanged (lr 3e-4, β1 0.5)
     "drive/gan-fair-lr0.0003-b0.5-n1000-s100": Look(
         False,
