@@ -284,4 +284,9 @@ FIRST_LOOKS: dict[str, Look] = {
         "dark curved lines on grey with a fine grid, some branching, several closing into loops "
         "like cell outlines; a few bright blobs and plain grey samples",
     ),
+    "drive/ssgan-fair-lr0.0003-b0.5-gpaper-w0.5-u10000-Gbnresize-normnone-n3000-s105": Look(
+        True,
+        "dark curved lines on grey, branching and closing into loops like cell outlines; a few "
+        "bright blobs with dark rims and some plain grey samples with a fine grid",
+    ),
 }
