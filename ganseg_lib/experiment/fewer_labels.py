@@ -145,11 +145,17 @@ def arm_of(config: TrainConfig, arms: tuple[Arm, ...] | None = None) -> Arm | No
     return None
 
 
+def is_tuning(data: str, n_patches: int, seed: int) -> bool:
+    """Whether a run of ``n_patches`` labelled patches and ``seed`` on ``data`` is a tuning run:
+    DRIVE, :data:`TUNING_SIZE`, one of :data:`TUNING_SEEDS`."""
+    return data == "drive" and seed in TUNING_SEEDS and n_patches == TUNING_SIZE
+
+
 def stage_of(config: TrainConfig, data: str) -> str | None:
     """The stage of the plan a run of ``config`` on ``data`` counts for: "tuning", "DRIVE 1,000"
     …, "CHASE_DB1 1,000" (None: none)."""
     seed, n = config.seed, config.n_patches
-    if data == "drive" and seed in TUNING_SEEDS and n == TUNING_SIZE:
+    if is_tuning(data, n, seed):
         return "tuning"
     if data == "drive" and seed in SEEDS:
         return f"DRIVE {n:,}"

@@ -129,13 +129,10 @@ def pass_text(cells: Iterable[str], checked: dict[str, CheckedRun]) -> str:
 def check_scope(data: str, cells: Iterable[str], checked: dict[str, CheckedRun]) -> str:
     """The words that scope a sentence on these checks: "so far" while one of ``cells`` (the
     due runs) is not checked yet, and "tuning runs included" where a checked run on ``data`` is
-    a tuning run (:func:`~ganseg_lib.experiment.fewer_labels.stage_of`: DRIVE, 1K, seeds 0–1),
+    a tuning run (:func:`~ganseg_lib.experiment.fewer_labels.is_tuning`: DRIVE, 1K, seeds 0–1),
     e.g. ' so far (tuning runs included)'; '' for a complete set of study runs."""
     so_far = " so far" * any(c not in checked for c in cells)
-    tuning = any(
-        data == "drive" and r.seed in plan.TUNING_SEEDS and r.n_patches == plan.TUNING_SIZE
-        for r in checked.values()
-    )
+    tuning = any(plan.is_tuning(data, r.n_patches, r.seed) for r in checked.values())
     return so_far + " (tuning runs included)" * tuning
 
 
