@@ -158,6 +158,11 @@ FIRST_LOOKS: dict[str, Look] = {
         False,
         "one texture repeated in every sample: black and white speckle with a grid; no vessel",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-n3000-s106": Look(
+        False,
+        "coarse black and white speckle of one kind in every sample, the grain differing from "
+        "sample to sample; no vessel",
+    ),
     # gan-joint at its chosen candidate (lr 3e-4, β1 0.5, adversarial weight 0.5)
     "drive/gan-fair-lr0.0003-b0.5-w0.5-Gbnresize-lcjoint-normnone-n1000-s0": Look(
         True,
