@@ -91,6 +91,11 @@ FIRST_LOOKS: dict[str, Look] = {
         "dark curved lines on grey, branching and closing into loops like cell outlines; a few "
         "bright blobs, two of them against black",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-normnone-realnotfake-n3000-s106": Look(
+        True,
+        "dark curved lines on grey, some branching, many closing into loops like cell outlines; a"
+        " few plain grey samples with a fine grid",
+    ),
     # gan-study, the study's arm unchanged (lr 3e-4, β1 0.5)
     "drive/gan-fair-lr0.0003-b0.5-n1000-s100": Look(
         False,
