@@ -168,6 +168,11 @@ FIRST_LOOKS: dict[str, Look] = {
         "coarse black and white speckle of one kind in every sample, the grain differing from "
         "sample to sample; no vessel",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-n3000-s107": Look(
+        False,
+        "black and white speckle of one kind in every sample, with a faint ring in some, the "
+        "grain differing from sample to sample; no vessel",
+    ),
     # gan-joint at its chosen candidate (lr 3e-4, β1 0.5, adversarial weight 0.5)
     "drive/gan-fair-lr0.0003-b0.5-w0.5-Gbnresize-lcjoint-normnone-n1000-s0": Look(
         True,
@@ -298,5 +303,10 @@ FIRST_LOOKS: dict[str, Look] = {
         True,
         "dark curved lines on grey, branching and closing into loops like cell outlines; a few "
         "bright blobs with dark rims and some plain grey samples with a fine grid",
+    ),
+    "drive/ssgan-fair-lr0.0003-b0.5-gpaper-w0.5-u10000-Gbnresize-normnone-n3000-s106": Look(
+        True,
+        "dark curved lines on grey, branching and closing into loops like cell outlines; bright "
+        "blobs with dark rims, some against black, and plain grey samples with a fine grid",
     ),
 }
