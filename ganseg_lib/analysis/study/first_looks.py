@@ -96,6 +96,11 @@ FIRST_LOOKS: dict[str, Look] = {
         "dark curved lines on grey, some branching, many closing into loops like cell outlines; a"
         " few plain grey samples with a fine grid",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-normnone-realnotfake-n3000-s107": Look(
+        True,
+        "dark curved lines on grey, branching and closing into loops like cell outlines; bright "
+        "shapes against black at a corner, one cracked bright texture, a few plain grey samples",
+    ),
     # gan-study, the study's arm unchanged (lr 3e-4, β1 0.5)
     "drive/gan-fair-lr0.0003-b0.5-n1000-s100": Look(
         False,
