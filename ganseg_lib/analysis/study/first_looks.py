@@ -314,4 +314,9 @@ FIRST_LOOKS: dict[str, Look] = {
         "dark curved lines on grey, branching and closing into loops like cell outlines; bright "
         "blobs with dark rims, some against black, and plain grey samples with a fine grid",
     ),
+    "drive/ssgan-fair-lr0.0003-b0.5-gpaper-w0.5-u10000-Gbnresize-normnone-n3000-s107": Look(
+        True,
+        "dark curved lines on grey, some branching and closing into loops; bright blobs, one "
+        "against black, and many plain grey samples with a fine grid",
+    ),
 }
