@@ -136,3 +136,6 @@ def test_the_first_registrations_3k_verdict_matches_its_records(page):
         study, none = scores["gan-study", 3000], scores["cnn-none", 3000]
         assert len(study) == len(none) == 8 and none.mean() >= study.mean()  # "as high as it"
         assert f"averages {none.mean():.4f} at 3K, as high as it ({study.mean():.4f}" in text
+        ssgan, cnn = scores["ssgan", 3000], scores["cnn", 3000]
+        assert len(ssgan) == len(cnn) == 8
+        assert f"the SSL GAN {ssgan.mean():.4f} against the fair CNN's {cnn.mean():.4f}" in text
