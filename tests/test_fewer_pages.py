@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from ganseg_lib import book
-from ganseg_lib.analysis.present.text import fmt_ci, fmt_p, fmt_signed
+from ganseg_lib.analysis.present.text import fmt_ci, fmt_p, fmt_signed, join_and
 from ganseg_lib.analysis.study.fewer_answer import fewer_answer
 from ganseg_lib.analysis.study.fewer_generators import checked_arms, checked_generators
 from ganseg_lib.analysis.study.fewer_verdicts import FIRST, PASSING, arm_scores, evaluate
@@ -66,7 +66,7 @@ def test_the_first_pages_after_the_fact_count_matches_the_checks():
     accuracy = [r.two_sample_accuracy for r in runs]
     text = _flat((book.ROOT / "book" / "intro.md").read_text())
     assert not any(r.passes for r in runs)
-    sizes = " and ".join(size_label(n) for n in sorted({r.n_patches for r in runs}))
+    sizes = join_and([size_label(n) for n in sorted({r.n_patches for r in runs})])
     assert f"none of the first {len(runs)} generators of its GAN arms passes at {sizes}" in text
     span = f"two-sample accuracy {min(accuracy):.3f}–{max(accuracy):.3f}"
     assert f"({span}; vessels in {sum(r.look.vessels for r in runs)};" in text

@@ -101,6 +101,11 @@ FIRST_LOOKS: dict[str, Look] = {
         "dark curved lines on grey, branching and closing into loops like cell outlines; bright "
         "shapes against black at a corner, one cracked bright texture, a few plain grey samples",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-normnone-realnotfake-n300-s100": Look(
+        False,
+        "short broken dark diagonal streaks in the same place in many samples, dark and bright "
+        "blotches, a grid and a frame; no vessel",
+    ),
     # gan-study, the study's arm unchanged (lr 3e-4, β1 0.5)
     "drive/gan-fair-lr0.0003-b0.5-n1000-s100": Look(
         False,
@@ -177,6 +182,11 @@ FIRST_LOOKS: dict[str, Look] = {
         False,
         "black and white speckle of one kind in every sample, with a faint ring in some, the "
         "grain differing from sample to sample; no vessel",
+    ),
+    "drive/gan-fair-lr0.0003-b0.5-n300-s100": Look(
+        False,
+        "one texture repeated in every sample: grey speckle with dark and bright blotches; no "
+        "vessel",
     ),
     # gan-joint at its chosen candidate (lr 3e-4, β1 0.5, adversarial weight 0.5)
     "drive/gan-fair-lr0.0003-b0.5-w0.5-Gbnresize-lcjoint-normnone-n1000-s0": Look(
