@@ -46,3 +46,24 @@ def test_an_arm_off_the_curve_is_said_so():
     s = saving_factor([0.80, 0.81], 1_000, cnn, n_resamples=500)
     assert s.equivalent == BELOW and s.off_below == 1.0
     assert "not extrapolated" in s.text()
+
+
+def test_a_group_of_one_seed_gets_no_interval():
+    """One seed of the arm, or of a CNN point that N* lies beside, has no spread to resample:
+    the point is given, the interval is not, and the text says why; a CNN point of one seed
+    elsewhere on the curve does not take the interval away."""
+    rng = np.random.default_rng(1)
+    cnn = {n: m + rng.normal(0, 0.002, 8) for n, m in zip(SIZES, MEANS)}
+    one = saving_factor([0.9275], 1_000, cnn, n_resamples=500)
+    assert one.single == ("the arm",) and one.equivalent == pytest.approx(
+        math.exp(np.interp(0.9275, [cnn[n].mean() for n in SIZES], np.log(SIZES)))
+    )
+    assert "no 95% CI while the arm has one seed" in one.text() and "95% CI ×" not in one.text()
+    arm = 0.9275 + rng.normal(0, 0.002, 8)  # between the CNN's 1K and 3K points
+    near = saving_factor(arm, 1_000, cnn | {1_000: [MEANS[1]]}, n_resamples=500)
+    assert 1_000 < near.equivalent < 3_000 and near.single == ("the CNN at 1,000",)
+    assert "no 95% CI while the CNN at 1,000 has one seed" in near.text()
+    both = saving_factor(arm[:1], 1_000, cnn | {3_000: [MEANS[2]]}, n_resamples=500)
+    assert both.single == ("the arm", "the CNN at 3,000") and "have one seed" in both.text()
+    far = saving_factor(arm, 1_000, cnn | {15_000: [MEANS[3]]}, n_resamples=500)
+    assert far.single == () and "95% CI ×" in far.text()

@@ -67,6 +67,9 @@ class Saving:
     off_below: float  # share of resamples whose N* is below the curve
     off_above: float
     n_resamples: int
+    # the groups behind N* with one seed so far ("the arm", "the CNN at 300"): the bootstrap
+    # cannot resample their spread, so no interval is given while there are any
+    single: tuple[str, ...] = ()
 
     @property
     def factor(self) -> float | str:
@@ -81,6 +84,12 @@ class Saving:
             return (
                 f"{head} scores {where} the CNN does at any measured size: its worth in CNN "
                 "labels is outside the measured curve and is not extrapolated"
+            )
+        if self.single:
+            one = " and ".join(self.single)
+            return (
+                f"{head} is worth ≈ {self.equivalent:,.0f} CNN labels (×{self.factor:.2g}; no 95% "
+                f"CI while {one} {'has' if len(self.single) == 1 else 'have'} one seed)"
             )
         low = "≤" if self.off_below > 0.025 else ""
         high = "≥" if self.off_above > 0.025 else ""
@@ -126,6 +135,12 @@ def saving_factor(
         else:
             factors.append(e / n_patches)
     low, high = np.percentile(factors, [2.5, 97.5])
+    single = ("the arm",) * (len(arm) < 2)
+    if not isinstance(point, str):  # the two CNN points N* lies between
+        near = [i for i in range(len(sizes) - 1) if sizes[i] <= point <= sizes[i + 1]][:1]
+        single += tuple(
+            f"the CNN at {sizes[j]:,}" for i in near for j in (i, i + 1) if len(groups[j]) < 2
+        )
     return Saving(
         n_patches,
         float(arm.mean()),
@@ -135,4 +150,5 @@ def saving_factor(
         below / n_resamples,
         above / n_resamples,
         n_resamples,
+        single,
     )
