@@ -406,7 +406,10 @@ def plot_sample_panels(grids: dict[str, np.ndarray], ncols: int = 8, per_row: in
     if not grids:
         raise ValueError("no sample grids to plot")
     nrows = -(-len(grids) // per_row)
-    fig = Figure(figsize=(4.2 * per_row, 2.4 * nrows), layout="constrained")
+    patch_rows = max(-(-len(p) // ncols) for p in grids.values())  # a panel's height, in patches
+    fig = Figure(
+        figsize=(4.2 * per_row, (4.2 * patch_rows / ncols + 0.5) * nrows), layout="constrained"
+    )
     axes = fig.subplots(nrows, per_row, squeeze=False).ravel()
     for ax in axes:
         ax.axis("off")
