@@ -329,4 +329,9 @@ FIRST_LOOKS: dict[str, Look] = {
         "dark curved lines on grey, some branching and closing into loops; bright blobs, one "
         "against black, and many plain grey samples with a fine grid",
     ),
+    "drive/ssgan-fair-lr0.0003-b0.5-gpaper-w0.5-u10000-Gbnresize-normnone-n300-s100": Look(
+        False,
+        "grey with a square frame and a grid, dark and bright blotches, a round dark spot in a "
+        "bright patch in a few; no vessel",
+    ),
 }
