@@ -136,6 +136,13 @@ def test_the_first_registrations_3k_verdict_matches_its_records(page):
         study, none = scores["gan-study", 3000], scores["cnn-none", 3000]
         assert len(study) == len(none) == 8 and none.mean() >= study.mean()  # "as high as it"
         assert f"averages {none.mean():.4f} at 3K, as high as it ({study.mean():.4f}" in text
+        checked = checked_generators(RESULTS, "drive", plan.PROFILE)
+        arms = checked_arms(RESULTS, "drive", plan.PROFILE)
+        at3k = [r for c, r in checked.items() if arms[c] == "gan-study" and r.n_patches == 3000]
+        p_fake = [r.p_fake_real for r in at3k]
+        assert len(p_fake) == 8 and min(p_fake) >= 0.999  # "calls every real patch fake"
+        assert not any(r.look.vessels for r in at3k)  # "its generator draws no vessel"
+        assert "fake (p(fake | real) ≥ 0.999)" in text
         ssgan, cnn = scores["ssgan", 3000], scores["cnn", 3000]
         assert len(ssgan) == len(cnn) == 8
         assert f"the SSL GAN {ssgan.mean():.4f} against the fair CNN's {cnn.mean():.4f}" in text
