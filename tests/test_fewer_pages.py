@@ -73,7 +73,8 @@ def test_the_first_pages_after_the_fact_count_matches_the_checks():
     study = [r.diversity_ratio for cell, r in checked.items() if arms[cell] == "gan-study"]
     low, high = [x for x in study if x < 1], [x for x in study if x >= 1]
     assert (
-        f"one repeated texture in {len(low)} of its {len(study)} study cells (diversity ratio "
+        f"one texture, repeated or nearly so, in {len(low)} of its {len(study)} study cells "
+        f"(diversity ratio "
         f"{min(low):.2f}–{max(low):.2f}), a speckle of one kind in the other {len(high)} (ratio "
         f"{min(high):.2f}–{max(high):.2f}, the grain differing between samples)"
     ) in text

@@ -106,6 +106,11 @@ FIRST_LOOKS: dict[str, Look] = {
         "short broken dark diagonal streaks in the same place in many samples, dark and bright "
         "blotches, a grid and a frame; no vessel",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-normnone-realnotfake-n300-s101": Look(
+        False,
+        "grey with a square frame and a grid, dark and bright blotches, a dark round spot in a "
+        "bright patch in a few; no vessel",
+    ),
     # gan-study, the study's arm unchanged (lr 3e-4, β1 0.5)
     "drive/gan-fair-lr0.0003-b0.5-n1000-s100": Look(
         False,
@@ -187,6 +192,11 @@ FIRST_LOOKS: dict[str, Look] = {
         False,
         "one texture repeated in every sample: grey speckle with dark and bright blotches; no "
         "vessel",
+    ),
+    "drive/gan-fair-lr0.0003-b0.5-n300-s101": Look(
+        False,
+        "nearly one texture in every sample: grey speckle with dark and bright blotches, a short "
+        "dark streak in a few; no vessel",
     ),
     # gan-joint at its chosen candidate (lr 3e-4, β1 0.5, adversarial weight 0.5)
     "drive/gan-fair-lr0.0003-b0.5-w0.5-Gbnresize-lcjoint-normnone-n1000-s0": Look(
@@ -333,5 +343,10 @@ FIRST_LOOKS: dict[str, Look] = {
         False,
         "grey with a square frame and a grid, dark and bright blotches, a round dark spot in a "
         "bright patch in a few; no vessel",
+    ),
+    "drive/ssgan-fair-lr0.0003-b0.5-gpaper-w0.5-u10000-Gbnresize-normnone-n300-s101": Look(
+        False,
+        "grey with a frame and a fine lattice, dark blotches and clusters of dark specks; no "
+        "vessel",
     ),
 }
