@@ -111,6 +111,11 @@ FIRST_LOOKS: dict[str, Look] = {
         "grey with a square frame and a grid, dark and bright blotches, a dark round spot in a "
         "bright patch in a few; no vessel",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-normnone-realnotfake-n300-s102": Look(
+        False,
+        "grey with a square frame and a grid, dark and bright blotches, a bright round spot on "
+        "black and a dark diagonal band in a few; no vessel",
+    ),
     # gan-study, the study's arm unchanged (lr 3e-4, β1 0.5)
     "drive/gan-fair-lr0.0003-b0.5-n1000-s100": Look(
         False,
@@ -197,6 +202,11 @@ FIRST_LOOKS: dict[str, Look] = {
         False,
         "nearly one texture in every sample: grey speckle with dark and bright blotches, a short "
         "dark streak in a few; no vessel",
+    ),
+    "drive/gan-fair-lr0.0003-b0.5-n300-s102": Look(
+        False,
+        "one texture repeated in every sample: grey mottle with dark blotches and a faint curved "
+        "outline in the same place; no vessel",
     ),
     # gan-joint at its chosen candidate (lr 3e-4, β1 0.5, adversarial weight 0.5)
     "drive/gan-fair-lr0.0003-b0.5-w0.5-Gbnresize-lcjoint-normnone-n1000-s0": Look(
