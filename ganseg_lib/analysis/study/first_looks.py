@@ -116,6 +116,11 @@ FIRST_LOOKS: dict[str, Look] = {
         "grey with a square frame and a grid, dark and bright blotches, a bright round spot on "
         "black and a dark diagonal band in a few; no vessel",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-normnone-realnotfake-n300-s103": Look(
+        False,
+        "grey with a square frame and a grid of short embossed diagonal dashes, dark and bright "
+        "blotches; no vessel",
+    ),
     # gan-study, the study's arm unchanged (lr 3e-4, β1 0.5)
     "drive/gan-fair-lr0.0003-b0.5-n1000-s100": Look(
         False,
