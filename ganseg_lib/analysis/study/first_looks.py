@@ -218,6 +218,11 @@ FIRST_LOOKS: dict[str, Look] = {
         "one texture repeated in every sample: fine grey speckle with a grid and a dark cluster "
         "near the centre; no vessel",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-n300-s104": Look(
+        False,
+        "nearly one texture in every sample: grey and white speckle with a dark cluster near the "
+        "centre; no vessel",
+    ),
     # gan-joint at its chosen candidate (lr 3e-4, β1 0.5, adversarial weight 0.5)
     "drive/gan-fair-lr0.0003-b0.5-w0.5-Gbnresize-lcjoint-normnone-n1000-s0": Look(
         True,
@@ -373,5 +378,10 @@ FIRST_LOOKS: dict[str, Look] = {
         False,
         "grey with a square frame and a grid, dark and bright blotches, some samples mostly black"
         " or mostly bright; no vessel",
+    ),
+    "drive/ssgan-fair-lr0.0003-b0.5-gpaper-w0.5-u10000-Gbnresize-normnone-n300-s103": Look(
+        False,
+        "grey with a square frame and a grid, a bright spot at the centre of many, dark blotches,"
+        " some samples black or bright with dark bars; no vessel",
     ),
 }
