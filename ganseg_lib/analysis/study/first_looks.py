@@ -121,6 +121,11 @@ FIRST_LOOKS: dict[str, Look] = {
         "grey with a square frame and a grid of short embossed diagonal dashes, dark and bright "
         "blotches; no vessel",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-normnone-realnotfake-n300-s104": Look(
+        False,
+        "grey with a square frame, rows of short diagonal dashes in the same place, bright blobs "
+        "on black in a few; no vessel",
+    ),
     # gan-study, the study's arm unchanged (lr 3e-4, β1 0.5)
     "drive/gan-fair-lr0.0003-b0.5-n1000-s100": Look(
         False,
@@ -383,5 +388,10 @@ FIRST_LOOKS: dict[str, Look] = {
         False,
         "grey with a square frame and a grid, a bright spot at the centre of many, dark blotches,"
         " some samples black or bright with dark bars; no vessel",
+    ),
+    "drive/ssgan-fair-lr0.0003-b0.5-gpaper-w0.5-u10000-Gbnresize-normnone-n300-s104": Look(
+        False,
+        "grey with nested square frames, short dark and bright dashes and a few dark blocks; no "
+        "vessel",
     ),
 }
