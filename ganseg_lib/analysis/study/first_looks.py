@@ -126,6 +126,11 @@ FIRST_LOOKS: dict[str, Look] = {
         "grey with a square frame, rows of short diagonal dashes in the same place, bright blobs "
         "on black in a few; no vessel",
     ),
+    "drive/gan-fair-lr0.0003-b0.5-Gbnresize-normnone-realnotfake-n300-s105": Look(
+        False,
+        "grey with a square frame, a faint round shape at the centre, dark smears and bright "
+        "streaks in a few; no vessel",
+    ),
     # gan-study, the study's arm unchanged (lr 3e-4, β1 0.5)
     "drive/gan-fair-lr0.0003-b0.5-n1000-s100": Look(
         False,
@@ -227,6 +232,11 @@ FIRST_LOOKS: dict[str, Look] = {
         False,
         "nearly one texture in every sample: grey and white speckle with a dark cluster near the "
         "centre; no vessel",
+    ),
+    "drive/gan-fair-lr0.0003-b0.5-n300-s105": Look(
+        False,
+        "nearly one texture in every sample: light grey and white speckle with a dark lattice "
+        "cluster near the centre in some; no vessel",
     ),
     # gan-joint at its chosen candidate (lr 3e-4, β1 0.5, adversarial weight 0.5)
     "drive/gan-fair-lr0.0003-b0.5-w0.5-Gbnresize-lcjoint-normnone-n1000-s0": Look(
