@@ -27,6 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ganseg_lib.analysis.present.text import join_and
+
 BELOW, ABOVE = "below", "above"  # the arm's AUC lies below / above the measured CNN curve
 
 
@@ -86,7 +88,7 @@ class Saving:
                 "labels is outside the measured curve and is not extrapolated"
             )
         if self.single:
-            one = " and ".join(self.single)
+            one = join_and(self.single)
             return (
                 f"{head} is worth ≈ {self.equivalent:,.0f} CNN labels (×{self.factor:.2g}; no 95% "
                 f"CI while {one} {'has' if len(self.single) == 1 else 'have'} one seed)"
