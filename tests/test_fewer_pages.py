@@ -4,13 +4,17 @@ decides it, so that a sentence about a verdict is no stronger than its test."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ganseg_lib import book
 from ganseg_lib.analysis.present.text import fmt_ci, fmt_p, fmt_signed, join_and
 from ganseg_lib.analysis.study.fewer_answer import fewer_answer
+from ganseg_lib.analysis.study.fewer_curve import cnn_curve
 from ganseg_lib.analysis.study.fewer_generators import checked_arms, checked_generators
 from ganseg_lib.analysis.study.fewer_verdicts import FIRST, PASSING, arm_scores, evaluate
+from ganseg_lib.analysis.study.saving import saving_factor
 from ganseg_lib.experiment import fewer_labels as plan
 from ganseg_lib.paper import size_label
 
@@ -56,9 +60,10 @@ def test_the_complete_registration_is_not_called_partial(verdicts):
 
 
 def test_the_first_pages_after_the_fact_count_matches_the_checks():
-    """The first registration's generators, checked after the fact: how many, their two-sample
-    accuracies, how many a person saw vessels in, that none passes, and the diversity ratios of
-    the study's unchanged arm, as the first page says."""
+    """The first registration's DRIVE generators, checked after the fact: how many (study cells
+    and tuning runs), their two-sample accuracies, how many a person saw vessels in (none at
+    300), that none passes, and the diversity ratios of the study's unchanged arm, as the first
+    page says."""
     checked = checked_generators(RESULTS, "drive", plan.PROFILE)
     arms = checked_arms(RESULTS, "drive", plan.PROFILE)
     runs = list(checked.values())
@@ -66,10 +71,18 @@ def test_the_first_pages_after_the_fact_count_matches_the_checks():
     accuracy = [r.two_sample_accuracy for r in runs]
     text = _flat((book.ROOT / "book" / "intro.md").read_text())
     assert not any(r.passes for r in runs)
+    tuning = sum(
+        plan.is_tuning("drive", r.n_patches, int(c.rsplit("-s", 1)[1])) for c, r in checked.items()
+    )
     sizes = join_and([size_label(n) for n in sorted({r.n_patches for r in runs})])
-    assert f"none of the first {len(runs)} generators of its GAN arms passes at {sizes}" in text
+    assert (
+        f"none of the {len(runs)} generators of its GAN arms on DRIVE ({len(runs) - tuning} study "
+        f"cells, {tuning} tuning runs of the chosen candidates) passes at {sizes}"
+    ) in text
     span = f"two-sample accuracy {min(accuracy):.3f}–{max(accuracy):.3f}"
     assert f"({span}; vessels in {sum(r.look.vessels for r in runs)};" in text
+    assert not any(r.look.vessels for r in runs if r.n_patches == 300)  # "and none a vessel"
+    assert "At 300 every GAN arm draws" in text and "and none a vessel" in text
     study = [r.diversity_ratio for cell, r in checked.items() if arms[cell] == "gan-study"]
     low, high = [x for x in study if x < 1], [x for x in study if x >= 1]
     assert (
@@ -80,75 +93,102 @@ def test_the_first_pages_after_the_fact_count_matches_the_checks():
     ) in text
 
 
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
-def test_the_first_registrations_1k_verdicts_match_their_records(page):
-    """The first registration's DRIVE hypotheses at 1K, decided once their cells are complete:
-    each page gives their effects with CIs and p, Holm as an upper bound while the family has
-    untested members, and calls the inconclusive one so."""
+# the first page's words for each label of a complete family: a label that holds at α but not
+# after Holm is not decided by the registered rule, and the page says at what it holds
+PAGE_LABEL = {
+    "supported": "supported",
+    "refuted": "refuted",
+    "inconclusive": "inconclusive",
+    "supported (not after Holm)": "supported at α, not after Holm",
+    "refuted (not after Holm)": "refuted at α, not after Holm",
+}
+
+
+@pytest.fixture(scope="module")
+def first():
     found = {v.id: v for v in evaluate(RESULTS, "drive", None, FIRST)}
-    if not all(found[i].complete for i in ("L3b", "L4", "L5")):
-        pytest.skip("the first registration's 1K records are not all committed")
+    if not all(v.complete for v in found.values()):
+        pytest.skip("the first registration's DRIVE records are not all committed")
+    return found
+
+
+def _effect(v) -> str:
+    return f"{fmt_signed(v.estimate)} {fmt_ci(v.ci_low, v.ci_high)}"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_the_first_registrations_drive_verdicts_match_their_records(page, first):
+    """The first registration's DRIVE hypotheses, decided in full: each page gives the primary
+    family's effects with CIs and p (the first page with its Holm p and label, every member of
+    both families); none calls a verdict more than its label."""
     text = _flat(page.read_text())
-    for hid in ("L3b", "L4", "L5"):
-        v = found[hid]
-        assert f"{fmt_signed(v.estimate)} {fmt_ci(v.ci_low, v.ci_high)}" in text, hid
+    for hid in ("L1", "L2", "L3a", "L3b", "L4", "L5"):
+        v = first[hid]
+        assert not v.holm_untested, hid  # every Holm p final: no upper bound left on a page
+        assert _effect(v) in text, hid
         assert f"p = {fmt_p(v.p_value)}" in text, hid
-    l3b = found["L3b"]
-    assert l3b.verdict == "inconclusive"
-    assert f"p = {fmt_p(l3b.p_value)}, inconclusive" in text
-    for hid in ("L4", "L5"):  # decided at α, not after Holm so far: Holm as an upper bound
-        v = found[hid]
-        assert v.verdict.endswith("(not after Holm so far)") and v.holm_untested, hid
-        assert f"p = {fmt_p(v.p_value)}, Holm ≤ {fmt_p(v.holm_p)}" in text, hid
-    if page.name == "intro.md":  # the secondary family's one supported verdict, the means
-        s4 = found["S4"]
-        assert s4.verdict == "supported" and s4.holm_p < 0.05
-        effect = f"{fmt_signed(s4.estimate)} {fmt_ci(s4.ci_low, s4.ci_high)}"
-        assert (
-            f"{effect} (S4: p = {fmt_p(s4.p_value)}, Holm ≤ {fmt_p(s4.holm_p)}, supported)" in text
+    for hid in ("L1", "L3a", "L4", "L5"):
+        assert f"p = {fmt_p(first[hid].p_value)}, Holm {fmt_p(first[hid].holm_p)}" in text, hid
+    assert first["L3b"].verdict == "inconclusive"  # so called on both pages
+    l3b = fmt_p(first["L3b"].p_value)
+    assert (
+        f"p = {l3b}, inconclusive" in text
+        or f"p = {l3b}, Holm {fmt_p(first['L3b'].holm_p)}, inconclusive" in text
+    )
+    assert "Holm ≤" not in text and "so far" not in text.split("The numbers.")[0].split("![")[0]
+    if page.name != "intro.md":
+        return
+    for hid in ("L1", "L2", "L3a", "L3b", "L4", "L5", "S3a", "S3b", "S4", "S5"):
+        v = first[hid]
+        label = PAGE_LABEL[v.verdict]
+        line = f"{hid}: p = {fmt_p(v.p_value)}, Holm {fmt_p(v.holm_p)}, {label}"
+        assert line in text, hid
+        if hid[0] == "S":
+            assert _effect(v) in text, hid
+    l1 = first["L1"]
+    tost = re.search(r"TOST ±0\.0028 p = [^;]+", l1.effect).group(0)  # the registered margin
+    assert l1.verdict == "supported" and tost in text
+
+
+def test_the_first_pages_means_and_saving_factors_match_the_records(first):
+    """The first page's means of every arm at 300, 1K and 3K beside the verdicts, the facts it
+    scopes L1 with, and the study arm's saving factors (same bootstrap as the chapter's)."""
+    text = _flat((book.ROOT / "book" / "intro.md").read_text())
+    scores = arm_scores(RESULTS, "drive", registration=FIRST)
+    m = {k: v.mean() for k, v in scores.items()}
+    assert all(len(v) == len(plan.SEEDS) for v in scores.values())  # "8 seeds each"
+    assert m["cnn-none", 3000] >= m["gan-study", 3000]  # "as high as it"
+    assert (
+        f"averages {m['cnn-none', 3000]:.4f} at 3K, as high as it ({m['gan-study', 3000]:.4f}), "
+        f"the SSL GAN {m['ssgan', 3000]:.4f} and the GAN-CNN with the fix "
+        f"{m['gan-fixed', 3000]:.4f}, against the fair CNN's {m['cnn', 3000]:.4f}"
+    ) in text
+    assert (
+        f"at 300 the study's GAN-CNN averages {m['gan-study', 300]:.4f}, the fair CNN "
+        f"{m['cnn', 300]:.4f}, the CNN with the fixed DC net {m['cnn-none', 300]:.4f}, the SSL GAN "
+        f"{m['ssgan', 300]:.4f} and the GAN-CNN with the fix {m['gan-fixed', 300]:.4f}"
+    ) in text
+    assert (
+        f"averages {m['gan-study', 1000]:.4f} at 1K against the fair CNN's {m['cnn', 1000]:.4f}"
+        in text
+    )
+    gain300 = m["gan-study", 300] - m["cnn", 300]
+    assert f"({fmt_signed(gain300)}: {m['gan-study', 300]:.4f} against {m['cnn', 300]:.4f})" in text
+    checked = checked_generators(RESULTS, "drive", plan.PROFILE)
+    arms = checked_arms(RESULTS, "drive", plan.PROFILE)
+    at3k = [r for c, r in checked.items() if arms[c] == "gan-study" and r.n_patches == 3000]
+    assert len(at3k) == 8 and min(r.p_fake_real for r in at3k) >= 0.999
+    assert not any(r.look.vessels for r in at3k)  # "its generator draws no vessel"
+    assert "fake (p(fake | real) ≥ 0.999 at 3K) and its generator draws no vessel" in text
+    curve = cnn_curve(RESULTS, FIRST)
+    for n in (300, 1000, 3000):
+        s = saving_factor(scores["gan-study", n].to_numpy(float), n, curve)
+        assert not s.single and not isinstance(s.equivalent, str), n
+        assert f"≈ {s.equivalent:,.0f}" in text, n
+        assert f"(×{s.factor:.2g}" in text, n
+        ci = re.search(r"×([0-9.]+) to ×([0-9.]+)\)", s.text()).group(0)
+        assert ci in text, n
+    for arm in ("ssgan", "gan-fixed", "cnn-none"):  # "score below the fair CNN at every size"
+        assert isinstance(
+            saving_factor(scores[arm, 300].to_numpy(float), 300, curve).equivalent, str
         )
-        for hid in ("S3b", "S5"):  # the rest of the family, not only the supported one
-            v = found[hid]
-            effect = f"{fmt_signed(v.estimate)} {fmt_ci(v.ci_low, v.ci_high)}"
-            assert f"{effect} ({hid}: p = {fmt_p(v.p_value)}, Holm ≤ {fmt_p(v.holm_p)}" in text
-        scores = arm_scores(RESULTS, "drive", registration=FIRST)
-        study, cnn = scores["gan-study", 1000], scores["cnn", 1000]
-        assert len(study) == len(cnn) == 8
-        assert f"averages {study.mean():.4f} at 1K against the fair CNN's {cnn.mean():.4f}" in text
-
-
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
-def test_the_first_registrations_3k_verdict_matches_its_records(page):
-    """L1, the exploratory 3K gain on new seeds: each page gives its effect, CI, p and Holm p as
-    an upper bound while the family has untested members, and does not call it more than its
-    label; the first page also gives the 3K means it sets beside it."""
-    found = {v.id: v for v in evaluate(RESULTS, "drive", None, FIRST)}
-    l1 = found["L1"]
-    if not l1.complete:
-        pytest.skip("the first registration's 3K records are not all committed")
-    text = _flat(page.read_text())
-    assert f"{fmt_signed(l1.estimate)} {fmt_ci(l1.ci_low, l1.ci_high)}" in text
-    assert f"p = {fmt_p(l1.p_value)}, Holm ≤ {fmt_p(l1.holm_p)}" in text
-    if l1.holm_untested:  # not decided until the family is tested in full
-        assert l1.verdict.endswith("(not after Holm so far)") and l1.holm_p >= 0.05
-        assert "not yet after Holm" in text or "not decided until 300 is run" in text
-    if page.name == "intro.md":
-        scores = arm_scores(RESULTS, "drive", registration=FIRST)
-        study, none = scores["gan-study", 3000], scores["cnn-none", 3000]
-        assert len(study) == len(none) == 8 and none.mean() >= study.mean()  # "as high as it"
-        assert f"averages {none.mean():.4f} at 3K, as high as it ({study.mean():.4f}" in text
-        checked = checked_generators(RESULTS, "drive", plan.PROFILE)
-        arms = checked_arms(RESULTS, "drive", plan.PROFILE)
-        at3k = [r for c, r in checked.items() if arms[c] == "gan-study" and r.n_patches == 3000]
-        p_fake = [r.p_fake_real for r in at3k]
-        assert len(p_fake) == 8 and min(p_fake) >= 0.999  # "calls every real patch fake"
-        assert not any(r.look.vessels for r in at3k)  # "its generator draws no vessel"
-        assert "fake (p(fake | real) ≥ 0.999)" in text
-        ssgan, cnn = scores["ssgan", 3000], scores["cnn", 3000]
-        assert len(ssgan) == len(cnn) == 8
-        fixed = scores["gan-fixed", 3000]
-        assert len(fixed) == 8  # every GAN arm at 3K, not only the best
-        assert (
-            f"the SSL GAN {ssgan.mean():.4f} and the GAN-CNN with the fix {fixed.mean():.4f}, "
-            f"against the fair CNN's {cnn.mean():.4f}"
-        ) in text
