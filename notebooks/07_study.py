@@ -76,6 +76,7 @@ from ganseg_lib.analysis.study.fewer_mechanism import diagnostics_table, study_s
 from ganseg_lib.analysis.study.fewer_verdicts import (
     FIRST,
     PASSING,
+    cells_left,
     registration_path,
 )
 from ganseg_lib.analysis.study.fewer_verdicts import evaluate as evaluate_fewer
@@ -610,12 +611,14 @@ if fewer_file.is_file():
             name="tbl-study-fewer-diagnostics",
         )
     fewer_study_samples = study_samples(results)
+    # "so far" while the grid on a data source has cells without a record
+    fewer_so_far = {d: " so far" * bool(cells_left(results, d, FIRST)) for d in ("drive", "chase")}
     if fewer_study_samples:
         page.figure(
             plot_sample_panels(fewer_study_samples, per_row=min(3, len(fewer_study_samples))),
             "What the generator of each GAN arm of the study draws at the end of its run: the "
-            "last row of the kept montage of the lowest seed with one so far per arm and size "
-            "(DRIVE; generated patches only).",
+            f"last row of the kept montage of the lowest seed with one{fewer_so_far['drive']} per "
+            "arm and size (DRIVE; generated patches only).",
             name="fig-study-fewer-samples",
         )
     for data, name in (("drive", "DRIVE"), ("chase", "CHASE_DB1")):
@@ -628,7 +631,7 @@ if fewer_file.is_file():
         display(
             Markdown(
                 f"**The generator check on {name}, after the fact (not registered):** of "
-                f"{scope}the study cells of its GAN arms so far, "
+                f"{scope}the study cells of its GAN arms{fewer_so_far[data]}, "
                 f"{pass_text(due_cells(results, data, FEWER_PROFILE), first_checked)}, "
                 "two-sample accuracy "
                 f"{span(list(first_checks['two-sample accuracy']), '{:.3f}')} (the bar is 0.95), "
@@ -638,7 +641,8 @@ if fewer_file.is_file():
         page.table(
             first_checks,
             f"The training chapter's generator check of the first registration's GAN arms on "
-            f"{name} ({scope}the study cells so far) and a person's look at its 32 samples; it "
+            f"{name} ({scope}the study cells{fewer_so_far[data]}) and a person's look at its 32 "
+            "samples; it "
             "passes at diversity ratio ≥ 0.5, two-sample accuracy ≤ 0.95 and vessels seen. Made "
             "after the fact: the registration decides nothing by it.",
             name=f"tbl-study-fewer-generators-{data}",

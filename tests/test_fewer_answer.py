@@ -100,3 +100,22 @@ def test_the_missing_runs_are_timed_at_their_arms_mean_so_far(tmp_path):
         f"The {planned - 4} missing runs need at least {round(hours)} hours of one CPU thread, "
         f"each at its arm's mean time so far ({', '.join(untimed)}: not timed yet)."
     ) in text
+
+
+def test_the_cells_left_count_the_planned_cells_without_a_record(tmp_path):
+    drive, chase = _setup(tmp_path), _setup(tmp_path, "chase")
+    results = tmp_path / "results"
+    results.mkdir(exist_ok=True)
+    assert FV.cells_left(results, "drive") == len(F.planned_cells(False)) == 128
+    _tune(drive, "cnn-none", 0)
+    _write(drive, "cnn", 1_000, {100: 0.92, 101: None})  # a failed run is recorded
+    _write(drive, "cnn", 1_000, {0: 0.93})  # a tuning seed is not a study cell
+    assert FV.cells_left(results, "drive") == 126
+    for arm in ("gan-fixed", "ssgan", "gan-joint"):  # the candidates chosen on DRIVE
+        _tune(drive, arm, 0)
+    for k, arm in enumerate(("cnn", "cnn-none", "gan-fixed", "ssgan", "gan-joint")):
+        _write(chase, arm, F.CHASE_SIZE, {s: 0.90 + 0.001 * k for s in F.CHASE_SEEDS})
+    assert FV.cells_left(results, "chase") == 0  # CHASE_DB1's grid run in full
+    assert FV.cells_left(results, "drive", FV.PASSING) == len(
+        F.planned_cells(False, FV.PASSING.arms)
+    )

@@ -245,6 +245,17 @@ def study_runs(
     return pd.DataFrame(rows, columns=list(RUN_COLUMNS)).sort_values(["arm", "n_patches", "seed"])
 
 
+def cells_left(
+    results_dir: str | os.PathLike = "results",
+    data: str = "drive",
+    registration: Registration = FIRST,
+) -> int:
+    """How many of the registration's planned cells on ``data`` have no record yet (a failed
+    run's record counts as recorded): 0 once the grid there is run in full."""
+    planned = plan.planned_cells(data == "chase", registration.arms)
+    return len(planned) - len(study_runs(results_dir, data, registration))
+
+
 def _scores(runs: pd.DataFrame, column: str = "score") -> dict[tuple[str, int], pd.Series]:
     out = {}
     for (arm, n), cell in runs.groupby(["arm", "n_patches"]):
