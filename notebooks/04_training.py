@@ -56,6 +56,7 @@ from IPython.display import Markdown, display
 
 from ganseg_lib.analysis.present.banner import banner
 from ganseg_lib.analysis.present.display import Captions
+from ganseg_lib.analysis.present.samples import plot_sample_panels, read_samples
 from ganseg_lib.analysis.replication import generator as gr
 from ganseg_lib.analysis.replication import kept_samples as ks
 from ganseg_lib.analysis.replication import plots
@@ -327,9 +328,7 @@ if show_check:
     pairs += [("passes the check", passing[0])] if passing else []
     shown = [r for _, r in pairs]
     grids = {
-        f"{label}: {r.name} (seed {r.seed})": gr.read_samples(
-            generator_dir / f"{r.name}.samples.png"
-        )
+        f"{label}: {r.name} (seed {r.seed})": read_samples(generator_dir / f"{r.name}.samples.png")
         for label, r in pairs
     }
     if found_drive is not None:
@@ -348,7 +347,7 @@ if show_check:
             "GANSEG_DRIVE_DIR), and real patches are never committed, only drawn at build time"
         )
     page.figure(
-        gr.plot_sample_panels(grids, per_row=2),
+        plot_sample_panels(grids, per_row=2),
         "32 samples of the final generator: before (the replication's GAN-CNN), with the DC "
         "loss's real-data term, with the whole fix in a short run and in the first GAN-CNN of "
         "the replication's re-run"
@@ -360,8 +359,8 @@ if show_check:
     )
     others = [r for r in checked if r not in shown]
     page.figure(
-        gr.plot_sample_panels(
-            {r.name: gr.read_samples(generator_dir / f"{r.name}.samples.png") for r in others}
+        plot_sample_panels(
+            {r.name: read_samples(generator_dir / f"{r.name}.samples.png") for r in others}
         ),
         "32 samples of the final generator of each other checked run: the real-data term with "
         "one more change, DCGAN's recipe with one part changed, the short runs that add to the "

@@ -44,8 +44,8 @@ from IPython.display import Markdown, display
 
 from ganseg_lib.analysis.present.banner import banner, load_evidence, records_banner
 from ganseg_lib.analysis.present.display import Captions
+from ganseg_lib.analysis.present.samples import plot_sample_panels
 from ganseg_lib.analysis.present.text import span
-from ganseg_lib.analysis.replication.generator import plot_sample_panels
 from ganseg_lib.analysis.study import plots as study_plots
 from ganseg_lib.analysis.study.answer import study_answer, tier_two_answer
 from ganseg_lib.analysis.study.check_map import check_points, plot_check_map

@@ -282,13 +282,14 @@ def test_check_table_has_every_committed_run_with_its_numbers(committed):
 
 
 def test_every_committed_run_was_looked_at_and_has_its_samples(committed):
+    from ganseg_lib.analysis.present.samples import read_samples
     from ganseg_lib.analysis.replication import generator as gr
 
     names = {r.name for r in committed["runs"]}
     assert set(gr.SAMPLE_LOOKS) == names
     readme = (COMMITTED / "README.md").read_text()
     for name in names:
-        samples = gr.read_samples(COMMITTED / f"{name}.samples.png")
+        samples = read_samples(COMMITTED / f"{name}.samples.png")
         assert samples.shape == (32, 64, 64) and samples.dtype == np.uint8
         assert gr.SAMPLE_LOOKS[name].what in readme  # the look as written down with the results
 
@@ -398,14 +399,14 @@ def test_kept_table_and_sentence_count_the_committed_montages(committed):
 def test_read_samples_inverts_the_saved_montage(tmp_path, phantom_patches):
     import matplotlib
 
-    from ganseg_lib.analysis.replication import generator as gr
+    from ganseg_lib.analysis.present.samples import plot_sample_panels, read_samples
     from ganseg_lib.montage import save_montage
 
     matplotlib.use("Agg")
     save_montage(phantom_patches[:32], tmp_path / "x.samples.png")
-    back = gr.read_samples(tmp_path / "x.samples.png")
+    back = read_samples(tmp_path / "x.samples.png")
     np.testing.assert_array_equal(back, phantom_patches[:32])
-    fig = gr.plot_sample_panels({"a": back, "b": back, "c": back[:8]}, per_row=2)
+    fig = plot_sample_panels({"a": back, "b": back, "c": back[:8]}, per_row=2)
     titles = [ax.get_title() for ax in fig.axes]
     assert titles == ["a", "b", "c", ""]  # one empty panel fills the second row
 

@@ -5,4 +5,5 @@
 * ``banner`` — which data, profile and records produced a page's numbers;
 * ``colours`` — one colour per method and arm, one marker for the paper's numbers;
 * ``layers`` — a network's layers as a table.
+* ``samples`` — a generator's committed sample montages read back and shown as panels.
 """

@@ -1,5 +1,6 @@
 """The committed generator check (``results/generator/``) read for the book: a table of every
-checked run, the kept montages' diversity, the samples, and the verdict.
+checked run, the kept montages' diversity and the verdict (the samples themselves are read and
+shown by :mod:`ganseg_lib.analysis.present.samples`).
 
 Numbers from :mod:`ganseg_lib.experiment.generator_suspects`: ``suspects.json`` (short runs, one
 change at a time), ``after.json`` (the real-data term through the library's loop),
@@ -17,9 +18,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from ganseg_lib.analysis.present.text import span as _span
 from ganseg_lib.analysis.replication.generator_reference import (  # noqa: F401 (the chapter's)
@@ -31,7 +30,6 @@ from ganseg_lib.analysis.replication.generator_reference import (  # noqa: F401 
 from ganseg_lib.analysis.replication.sample_looks import SAMPLE_LOOKS, Look
 from ganseg_lib.evaluate.generator_check import MAX_TWO_SAMPLE_ACCURACY, MIN_DIVERSITY_RATIO
 from ganseg_lib.evaluate.two_sample import FEATURE_GROUPS, N_FEATURES
-from ganseg_lib.paper import PATCH_SIZE
 
 BEFORE = "baseline"  # the replication's GAN-CNN, unchanged
 AFTER = "real_not_fake"  # the same with the DC loss's real-data term, same seed and loop
@@ -376,44 +374,3 @@ def not_run(folder: str | Path) -> list[str]:
 
     ran = json.loads((Path(folder) / "suspects.json").read_text())
     return [s.what for name, s in SUSPECTS.items() if name not in ran]
-
-
-# --- the samples ---------------------------------------------------------------------------------
-
-
-def read_samples(path: str | Path, ncols: int = 8, gap: int = 2) -> np.ndarray:
-    """A committed ``<name>.samples.png`` (:func:`ganseg_lib.montage.montage` of generated
-    patches, ``ncols`` per row, ``gap`` pixels apart) → uint8 (N, 64, 64)."""
-    from PIL import Image
-
-    image = np.asarray(Image.open(path).convert("L"))
-    step = PATCH_SIZE + gap
-    nrows = (image.shape[0] + gap) // step
-    return np.stack(
-        [
-            image[r * step : r * step + PATCH_SIZE, c * step : c * step + PATCH_SIZE]
-            for r in range(nrows)
-            for c in range(ncols)
-        ]
-    )
-
-
-def plot_sample_panels(grids: dict[str, np.ndarray], ncols: int = 8, per_row: int = 3) -> Figure:
-    """Patch grids as panels, ``per_row`` panels a row, in one grey scale (0–255), each titled
-    with its key: generated samples beside real patches."""
-    from ganseg_lib.montage import montage
-
-    if not grids:
-        raise ValueError("no sample grids to plot")
-    nrows = -(-len(grids) // per_row)
-    patch_rows = max(-(-len(p) // ncols) for p in grids.values())  # a panel's height, in patches
-    fig = Figure(
-        figsize=(4.2 * per_row, (4.2 * patch_rows / ncols + 0.5) * nrows), layout="constrained"
-    )
-    axes = fig.subplots(nrows, per_row, squeeze=False).ravel()
-    for ax in axes:
-        ax.axis("off")
-    for ax, (title, patches) in zip(axes, grids.items()):
-        ax.imshow(montage(np.asarray(patches), ncols), cmap="gray", vmin=0, vmax=255)
-        ax.set_title(title, fontsize=10)
-    return fig

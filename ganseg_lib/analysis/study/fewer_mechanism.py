@@ -64,7 +64,7 @@ def study_samples(
     size, the final row of 8 samples of the kept montage (``<cell>.samples.png``, one row per
     logged stage of training, the last at its end) of its lowest seed that has one, keyed
     ``"<arm>, <size>, seed <s>"`` in the order arm, size; uint8 (8, 64, 64) each."""
-    from ganseg_lib.analysis.replication.generator import read_samples
+    from ganseg_lib.analysis.present.samples import read_samples
     from ganseg_lib.evaluate.record import samples_path
 
     runs = study_runs(results_dir, data, registration)

@@ -195,7 +195,7 @@ def tuning_samples(
     (``<cell>.samples.png``: one row per logged stage of training, the last at its end), in the
     order of the records; uint8 (8·runs, 64, 64). ``arms``, ``profile``: another
     registration's."""
-    from ganseg_lib.analysis.replication.generator import read_samples
+    from ganseg_lib.analysis.present.samples import read_samples
     from ganseg_lib.evaluate.record import samples_path
 
     out: dict[str, list[np.ndarray]] = {}
