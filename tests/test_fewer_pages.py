@@ -138,6 +138,8 @@ def test_the_first_registrations_drive_verdicts_match_their_records(page, first)
     assert "Holm ≤" not in text and "so far" not in text.split("The numbers.")[0].split("![")[0]
     if page.name != "intro.md":
         return
+    assert "At 1K no tuned arm differs from the fair CNN after Holm" in text
+    assert all(first[h].holm_p > 0.05 for h in ("L3b", "L4", "L5"))  # "each Holm p > 0.05"
     for hid in ("L1", "L2", "L3a", "L3b", "L4", "L5", "S3a", "S3b", "S4", "S5"):
         v = first[hid]
         label = PAGE_LABEL[v.verdict]
