@@ -9,7 +9,12 @@ import pytest
 
 from ganseg_lib.analysis.present.text import fmt_ci, fmt_p, fmt_signed
 from ganseg_lib.analysis.study import fewer_verdicts as FV
-from ganseg_lib.analysis.study.fewer_answer import fewer_answer, means_so_far, verdicts_so_far
+from ganseg_lib.analysis.study.fewer_answer import (
+    duration_text,
+    fewer_answer,
+    means_so_far,
+    verdicts_so_far,
+)
 from ganseg_lib.experiment import fewer_labels as F
 from tests.test_fewer_verdicts import _setup, _tune, _write
 
@@ -97,7 +102,7 @@ def test_the_missing_runs_are_timed_at_their_arms_mean_so_far(tmp_path):
     assert untimed == [a.name for a in F.ARMS if a.name != "cnn"]  # cnn-none: no run timed
     text = fewer_answer(tmp_path / "results")
     assert (
-        f"The {planned - 4} missing runs need at least {round(hours)} hours of one CPU thread, "
+        f"The {planned - 4} missing runs need at least {duration_text(hours)} of one CPU thread, "
         f"each at its arm's mean time so far ({', '.join(untimed)}: not timed yet)."
     ) in text
 
@@ -119,3 +124,11 @@ def test_the_cells_left_count_the_planned_cells_without_a_record(tmp_path):
     assert FV.cells_left(results, "drive", FV.PASSING) == len(
         F.planned_cells(False, FV.PASSING.arms)
     )
+
+
+@pytest.mark.parametrize(
+    "hours, text",
+    [(0.004, "1 minute"), (0.67, "40 minutes"), (1.34, "1 hour"), (2.6, "3 hours")],
+)
+def test_a_duration_reads_in_minutes_under_an_hour_and_in_hours_above(hours, text):
+    assert duration_text(hours) == text

@@ -207,3 +207,30 @@ def test_the_first_pages_means_and_saving_factors_match_the_records(first):
         "At 300 the SSL GAN, the GAN-CNN with the fix and the CNN with the fixed DC net score "
         "below the fair CNN at every measured size"
     ) in text
+
+
+def test_the_first_pages_chase_family_matches_its_records():
+    """The first registration's CHASE_DB1 family (1K, 5 seeds a side), once its cells are
+    complete: each effect with its CI, p, Holm p and label on the first page, and its
+    generators' check as checked after the fact."""
+    found = {v.id: v for v in evaluate(RESULTS, "chase", None, FIRST)}
+    if not found or not all(v.complete for v in found.values()):
+        pytest.skip("the first registration's CHASE_DB1 records are not all committed")
+    text = _flat((book.ROOT / "book" / "intro.md").read_text())
+    part = text[text.index("**On CHASE_DB1**") :]
+    for hid, v in found.items():
+        assert not v.holm_untested and v.runs == "5 and 5", hid
+        assert _effect(v) in part, hid
+        label = PAGE_LABEL[v.verdict]
+        assert f"{hid}: p = {fmt_p(v.p_value)}, Holm {fmt_p(v.holm_p)}, {label}" in part, hid
+    scores = arm_scores(RESULTS, "chase", registration=FIRST)
+    for arm in ("cnn", "cnn-none"):
+        assert f"{scores[arm, plan.CHASE_SIZE].mean():.4f}" in part, arm
+    checked = list(checked_generators(RESULTS, "chase", plan.PROFILE).values())
+    assert None not in [r.look for r in checked], "a checked generator nobody looked at"
+    accuracy = [r.two_sample_accuracy for r in checked]
+    passed, seen = sum(r.passes for r in checked), sum(r.look.vessels for r in checked)
+    assert (
+        f"{passed} of its {len(checked)} generators pass the check (two-sample accuracy "
+        f"{min(accuracy):.3f}–{max(accuracy):.3f}; vessels in {seen})"
+    ) in part

@@ -82,6 +82,12 @@ def means_so_far(results_dir: str | os.PathLike, data: str, registration: Regist
     return "; ".join(parts)
 
 
+def duration_text(hours: float) -> str:
+    """'40 minutes' under an hour, else '1 hour' or '3 hours' (rounded)."""
+    count, unit = (max(1, round(hours * 60)), "minute") if hours < 1 else (round(hours), "hour")
+    return f"{count} {unit}{'s' * (count != 1)}"
+
+
 def fewer_answer(
     results_dir: str | os.PathLike = "results", registration: Registration = FIRST
 ) -> str:
@@ -105,8 +111,9 @@ def fewer_answer(
     hours, missing, untimed = compute_left(results_dir, registration.arms, registration.profile)
     if missing:
         text += (
-            f" The {missing} missing runs need {'at least' if untimed else 'about'} "
-            f"{hours:.0f} hours of one CPU thread, each at its arm's mean time so far"
+            f" The {missing} missing {'run needs' if missing == 1 else 'runs need'} "
+            f"{'at least' if untimed else 'about'} {duration_text(hours)} of one CPU thread, "
+            "each at its arm's mean time so far"
             + (f" ({', '.join(untimed)}: not timed yet)" if untimed else "")
             + "."
         )
