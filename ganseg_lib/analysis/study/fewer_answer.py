@@ -25,9 +25,9 @@ from ganseg_lib.analysis.study.fewer_verdicts import (
     FewerVerdict,
     Registration,
     arm_scores,
+    cell_counts,
     evaluate,
     registration_path,
-    study_runs,
 )
 from ganseg_lib.analysis.study.progress import compute_left, tuning_records
 from ganseg_lib.analysis.study.verdicts import NOT_YET_RUN
@@ -99,9 +99,8 @@ def fewer_answer(
     verdicts = [v for data in DATA_NAMES for v in evaluate(results_dir, data, path, registration)]
     counts = []
     for data, name in DATA_NAMES.items():
-        runs = study_runs(results_dir, data, registration)
-        planned = len(plan.planned_cells(data == "chase", registration.arms))
-        counts.append(f"{len(runs)} of {planned} {name} cells")
+        recorded, planned = cell_counts(results_dir, data, registration)
+        counts.append(f"{recorded} of {planned} {name} cells")
     tuned = sum(len(a.grid) for a in registration.arms) * len(plan.TUNING_SEEDS)
     tuning = sum(1 for _ in tuning_records(results_dir, registration.arms, registration.profile))
     text = (

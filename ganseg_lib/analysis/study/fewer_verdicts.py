@@ -245,15 +245,25 @@ def study_runs(
     return pd.DataFrame(rows, columns=list(RUN_COLUMNS)).sort_values(["arm", "n_patches", "seed"])
 
 
+def cell_counts(
+    results_dir: str | os.PathLike = "results",
+    data: str = "drive",
+    registration: Registration = FIRST,
+) -> tuple[int, int]:
+    """(recorded, planned) cells of the registration on ``data``; a failed run's record counts
+    as recorded."""
+    planned = plan.planned_cells(data == "chase", registration.arms)
+    return len(study_runs(results_dir, data, registration)), len(planned)
+
+
 def cells_left(
     results_dir: str | os.PathLike = "results",
     data: str = "drive",
     registration: Registration = FIRST,
 ) -> int:
-    """How many of the registration's planned cells on ``data`` have no record yet (a failed
-    run's record counts as recorded): 0 once the grid there is run in full."""
-    planned = plan.planned_cells(data == "chase", registration.arms)
-    return len(planned) - len(study_runs(results_dir, data, registration))
+    """Planned cells on ``data`` without a record yet (:func:`cell_counts`); 0: all run."""
+    recorded, planned = cell_counts(results_dir, data, registration)
+    return planned - recorded
 
 
 def _scores(runs: pd.DataFrame, column: str = "score") -> dict[tuple[str, int], pd.Series]:
